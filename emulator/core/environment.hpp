@@ -1,0 +1,132 @@
+#pragma once
+// One execution environment: the runtime (and later its extensions) through Init, Invoke and
+// Shutdown, as a state machine. Inputs are API calls, process exits, timers and requests from
+// the host; outputs go through the ports. No sockets, no processes, no Beast here.
+#include "api_errors.hpp"
+#include "function_config.hpp"
+#include "invocation.hpp"
+#include "ports.hpp"
+#include "runtime_calls.hpp"
+#include "shutdown.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lambda_emu::core {
+
+enum class Phase {
+    Uninitialized, // no runtime: before the first Init, or after a reset
+    Init,          // a cold Init (phase "init")
+    Idle,          // initialised, runtime parked on /next
+    Invoke,        // an invocation in flight, including a suppressed init inside it
+    Shutdown,      // a reset or the final spin-down
+    Done,
+};
+const char* to_string(Phase phase);
+
+// The runtime's state; the names in InvalidStateTransition messages are RAPID's.
+enum class RuntimeState { NotStarted, Started, Ready, Running, ResponseSent, InitError, Exited };
+const char* rapid_state_name(RuntimeState state);
+
+class Environment {
+public:
+    Environment(FunctionConfig config, ShutdownOverrides overrides, Ports ports);
+    Environment(const Environment&) = delete;
+    Environment& operator=(const Environment&) = delete;
+
+    // --- driven by the host ---
+    void start_init();
+    std::optional<InvokeRefusal> invoke(InvokeRequest request, ResponseHandler respond);
+    // Spin down for good (reason spindown). An invocation in flight is answered as interrupted.
+    void shutdown();
+    // A second interrupt: SIGKILL whatever is left, now.
+    void kill_now();
+    void on_timer(TimerSlot slot);
+    void on_runtime_exited(ExitStatus status);
+
+    // --- Runtime API 2018-06-01 ---
+    RuntimeCallResult runtime_next(NextHandler on_invocation);
+    RuntimeCallResult runtime_response(std::string_view request_id, RuntimeResponse response);
+    // The body exceeded kMaxResponseBytes: the caller gets Function.ResponseSizeTooLarge and
+    // the runtime 413 (returned as PayloadTooLarge) when the request id is right.
+    RuntimeCallResult runtime_response_too_large(std::string_view request_id, std::size_t size);
+    // `Lambda-Runtime-Function-Response-Mode` had a value other than `streaming`.
+    RuntimeCallResult runtime_invalid_response_mode(std::string_view request_id);
+    RuntimeCallResult runtime_error(std::string_view request_id, RuntimeError error);
+    RuntimeCallResult runtime_init_error(RuntimeError error);
+
+    Phase phase() const { return phase_; }
+    RuntimeState runtime_state() const { return runtime_; }
+    const FunctionConfig& config() const { return config_; }
+
+private:
+    struct ActiveInvocation {
+        Invocation invocation;
+        ResponseHandler respond;
+        bool started = false; // the timeout clock runs (false while held behind Init or a reset)
+        SteadyTime started_at{};
+        bool delivered = false; // the runtime has seen it on /next
+        bool start_announced = false;
+        bool answered = false;
+        bool suppressed_init = false;
+        InvokeStatus status = InvokeStatus::Success;
+        std::string error_type;
+        std::optional<double> init_duration_ms;
+    };
+    struct ClosedInvocation {
+        ActiveInvocation invocation;
+        InvocationReport report;
+    };
+    struct ShutdownInProgress {
+        ShutdownReport report;
+        bool runtime_pending = false; // its exit not observed yet
+    };
+
+    SteadyTime now() const { return ports_.clock.now(); }
+
+    void begin_init(InitPhase phase);
+    void finish_init_success();
+    void fail_init(InitStatus status, const std::string& error_type, Payload caller_payload, std::string content_type);
+    void start_invocation();
+    void deliver_invocation();
+    RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
+    void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
+                std::string error_type);
+    ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);
+    void announce_end(ClosedInvocation& closed);
+    void end_invocation_normally();
+    void invocation_timed_out();
+    void runtime_died_mid_invocation(ExitStatus status);
+    void interrupt_invocation(ClosedInvocation closed);
+
+    void begin_shutdown(ShutdownReason reason, bool final);
+    void record_runtime_exit_in_shutdown(ExitStatus status);
+    void complete_shutdown();
+
+    FunctionConfig config_;
+    ShutdownOverrides overrides_;
+    Ports ports_;
+
+    Phase phase_ = Phase::Uninitialized;
+    RuntimeState runtime_ = RuntimeState::NotStarted;
+    int runtime_pid_ = 0;
+    std::optional<ExitStatus> runtime_exit_;
+    NextHandler parked_next_;
+
+    InitPhase init_phase_ = InitPhase::Init;
+    SteadyTime init_started_at_{};
+    std::optional<RuntimeError> init_error_; // posted to /init/error
+    SteadyTime init_error_at_{};
+    std::optional<double> cold_init_duration_ms_; // reported with the next invocation
+
+    std::optional<ActiveInvocation> invocation_;
+    std::optional<ShutdownInProgress> shutdown_;
+    bool final_shutdown_requested_ = false;
+};
+
+// Caller-facing message texts (LAMBDA-SPEC 4.1, 4.3).
+std::string runtime_exit_message(const std::string& request_id, const ExitStatus& status);
+std::string timeout_message(const std::string& request_id, Millis timeout);
+
+} // namespace lambda_emu::core

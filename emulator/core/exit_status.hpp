@@ -1,0 +1,23 @@
+#pragma once
+// How a process ended, in the words Lambda uses for it ("exit status 1", "signal: killed").
+#include <string>
+
+namespace lambda_emu::core {
+
+struct ExitStatus {
+    bool signalled = false;
+    int code = 0; // exit code, or signal number when signalled
+
+    static ExitStatus exited(int code) { return {false, code}; }
+    static ExitStatus killed_by(int signal) { return {true, signal}; }
+
+    // Go's os.ProcessState text, which is what RAPID puts into Runtime.ExitError messages.
+    std::string describe() const;
+    // The shell's convention: 128 + signal for a signalled process.
+    int shell_code() const { return signalled ? 128 + code : code; }
+};
+
+// Lower-case signal description as Go prints it ("killed", "terminated", "segmentation fault").
+std::string signal_description(int signal);
+
+} // namespace lambda_emu::core

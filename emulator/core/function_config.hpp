@@ -1,0 +1,30 @@
+#pragma once
+// What Lambda knows about the function: its configuration, as the Runtime API and the
+// environment variables expose it.
+#include "clock.hpp"
+
+#include <string>
+
+namespace lambda_emu::core {
+
+struct FunctionConfig {
+    std::string name;
+    std::string version = "$LATEST";
+    std::string handler = "function.handler";
+    std::string region = "us-east-1";
+    std::string account_id = "123456789012";
+    int memory_mb = 128;
+    Millis timeout{3000};
+    // On-demand Init has its own 10 s limit, not counted in the first invocation's timeout
+    // (LAMBDA-SPEC 4.1, 4.2).
+    Millis init_timeout{10000};
+
+    // Unqualified ARN: what `Lambda-Runtime-Invoked-Function-Arn` carries when the caller used
+    // the bare function name.
+    std::string arn() const
+    {
+        return "arn:aws:lambda:" + region + ":" + account_id + ":function:" + name;
+    }
+};
+
+} // namespace lambda_emu::core

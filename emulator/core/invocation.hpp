@@ -1,0 +1,94 @@
+#pragma once
+// An invocation as it travels through the environment: what the caller asked, what the runtime
+// sees on /next, what the caller gets back, and what the platform reports when it ends.
+#include "clock.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace lambda_emu::core {
+
+// Payloads are shared, never copied: the same bytes go from the caller to the runtime's /next
+// response, and from the runtime's /response to the caller.
+using Payload = std::shared_ptr<const std::string>;
+
+inline Payload make_payload(std::string bytes) { return std::make_shared<const std::string>(std::move(bytes)); }
+
+struct InvokeRequest {
+    Payload payload;
+    std::string content_type = "application/json";
+    std::string invoked_function_arn; // empty: the function's unqualified ARN
+    std::string client_context;       // decoded JSON text, as the runtime receives it
+    std::string cognito_identity;     // JSON text
+    std::string trace_id;             // X-Ray header value
+};
+
+// What `GET /runtime/invocation/next` renders.
+struct Invocation {
+    std::string request_id;
+    std::int64_t deadline_epoch_ms = 0;
+    std::string invoked_function_arn;
+    InvokeRequest request;
+};
+
+enum class InvokeOutcome {
+    Success,        // the runtime posted /response
+    FunctionError,  // /error, a streamed error trailer, an oversized response
+    Timeout,        // Sandbox.Timedout
+    RuntimeExit,    // Runtime.ExitError: the runtime died mid-invocation
+    InitFailure,    // the (suppressed) init inside this invocation failed
+    Interrupted,    // the emulator was shut down while the invocation ran
+};
+
+// What the caller receives. Every outcome other than Success carries
+// `X-Amz-Function-Error: Unhandled` on AWS's Invoke API.
+struct InvokeResult {
+    std::string request_id;
+    InvokeOutcome outcome = InvokeOutcome::Success;
+    Payload payload;
+    std::string content_type = "application/json";
+    std::string error_type; // empty on success
+
+    bool is_function_error() const { return outcome != InvokeOutcome::Success; }
+};
+
+using ResponseHandler = std::function<void(InvokeResult)>;
+// Answers a parked `/runtime/invocation/next`.
+using NextHandler = std::function<void(const Invocation&)>;
+
+// Status words of Lambda's telemetry records and REPORT lines.
+enum class InvokeStatus { Success, Error, Timeout, Failure };
+const char* to_string(InvokeStatus status);
+
+// The platform's account of one invocation, printed as END/REPORT when it ends.
+struct InvocationReport {
+    std::string request_id;
+    std::string version;
+    InvokeStatus status = InvokeStatus::Success;
+    std::string error_type;
+    SteadyTime started_at{};
+    SteadyTime ended_at{};
+    double duration_ms = 0;
+    std::int64_t billed_duration_ms = 0;
+    int memory_size_mb = 0;
+    int max_memory_used_mb = 0;
+    std::optional<double> init_duration_ms; // only for the first invocation after a cold start
+};
+
+enum class InitPhase { Init, Invoke }; // "invoke": a suppressed init inside an invocation
+const char* to_string(InitPhase phase);
+
+enum class InitStatus { Success, Error, Timeout };
+const char* to_string(InitStatus status);
+
+struct InitReport {
+    InitPhase phase = InitPhase::Init;
+    InitStatus status = InitStatus::Success;
+    std::string error_type;
+    double duration_ms = 0;
+};
+
+} // namespace lambda_emu::core

@@ -1,0 +1,68 @@
+#pragma once
+// What the core asks of the world, and what it tells it. The core calls these; the host in
+// emulator/ implements them with real processes and asio timers, and unit tests with fakes.
+#include "clock.hpp"
+#include "invocation.hpp"
+#include "shutdown.hpp"
+
+#include <functional>
+#include <string>
+
+namespace lambda_emu::core {
+
+struct SpawnOutcome {
+    bool started = false;
+    int pid = 0;
+    std::string error; // e.g. "fork/exec /x/bootstrap: no such file or directory"
+};
+
+class ProcessControl {
+public:
+    virtual ~ProcessControl() = default;
+    virtual SpawnOutcome start_runtime() = 0;
+    // SIGTERM to the runtime process only, as AWS does.
+    virtual void terminate_runtime() = 0;
+    // SIGKILL to the runtime's whole process group, so what it started dies with it.
+    virtual void kill_runtime() = 0;
+    // Peak resident memory of the runtime's process tree, in MB (rounded up).
+    virtual int runtime_peak_memory_mb() = 0;
+};
+
+enum class TimerSlot {
+    InitDeadline,     // the 10 s Init limit
+    InvokeDeadline,   // the function timeout
+    InitErrorGrace,   // after /init/error the runtime may exit by itself before the reset
+    RuntimeShare,     // SIGKILL for the runtime at the end of its shutdown share
+    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report
+};
+
+class TimerService {
+public:
+    virtual ~TimerService() = default;
+    virtual void arm(TimerSlot slot, SteadyTime when) = 0;
+    virtual void cancel(TimerSlot slot) = 0;
+};
+
+class LifecycleObserver {
+public:
+    virtual ~LifecycleObserver() = default;
+    virtual void init_started(InitPhase) {}
+    virtual void init_finished(const InitReport&) {}
+    virtual void invocation_started(const Invocation&) {}
+    virtual void runtime_exit_during_invocation(const std::string& /*request_id*/, const std::string& /*message*/) {}
+    virtual void invocation_finished(const InvocationReport&) {}
+    virtual void shutdown_started(ShutdownReason, bool /*final*/) {}
+    virtual void shutdown_finished(const ShutdownReport&) {}
+};
+
+using IdSource = std::function<std::string()>;
+
+struct Ports {
+    Clock& clock;
+    ProcessControl& processes;
+    TimerService& timers;
+    LifecycleObserver& observer;
+    IdSource new_request_id;
+};
+
+} // namespace lambda_emu::core

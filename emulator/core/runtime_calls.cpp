@@ -1,0 +1,24 @@
+#include "runtime_calls.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+namespace lambda_emu::core {
+
+std::string normalized_error_type(const std::string& posted)
+{
+    static const std::regex allowed{R"((Runtime|Function)\.[A-Z][a-zA-Z]+)"};
+    if (std::regex_search(posted, allowed)) return posted;
+    return posted.rfind("Function.", 0) == 0 ? "Function.Unknown" : "Runtime.Unknown";
+}
+
+std::string error_json(const std::string& error_type, const std::string& error_message)
+{
+    nlohmann::ordered_json body;
+    body["errorMessage"] = error_message;
+    body["errorType"] = error_type;
+    return body.dump();
+}
+
+} // namespace lambda_emu::core

@@ -1,0 +1,33 @@
+#pragma once
+// The environment variables Lambda gives the runtime (LAMBDA-SPEC 5.1), and the rules for the
+// customer's own.
+#include "function_config.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lambda_emu::core {
+
+using Variables = std::vector<std::pair<std::string, std::string>>;
+
+struct RuntimeEnvironmentInputs {
+    std::string runtime_api;   // "127.0.0.1:PORT"
+    std::string task_root;     // the bootstrap's folder
+    std::string log_stream_name;
+    std::string path;          // the host's PATH: runtimes need node or python from it
+    Variables passed_through;  // host values Lambda would supply itself (credentials, LD_LIBRARY_PATH)
+    Variables customer;        // --env / --env-file, already checked
+};
+
+// Nothing is inherited from the emulator's own environment but what `inputs` names.
+std::vector<std::string> runtime_environment(const FunctionConfig& config, const RuntimeEnvironmentInputs& inputs);
+
+// Why a customer variable may not be set (Lambda reserves it), or nothing when it may.
+std::optional<std::string> reserved_variable_error(const std::string& key);
+
+// "2026/11/22/[$LATEST]" + 32 hex digits, as Lambda names a log stream.
+std::string log_stream_name(const std::string& version, const std::string& date_utc, const std::string& hex32);
+
+} // namespace lambda_emu::core

@@ -1,0 +1,78 @@
+#pragma once
+// The Shutdown phase's rules and its record: who was signalled when, who exited when, and the
+// verdict for each process (DESIGN.md "Shutdown, the heart of it"; LAMBDA-SPEC 4.4).
+#include "clock.hpp"
+#include "exit_status.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lambda_emu::core {
+
+enum class ShutdownReason { Spindown, Timeout, Failure };
+// Lower-case, as RAPID sends `shutdownReason` on the wire.
+const char* to_string(ShutdownReason reason);
+
+// Budgets the user forced from the command line, to test margins.
+struct ShutdownOverrides {
+    std::optional<Millis> runtime_grace;   // --runtime-grace
+    std::optional<Millis> shutdown_budget; // --shutdown-budget
+};
+
+// What Lambda grants for one Shutdown phase, from what registered.
+struct ShutdownBudget {
+    bool send_sigterm = false; // Lambda sends no SIGTERM when no extension registered
+    Millis runtime_share{0};   // SIGTERM to SIGKILL for the runtime
+    Millis phase{0};           // the whole phase; external extensions are killed at its end
+    std::string source;        // where the numbers came from, for the report
+};
+
+ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions, const ShutdownOverrides& overrides);
+
+enum class ProcessKind { Runtime, ExternalExtension };
+const char* to_string(ProcessKind kind);
+
+enum class Verdict {
+    Graceful,     // exited before its deadline
+    Killed,       // still alive at its deadline: SIGKILL
+    Crashed,      // died of another signal, or failed before the shutdown began
+    NotSignalled, // no extension registered: AWS sends no SIGTERM, only SIGKILL
+};
+const char* to_string(Verdict verdict);
+
+struct ProcessCleanup {
+    std::string name;
+    ProcessKind kind = ProcessKind::Runtime;
+    int pid = 0;
+    std::optional<SteadyTime> sigterm_at;
+    std::optional<SteadyTime> shutdown_event_at;
+    std::optional<SteadyTime> sigkill_at;
+    std::optional<SteadyTime> exit_observed_at;
+    std::optional<SteadyTime> deadline;
+    std::optional<ExitStatus> exit_status;
+    bool exited_before_shutdown = false;
+    Verdict verdict = Verdict::Graceful;
+};
+
+struct ShutdownReport {
+    ShutdownReason reason = ShutdownReason::Spindown;
+    bool final = false; // a spin-down for good, not a reset before the next invocation
+    SteadyTime started_at{};
+    SteadyTime ended_at{};
+    ShutdownBudget budget;
+    std::vector<ProcessCleanup> processes;
+    std::vector<std::string> diagnostics; // plain words for the surprises
+};
+
+// Milliseconds from the phase's start, for the report's columns.
+inline std::optional<double> offset_ms(const ShutdownReport& report, const std::optional<SteadyTime>& t)
+{
+    if (!t) return std::nullopt;
+    return to_ms(*t - report.started_at);
+}
+
+// Cleanup duration: from the first signal (SIGTERM, SHUTDOWN or SIGKILL) to the observed exit.
+std::optional<double> cleanup_duration_ms(const ProcessCleanup& process);
+
+} // namespace lambda_emu::core

@@ -1,0 +1,134 @@
+#include "environment_host.hpp"
+
+#include "runtime-api/runtime_api.hpp"
+
+#include <chrono>
+#include <ctime>
+
+namespace lambda_emu {
+
+namespace {
+
+std::string utc_date()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm parts{};
+    ::gmtime_r(&now, &parts);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y/%m/%d", &parts);
+    return text;
+}
+
+} // namespace
+
+std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
+                                                         core::Clock& clock, IdGenerator& ids, HostOptions options,
+                                                         core::LifecycleObserver& observer, ProcessLineSink lines,
+                                                         std::string& error)
+{
+    std::unique_ptr<EnvironmentHost> host{
+        new EnvironmentHost{io, reaper, clock, ids, std::move(options), observer, std::move(lines)}};
+    http::Server::Options listen;
+    listen.port = host->options_.port;
+    host->server_ = http::Server::listen(io, host->router_, listen, error);
+    if (!host->server_) return nullptr;
+
+    host->runtime_api_ = "127.0.0.1:" + std::to_string(host->server_->port());
+    core::RuntimeEnvironmentInputs inputs;
+    inputs.runtime_api = host->runtime_api_;
+    inputs.task_root = host->options_.task_root.string();
+    inputs.log_stream_name = core::log_stream_name(host->options_.function.version, utc_date(), ids.hex(32));
+    inputs.path = host->options_.path;
+    inputs.passed_through = host->options_.passed_through;
+    inputs.customer = host->options_.customer_variables;
+    host->runtime_environment_ = core::runtime_environment(host->options_.function, inputs);
+    return host;
+}
+
+EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
+                                 IdGenerator& ids, HostOptions options, core::LifecycleObserver& observer,
+                                 ProcessLineSink lines)
+    : io_{io},
+      reaper_{reaper},
+      ids_{ids},
+      options_{std::move(options)},
+      lines_{std::move(lines)},
+      timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
+      environment_{options_.function, options_.overrides,
+                   core::Ports{clock, *this, *this, observer, [&ids] { return ids.uuid(); }}}
+{
+    runtime_api::add_routes(router_, environment_);
+}
+
+EnvironmentHost::~EnvironmentHost()
+{
+    for (auto& slot : timers_) slot.timer.cancel();
+    if (runtime_) {
+        reaper_.forget(runtime_->pid());
+        if (runtime_alive_) runtime_->kill_group();
+    }
+}
+
+core::SpawnOutcome EnvironmentHost::start_runtime()
+{
+    process::SpawnSpec spec;
+    spec.executable = options_.bootstrap;
+    spec.arguments = options_.bootstrap_arguments;
+    spec.environment = runtime_environment_;
+    spec.working_directory = options_.task_root;
+    // By value: a survivor may still write after this host is gone.
+    auto line_sink = [lines = lines_](std::string_view line) { lines("runtime", line); };
+    auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
+    if (!spawned.child) return {false, 0, spawned.error};
+
+    if (runtime_) reaper_.forget(runtime_->pid());
+    runtime_ = std::move(spawned.child);
+    runtime_alive_ = true;
+    last_peak_memory_mb_ = 0;
+    const pid_t pid = runtime_->pid();
+    reaper_.watch(pid, [this, pid](core::ExitStatus status) {
+        if (!runtime_ || runtime_->pid() != pid) return;
+        runtime_alive_ = false;
+        environment_.on_runtime_exited(status);
+    });
+    return {true, pid, {}};
+}
+
+void EnvironmentHost::terminate_runtime()
+{
+    if (runtime_ && runtime_alive_) runtime_->terminate();
+}
+
+void EnvironmentHost::kill_runtime()
+{
+    // Also after the runtime itself exited: its group may hold what it started.
+    if (runtime_) runtime_->kill_group();
+}
+
+int EnvironmentHost::runtime_peak_memory_mb()
+{
+    if (runtime_ && runtime_alive_) {
+        if (const int measured = runtime_->peak_memory_mb(); measured > 0) last_peak_memory_mb_ = measured;
+    }
+    return last_peak_memory_mb_;
+}
+
+void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)
+{
+    auto& timer = timers_[static_cast<std::size_t>(slot)];
+    const std::uint64_t generation = ++timer.generation;
+    timer.timer.expires_at(when);
+    timer.timer.async_wait([this, slot, generation](const boost::system::error_code& ec) {
+        if (ec || timers_[static_cast<std::size_t>(slot)].generation != generation) return;
+        environment_.on_timer(slot);
+    });
+}
+
+void EnvironmentHost::cancel(core::TimerSlot slot)
+{
+    auto& timer = timers_[static_cast<std::size_t>(slot)];
+    ++timer.generation;
+    timer.timer.cancel();
+}
+
+} // namespace lambda_emu

@@ -1,0 +1,88 @@
+#pragma once
+// The owner of one execution environment: its core state machine, its Runtime API listener, its
+// runtime process and its timers. It turns the core's requested effects into processes and
+// asio timers, and process exits and timer expiries back into core events.
+#include "core/environment.hpp"
+#include "core/runtime_environment.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "ids.hpp"
+#include "process/child_process.hpp"
+#include "process/child_reaper.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lambda_emu {
+
+struct HostOptions {
+    core::FunctionConfig function;
+    core::ShutdownOverrides overrides;
+    std::filesystem::path bootstrap;
+    std::vector<std::string> bootstrap_arguments;
+    std::filesystem::path task_root;
+    core::Variables customer_variables;
+    core::Variables passed_through;
+    std::string path;
+    unsigned short port = 0;
+};
+
+// Where children's output lines go: ("runtime", line).
+using ProcessLineSink = std::function<void(std::string_view source, std::string_view line)>;
+
+class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
+public:
+    // Listens on 127.0.0.1 (an ephemeral port unless options.port); null with `error` on failure.
+    static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
+                                                   core::Clock& clock, IdGenerator& ids, HostOptions options,
+                                                   core::LifecycleObserver& observer, ProcessLineSink lines,
+                                                   std::string& error);
+    ~EnvironmentHost() override;
+
+    core::Environment& environment() { return environment_; }
+    unsigned short port() const { return server_->port(); }
+    const std::string& runtime_api() const { return runtime_api_; }
+
+private:
+    EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
+                    HostOptions options, core::LifecycleObserver& observer, ProcessLineSink lines);
+
+    // core::ProcessControl
+    core::SpawnOutcome start_runtime() override;
+    void terminate_runtime() override;
+    void kill_runtime() override;
+    int runtime_peak_memory_mb() override;
+    // core::TimerService
+    void arm(core::TimerSlot slot, core::SteadyTime when) override;
+    void cancel(core::TimerSlot slot) override;
+
+    static constexpr std::size_t kTimerSlots = 5;
+    struct Timer {
+        explicit Timer(boost::asio::io_context& io) : timer{io} {}
+        boost::asio::steady_timer timer;
+        std::uint64_t generation = 0; // a handler from an older arming must not fire the slot
+    };
+
+    boost::asio::io_context& io_;
+    process::ChildReaper& reaper_;
+    IdGenerator& ids_;
+    HostOptions options_;
+    ProcessLineSink lines_;
+    std::string runtime_api_;
+    std::vector<std::string> runtime_environment_;
+    std::array<Timer, kTimerSlots> timers_;
+    std::unique_ptr<process::ChildProcess> runtime_;
+    bool runtime_alive_ = false;
+    int last_peak_memory_mb_ = 0;
+    http::Router router_;
+    std::unique_ptr<http::Server> server_;
+    core::Environment environment_;
+};
+
+} // namespace lambda_emu

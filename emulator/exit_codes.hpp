@@ -1,0 +1,16 @@
+#pragma once
+// The exit-code contract of `lambda-emu run` (documented in the README). When several apply,
+// the first in this order wins: interrupted, emulator error, init failure, timeout/crash,
+// unclean shutdown, function error.
+namespace lambda_emu::exit_codes {
+
+inline constexpr int kSuccess = 0;          // every invocation succeeded, shutdown was clean
+inline constexpr int kFunctionError = 1;    // an invocation returned a function error
+inline constexpr int kUsage = 2;            // bad command line, unreadable or invalid event, reserved variable
+inline constexpr int kInitFailure = 3;      // Init failed and an invocation got the init error
+inline constexpr int kTimeoutOrCrash = 4;   // Sandbox.Timedout or Runtime.ExitError during an invocation
+inline constexpr int kUncleanShutdown = 5;  // a process was killed or crashed in the final Shutdown phase
+inline constexpr int kEmulatorError = 6;    // the emulator itself could not work (port in use, ...)
+// Interrupted by a signal: 128 + its number (130 for SIGINT, 143 for SIGTERM), as a shell reports it.
+
+} // namespace lambda_emu::exit_codes

@@ -1,0 +1,54 @@
+#include "router.hpp"
+
+namespace lambda_emu::http {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path)
+{
+    std::vector<std::string_view> segments;
+    if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+    for (;;) {
+        const auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return segments;
+}
+
+bool is_placeholder(const std::string& segment) { return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}'; }
+
+} // namespace
+
+void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit)
+{
+    std::vector<std::string> segments;
+    for (auto segment : split_path(pattern)) segments.emplace_back(segment);
+    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit});
+}
+
+Router::Match Router::match(Verb method, std::string_view target) const
+{
+    const auto path = target.substr(0, target.find('?'));
+    const auto segments = split_path(path);
+    Match result;
+    for (const auto& route : routes_) {
+        if (route.segments.size() != segments.size()) continue;
+        PathParams params;
+        bool same_path = true;
+        for (std::size_t i = 0; i < segments.size() && same_path; ++i) {
+            if (is_placeholder(route.segments[i])) params.emplace_back(segments[i]);
+            else same_path = route.segments[i] == segments[i];
+        }
+        if (!same_path) continue;
+        if (route.method != method) {
+            result.kind = Match::Kind::MethodNotAllowed;
+            continue;
+        }
+        return Match{Match::Kind::Found, &route.handler, route.body_limit, std::move(params)};
+    }
+    return result;
+}
+
+} // namespace lambda_emu::http

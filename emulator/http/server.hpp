@@ -1,0 +1,46 @@
+#pragma once
+// A listener on loopback: accepts connections and gives each a Session on the one event loop.
+#include "router.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <memory>
+#include <string>
+
+namespace lambda_emu::http {
+
+class Server {
+public:
+    struct Options {
+        std::string address = "127.0.0.1";
+        unsigned short port = 0; // 0: an ephemeral port
+        std::size_t max_connections = 1024;
+    };
+
+    // Binds and listens. On failure returns null and says why in `error`
+    // ("127.0.0.1:9001: Address already in use").
+    static std::unique_ptr<Server> listen(boost::asio::io_context& io, const Router& router, const Options& options,
+                                          std::string& error);
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+    ~Server() { stop(); }
+
+    unsigned short port() const { return port_; }
+    std::size_t open_connections() const { return *open_sessions_; }
+    void stop();
+
+private:
+    Server(boost::asio::ip::tcp::acceptor acceptor, const Router& router, std::size_t max_connections);
+    void accept();
+
+    boost::asio::ip::tcp::acceptor acceptor_;
+    const Router& router_;
+    std::size_t max_connections_;
+    unsigned short port_ = 0;
+    std::shared_ptr<std::size_t> open_sessions_ = std::make_shared<std::size_t>(0);
+    // Accept handlers may run after the server is gone (operation_aborted); they check this.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+} // namespace lambda_emu::http

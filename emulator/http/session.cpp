@@ -1,0 +1,122 @@
+#include "session.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace lambda_emu::http {
+
+namespace beast_http = boost::beast::http;
+
+namespace {
+
+// The peer went away: nothing to answer, nobody to tell.
+bool is_disconnect(const boost::beast::error_code& ec)
+{
+    return ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
+           ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
+           ec == boost::asio::error::operation_aborted || ec == boost::asio::error::broken_pipe;
+}
+
+} // namespace
+
+Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<std::size_t> open_sessions)
+    : socket_{std::move(socket)}, router_{router}, open_sessions_{std::move(open_sessions)}
+{
+    ++*open_sessions_;
+}
+
+Session::~Session() { --*open_sessions_; }
+
+void Session::read_header()
+{
+    parser_.emplace();
+    parser_->header_limit(64 * 1024);
+    parser_->body_limit(boost::none); // CappedStringBody bounds the memory itself
+    beast_http::async_read_header(socket_, buffer_, *parser_,
+                                  [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
+                                      self->on_header(ec);
+                                  });
+}
+
+void Session::on_header(const boost::beast::error_code& ec)
+{
+    if (ec) {
+        if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
+        return;
+    }
+    auto& request = parser_->get();
+    route_ = router_.match(request.method(), request.target());
+    request.body().limit = route_.kind == Router::Match::Kind::Found ? route_.body_limit : 0;
+
+    // curl asks before sending bodies over 1 MB; without an answer it waits a second.
+    if (boost::beast::iequals(request[beast_http::field::expect], "100-continue")) {
+        auto go_ahead = std::make_shared<beast_http::response<beast_http::empty_body>>(Status::continue_, 11);
+        beast_http::async_write(socket_, *go_ahead,
+                                [self = shared_from_this(), go_ahead](const boost::beast::error_code& write_ec, std::size_t) {
+                                    if (!write_ec) self->read_body();
+                                });
+        return;
+    }
+    read_body();
+}
+
+void Session::read_body()
+{
+    beast_http::async_read(socket_, buffer_, *parser_,
+                           [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_body(ec); });
+}
+
+void Session::on_body(const boost::beast::error_code& ec)
+{
+    if (ec) {
+        if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
+        return;
+    }
+    Request request = parser_->release();
+    keep_alive_ = request.keep_alive();
+    switch (route_.kind) {
+    case Router::Match::Kind::NotFound:
+        respond(make_response(Status::not_found, "404 page not found\n", "text/plain; charset=utf-8"));
+        return;
+    case Router::Match::Kind::MethodNotAllowed:
+        respond(make_response(Status::method_not_allowed, std::string{}, ""));
+        return;
+    case Router::Match::Kind::Found:
+        awaiting_response_ = true;
+        (*route_.handler)(request, route_.params, Responder{shared_from_this()});
+        return;
+    }
+}
+
+void Session::reject(Status status, const std::string& text)
+{
+    keep_alive_ = false;
+    respond(make_response(status, text + "\n", "text/plain; charset=utf-8"));
+}
+
+void Session::respond(Response response)
+{
+    awaiting_response_ = false;
+    response_ = std::move(response);
+    response_.keep_alive(keep_alive_);
+    response_.prepare_payload();
+    beast_http::async_write(socket_, response_,
+                            [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });
+}
+
+void Session::on_write(const boost::beast::error_code& ec)
+{
+    response_.body().reset(); // let go of a shared payload as soon as it is on the wire
+    if (ec) return;
+    if (!keep_alive_) {
+        boost::system::error_code ignored;
+        socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+        return;
+    }
+    read_header();
+}
+
+} // namespace lambda_emu::http

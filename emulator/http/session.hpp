@@ -1,0 +1,44 @@
+#pragma once
+// One HTTP/1.1 connection, as Beast's own examples structure it: read a request, hand it to the
+// router, write the response when the handler (or a parked responder) gives it, repeat while
+// keep-alive holds.
+#include "message.hpp"
+#include "responder.hpp"
+#include "router.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace lambda_emu::http {
+
+class Session : public ResponseSink, public std::enable_shared_from_this<Session> {
+public:
+    Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<std::size_t> open_sessions);
+    ~Session() override;
+    void start() { read_header(); }
+    void respond(Response response) override;
+
+private:
+    void read_header();
+    void on_header(const boost::beast::error_code& ec);
+    void read_body();
+    void on_body(const boost::beast::error_code& ec);
+    void reject(Status status, const std::string& text); // answer and close
+    void on_write(const boost::beast::error_code& ec);
+
+    boost::asio::ip::tcp::socket socket_;
+    const Router& router_;
+    std::shared_ptr<std::size_t> open_sessions_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<CappedStringBody>> parser_;
+    Router::Match route_;
+    Response response_;
+    bool keep_alive_ = true;
+    bool awaiting_response_ = false;
+};
+
+} // namespace lambda_emu::http

@@ -1,0 +1,73 @@
+#include "event_source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <cerrno>
+#include <cstring>
+
+namespace lambda_emu::invoke {
+
+namespace {
+
+std::string why_not_json(const std::string& bytes)
+{
+    try {
+        const auto parsed = nlohmann::json::parse(bytes);
+        (void)parsed;
+    } catch (const nlohmann::json::parse_error& error) {
+        return error.what();
+    }
+    return "unknown reason";
+}
+
+} // namespace
+
+LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& standard_input)
+{
+    LoadedEvents loaded;
+    if (sources.empty()) {
+        loaded.events.push_back({"default", core::make_payload("{}")});
+        return loaded;
+    }
+    bool stdin_used = false;
+    for (const auto& source : sources) {
+        std::string bytes;
+        std::string name = source;
+        if (source == "-") {
+            if (stdin_used) {
+                loaded = {{}, "--event - names standard input twice; it can be read only once"};
+                return loaded;
+            }
+            stdin_used = true;
+            name = "stdin";
+            bytes.assign(std::istreambuf_iterator<char>{standard_input}, {});
+        } else {
+            std::ifstream file{source, std::ios::binary};
+            if (!file) {
+                loaded = {{}, "cannot read event file " + source + ": " + std::strerror(errno)};
+                return loaded;
+            }
+            bytes.assign(std::istreambuf_iterator<char>{file}, {});
+            if (file.bad()) {
+                loaded = {{}, "cannot read event file " + source + ": read error"};
+                return loaded;
+            }
+        }
+        if (bytes.size() > kMaxSyncRequestBytes) {
+            loaded = {{}, "event " + name + " is " + std::to_string(bytes.size()) +
+                              " bytes: over the 6291456-byte limit of a synchronous invocation (Lambda answers "
+                              "RequestTooLargeException)"};
+            return loaded;
+        }
+        if (!nlohmann::json::accept(bytes)) {
+            loaded = {{}, "event " + name + " is not valid JSON (Lambda requires a JSON payload): " + why_not_json(bytes)};
+            return loaded;
+        }
+        loaded.events.push_back({name, core::make_payload(std::move(bytes))});
+    }
+    return loaded;
+}
+
+} // namespace lambda_emu::invoke

@@ -1,0 +1,139 @@
+#include "child_process.hpp"
+
+#include <boost/process/v2.hpp>
+
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace lambda_emu::process {
+
+namespace bp = boost::process::v2;
+
+namespace {
+
+// Runs in the child between fork and exec.
+struct OwnGroupAndParentDeathSignal {
+    pid_t parent;
+
+    bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*)
+    {
+        // Its own group, so SIGKILL at the deadline reaches whatever it starts.
+        if (::setpgid(0, 0) != 0) return bp::error_code{errno, boost::system::system_category()};
+        // No child outlives the emulator, even one killed with SIGKILL.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(127); // the emulator died before prctl took effect
+        // Undo what the emulator's signal handling may have left: a child starts as under init.
+        sigset_t none;
+        sigemptyset(&none);
+        ::sigprocmask(SIG_SETMASK, &none, nullptr);
+        ::signal(SIGPIPE, SIG_DFL);
+        return {};
+    }
+};
+
+// The child's whole environment, exactly: nothing inherited. (Boost 1.81's own
+// process_environment defines its setup step only in src.hpp, which header-only use excludes.)
+struct ExactEnvironment {
+    explicit ExactEnvironment(const std::vector<std::string>& variables)
+    {
+        pointers.reserve(variables.size() + 1);
+        for (const auto& variable : variables) pointers.push_back(variable.c_str());
+        pointers.push_back(nullptr);
+    }
+    bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&, const char* const*)
+    {
+        launcher.env = pointers.data();
+        return {};
+    }
+    std::vector<const char*> pointers;
+};
+
+std::string go_style_error(const std::filesystem::path& executable, const bp::error_code& ec)
+{
+    std::string text = ec.message();
+    if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+    return "fork/exec " + executable.string() + ": " + text;
+}
+
+// Reads a small /proc file without iostreams: this runs once per invocation.
+std::string read_proc_file(const char* path)
+{
+    std::string content;
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return content;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n <= 0) break;
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return content;
+}
+
+long vm_hwm_kb(pid_t pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
+    const std::string status = read_proc_file(path);
+    const auto at = status.find("VmHWM:");
+    return at == std::string::npos ? 0 : std::strtol(status.c_str() + at + 6, nullptr, 10);
+}
+
+} // namespace
+
+SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& spec, LineSink on_stdout,
+                                LineSink on_stderr)
+{
+    boost::asio::readable_pipe out{io};
+    boost::asio::readable_pipe err{io};
+    bp::error_code ec;
+    bp::process child{io.get_executor()};
+    {
+        bp::posix::default_launcher launcher;
+        child = launcher(io.get_executor(), ec, spec.executable, spec.arguments,
+                         ExactEnvironment{spec.environment}, bp::process_start_dir{spec.working_directory},
+                         bp::process_stdio{nullptr, out, err}, OwnGroupAndParentDeathSignal{::getpid()});
+    }
+    if (ec) return {nullptr, go_style_error(spec.executable, ec)};
+    // The emulator's reaper owns the exit from here on: let go of Boost's handle (detach, so its
+    // destructor does not terminate the process).
+    const pid_t pid = child.id();
+    child.detach();
+    LineReader::start(std::move(out), std::move(on_stdout));
+    LineReader::start(std::move(err), std::move(on_stderr));
+    return {std::unique_ptr<ChildProcess>{new ChildProcess{pid}}, {}};
+}
+
+void ChildProcess::terminate() const { ::kill(pid_, SIGTERM); }
+
+void ChildProcess::kill_group() const
+{
+    // The group outlives its leader while members remain; ESRCH just means nobody is left.
+    ::kill(-pid_, SIGKILL);
+}
+
+int ChildProcess::peak_memory_mb() const { return static_cast<int>((peak_resident_kb(pid_) + 1023) / 1024); }
+
+long peak_resident_kb(pid_t root)
+{
+    long total = vm_hwm_kb(root);
+    if (total == 0) return 0;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", root, root);
+    const std::string children = read_proc_file(path);
+    const char* cursor = children.c_str();
+    char* end = nullptr;
+    for (long child = std::strtol(cursor, &end, 10); end != cursor; child = std::strtol(cursor, &end, 10)) {
+        total += peak_resident_kb(static_cast<pid_t>(child));
+        cursor = end;
+    }
+    return total;
+}
+
+} // namespace lambda_emu::process

@@ -1,0 +1,52 @@
+#include "child_reaper.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+namespace lambda_emu::process {
+
+ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}
+{
+    // Grandchildren (a shell bootstrap's node, an extension's helper) are reparented to us
+    // instead of to init, so we can reap them and kill them with their group.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    wait_for_signal();
+}
+
+void ChildReaper::watch(pid_t pid, ExitCallback on_exit)
+{
+    watched_[pid] = std::move(on_exit);
+}
+
+void ChildReaper::wait_for_signal()
+{
+    sigchld_.async_wait([this](const boost::system::error_code& ec, int) {
+        if (ec) return; // operation_aborted: the reaper is going away
+        reap_all();
+        wait_for_signal();
+    });
+}
+
+void ChildReaper::reap_all()
+{
+    // Signals coalesce: one SIGCHLD may stand for many exits, so loop until nothing is left.
+    for (;;) {
+        int raw = 0;
+        const pid_t pid = ::waitpid(-1, &raw, WNOHANG);
+        if (pid <= 0) return; // 0: children still running; -1/ECHILD: no children at all
+        const core::ExitStatus status =
+            WIFSIGNALED(raw) ? core::ExitStatus::killed_by(WTERMSIG(raw)) : core::ExitStatus::exited(WEXITSTATUS(raw));
+        auto watcher = watched_.find(pid);
+        if (watcher == watched_.end()) {
+            ++orphans_reaped_;
+            continue;
+        }
+        auto on_exit = std::move(watcher->second);
+        watched_.erase(watcher);
+        on_exit(status);
+    }
+}
+
+} // namespace lambda_emu::process

@@ -1,0 +1,40 @@
+#pragma once
+// The supervisor's half of process handling, as tini does it: the emulator is a child
+// subreaper, so what a runtime leaves behind is reparented to it, and one SIGCHLD handler reaps
+// every child. Exits of the processes we watch are reported; orphans are reaped silently, so
+// no zombie outlives a test.
+#include "core/exit_status.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <functional>
+#include <sys/types.h>
+#include <unordered_map>
+
+namespace lambda_emu::process {
+
+class ChildReaper {
+public:
+    using ExitCallback = std::function<void(core::ExitStatus)>;
+
+    explicit ChildReaper(boost::asio::io_context& io);
+    ChildReaper(const ChildReaper&) = delete;
+    ChildReaper& operator=(const ChildReaper&) = delete;
+
+    // Reports the exit of `pid` once, on the event loop. Call right after spawning, before
+    // returning to the loop: until then no SIGCHLD handler can run and reap it as an orphan.
+    void watch(pid_t pid, ExitCallback on_exit);
+    void forget(pid_t pid) { watched_.erase(pid); }
+    std::size_t orphans_reaped() const { return orphans_reaped_; }
+
+private:
+    void wait_for_signal();
+    void reap_all();
+
+    boost::asio::signal_set sigchld_;
+    std::unordered_map<pid_t, ExitCallback> watched_;
+    std::size_t orphans_reaped_ = 0;
+};
+
+} // namespace lambda_emu::process

@@ -1,0 +1,68 @@
+#include "cleanup_table.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace lambda_emu::report {
+
+namespace {
+
+std::string ms(const std::optional<double>& value)
+{
+    if (!value) return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", *value);
+    return text;
+}
+
+std::string exit_text(const core::ProcessCleanup& process)
+{
+    if (!process.exit_status) return "not observed";
+    return process.exit_status->signalled ? "signal " + core::signal_description(process.exit_status->code)
+                                          : "exit " + std::to_string(process.exit_status->code);
+}
+
+} // namespace
+
+std::string cleanup_table(const core::ShutdownReport& report)
+{
+    const std::vector<std::string> header{"process", "kind",  "pid",   "SIGTERM", "SHUTDOWN", "SIGKILL", "exited",
+                                          "cleanup ms", "deadline", "headroom", "exit", "verdict"};
+    std::vector<std::vector<std::string>> rows{header};
+    for (const auto& process : report.processes) {
+        std::optional<double> headroom;
+        if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
+            headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
+        }
+        rows.push_back({process.name, core::to_string(process.kind), std::to_string(process.pid),
+                        ms(core::offset_ms(report, process.sigterm_at)), ms(core::offset_ms(report, process.shutdown_event_at)),
+                        ms(core::offset_ms(report, process.sigkill_at)),
+                        process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
+                        ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom),
+                        exit_text(process), core::to_string(process.verdict)});
+    }
+    std::vector<std::size_t> widths(header.size(), 0);
+    for (const auto& row : rows)
+        for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+
+    char budget[160];
+    std::snprintf(budget, sizeof budget, "runtime share %lld ms, phase %lld ms, SIGTERM %s",
+                  static_cast<long long>(report.budget.runtime_share.count()),
+                  static_cast<long long>(report.budget.phase.count()), report.budget.send_sigterm ? "yes" : "no");
+    std::string text = std::string{"Shutdown ("} + core::to_string(report.reason) + (report.final ? "" : ", reset") +
+                       "): " + budget + " [" + report.budget.source + "]; times in ms from the phase's start\n";
+    for (const auto& row : rows) {
+        text += "  ";
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            text += row[i];
+            if (i + 1 < row.size()) text += std::string(widths[i] - row[i].size() + 2, ' ');
+        }
+        text += '\n';
+    }
+    if (report.processes.empty()) text += "  (no process was running)\n";
+    for (const auto& note : report.diagnostics) text += "  note: " + note + "\n";
+    return text;
+}
+
+} // namespace lambda_emu::report

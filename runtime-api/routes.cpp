@@ -1,0 +1,94 @@
+#include "error_bodies.hpp"
+#include "rendering.hpp"
+#include "runtime_api.hpp"
+
+namespace lambda_emu::runtime_api {
+
+namespace {
+
+constexpr std::string_view kResponseModeHeader = "Lambda-Runtime-Function-Response-Mode";
+constexpr std::string_view kErrorTypeTrailer = "Lambda-Runtime-Function-Error-Type";
+constexpr std::string_view kErrorBodyTrailer = "Lambda-Runtime-Function-Error-Body";
+// Posts may carry a full response; one byte over gets 413 (the body is read to its end first).
+constexpr std::size_t kPostLimit = core::kMaxResponseBytes;
+
+void answer(http::Responder& responder, const core::RuntimeCallResult& result)
+{
+    responder.send(result ? render_refusal(*result) : render_accepted());
+}
+
+core::RuntimeCallError payload_too_large()
+{
+    return {core::RuntimeCallErrorKind::PayloadTooLarge, "Exceeded maximum allowed payload size (6291556 bytes)."};
+}
+
+void post_response(core::Environment& environment, http::Request& request, const std::string& request_id,
+                   http::Responder responder)
+{
+    const auto mode = request[kResponseModeHeader];
+    if (!mode.empty() && mode != "streaming") {
+        answer(responder, environment.runtime_invalid_response_mode(request_id));
+        return;
+    }
+    auto& body = request.body();
+    if (body.overflowed()) {
+        answer(responder, environment.runtime_response_too_large(request_id, body.received));
+        return;
+    }
+    core::RuntimeResponse response;
+    const auto content_type = request[boost::beast::http::field::content_type];
+    response.content_type = content_type.empty() ? "application/json" : std::string{content_type};
+    // Beast merges a chunked body's trailers into the fields once the body is read.
+    if (const auto error_type = request[kErrorTypeTrailer]; mode == "streaming" && !error_type.empty()) {
+        response.stream_error = stream_error_from_trailers(std::string{error_type}, std::string{request[kErrorBodyTrailer]});
+    }
+    response.body = core::make_payload(std::move(body.bytes));
+    answer(responder, environment.runtime_response(request_id, std::move(response)));
+}
+
+} // namespace
+
+void add_routes(http::Router& router, core::Environment& environment)
+{
+    router.add(http::Verb::get, "/2018-06-01/runtime/invocation/next",
+               [&environment](http::Request&, const http::PathParams&, http::Responder responder) {
+                   const auto refused = environment.runtime_next(
+                       [responder](const core::Invocation& invocation) mutable { responder.send(render_invocation(invocation)); });
+                   if (refused) responder.send(render_refusal(*refused));
+               });
+
+    router.add(
+        http::Verb::post, "/2018-06-01/runtime/invocation/{id}/response",
+        [&environment](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            post_response(environment, request, params[0], std::move(responder));
+        },
+        kPostLimit);
+
+    router.add(
+        http::Verb::post, "/2018-06-01/runtime/invocation/{id}/error",
+        [&environment](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            if (request.body().overflowed()) {
+                responder.send(render_refusal(payload_too_large()));
+                return;
+            }
+            answer(responder, environment.runtime_error(params[0], read_posted_error(request)));
+        },
+        kPostLimit);
+
+    router.add(
+        http::Verb::post, "/2018-06-01/runtime/init/error",
+        [&environment](http::Request& request, const http::PathParams&, http::Responder responder) {
+            if (request.body().overflowed()) {
+                responder.send(render_refusal(payload_too_large()));
+                return;
+            }
+            answer(responder, environment.runtime_init_error(read_posted_error(request)));
+        },
+        kPostLimit);
+
+    router.add(http::Verb::get, "/2018-06-01/ping", [](http::Request&, const http::PathParams&, http::Responder responder) {
+        responder.send(http::make_response(http::Status::ok, "pong", "text/plain; charset=utf-8"));
+    });
+}
+
+} // namespace lambda_emu::runtime_api

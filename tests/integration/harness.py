@@ -1,0 +1,106 @@
+"""Drives the real lambda-emu binary against real child processes, for the integration tests.
+
+The emulator's path comes from LAMBDA_EMU (ctest sets it). Every run gets a unique function
+name; since the runtime's environment carries it (AWS_LAMBDA_FUNCTION_NAME), scanning
+/proc/*/environ for it finds any process a run left behind.
+"""
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+import uuid
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+RUNTIMES = pathlib.Path(__file__).resolve().parent / "runtimes"
+EMULATOR = os.environ.get("LAMBDA_EMU", str(ROOT / "build" / "lambda-emu"))
+
+
+def unique_name(prefix="it"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+class Run:
+    def __init__(self, code, stdout, stderr):
+        self.code = code
+        self.stdout = stdout
+        self.stderr = stderr
+        self.results = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+
+    def lines(self, prefix):
+        return [line for line in self.stderr.splitlines() if line.startswith(prefix)]
+
+    def __repr__(self):
+        return f"exit {self.code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+def run(bootstrap, *args, name=None, timeout=120, stdin=None, events=None):
+    """Runs `lambda-emu run` to completion. `events`: JSON values written to temporary files."""
+    name = name or unique_name()
+    command = [EMULATOR, "run", str(bootstrap), "--function-name", name, *args]
+    files = []
+    for event in events or []:
+        path = pathlib.Path(os.environ.get("TMPDIR", "/tmp")) / f"{unique_name('event')}.json"
+        path.write_text(json.dumps(event))
+        files.append(path)
+        command += ["--event", str(path)]
+    try:
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout)
+    finally:
+        for path in files:
+            path.unlink(missing_ok=True)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def start(bootstrap, *args, name):
+    return subprocess.Popen([EMULATOR, "run", str(bootstrap), "--function-name", name, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_stderr_line(process, needle, timeout=30):
+    """Reads the emulator's stderr until a line contains `needle`; returns what was read."""
+    seen = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        seen.append(line)
+        if needle in line:
+            return "".join(seen)
+    raise AssertionError(f"never saw {needle!r} in stderr:\n{''.join(seen)}")
+
+
+def processes_of(name):
+    """PIDs of live (non-zombie) processes whose environment names this function."""
+    marker = f"AWS_LAMBDA_FUNCTION_NAME={name}".encode()
+    found = []
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def assert_nothing_left(test, name, grace_s=2.0):
+    """Allows the kernel a moment to finish deaths already under way, then insists."""
+    deadline = time.monotonic() + grace_s
+    while processes_of(name) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    test.assertEqual(processes_of(name), [], f"processes of {name} outlived the emulator")
+
+
+def kill_leftovers(name):
+    for pid in processes_of(name):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass

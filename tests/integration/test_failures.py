@@ -1,0 +1,143 @@
+"""Timeouts and re-init, crashes, init failures and the suppressed init, bad entrypoints, and
+the exit-code contract (LAMBDA-SPEC 4.1, 4.3)."""
+import json
+import os
+import stat
+import tempfile
+import unittest
+
+import harness
+
+MISBEHAVING = harness.SAMPLES / "misbehaving"
+
+
+class Timeouts(unittest.TestCase):
+    def test_timeout_gives_sandbox_timedout_then_the_next_invocation_reinitialises(self):
+        name = harness.unique_name()
+        run = harness.run(MISBEHAVING / "sleeps-past-timeout" / "bootstrap", "--timeout", "1", name=name,
+                          events=[{"sleep": 30}, {"sleep": 0}])
+        self.assertEqual(run.code, 4, run)
+        timed_out, recovered = run.results
+        self.assertEqual(timed_out["functionError"], "Unhandled")
+        self.assertEqual(timed_out["payload"], {
+            "errorType": "Sandbox.Timedout",
+            "errorMessage": f"RequestId: {timed_out['requestId']} Error: Task timed out after 1.00 seconds"})
+        self.assertIsNone(recovered["functionError"])
+        self.assertIn("Reset (reason timeout)", run.stderr)
+        self.assertEqual(len(run.lines("[runtime] runtime ")), 2, "a second runtime was initialised")
+        self.assertEqual(len(run.lines("INIT_REPORT ")), 1)
+        self.assertIn("Phase: invoke\tStatus: success", run.lines("INIT_REPORT ")[0])
+        self.assertTrue(run.lines("REPORT RequestId: " + timed_out["requestId"])[0].endswith("Status: timeout"))
+        harness.assert_nothing_left(self, name)
+
+
+class Crashes(unittest.TestCase):
+    def crash(self, event):
+        name = harness.unique_name()
+        run = harness.run(MISBEHAVING / "crashes-mid-invocation" / "bootstrap", name=name, events=[event, {}])
+        harness.assert_nothing_left(self, name)
+        return run
+
+    def test_exit_code_crash_gives_runtime_exit_error_and_a_reset(self):
+        run = self.crash({"exit": 3})
+        self.assertEqual(run.code, 4, run)
+        crashed, after = run.results
+        message = f"RequestId: {crashed['requestId']} Error: Runtime exited with error: exit status 3"
+        self.assertEqual(crashed["payload"], {"errorMessage": message, "errorType": "Runtime.ExitError"})
+        self.assertEqual(crashed["functionError"], "Unhandled")
+        self.assertIn(message, run.stderr)
+        self.assertIn("Reset (reason failure)", run.stderr)
+        self.assertEqual(after["payload"]["survived"], True)
+
+    def test_signal_crash_names_the_signal(self):
+        run = self.crash({"signal": "SIGSEGV"})
+        self.assertIn("Runtime exited with error: signal: segmentation fault", run.results[0]["payload"]["errorMessage"])
+
+    def test_exit_zero_mid_invocation_is_exited_without_providing_a_reason(self):
+        run = self.crash({"exit": 0})
+        self.assertTrue(run.results[0]["payload"]["errorMessage"].endswith("Runtime exited without providing a reason"))
+
+
+class InitFailures(unittest.TestCase):
+    def test_exit_during_init_then_suppressed_init_fails_the_same_way(self):
+        name = harness.unique_name()
+        run = harness.run(MISBEHAVING / "exits-during-init" / "bootstrap", name=name, events=[{}, {}])
+        self.assertEqual(run.code, 3, run)
+        reports = run.lines("INIT_REPORT ")
+        self.assertEqual(len(reports), 3, run)  # the cold init, then one suppressed init per invocation
+        self.assertRegex(reports[0], r"^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: error\t"
+                                     r"Error Type: Runtime.ExitError$")
+        self.assertIn("Phase: invoke\tStatus: error\tError Type: Runtime.ExitError", reports[1])
+        for result in run.results:
+            self.assertEqual(result["payload"], {
+                "errorMessage": f"RequestId: {result['requestId']} Error: Runtime exited with error: exit status 1",
+                "errorType": "Runtime.ExitError"})
+        # The suppressed init's INIT_REPORT precedes the invocation's START, as on AWS.
+        lines = [l for l in run.stderr.splitlines() if l.startswith(("INIT_REPORT", "START"))]
+        self.assertEqual([l.split()[0] for l in lines], ["INIT_REPORT", "INIT_REPORT", "START", "INIT_REPORT", "START"])
+        self.assertIn("[runtime] fatal: configuration file missing", run.stderr)
+        harness.assert_nothing_left(self, name)
+
+    def test_init_error_body_is_returned_to_the_caller(self):
+        run = harness.run(MISBEHAVING / "init-error" / "bootstrap")
+        self.assertEqual(run.code, 3, run)
+        self.assertIn('[runtime] init/error answered 202 {"status":"OK"}', run.stderr)
+        self.assertEqual(run.results[0]["payload"], {"errorMessage": "database URL not configured",
+                                                     "errorType": "Runtime.ConfigError"})
+        self.assertEqual(run.results[0]["errorType"], "Runtime.ConfigError")
+        self.assertIn("Status: error\tError Type: Runtime.ConfigError", run.lines("INIT_REPORT ")[0])
+
+    def test_init_timeout(self):
+        with tempfile.TemporaryDirectory() as folder:
+            bootstrap = os.path.join(folder, "bootstrap")
+            with open(bootstrap, "w") as f:
+                f.write("#!/bin/sh\nexec sleep 60\n")
+            os.chmod(bootstrap, 0o755)
+            name = harness.unique_name()
+            run = harness.run(bootstrap, "--init-timeout", "0.5", "--timeout", "0.5", name=name)
+        self.assertEqual(run.code, 4, run)  # the suppressed init runs into the invocation's timeout
+        self.assertRegex(run.lines("INIT_REPORT ")[0], r"^INIT_REPORT Init Duration: 5\d\d\.\d\d ms\tPhase: init\tStatus: timeout$")
+        self.assertEqual(run.results[0]["errorType"], "Sandbox.Timedout")
+        harness.assert_nothing_left(self, name)
+
+
+class Entrypoints(unittest.TestCase):
+    def test_missing_bootstrap_is_invalid_entrypoint(self):
+        run = harness.run("/nonexistent/folder/bootstrap")
+        self.assertEqual(run.code, 3, run)
+        self.assertIn("does not exist (Runtime.InvalidEntrypoint)", run.stderr)
+        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint")
+        self.assertIn("fork/exec /nonexistent/folder/bootstrap: no such file or directory",
+                      run.results[0]["payload"]["errorMessage"])
+
+    def test_bootstrap_that_is_not_executable_is_invalid_entrypoint(self):
+        with tempfile.TemporaryDirectory() as folder:
+            bootstrap = os.path.join(folder, "bootstrap")
+            with open(bootstrap, "w") as f:
+                f.write("#!/bin/sh\necho never\n")
+            os.chmod(bootstrap, stat.S_IRUSR | stat.S_IWUSR)
+            run = harness.run(bootstrap)
+        self.assertEqual(run.code, 3, run)
+        self.assertIn("chmod +x", run.stderr)
+        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint")
+        self.assertIn("permission denied", run.results[0]["payload"]["errorMessage"])
+
+
+class ExitCodes(unittest.TestCase):
+    def test_success_is_zero_and_function_error_is_one(self):
+        python = harness.SAMPLES / "python-runtime" / "bootstrap"
+        ok = harness.run(python, events=[{"numbers": [1, 2, 3]}])
+        self.assertEqual(ok.code, 0, ok)
+        self.assertEqual(ok.results[0]["payload"]["sum"], 6)
+        failed = harness.run(python, events=[{"fail": True}])
+        self.assertEqual(failed.code, 1, failed)
+        self.assertEqual(failed.results[0]["payload"]["errorMessage"], "asked to fail")
+        self.assertEqual(failed.results[0]["errorType"], "Runtime.UnhandledError")
+
+    def test_usage_errors_are_two(self):
+        self.assertEqual(harness.run(harness.SAMPLES / "python-runtime" / "bootstrap", "--no-such-flag").code, 2)
+        self.assertEqual(harness.run(harness.SAMPLES / "python-runtime" / "bootstrap", "--memory", "64").code, 2)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,47 @@
+"""Response streaming from the runtime (chunked, error trailers) and the 6 MB limit, with the
+samples that do them (LAMBDA-SPEC 1.3, 1.4)."""
+import unittest
+
+import harness
+
+MISBEHAVING = harness.SAMPLES / "misbehaving"
+
+
+class Streaming(unittest.TestCase):
+    def test_streamed_response_is_assembled_for_the_caller(self):
+        run = harness.run(MISBEHAVING / "streams-response" / "bootstrap")
+        self.assertEqual(run.code, 0, run)
+        self.assertIn("[runtime] stream answered 202", run.stderr)
+        result = run.results[0]
+        self.assertEqual(result["payloadText"], "first chunk\nsecond chunk\nthird chunk\n")
+        self.assertEqual(result["contentType"], "text/plain")
+        self.assertIsNone(result["functionError"])
+
+    def test_stream_that_fails_in_its_trailers_is_a_function_error(self):
+        run = harness.run(MISBEHAVING / "streams-then-fails" / "bootstrap")
+        self.assertEqual(run.code, 1, run)
+        self.assertIn("[runtime] failed stream answered 202", run.stderr)
+        result = run.results[0]
+        self.assertEqual(result["functionError"], "Unhandled")
+        self.assertEqual(result["errorType"], "Runtime.StreamError")
+        self.assertEqual(result["payload"], {"errorMessage": "upstream closed mid-stream",
+                                             "errorType": "Runtime.StreamError"})
+
+
+class ResponseLimit(unittest.TestCase):
+    def test_oversized_response_gets_413_and_the_environment_lives_on(self):
+        name = harness.unique_name()
+        run = harness.run(MISBEHAVING / "oversized-response" / "bootstrap", name=name,
+                          events=[{"bytes": 7_000_000}, {"bytes": 1000}])
+        self.assertEqual(run.code, 1, run)
+        self.assertIn("[runtime] response of 7000000 bytes answered 413 "
+                      '{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).",'
+                      '"errorType":"RequestEntityTooLarge"}', run.stderr)
+        self.assertEqual(run.results[0]["errorType"], "Function.ResponseSizeTooLarge")
+        self.assertEqual(len(run.results[1]["payload"]), 998)
+        self.assertNotIn("Reset", run.stderr)
+        harness.assert_nothing_left(self, name)
+
+
+if __name__ == "__main__":
+    unittest.main()

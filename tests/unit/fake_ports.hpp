@@ -1,0 +1,115 @@
+#pragma once
+// Fakes for the core's ports: a clock the test moves by hand, timers that only record, a
+// process table that only records, and an observer that keeps everything it is told.
+#include "core/environment.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lambda_emu::testing {
+
+class FakeClock final : public core::Clock {
+public:
+    core::SteadyTime now() const override { return now_; }
+    core::WallTime to_wall(core::SteadyTime t) const override
+    {
+        return core::WallTime{} + std::chrono::hours{24 * 365 * 50} +
+               std::chrono::duration_cast<core::WallTime::duration>(t.time_since_epoch());
+    }
+    void advance(core::Millis by) { now_ += by; }
+
+private:
+    core::SteadyTime now_{std::chrono::seconds{1000}};
+};
+
+class FakeTimers final : public core::TimerService {
+public:
+    void arm(core::TimerSlot slot, core::SteadyTime when) override { armed[slot] = when; }
+    void cancel(core::TimerSlot slot) override { armed.erase(slot); }
+    bool is_armed(core::TimerSlot slot) const { return armed.count(slot) != 0; }
+    std::map<core::TimerSlot, core::SteadyTime> armed;
+};
+
+class FakeProcesses final : public core::ProcessControl {
+public:
+    core::SpawnOutcome start_runtime() override
+    {
+        ++starts;
+        if (!spawn_error.empty()) return {false, 0, spawn_error};
+        return {true, 100 + starts, {}};
+    }
+    void terminate_runtime() override { ++sigterms; }
+    void kill_runtime() override { ++sigkills; }
+    int runtime_peak_memory_mb() override { return 42; }
+
+    std::string spawn_error;
+    int starts = 0;
+    int sigterms = 0;
+    int sigkills = 0;
+};
+
+class RecordingObserver final : public core::LifecycleObserver {
+public:
+    void init_finished(const core::InitReport& report) override { inits.push_back(report); }
+    void invocation_started(const core::Invocation& invocation) override { started.push_back(invocation.request_id); }
+    void invocation_finished(const core::InvocationReport& report) override { finished.push_back(report); }
+    void shutdown_finished(const core::ShutdownReport& report) override { shutdowns.push_back(report); }
+
+    std::vector<core::InitReport> inits;
+    std::vector<std::string> started;
+    std::vector<core::InvocationReport> finished;
+    std::vector<core::ShutdownReport> shutdowns;
+};
+
+// An environment wired to fakes, with helpers that play the runtime's part.
+struct Harness {
+    FakeClock clock;
+    FakeTimers timers;
+    FakeProcesses processes;
+    RecordingObserver observer;
+    int next_id = 0;
+    core::FunctionConfig config = [] {
+        core::FunctionConfig c;
+        c.name = "fn";
+        return c;
+    }();
+    core::Environment environment{config, {},
+                                  core::Ports{clock, processes, timers, observer,
+                                              [this] { return "req-" + std::to_string(++next_id); }}};
+
+    std::vector<core::InvokeResult> results;
+    std::vector<core::Invocation> delivered;
+
+    core::RuntimeCallResult next()
+    {
+        return environment.runtime_next([this](const core::Invocation& invocation) { delivered.push_back(invocation); });
+    }
+    void invoke(std::string payload = "{}")
+    {
+        core::InvokeRequest request;
+        request.payload = core::make_payload(std::move(payload));
+        environment.invoke(std::move(request), [this](core::InvokeResult result) { results.push_back(std::move(result)); });
+    }
+    core::RuntimeCallResult respond(const std::string& id, std::string body = R"({"ok":true})")
+    {
+        core::RuntimeResponse response;
+        response.body = core::make_payload(std::move(body));
+        return environment.runtime_response(id, std::move(response));
+    }
+    // Init done, runtime parked on /next.
+    void warm()
+    {
+        environment.start_init();
+        next();
+    }
+    void fire(core::TimerSlot slot)
+    {
+        clock.advance(std::chrono::duration_cast<core::Millis>(timers.armed.at(slot) - clock.now()));
+        timers.armed.erase(slot);
+        environment.on_timer(slot);
+    }
+};
+
+} // namespace lambda_emu::testing
