@@ -1,5 +1,6 @@
 #include "environment_host.hpp"
 
+#include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
 #include <chrono>
@@ -42,6 +43,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     inputs.passed_through = host->options_.passed_through;
     inputs.customer = host->options_.customer_variables;
     host->runtime_environment_ = core::runtime_environment(host->options_.function, inputs);
+    host->extension_environment_ = core::extension_environment(host->runtime_environment_);
     return host;
 }
 
@@ -53,11 +55,12 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
       ids_{ids},
       options_{std::move(options)},
       lines_{std::move(lines)},
-      timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
+      timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
       environment_{options_.function, options_.overrides,
                    core::Ports{clock, *this, *this, observer, [&ids] { return ids.uuid(); }}}
 {
     runtime_api::add_routes(router_, environment_);
+    extensions_api::add_routes(router_, environment_);
 }
 
 EnvironmentHost::~EnvironmentHost()
@@ -66,6 +69,10 @@ EnvironmentHost::~EnvironmentHost()
     if (runtime_) {
         reaper_.forget(runtime_->pid());
         if (runtime_alive_) runtime_->kill_group();
+    }
+    for (auto& [name, extension] : extensions_) {
+        reaper_.forget(extension->pid());
+        extension->kill_group();
     }
 }
 
@@ -111,6 +118,42 @@ int EnvironmentHost::runtime_peak_memory_mb()
         if (const int measured = runtime_->peak_memory_mb(); measured > 0) last_peak_memory_mb_ = measured;
     }
     return last_peak_memory_mb_;
+}
+
+int EnvironmentHost::runtime_group_survivors() { return runtime_ ? process::count_group_members(runtime_->pid()) : 0; }
+
+std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions()
+{
+    for (auto& [name, extension] : extensions_) reaper_.forget(extension->pid());
+    extensions_.clear();
+    const std::size_t generation = ++extension_generation_;
+    std::vector<core::LaunchedExtension> launched;
+    for (const auto& path : options_.extensions) {
+        const std::string name = path.filename().string();
+        process::SpawnSpec spec;
+        spec.executable = path;
+        spec.environment = extension_environment_;
+        spec.working_directory = options_.task_root;
+        auto line_sink = [lines = lines_, label = "ext:" + name](std::string_view line) { lines(label, line); };
+        auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
+        if (!spawned.child) {
+            launched.push_back({name, 0, spawned.error});
+            continue;
+        }
+        const pid_t pid = spawned.child->pid();
+        reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
+            if (generation != extension_generation_) return;
+            environment_.on_extension_exited(name, status);
+        });
+        extensions_[name] = std::move(spawned.child);
+        launched.push_back({name, pid, {}});
+    }
+    return launched;
+}
+
+void EnvironmentHost::kill_extension(const std::string& name)
+{
+    if (auto found = extensions_.find(name); found != extensions_.end()) found->second->kill_group();
 }
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)

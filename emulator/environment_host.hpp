@@ -16,6 +16,7 @@
 #include <array>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -27,13 +28,14 @@ struct HostOptions {
     std::filesystem::path bootstrap;
     std::vector<std::string> bootstrap_arguments;
     std::filesystem::path task_root;
+    std::vector<std::filesystem::path> extensions; // external extension executables
     core::Variables customer_variables;
     core::Variables passed_through;
     std::string path;
     unsigned short port = 0;
 };
 
-// Where children's output lines go: ("runtime", line).
+// Where children's output lines go: ("runtime", line), ("ext:NAME", line).
 using ProcessLineSink = std::function<void(std::string_view source, std::string_view line)>;
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
@@ -58,11 +60,14 @@ private:
     void terminate_runtime() override;
     void kill_runtime() override;
     int runtime_peak_memory_mb() override;
+    int runtime_group_survivors() override;
+    std::vector<core::LaunchedExtension> start_external_extensions() override;
+    void kill_extension(const std::string& name) override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
     void cancel(core::TimerSlot slot) override;
 
-    static constexpr std::size_t kTimerSlots = 5;
+    static constexpr std::size_t kTimerSlots = 7;
     struct Timer {
         explicit Timer(boost::asio::io_context& io) : timer{io} {}
         boost::asio::steady_timer timer;
@@ -76,9 +81,12 @@ private:
     ProcessLineSink lines_;
     std::string runtime_api_;
     std::vector<std::string> runtime_environment_;
+    std::vector<std::string> extension_environment_;
     std::array<Timer, kTimerSlots> timers_;
     std::unique_ptr<process::ChildProcess> runtime_;
     bool runtime_alive_ = false;
+    std::map<std::string, std::unique_ptr<process::ChildProcess>> extensions_; // by name
+    std::size_t extension_generation_ = 0; // exits of an earlier Init's extensions are not news
     int last_peak_memory_mb_ = 0;
     http::Router router_;
     std::unique_ptr<http::Server> server_;

@@ -30,6 +30,12 @@ int main(int argc, char** argv)
     run_cmd->add_option("--port", run.port, "Runtime API port on 127.0.0.1 (default: an ephemeral one)");
     run_cmd->add_option("--runtime-grace", run.runtime_grace_ms, "Override the runtime's shutdown share, in ms");
     run_cmd->add_option("--shutdown-budget", run.shutdown_budget_ms, "Override the whole Shutdown phase, in ms");
+    run_cmd->add_option("--extension", run.extensions, "An external extension executable; repeatable");
+    run_cmd->add_option("--extensions-dir", run.extensions_dir,
+                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
+    run_cmd->add_flag("--allow-kill", run.allow_kill, "Killed or crashed processes at shutdown do not fail the run");
+    run_cmd->add_option("--report", run.report_path, "Write the JSON report to this file");
+    run_cmd->add_option("--junit", run.junit_path, "Write a JUnit XML report to this file");
 
     try {
         app.parse(argc, argv);

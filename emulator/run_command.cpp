@@ -13,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -34,6 +35,45 @@ core::Variables passed_through_variables()
         if (const char* value = std::getenv(key)) variables.emplace_back(key, value);
     }
     return variables;
+}
+
+// External extensions: every regular file of the extensions directory, in name order, then each
+// --extension. The directory is `opt/extensions` beside the bootstrap (a zip with a layer) unless
+// --extensions-dir names one.
+std::vector<std::filesystem::path> discover_extensions(const RunOptions& options,
+                                                       const std::filesystem::path& task_root, std::string& error)
+{
+    namespace fs = std::filesystem;
+    std::vector<fs::path> found;
+    std::error_code ec;
+    fs::path directory = options.extensions_dir.empty() ? task_root / "opt" / "extensions" : fs::path{options.extensions_dir};
+    if (!options.extensions_dir.empty() && !fs::is_directory(directory, ec)) {
+        error = "--extensions-dir " + options.extensions_dir + " is not a directory";
+        return {};
+    }
+    if (fs::is_directory(directory, ec)) {
+        for (const auto& entry : fs::directory_iterator{directory, ec}) {
+            if (entry.is_regular_file(ec)) found.push_back(fs::absolute(entry.path(), ec));
+        }
+        std::sort(found.begin(), found.end());
+    }
+    for (const auto& path : options.extensions) {
+        if (!fs::is_regular_file(path, ec)) {
+            error = "--extension " + path + " is not a file";
+            return {};
+        }
+        found.push_back(fs::absolute(path, ec).lexically_normal());
+    }
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (found[i].filename() == found[j].filename()) {
+                error = "two extensions are named " + found[i].filename().string() +
+                        ": an extension registers under its file name, which must be unique";
+                return {};
+            }
+        }
+    }
+    return found;
 }
 
 } // namespace
@@ -78,6 +118,9 @@ int run_command(const RunOptions& options)
     const char* path = std::getenv("PATH");
     host_options.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host_options.port = options.port;
+    std::string discovery_error;
+    host_options.extensions = discover_extensions(options, host_options.task_root, discovery_error);
+    if (!discovery_error.empty()) return fail(exit_codes::kUsage, discovery_error);
 
     // A bootstrap that cannot run is still run the Lambda way (Init fails with
     // Runtime.InvalidEntrypoint), but say so plainly first.
@@ -92,7 +135,13 @@ int run_command(const RunOptions& options)
     process::ChildReaper reaper{io};
     core::SystemClock clock;
     IdGenerator ids;
-    RunSession session{io, console, clock, ids, std::move(loaded.events)};
+    report::RunRecord record;
+    record.function = host_options.function;
+    record.bootstrap = bootstrap.string();
+    for (const auto& extension : host_options.extensions) record.extension_paths.push_back(extension.string());
+    record.allow_kill = options.allow_kill;
+    RunSession session{io,     console, clock, ids, std::move(loaded.events), std::move(record),
+                       RunSession::Outputs{options.report_path, options.junit_path, options.allow_kill}};
     std::string listen_error;
     auto host = EnvironmentHost::create(io, reaper, clock, ids, std::move(host_options), session,
                                         [&console](std::string_view source, std::string_view line) {
@@ -101,6 +150,7 @@ int run_command(const RunOptions& options)
                                         listen_error);
     if (!host) return fail(exit_codes::kEmulatorError, "cannot listen on " + listen_error);
     session.attach(*host);
+    session.set_runtime_api(host->runtime_api());
     console.lifecycle("Runtime API listening on " + host->runtime_api() + " for function " +
                       host->environment().config().name);
 

@@ -21,6 +21,11 @@ struct RunOptions {
     unsigned short port = 0;
     std::optional<long> runtime_grace_ms;
     std::optional<long> shutdown_budget_ms;
+    std::vector<std::string> extensions;   // --extension PATH
+    std::string extensions_dir;            // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
+    bool allow_kill = false;
+    std::string report_path;
+    std::string junit_path;
 };
 
 // Returns the process exit code (see exit_codes.hpp).

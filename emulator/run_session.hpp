@@ -6,19 +6,29 @@
 #include "ids.hpp"
 #include "invoke/event_source.hpp"
 #include "report/console.hpp"
+#include "report/run_record.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace lambda_emu {
 
 class RunSession final : public core::LifecycleObserver {
 public:
+    struct Outputs {
+        std::string json_report_path; // --report
+        std::string junit_path;       // --junit
+        bool allow_kill = false;      // --allow-kill: killed processes do not fail the run
+    };
+
     RunSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, IdGenerator& ids,
-               std::vector<invoke::Event> events);
+               std::vector<invoke::Event> events, report::RunRecord record, Outputs outputs);
 
     void attach(EnvironmentHost& host) { host_ = &host; }
+    void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
     void start();
     // SIGINT/SIGTERM: the first spins down (the invocation in flight is interrupted), the second
     // kills at once.
@@ -26,6 +36,7 @@ public:
     int exit_code() const;
 
     void init_started(core::InitPhase phase) override;
+    void extensions_initialised(const std::vector<core::Extension>& extensions) override;
     void init_finished(const core::InitReport& report) override;
     void invocation_started(const core::Invocation& invocation) override;
     void runtime_exit_during_invocation(const std::string& request_id, const std::string& message) override;
@@ -36,6 +47,7 @@ public:
 private:
     void dispatch_next();
     void record(const core::InvokeResult& result);
+    void write_reports();
 
     boost::asio::io_context& io_;
     report::Console& console_;
@@ -43,6 +55,10 @@ private:
     IdGenerator& ids_;
     std::vector<invoke::Event> events_;
     std::size_t next_event_ = 0;
+    report::RunRecord record_;
+    Outputs outputs_;
+    std::unordered_map<std::string, std::pair<core::InvokeOutcome, std::string>> outcomes_; // by request id
+    bool report_write_failed_ = false;
     EnvironmentHost* host_ = nullptr;
 
     int interrupted_by_ = 0;

@@ -80,36 +80,85 @@ void Environment::start_init()
 
 void Environment::begin_init(InitPhase phase)
 {
+    initializing_ = true;
     init_phase_ = phase;
     phase_ = phase == InitPhase::Init ? Phase::Init : Phase::Invoke;
     init_started_at_ = now();
     init_error_.reset();
     runtime_exit_.reset();
+    extensions_.clear();
+    registration_closed_ = false;
     ports_.observer.init_started(phase);
 
+    // External extensions first, all at once; the runtime starts when they have registered.
+    std::string launch_error;
+    for (auto& launched : ports_.processes.start_external_extensions()) {
+        if (!launched.error.empty()) {
+            if (launch_error.empty()) launch_error = launched.error;
+            continue;
+        }
+        Extension extension;
+        extension.name = launched.name;
+        extension.kind = ExtensionKind::External;
+        extension.pid = launched.pid;
+        extension.alive = true;
+        extensions_.push_back(std::move(extension));
+    }
+    // A suppressed init is bounded by the invocation's own timeout instead.
+    if (phase == InitPhase::Init) ports_.timers.arm(TimerSlot::InitDeadline, init_started_at_ + config_.init_timeout);
+    if (!launch_error.empty()) {
+        fail_init(InitStatus::Error, "Extension.LaunchError",
+                  make_payload(error_json("Extension.LaunchError",
+                                          "RequestId: " + current_request_id() + " Error: " + launch_error)),
+                  "application/json");
+        return;
+    }
+    start_runtime_once_extensions_registered();
+}
+
+void Environment::start_runtime_once_extensions_registered()
+{
+    if (!initializing_ || runtime_ != RuntimeState::NotStarted) return;
+    for (const auto& extension : extensions_) {
+        if (extension.kind == ExtensionKind::External && extension.state == ExtensionState::Launched) return;
+    }
     const SpawnOutcome spawned = ports_.processes.start_runtime();
     if (!spawned.started) {
-        runtime_ = RuntimeState::NotStarted;
-        const std::string id = invocation_ ? invocation_->invocation.request_id : std::string{};
         fail_init(InitStatus::Error, "Runtime.InvalidEntrypoint",
-                  make_payload(error_json("Runtime.InvalidEntrypoint", "RequestId: " + id + " Error: " + spawned.error)),
+                  make_payload(error_json("Runtime.InvalidEntrypoint",
+                                          "RequestId: " + current_request_id() + " Error: " + spawned.error)),
                   "application/json");
         return;
     }
     runtime_ = RuntimeState::Started;
     runtime_pid_ = spawned.pid;
-    // A suppressed init is bounded by the invocation's own timeout instead.
-    if (phase == InitPhase::Init) ports_.timers.arm(TimerSlot::InitDeadline, init_started_at_ + config_.init_timeout);
+}
+
+std::string Environment::current_request_id() const
+{
+    return invocation_ ? invocation_->invocation.request_id : std::string{};
+}
+
+// Init ends when the runtime and every registered extension have called next (LAMBDA-SPEC 2.6).
+void Environment::finish_init_if_everyone_is_ready()
+{
+    if (!initializing_ || runtime_ != RuntimeState::Ready) return;
+    for (const auto& extension : extensions_) {
+        if (extension.registered() && extension.state != ExtensionState::Ready) return;
+    }
+    finish_init_success();
 }
 
 void Environment::finish_init_success()
 {
+    initializing_ = false;
     ports_.timers.cancel(TimerSlot::InitDeadline);
     const double duration = to_ms(now() - init_started_at_);
     if (init_phase_ == InitPhase::Init) {
         phase_ = Phase::Idle;
         cold_init_duration_ms_ = duration;
     }
+    ports_.observer.extensions_initialised(extensions_);
     ports_.observer.init_finished(InitReport{init_phase_, InitStatus::Success, {}, duration});
     if (!invocation_) return;
     if (phase_ == Phase::Idle && !invocation_->started) start_invocation(); // held behind the cold Init
@@ -119,6 +168,7 @@ void Environment::finish_init_success()
 void Environment::fail_init(InitStatus status, const std::string& error_type, Payload caller_payload,
                             std::string content_type)
 {
+    initializing_ = false;
     ports_.timers.cancel(TimerSlot::InitDeadline);
     ports_.timers.cancel(TimerSlot::InitErrorGrace);
     const SteadyTime ended = init_error_ ? init_error_at_ : now();
@@ -181,7 +231,31 @@ void Environment::deliver_invocation()
         active.start_announced = true;
         ports_.observer.invocation_started(active.invocation);
     }
+    // Extensions get the event with the runtime's deadline; RAPID releases them first.
+    for (auto& extension : extensions_) {
+        if (!extension.wants_invoke || !extension.alive || extension.state != ExtensionState::Ready) continue;
+        ExtensionEvent event;
+        event.type = ExtensionEvent::Type::Invoke;
+        event.event_id = ports_.new_request_id();
+        event.deadline_ms = active.invocation.deadline_epoch_ms;
+        event.request_id = active.invocation.request_id;
+        event.invoked_function_arn = active.invocation.invoked_function_arn;
+        event.trace_id = active.invocation.request.trace_id;
+        extension.state = ExtensionState::Processing;
+        deliver_to_extension(extension, std::move(event));
+    }
     if (auto on_invocation = std::exchange(parked_next_, {})) on_invocation(active.invocation);
+}
+
+// The invocation ends when the runtime called /next after answering and every INVOKE-subscribed
+// extension called /event/next (LAMBDA-SPEC 2.6): only then does REPORT's Duration stop.
+void Environment::end_invocation_if_everyone_is_done()
+{
+    if (phase_ != Phase::Invoke || !invocation_ || !invocation_->runtime_done) return;
+    for (const auto& extension : extensions_) {
+        if (extension.state == ExtensionState::Processing) return;
+    }
+    end_invocation_normally();
 }
 
 RuntimeCallResult Environment::check_current_invocation(std::string_view request_id, const char* target) const
@@ -294,7 +368,8 @@ RuntimeCallResult Environment::runtime_next(NextHandler on_invocation)
     case RuntimeState::Started:
         runtime_ = RuntimeState::Ready;
         parked_next_ = std::move(on_invocation);
-        finish_init_success();
+        registration_closed_ = true;
+        finish_init_if_everyone_is_ready();
         return std::nullopt;
     case RuntimeState::Ready: // a second poll replaces the first
         parked_next_ = std::move(on_invocation);
@@ -305,7 +380,8 @@ RuntimeCallResult Environment::runtime_next(NextHandler on_invocation)
     case RuntimeState::ResponseSent:
         runtime_ = RuntimeState::Ready;
         parked_next_ = std::move(on_invocation);
-        end_invocation_normally();
+        invocation_->runtime_done = true;
+        end_invocation_if_everyone_is_done();
         return std::nullopt;
     case RuntimeState::InitError:
     case RuntimeState::NotStarted:
@@ -377,8 +453,7 @@ RuntimeCallResult Environment::runtime_error(std::string_view request_id, Runtim
 RuntimeCallResult Environment::runtime_init_error(RuntimeError error)
 {
     // Only the `Started` state allows InitError (LAMBDA-SPEC 1.6).
-    const bool initialising = phase_ == Phase::Init || (phase_ == Phase::Invoke && invocation_ && !invocation_->delivered);
-    if (runtime_ != RuntimeState::Started || !initialising) {
+    if (runtime_ != RuntimeState::Started || !initializing_) {
         return RuntimeCallError{RuntimeCallErrorKind::InvalidStateTransition,
                                 state_transition_message(runtime_, "InitError")};
     }
@@ -394,7 +469,6 @@ RuntimeCallResult Environment::runtime_init_error(RuntimeError error)
 
 void Environment::on_runtime_exited(ExitStatus status)
 {
-    const RuntimeState before = runtime_;
     runtime_ = RuntimeState::Exited;
     runtime_exit_ = status;
     parked_next_ = {};
@@ -405,16 +479,15 @@ void Environment::on_runtime_exited(ExitStatus status)
         return;
     case Phase::Init:
     case Phase::Invoke:
-        if (before == RuntimeState::Started || before == RuntimeState::InitError) {
+        if (initializing_) {
             if (init_error_) {
                 const auto type = normalized_error_type(init_error_->error_type);
                 auto body = init_error_->body;
                 auto content_type = init_error_->content_type;
                 fail_init(InitStatus::Error, type, std::move(body), std::move(content_type));
             } else {
-                const std::string id = invocation_ ? invocation_->invocation.request_id : std::string{};
                 fail_init(InitStatus::Error, "Runtime.ExitError",
-                          make_payload(error_json("Runtime.ExitError", runtime_exit_message(id, status))),
+                          make_payload(error_json("Runtime.ExitError", runtime_exit_message(current_request_id(), status))),
                           "application/json");
             }
             return;
@@ -435,7 +508,7 @@ void Environment::on_timer(TimerSlot slot)
 {
     switch (slot) {
     case TimerSlot::InitDeadline:
-        if (phase_ == Phase::Init && runtime_ == RuntimeState::Started) {
+        if (phase_ == Phase::Init && initializing_) {
             fail_init(InitStatus::Timeout, {}, nullptr, "application/json");
         }
         return;
@@ -450,165 +523,34 @@ void Environment::on_timer(TimerSlot slot)
             fail_init(InitStatus::Error, type, std::move(body), std::move(content_type));
         }
         return;
+    case TimerSlot::ExtensionErrorGrace:
+        for (auto& extension : extensions_) {
+            if (extension.alive &&
+                (extension.state == ExtensionState::InitError || extension.state == ExtensionState::ExitError)) {
+                extension_failed(extension.error_type, "the extension reported " + extension.error_type);
+                return;
+            }
+        }
+        return;
     case TimerSlot::RuntimeShare:
-        if (shutdown_ && shutdown_->runtime_pending) {
+        if (auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime"); runtime && runtime->awaiting_exit()) {
             ports_.processes.kill_runtime();
-            shutdown_->report.processes.front().sigkill_at = now();
+            runtime->sigkill_at = now();
+        }
+        return;
+    case TimerSlot::ExtensionsDeadline:
+        if (!shutdown_) return;
+        for (auto& process : shutdown_->report.processes) {
+            if (process.kind == ProcessKind::ExternalExtension && process.awaiting_exit() && !process.sigkill_at) {
+                ports_.processes.kill_extension(process.name);
+                process.sigkill_at = now();
+            }
         }
         return;
     case TimerSlot::ShutdownGiveUp:
         if (shutdown_) complete_shutdown();
         return;
     }
-}
-
-// ---------------------------------------------------------------- Shutdown
-
-void Environment::shutdown()
-{
-    if (phase_ == Phase::Done || final_shutdown_requested_) return;
-    final_shutdown_requested_ = true;
-    switch (phase_) {
-    case Phase::Shutdown: { // a reset is under way: it becomes the last shutdown
-        shutdown_->report.final = true;
-        if (invocation_) interrupt_invocation(close_invocation(InvokeStatus::Failure, "Emulator.Interrupted"));
-        return;
-    }
-    case Phase::Uninitialized: {
-        phase_ = Phase::Done;
-        std::optional<ClosedInvocation> held;
-        if (invocation_) held = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
-        ShutdownReport empty;
-        empty.final = true;
-        empty.started_at = empty.ended_at = now();
-        empty.budget = shutdown_budget(0, 0, overrides_);
-        ports_.observer.shutdown_finished(empty);
-        if (held) interrupt_invocation(std::move(*held));
-        return;
-    }
-    case Phase::Init:
-    case Phase::Idle:
-    case Phase::Invoke: {
-        std::optional<ClosedInvocation> in_flight;
-        if (invocation_) in_flight = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
-        begin_shutdown(ShutdownReason::Spindown, true);
-        if (in_flight) interrupt_invocation(std::move(*in_flight));
-        return;
-    }
-    case Phase::Done:
-        return;
-    }
-}
-
-void Environment::kill_now()
-{
-    if (phase_ != Phase::Shutdown) shutdown();
-    if (shutdown_ && shutdown_->runtime_pending) {
-        ports_.processes.kill_runtime();
-        auto& runtime = shutdown_->report.processes.front();
-        if (!runtime.sigkill_at) runtime.sigkill_at = now();
-    }
-}
-
-void Environment::begin_shutdown(ShutdownReason reason, bool final)
-{
-    phase_ = Phase::Shutdown;
-    for (auto slot : {TimerSlot::InitDeadline, TimerSlot::InvokeDeadline, TimerSlot::InitErrorGrace}) {
-        ports_.timers.cancel(slot);
-    }
-    const SteadyTime started = now();
-    ShutdownInProgress progress;
-    auto& report = progress.report;
-    report.reason = reason;
-    report.final = final;
-    report.started_at = started;
-    report.budget = shutdown_budget(0, 0, overrides_);
-
-    if (runtime_pid_ != 0) {
-        ProcessCleanup runtime;
-        runtime.name = "runtime";
-        runtime.kind = ProcessKind::Runtime;
-        runtime.pid = runtime_pid_;
-        if (runtime_ == RuntimeState::Exited) {
-            // It died before the shutdown (the reason for this reset); kill what it left behind.
-            runtime.exited_before_shutdown = true;
-            runtime.exit_status = runtime_exit_;
-            runtime.verdict = Verdict::Crashed;
-            ports_.processes.kill_runtime();
-        } else if (report.budget.send_sigterm) {
-            ports_.processes.terminate_runtime();
-            runtime.sigterm_at = started;
-            runtime.deadline = started + report.budget.runtime_share;
-            progress.runtime_pending = true;
-            ports_.timers.arm(TimerSlot::RuntimeShare, *runtime.deadline);
-        } else {
-            // No extension registered: AWS sends SIGKILL at once, no SIGTERM (LAMBDA-SPEC 4.4).
-            ports_.processes.kill_runtime();
-            runtime.sigkill_at = started;
-            runtime.deadline = started;
-            runtime.verdict = Verdict::NotSignalled;
-            progress.runtime_pending = true;
-        }
-        report.processes.push_back(std::move(runtime));
-    }
-    shutdown_ = std::move(progress);
-    ports_.observer.shutdown_started(reason, final);
-    if (!shutdown_->runtime_pending) {
-        complete_shutdown();
-        return;
-    }
-    ports_.timers.arm(TimerSlot::ShutdownGiveUp, started + report.budget.phase + kExitReportSlack);
-}
-
-void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
-{
-    if (!shutdown_ || !shutdown_->runtime_pending) return;
-    auto& report = shutdown_->report;
-    auto& runtime = report.processes.front();
-    runtime.exit_observed_at = now();
-    runtime.exit_status = status;
-    if (!report.budget.send_sigterm) {
-        runtime.verdict = Verdict::NotSignalled;
-    } else if (runtime.sigkill_at) {
-        runtime.verdict = Verdict::Killed;
-    } else if (status.signalled && status.code != SIGTERM) {
-        runtime.verdict = Verdict::Crashed;
-    } else {
-        runtime.verdict = Verdict::Graceful;
-    }
-    shutdown_->runtime_pending = false;
-    ports_.timers.cancel(TimerSlot::RuntimeShare);
-    complete_shutdown();
-}
-
-void Environment::complete_shutdown()
-{
-    ports_.timers.cancel(TimerSlot::RuntimeShare);
-    ports_.timers.cancel(TimerSlot::ShutdownGiveUp);
-    ShutdownReport report = std::move(shutdown_->report);
-    const bool runtime_never_reported = shutdown_->runtime_pending;
-    shutdown_.reset();
-    report.ended_at = now();
-    for (auto& process : report.processes) {
-        if (runtime_never_reported && process.kind == ProcessKind::Runtime) {
-            process.verdict = Verdict::Killed;
-            report.diagnostics.push_back("The runtime's exit was not observed " + std::to_string(kExitReportSlack.count()) +
-                                         " ms after the phase's end; it was SIGKILLed and the report was written anyway.");
-        }
-        if (process.verdict == Verdict::NotSignalled) {
-            report.diagnostics.push_back(
-                "No extension registered, so Lambda sends no SIGTERM: the runtime was stopped with SIGKILL at once "
-                "and no cleanup code ran. Register an extension (even an internal one with no events) to receive "
-                "SIGTERM.");
-        }
-    }
-    runtime_ = RuntimeState::NotStarted;
-    runtime_pid_ = 0;
-    parked_next_ = {};
-    report.final = report.final || final_shutdown_requested_;
-    phase_ = report.final ? Phase::Done : Phase::Uninitialized;
-    ports_.observer.shutdown_finished(report);
-    if (phase_ == Phase::Uninitialized && invocation_ && !invocation_->started) start_invocation();
 }
 
 } // namespace lambda_emu::core

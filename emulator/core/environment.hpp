@@ -1,8 +1,12 @@
 #pragma once
-// One execution environment: the runtime (and later its extensions) through Init, Invoke and
+// One execution environment: the runtime and its extensions through Init, Invoke and
 // Shutdown, as a state machine. Inputs are API calls, process exits, timers and requests from
 // the host; outputs go through the ports. No sockets, no processes, no Beast here.
+//
+// The implementation is split by concern: environment.cpp (Init and Invoke, the Runtime API),
+// environment_extensions.cpp (the Extensions API), environment_shutdown.cpp (the Shutdown phase).
 #include "api_errors.hpp"
+#include "extension.hpp"
 #include "function_config.hpp"
 #include "invocation.hpp"
 #include "ports.hpp"
@@ -12,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 namespace lambda_emu::core {
 
@@ -44,6 +50,7 @@ public:
     void kill_now();
     void on_timer(TimerSlot slot);
     void on_runtime_exited(ExitStatus status);
+    void on_extension_exited(const std::string& name, ExitStatus status);
 
     // --- Runtime API 2018-06-01 ---
     RuntimeCallResult runtime_next(NextHandler on_invocation);
@@ -56,9 +63,19 @@ public:
     RuntimeCallResult runtime_error(std::string_view request_id, RuntimeError error);
     RuntimeCallResult runtime_init_error(RuntimeError error);
 
+    // --- Extensions API 2020-01-01 ---
+    std::variant<Registration, ExtensionCallError> extension_register(const std::string& name,
+                                                                      const std::vector<std::string>& events);
+    ExtensionCallResult extension_next(std::string_view extension_id, ExtensionEventHandler on_event);
+    ExtensionCallResult extension_init_error(std::string_view extension_id, const std::string& error_type);
+    ExtensionCallResult extension_exit_error(std::string_view extension_id, const std::string& error_type);
+
     Phase phase() const { return phase_; }
     RuntimeState runtime_state() const { return runtime_; }
     const FunctionConfig& config() const { return config_; }
+    const std::vector<Extension>& extensions() const { return extensions_; }
+    // The registered extension with this identifier, if any.
+    const Extension* extension_by_id(std::string_view extension_id) const;
 
 private:
     struct ActiveInvocation {
@@ -67,6 +84,7 @@ private:
         bool started = false; // the timeout clock runs (false while held behind Init or a reset)
         SteadyTime started_at{};
         bool delivered = false; // the runtime has seen it on /next
+        bool runtime_done = false; // the runtime answered and called /next again
         bool start_announced = false;
         bool answered = false;
         bool suppressed_init = false;
@@ -80,16 +98,23 @@ private:
     };
     struct ShutdownInProgress {
         ShutdownReport report;
-        bool runtime_pending = false; // its exit not observed yet
+        bool extensions_told = false; // the runtime is gone: SHUTDOWN went out to extensions
     };
 
     SteadyTime now() const { return ports_.clock.now(); }
 
+    // Init
     void begin_init(InitPhase phase);
+    void start_runtime_once_extensions_registered();
+    void finish_init_if_everyone_is_ready();
     void finish_init_success();
     void fail_init(InitStatus status, const std::string& error_type, Payload caller_payload, std::string content_type);
+    std::string current_request_id() const;
+
+    // Invoke
     void start_invocation();
     void deliver_invocation();
+    void end_invocation_if_everyone_is_done();
     RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
                 std::string error_type);
@@ -100,8 +125,21 @@ private:
     void runtime_died_mid_invocation(ExitStatus status);
     void interrupt_invocation(ClosedInvocation closed);
 
+    // Extensions
+    Extension* find_extension_by_id(std::string_view extension_id);
+    Extension* find_external(const std::string& name);
+    void deliver_to_extension(Extension& extension, ExtensionEvent event);
+    void extension_failed(const std::string& error_type, const std::string& detail);
+    ExtensionCallResult enter_error_state(std::string_view extension_id, ExtensionState error_state, const char* target,
+                                          const std::string& error_type);
+
+    // Shutdown
     void begin_shutdown(ShutdownReason reason, bool final);
+    void tell_extensions_to_shut_down();
+    ProcessCleanup* shutdown_entry(ProcessKind kind, const std::string& name);
     void record_runtime_exit_in_shutdown(ExitStatus status);
+    void record_extension_exit_in_shutdown(const Extension& extension);
+    void complete_shutdown_if_everyone_exited();
     void complete_shutdown();
 
     FunctionConfig config_;
@@ -114,11 +152,15 @@ private:
     std::optional<ExitStatus> runtime_exit_;
     NextHandler parked_next_;
 
+    bool initializing_ = false;
     InitPhase init_phase_ = InitPhase::Init;
     SteadyTime init_started_at_{};
     std::optional<RuntimeError> init_error_; // posted to /init/error
     SteadyTime init_error_at_{};
     std::optional<double> cold_init_duration_ms_; // reported with the next invocation
+
+    std::vector<Extension> extensions_;
+    bool registration_closed_ = false; // at the runtime's first /next
 
     std::optional<ActiveInvocation> invocation_;
     std::optional<ShutdownInProgress> shutdown_;

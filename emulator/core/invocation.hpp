@@ -40,6 +40,7 @@ enum class InvokeOutcome {
     Timeout,        // Sandbox.Timedout
     RuntimeExit,    // Runtime.ExitError: the runtime died mid-invocation
     InitFailure,    // the (suppressed) init inside this invocation failed
+    ExtensionFailure, // Extension.Crash or Extension.ExitError during the invocation
     Interrupted,    // the emulator was shut down while the invocation ran
 };
 

@@ -2,6 +2,7 @@
 // What the core asks of the world, and what it tells it. The core calls these; the host in
 // emulator/ implements them with real processes and asio timers, and unit tests with fakes.
 #include "clock.hpp"
+#include "extension.hpp"
 #include "invocation.hpp"
 #include "shutdown.hpp"
 
@@ -26,13 +27,22 @@ public:
     virtual void kill_runtime() = 0;
     // Peak resident memory of the runtime's process tree, in MB (rounded up).
     virtual int runtime_peak_memory_mb() = 0;
+    // Processes still alive in the runtime's group after the runtime itself exited.
+    virtual int runtime_group_survivors() = 0;
+
+    // Starts every external extension, in parallel, before the runtime (LAMBDA-SPEC 2.5).
+    virtual std::vector<LaunchedExtension> start_external_extensions() = 0;
+    // SIGKILL to an external extension's whole process group.
+    virtual void kill_extension(const std::string& name) = 0;
 };
 
 enum class TimerSlot {
     InitDeadline,     // the 10 s Init limit
     InvokeDeadline,   // the function timeout
     InitErrorGrace,   // after /init/error the runtime may exit by itself before the reset
+    ExtensionErrorGrace, // likewise after an extension's init/error or exit/error
     RuntimeShare,     // SIGKILL for the runtime at the end of its shutdown share
+    ExtensionsDeadline, // SIGKILL for external extensions at the end of the Shutdown phase
     ShutdownGiveUp,   // never wait forever for an exit the kernel does not report
 };
 
@@ -47,6 +57,8 @@ class LifecycleObserver {
 public:
     virtual ~LifecycleObserver() = default;
     virtual void init_started(InitPhase) {}
+    // At the end of a successful Init: the EXTENSION lines.
+    virtual void extensions_initialised(const std::vector<Extension>&) {}
     virtual void init_finished(const InitReport&) {}
     virtual void invocation_started(const Invocation&) {}
     virtual void runtime_exit_during_invocation(const std::string& /*request_id*/, const std::string& /*message*/) {}

@@ -72,6 +72,22 @@ std::vector<std::string> runtime_environment(const FunctionConfig& config, const
     return environment;
 }
 
+std::vector<std::string> extension_environment(const std::vector<std::string>& runtime_environment)
+{
+    static constexpr std::array<std::string_view, 10> kRuntimeOnly{
+        "AWS_EXECUTION_ENV",       "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_XRAY_CONTEXT_MISSING",
+        "AWS_XRAY_DAEMON_ADDRESS", "LAMBDA_RUNTIME_DIR",        "LAMBDA_TASK_ROOT",           "_AWS_XRAY_DAEMON_ADDRESS",
+        "_AWS_XRAY_DAEMON_PORT",   "_HANDLER"};
+    std::vector<std::string> environment;
+    for (const auto& entry : runtime_environment) {
+        const std::string_view key = std::string_view{entry}.substr(0, entry.find('='));
+        if (key.empty() || key.front() == '_') continue;
+        if (std::find(kRuntimeOnly.begin(), kRuntimeOnly.end(), key) != kRuntimeOnly.end()) continue;
+        environment.push_back(entry);
+    }
+    return environment;
+}
+
 std::optional<std::string> reserved_variable_error(const std::string& key)
 {
     if (key.empty()) return "an environment variable needs a name (KEY=VALUE)";

@@ -24,6 +24,10 @@ struct RuntimeEnvironmentInputs {
 // Nothing is inherited from the emulator's own environment but what `inputs` names.
 std::vector<std::string> runtime_environment(const FunctionConfig& config, const RuntimeEnvironmentInputs& inputs);
 
+// An external extension's environment: the runtime's, less the runtime-only variables and every
+// key starting with '_' (LAMBDA-SPEC 5.2).
+std::vector<std::string> extension_environment(const std::vector<std::string>& runtime_environment);
+
 // Why a customer variable may not be set (Lambda reserves it), or nothing when it may.
 std::optional<std::string> reserved_variable_error(const std::string& key);
 

@@ -52,7 +52,10 @@ struct ProcessCleanup {
     std::optional<SteadyTime> deadline;
     std::optional<ExitStatus> exit_status;
     bool exited_before_shutdown = false;
+    bool subscribed_to_shutdown = false; // external extensions only
     Verdict verdict = Verdict::Graceful;
+
+    bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
 };
 
 struct ShutdownReport {
@@ -61,6 +64,8 @@ struct ShutdownReport {
     SteadyTime started_at{};
     SteadyTime ended_at{};
     ShutdownBudget budget;
+    int internal_extensions = 0;
+    int external_extensions = 0;
     std::vector<ProcessCleanup> processes;
     std::vector<std::string> diagnostics; // plain words for the surprises
 };

@@ -3,6 +3,7 @@
 #include <boost/process/v2.hpp>
 
 #include <cctype>
+#include <dirent.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -134,6 +135,34 @@ long peak_resident_kb(pid_t root)
         cursor = end;
     }
     return total;
+}
+
+} // namespace lambda_emu::process
+
+namespace lambda_emu::process {
+
+int count_group_members(pid_t group)
+{
+    int members = 0;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return 0;
+    while (const dirent* entry = ::readdir(proc)) {
+        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
+        const std::string path = std::string{"/proc/"} + entry->d_name + "/stat";
+        const std::string stat = read_proc_file(path.c_str());
+        // Fields after the command (which may hold spaces): state ppid pgrp ...
+        const auto close = stat.rfind(')');
+        if (close == std::string::npos) continue;
+        char state = 0;
+        int parent = 0;
+        int process_group = 0;
+        if (std::sscanf(stat.c_str() + close + 1, " %c %d %d", &state, &parent, &process_group) == 3 &&
+            process_group == group && state != 'Z') {
+            ++members;
+        }
+    }
+    ::closedir(proc);
+    return members;
 }
 
 } // namespace lambda_emu::process

@@ -49,4 +49,7 @@ private:
 // Peak RSS (VmHWM) of `root` and its descendants, in kB; 0 when `root` is gone.
 long peak_resident_kb(pid_t root);
 
+// Live (non-zombie) processes in the process group `group`, found by scanning /proc.
+int count_group_members(pid_t group);
+
 } // namespace lambda_emu::process

@@ -43,7 +43,18 @@ public:
     void terminate_runtime() override { ++sigterms; }
     void kill_runtime() override { ++sigkills; }
     int runtime_peak_memory_mb() override { return 42; }
+    int runtime_group_survivors() override { return survivors; }
+    std::vector<core::LaunchedExtension> start_external_extensions() override
+    {
+        std::vector<core::LaunchedExtension> launched;
+        for (const auto& name : external_extensions) launched.push_back({name, 500 + static_cast<int>(launched.size()), {}});
+        return launched;
+    }
+    void kill_extension(const std::string& name) override { killed_extensions.push_back(name); }
 
+    std::vector<std::string> external_extensions;
+    std::vector<std::string> killed_extensions;
+    int survivors = 0;
     std::string spawn_error;
     int starts = 0;
     int sigterms = 0;

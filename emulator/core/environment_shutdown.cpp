@@ -1,0 +1,282 @@
+// The Shutdown phase of an environment (DESIGN.md "Shutdown, the heart of it"; LAMBDA-SPEC 4.4):
+// the runtime first (SIGTERM only when an extension registered, SIGKILL at the end of its
+// share), then SHUTDOWN to the subscribed external extensions, SIGKILL to the rest, and SIGKILL
+// to whatever is left when the phase ends. Every step is recorded for the cleanup report.
+#include "environment.hpp"
+
+#include <algorithm>
+#include <csignal>
+
+namespace lambda_emu::core {
+
+namespace {
+
+// Past the phase's budget, how long to wait for the kernel to report the exits of SIGKILLed
+// processes before the report is written anyway (a process stuck in the D state).
+constexpr Millis kExitReportSlack{2000};
+
+Verdict verdict_for(const ProcessCleanup& process, const ExitStatus& status)
+{
+    if (process.verdict == Verdict::NotSignalled) return Verdict::NotSignalled;
+    if (process.sigkill_at) return Verdict::Killed;
+    if (status.signalled && status.code != SIGTERM) return Verdict::Crashed;
+    return Verdict::Graceful;
+}
+
+std::string ms_text(Millis value) { return std::to_string(value.count()) + " ms"; }
+
+} // namespace
+
+void Environment::shutdown()
+{
+    if (phase_ == Phase::Done || final_shutdown_requested_) return;
+    final_shutdown_requested_ = true;
+    switch (phase_) {
+    case Phase::Shutdown: { // a reset is under way: it becomes the last shutdown
+        shutdown_->report.final = true;
+        if (invocation_) interrupt_invocation(close_invocation(InvokeStatus::Failure, "Emulator.Interrupted"));
+        return;
+    }
+    case Phase::Uninitialized: {
+        phase_ = Phase::Done;
+        std::optional<ClosedInvocation> held;
+        if (invocation_) held = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+        ShutdownReport empty;
+        empty.final = true;
+        empty.started_at = empty.ended_at = now();
+        empty.budget = shutdown_budget(0, 0, overrides_);
+        ports_.observer.shutdown_finished(empty);
+        if (held) interrupt_invocation(std::move(*held));
+        return;
+    }
+    case Phase::Init:
+    case Phase::Idle:
+    case Phase::Invoke: {
+        std::optional<ClosedInvocation> in_flight;
+        if (invocation_) in_flight = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+        begin_shutdown(ShutdownReason::Spindown, true);
+        if (in_flight) interrupt_invocation(std::move(*in_flight));
+        return;
+    }
+    case Phase::Done:
+        return;
+    }
+}
+
+void Environment::kill_now()
+{
+    if (phase_ != Phase::Shutdown) shutdown();
+    if (!shutdown_) return;
+    for (auto& process : shutdown_->report.processes) {
+        if (!process.awaiting_exit() || process.sigkill_at) continue;
+        if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
+        else ports_.processes.kill_extension(process.name);
+        process.sigkill_at = now();
+    }
+}
+
+ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
+{
+    if (!shutdown_) return nullptr;
+    for (auto& process : shutdown_->report.processes) {
+        if (process.kind == kind && process.name == name) return &process;
+    }
+    return nullptr;
+}
+
+void Environment::begin_shutdown(ShutdownReason reason, bool final)
+{
+    phase_ = Phase::Shutdown;
+    initializing_ = false;
+    for (auto slot : {TimerSlot::InitDeadline, TimerSlot::InvokeDeadline, TimerSlot::InitErrorGrace,
+                      TimerSlot::ExtensionErrorGrace}) {
+        ports_.timers.cancel(slot);
+    }
+    const SteadyTime started = now();
+    ShutdownInProgress progress;
+    auto& report = progress.report;
+    report.reason = reason;
+    report.final = final;
+    report.started_at = started;
+    for (const auto& extension : extensions_) {
+        if (!extension.registered()) continue;
+        (extension.kind == ExtensionKind::Internal ? report.internal_extensions : report.external_extensions)++;
+    }
+    report.budget = shutdown_budget(report.internal_extensions, report.external_extensions, overrides_);
+
+    if (runtime_pid_ != 0) {
+        ProcessCleanup runtime;
+        runtime.name = "runtime";
+        runtime.kind = ProcessKind::Runtime;
+        runtime.pid = runtime_pid_;
+        if (runtime_ == RuntimeState::Exited) {
+            // It died before the shutdown (the reason for this reset); kill what it left behind.
+            runtime.exited_before_shutdown = true;
+            runtime.exit_status = runtime_exit_;
+            runtime.verdict = Verdict::Crashed;
+            ports_.processes.kill_runtime();
+        } else if (report.budget.send_sigterm) {
+            // SIGTERM to the runtime process only, as AWS does; SIGKILL to its group at the deadline.
+            ports_.processes.terminate_runtime();
+            runtime.sigterm_at = started;
+            runtime.deadline = started + report.budget.runtime_share;
+            ports_.timers.arm(TimerSlot::RuntimeShare, *runtime.deadline);
+        } else {
+            // No extension registered: AWS sends SIGKILL at once, no SIGTERM (LAMBDA-SPEC 4.4).
+            ports_.processes.kill_runtime();
+            runtime.sigkill_at = started;
+            runtime.deadline = started;
+            runtime.verdict = Verdict::NotSignalled;
+        }
+        report.processes.push_back(std::move(runtime));
+    }
+    for (const auto& extension : extensions_) {
+        if (extension.kind != ExtensionKind::External) continue;
+        ProcessCleanup process;
+        process.name = extension.name;
+        process.kind = ProcessKind::ExternalExtension;
+        process.pid = extension.pid;
+        process.subscribed_to_shutdown = extension.wants_shutdown;
+        if (!extension.alive) {
+            process.exited_before_shutdown = true;
+            process.exit_status = extension.exit_status;
+            process.verdict = Verdict::Crashed;
+        }
+        report.processes.push_back(std::move(process));
+    }
+    shutdown_ = std::move(progress);
+    ports_.observer.shutdown_started(reason, final);
+    ports_.timers.arm(TimerSlot::ShutdownGiveUp, started + report.budget.phase + kExitReportSlack);
+
+    const auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime");
+    if (!runtime || !runtime->awaiting_exit()) tell_extensions_to_shut_down();
+    complete_shutdown_if_everyone_exited();
+}
+
+// Once the runtime is gone: SHUTDOWN to the subscribed external extensions, with the end of
+// the whole phase as deadlineMs; SIGKILL at once to those that did not subscribe.
+void Environment::tell_extensions_to_shut_down()
+{
+    if (!shutdown_ || shutdown_->extensions_told) return;
+    shutdown_->extensions_told = true;
+    const auto& report = shutdown_->report;
+    const SteadyTime phase_end = report.started_at + report.budget.phase;
+    bool anyone_waits = false;
+    for (auto& extension : extensions_) {
+        auto* process = shutdown_entry(ProcessKind::ExternalExtension, extension.name);
+        if (!process || !process->awaiting_exit()) continue;
+        const bool can_receive = extension.registered() && extension.wants_shutdown &&
+                                 extension.state != ExtensionState::InitError &&
+                                 extension.state != ExtensionState::ExitError;
+        if (!can_receive) {
+            ports_.processes.kill_extension(extension.name);
+            process->sigkill_at = now();
+            process->deadline = now();
+            process->verdict = Verdict::NotSignalled;
+            continue;
+        }
+        ExtensionEvent event;
+        event.type = ExtensionEvent::Type::Shutdown;
+        event.deadline_ms = ports_.clock.epoch_ms(phase_end);
+        event.shutdown_reason = to_string(report.reason);
+        process->deadline = phase_end;
+        extension.state = ExtensionState::ShutDown;
+        deliver_to_extension(extension, std::move(event));
+        anyone_waits = true;
+    }
+    if (anyone_waits) ports_.timers.arm(TimerSlot::ExtensionsDeadline, phase_end);
+}
+
+void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
+{
+    auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime");
+    if (!runtime || !runtime->awaiting_exit()) return;
+    runtime->exit_observed_at = now();
+    runtime->exit_status = status;
+    runtime->verdict = verdict_for(*runtime, status);
+    ports_.timers.cancel(TimerSlot::RuntimeShare);
+    if (!runtime->sigkill_at) {
+        // The runtime process is gone but its group may not be: a shell bootstrap that did not
+        // `exec` leaves the real runtime behind, and that one never saw SIGTERM.
+        if (const int survivors = ports_.processes.runtime_group_survivors(); survivors > 0) {
+            shutdown_->report.diagnostics.push_back(
+                "The runtime process (pid " + std::to_string(runtime->pid) + ") exited, but " +
+                std::to_string(survivors) +
+                " process(es) it started were still running: a shell bootstrap that does not `exec` its runtime? "
+                "SIGTERM reached only the shell, so the real runtime never saw it. They were killed with the group.");
+            ports_.processes.kill_runtime();
+        }
+    }
+    tell_extensions_to_shut_down();
+    complete_shutdown_if_everyone_exited();
+}
+
+void Environment::record_extension_exit_in_shutdown(const Extension& extension)
+{
+    auto* process = shutdown_entry(ProcessKind::ExternalExtension, extension.name);
+    if (!process || !process->awaiting_exit()) return;
+    process->exit_observed_at = now();
+    process->exit_status = extension.exit_status;
+    process->verdict = verdict_for(*process, *extension.exit_status);
+    complete_shutdown_if_everyone_exited();
+}
+
+void Environment::complete_shutdown_if_everyone_exited()
+{
+    if (!shutdown_) return;
+    const auto& processes = shutdown_->report.processes;
+    if (std::any_of(processes.begin(), processes.end(), [](const ProcessCleanup& p) { return p.awaiting_exit(); })) return;
+    complete_shutdown();
+}
+
+void Environment::complete_shutdown()
+{
+    for (auto slot : {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp}) {
+        ports_.timers.cancel(slot);
+    }
+    ShutdownReport report = std::move(shutdown_->report);
+    shutdown_.reset();
+    report.ended_at = now();
+    auto& notes = report.diagnostics;
+    for (auto& process : report.processes) {
+        const std::string who = process.kind == ProcessKind::Runtime ? "The runtime" : "Extension " + process.name;
+        if (process.awaiting_exit()) {
+            // The kernel never reported the exit: kill again and write the report anyway.
+            if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
+            else ports_.processes.kill_extension(process.name);
+            process.verdict = Verdict::Killed;
+            notes.push_back(who + "'s exit was not observed " + ms_text(kExitReportSlack) +
+                            " after the phase's end; the report was written without it.");
+            continue;
+        }
+        if (process.exited_before_shutdown) continue;
+        if (process.verdict == Verdict::NotSignalled) {
+            notes.push_back(process.kind == ProcessKind::Runtime
+                                ? "No extension registered, so Lambda sends no SIGTERM: the runtime was stopped with "
+                                  "SIGKILL at once and no cleanup code ran. Register an extension (even an internal "
+                                  "one with no events) to receive SIGTERM."
+                                : who + " did not subscribe to SHUTDOWN, so Lambda killed it at once.");
+        } else if (process.verdict == Verdict::Killed && process.kind == ProcessKind::Runtime) {
+            notes.push_back("The runtime did not exit within its " + ms_text(report.budget.runtime_share) +
+                            " share after SIGTERM and was killed: its cleanup was cut short.");
+        } else if (process.verdict == Verdict::Killed) {
+            notes.push_back(who + " was still running when the phase ended (" + ms_text(report.budget.phase) +
+                            ") and was killed.");
+        }
+        if (process.kind == ProcessKind::ExternalExtension && process.subscribed_to_shutdown &&
+            !process.shutdown_event_at && process.deadline) {
+            notes.push_back(who + " never called /extension/event/next after the runtime was gone, so it never "
+                                  "received its SHUTDOWN event.");
+        }
+    }
+    runtime_ = RuntimeState::NotStarted;
+    runtime_pid_ = 0;
+    parked_next_ = {};
+    extensions_.clear();
+    report.final = report.final || final_shutdown_requested_;
+    phase_ = report.final ? Phase::Done : Phase::Uninitialized;
+    ports_.observer.shutdown_finished(report);
+    if (phase_ == Phase::Uninitialized && invocation_ && !invocation_->started) start_invocation();
+}
+
+} // namespace lambda_emu::core

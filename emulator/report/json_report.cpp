@@ -1,0 +1,148 @@
+#include "json_report.hpp"
+
+#include <cmath>
+
+namespace lambda_emu::report {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// Milliseconds with 0.1 ms resolution, as the report promises.
+json ms(double value) { return std::round(value * 10.0) / 10.0; }
+json ms(const std::optional<double>& value) { return value ? ms(*value) : json(nullptr); }
+
+json exit_json(const std::optional<core::ExitStatus>& status)
+{
+    if (!status) return nullptr;
+    json exit;
+    exit["code"] = status->signalled ? json(nullptr) : json(status->code);
+    exit["signal"] = status->signalled ? json(status->code) : json(nullptr);
+    exit["description"] = status->describe();
+    return exit;
+}
+
+json process_json(const core::ShutdownReport& shutdown, const core::ProcessCleanup& process)
+{
+    json entry;
+    entry["name"] = process.name;
+    entry["kind"] = core::to_string(process.kind);
+    entry["pid"] = process.pid;
+    entry["exitedBeforeShutdown"] = process.exited_before_shutdown;
+    entry["sigtermMs"] = ms(core::offset_ms(shutdown, process.sigterm_at));
+    entry["shutdownEventMs"] = ms(core::offset_ms(shutdown, process.shutdown_event_at));
+    entry["sigkillMs"] = ms(core::offset_ms(shutdown, process.sigkill_at));
+    entry["exitObservedMs"] = ms(core::offset_ms(shutdown, process.exit_observed_at));
+    entry["deadlineMs"] = ms(core::offset_ms(shutdown, process.deadline));
+    entry["cleanupDurationMs"] = ms(core::cleanup_duration_ms(process));
+    std::optional<double> headroom;
+    if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
+        headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
+    }
+    entry["headroomMs"] = ms(headroom);
+    entry["exit"] = exit_json(process.exit_status);
+    entry["verdict"] = core::to_string(process.verdict);
+    return entry;
+}
+
+} // namespace
+
+const char* to_string(core::InvokeOutcome outcome)
+{
+    switch (outcome) {
+    case core::InvokeOutcome::Success: return "success";
+    case core::InvokeOutcome::FunctionError: return "function-error";
+    case core::InvokeOutcome::Timeout: return "timeout";
+    case core::InvokeOutcome::RuntimeExit: return "runtime-exit";
+    case core::InvokeOutcome::InitFailure: return "init-failure";
+    case core::InvokeOutcome::ExtensionFailure: return "extension-failure";
+    case core::InvokeOutcome::Interrupted: return "interrupted";
+    }
+    return "unknown";
+}
+
+json json_report(const RunRecord& record, const core::Clock& clock)
+{
+    json report;
+    report["schemaVersion"] = kReportSchemaVersion;
+    report["generator"] = "lambda-emu 0.1.0";
+    report["exitCode"] = record.exit_code;
+
+    json function;
+    function["name"] = record.function.name;
+    function["version"] = record.function.version;
+    function["arn"] = record.function.arn();
+    function["handler"] = record.function.handler;
+    function["region"] = record.function.region;
+    function["memorySizeMB"] = record.function.memory_mb;
+    function["timeoutMs"] = record.function.timeout.count();
+    function["initTimeoutMs"] = record.function.init_timeout.count();
+    report["function"] = function;
+
+    json environment;
+    environment["bootstrap"] = record.bootstrap;
+    environment["runtimeApi"] = record.runtime_api;
+    environment["extensionPaths"] = record.extension_paths;
+    json extensions = json::array();
+    for (const auto& extension : record.extensions) {
+        json events = json::array();
+        if (extension.invoke) events.push_back("INVOKE");
+        if (extension.shutdown) events.push_back("SHUTDOWN");
+        extensions.push_back({{"name", extension.name}, {"kind", core::to_string(extension.kind)}, {"events", events}});
+    }
+    environment["extensions"] = extensions;
+    report["environment"] = environment;
+
+    json inits = json::array();
+    for (const auto& init : record.inits) {
+        json entry;
+        entry["phase"] = core::to_string(init.phase);
+        entry["status"] = core::to_string(init.status);
+        entry["errorType"] = init.error_type.empty() ? json(nullptr) : json(init.error_type);
+        entry["durationMs"] = ms(init.duration_ms);
+        inits.push_back(entry);
+    }
+    report["inits"] = inits;
+
+    json invocations = json::array();
+    for (const auto& invocation : record.invocations) {
+        const auto& r = invocation.report;
+        json entry;
+        entry["requestId"] = r.request_id;
+        entry["event"] = invocation.source;
+        entry["outcome"] = invocation.outcome ? json(to_string(*invocation.outcome)) : json(nullptr);
+        entry["status"] = core::to_string(r.status);
+        entry["errorType"] = r.error_type.empty() ? json(nullptr) : json(r.error_type);
+        entry["durationMs"] = ms(r.duration_ms);
+        entry["billedDurationMs"] = r.billed_duration_ms;
+        entry["memorySizeMB"] = r.memory_size_mb;
+        entry["maxMemoryUsedMB"] = r.max_memory_used_mb;
+        entry["initDurationMs"] = ms(r.init_duration_ms);
+        invocations.push_back(entry);
+    }
+    report["invocations"] = invocations;
+
+    json shutdowns = json::array();
+    for (const auto& shutdown : record.shutdowns) {
+        json entry;
+        entry["reason"] = core::to_string(shutdown.reason);
+        entry["final"] = shutdown.final;
+        entry["startedAtEpochMs"] = clock.epoch_ms(shutdown.started_at);
+        entry["durationMs"] = ms(core::to_ms(shutdown.ended_at - shutdown.started_at));
+        entry["budget"] = {{"sigterm", shutdown.budget.send_sigterm},
+                           {"runtimeShareMs", shutdown.budget.runtime_share.count()},
+                           {"phaseMs", shutdown.budget.phase.count()},
+                           {"source", shutdown.budget.source}};
+        entry["registeredExtensions"] = {{"internal", shutdown.internal_extensions},
+                                         {"external", shutdown.external_extensions}};
+        json processes = json::array();
+        for (const auto& process : shutdown.processes) processes.push_back(process_json(shutdown, process));
+        entry["processes"] = processes;
+        entry["diagnostics"] = shutdown.diagnostics;
+        shutdowns.push_back(entry);
+    }
+    report["shutdowns"] = shutdowns;
+    return report;
+}
+
+} // namespace lambda_emu::report

@@ -1,0 +1,91 @@
+#include "junit.hpp"
+
+#include <cstdio>
+#include <vector>
+
+namespace lambda_emu::report {
+
+namespace {
+
+std::string escape(const std::string& text)
+{
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string seconds(double ms)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4f", ms / 1000.0);
+    return text;
+}
+
+struct TestCase {
+    std::string classname;
+    std::string name;
+    double duration_ms = 0;
+    std::string failure; // empty: passed
+};
+
+} // namespace
+
+std::string junit_report(const RunRecord& record)
+{
+    std::vector<TestCase> cases;
+    for (std::size_t i = 0; i < record.invocations.size(); ++i) {
+        const auto& invocation = record.invocations[i];
+        TestCase test{record.function.name + ".invoke",
+                      "invocation " + std::to_string(i + 1) + " (" + invocation.source + ") " + invocation.report.request_id,
+                      invocation.report.duration_ms, {}};
+        if (invocation.outcome && *invocation.outcome != core::InvokeOutcome::Success) {
+            test.failure = std::string{to_string(*invocation.outcome)} + ": " + invocation.error_type;
+        }
+        cases.push_back(std::move(test));
+    }
+    for (const auto& shutdown : record.shutdowns) {
+        for (const auto& process : shutdown.processes) {
+            if (process.exited_before_shutdown) continue;
+            TestCase test{record.function.name + ".shutdown",
+                          process.name + " cleanup (" + core::to_string(shutdown.reason) +
+                              (shutdown.final ? "" : ", reset") + ")",
+                          core::cleanup_duration_ms(process).value_or(0), {}};
+            if (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed) {
+                test.failure = std::string{core::to_string(process.verdict)} + ": " + process.name +
+                               (process.exit_status ? " (" + process.exit_status->describe() + ")" : std::string{});
+            }
+            cases.push_back(std::move(test));
+        }
+    }
+    std::size_t failures = 0;
+    double total_ms = 0;
+    for (const auto& test : cases) {
+        failures += test.failure.empty() ? 0 : 1;
+        total_ms += test.duration_ms;
+    }
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    xml += "<testsuites>\n  <testsuite name=\"lambda-emu " + escape(record.function.name) + "\" tests=\"" +
+           std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" +
+           seconds(total_ms) + "\">\n";
+    for (const auto& test : cases) {
+        xml += "    <testcase classname=\"" + escape(test.classname) + "\" name=\"" + escape(test.name) + "\" time=\"" +
+               seconds(test.duration_ms) + "\"";
+        if (test.failure.empty()) {
+            xml += "/>\n";
+        } else {
+            xml += ">\n      <failure message=\"" + escape(test.failure) + "\"/>\n    </testcase>\n";
+        }
+    }
+    xml += "  </testsuite>\n</testsuites>\n";
+    return xml;
+}
+
+} // namespace lambda_emu::report
