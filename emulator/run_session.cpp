@@ -140,6 +140,11 @@ void RunSession::invocation_finished(const core::InvocationReport& report)
         outcomes_.erase(found);
     }
     record_.invocations.push_back(std::move(invocation));
+    // A crash after the runtime answered leaves the caller's answer alone but still fails the run.
+    if ((report.status == core::InvokeStatus::Timeout || report.status == core::InvokeStatus::Failure) &&
+        report.error_type != "Emulator.Interrupted") {
+        timeout_or_crash_ = true;
+    }
     console_.platform(report::end_line(report.request_id));
     console_.platform(report::report_line(report));
     // Not from inside the core's call stack: the next step starts on a fresh turn of the loop.

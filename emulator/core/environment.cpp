@@ -253,7 +253,8 @@ void Environment::end_invocation_if_everyone_is_done()
 {
     if (phase_ != Phase::Invoke || !invocation_ || !invocation_->runtime_done) return;
     for (const auto& extension : extensions_) {
-        if (extension.state == ExtensionState::Processing) return;
+        // One that reported an error holds the invocation: it fails when the extension exits.
+        if (extension.state == ExtensionState::Processing || extension.state == ExtensionState::ExitError) return;
     }
     end_invocation_normally();
 }

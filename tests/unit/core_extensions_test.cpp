@@ -1,0 +1,215 @@
+// Extensions in the core: Init and Invoke gating, and the Shutdown phase's order and deadlines,
+// driven through fakes and a hand-moved clock.
+#include "fake_ports.hpp"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+using namespace lambda_emu;
+using lambda_emu::testing::Harness;
+using core::Millis;
+
+namespace {
+
+std::string registered_id(std::variant<core::Registration, core::ExtensionCallError> result)
+{
+    REQUIRE(std::holds_alternative<core::Registration>(result));
+    return std::get<core::Registration>(result).extension_id;
+}
+
+struct ExtensionHarness : Harness {
+    std::vector<core::ExtensionEvent> events;
+    core::ExtensionCallResult extension_next(const std::string& id)
+    {
+        return environment.extension_next(id, [this](const core::ExtensionEvent& event) { events.push_back(event); });
+    }
+};
+
+} // namespace
+
+TEST_CASE("the runtime starts only after every external extension registered")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"logger", "agent"};
+    h.environment.start_init();
+    CHECK(h.processes.starts == 0);
+    const auto logger = registered_id(h.environment.extension_register("logger", {"INVOKE", "SHUTDOWN"}));
+    CHECK(h.processes.starts == 0);
+    const auto agent = registered_id(h.environment.extension_register("agent", {"SHUTDOWN"}));
+    CHECK(h.processes.starts == 1);
+
+    // Init ends when the runtime and every extension called next, in any order.
+    h.next();
+    CHECK(h.environment.phase() == core::Phase::Init);
+    h.extension_next(logger);
+    CHECK(h.environment.phase() == core::Phase::Init);
+    h.extension_next(agent);
+    CHECK(h.environment.phase() == core::Phase::Idle);
+}
+
+TEST_CASE("INVOKE goes to subscribed extensions with the runtime's deadline; the invocation waits for them")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"logger", "agent"};
+    h.environment.start_init();
+    const auto logger = registered_id(h.environment.extension_register("logger", {"INVOKE", "SHUTDOWN"}));
+    const auto agent = registered_id(h.environment.extension_register("agent", {"SHUTDOWN"}));
+    h.next();
+    h.extension_next(logger);
+    h.extension_next(agent);
+
+    h.invoke();
+    REQUIRE(h.events.size() == 1); // only the INVOKE subscriber
+    CHECK(h.events[0].type == core::ExtensionEvent::Type::Invoke);
+    CHECK(h.events[0].deadline_ms == h.delivered[0].deadline_epoch_ms);
+    CHECK(h.events[0].request_id == h.delivered[0].request_id);
+
+    h.clock.advance(Millis{5});
+    h.respond(h.delivered[0].request_id);
+    REQUIRE(h.results.size() == 1); // the caller has its answer at once
+    h.next();
+    CHECK(h.observer.finished.empty()); // but the invocation goes on while the extension works
+    h.clock.advance(Millis{20});
+    h.extension_next(logger);
+    REQUIRE(h.observer.finished.size() == 1);
+    CHECK(h.observer.finished[0].duration_ms == doctest::Approx(25));
+}
+
+TEST_CASE("shutdown with an external extension: SIGTERM, runtime share 300 ms, then SHUTDOWN with the phase's end")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"logger"};
+    h.environment.start_init();
+    const auto logger = registered_id(h.environment.extension_register("logger", {"SHUTDOWN"}));
+    h.next();
+    h.extension_next(logger);
+    const core::SteadyTime phase_start = h.clock.now();
+    h.environment.shutdown();
+    CHECK(h.processes.sigterms == 1);
+    CHECK(h.processes.sigkills == 0);
+    CHECK(h.events.empty()); // extensions only after the runtime is gone
+    CHECK(h.timers.armed.at(core::TimerSlot::RuntimeShare) == phase_start + Millis{300});
+
+    h.fire(core::TimerSlot::RuntimeShare); // it ignored SIGTERM
+    CHECK(h.processes.sigkills == 1);
+    h.clock.advance(Millis{2});
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGKILL));
+    REQUIRE(h.events.size() == 1);
+    CHECK(h.events[0].type == core::ExtensionEvent::Type::Shutdown);
+    CHECK(h.events[0].shutdown_reason == "spindown");
+    CHECK(h.events[0].deadline_ms == h.clock.epoch_ms(phase_start + Millis{2000}));
+
+    h.clock.advance(Millis{50});
+    h.environment.on_extension_exited("logger", core::ExitStatus::exited(0));
+    REQUIRE(h.observer.shutdowns.size() == 1);
+    const auto& report = h.observer.shutdowns[0];
+    CHECK(report.processes[0].verdict == core::Verdict::Killed);
+    CHECK(*core::offset_ms(report, report.processes[0].sigkill_at) == doctest::Approx(300));
+    CHECK(report.processes[1].verdict == core::Verdict::Graceful);
+    CHECK(*core::cleanup_duration_ms(report.processes[1]) == doctest::Approx(50));
+}
+
+TEST_CASE("an external extension still running at the end of the phase is killed")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"stubborn"};
+    h.environment.start_init();
+    const auto id = registered_id(h.environment.extension_register("stubborn", {"SHUTDOWN"}));
+    h.next();
+    h.extension_next(id);
+    h.environment.shutdown();
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGTERM));
+    h.fire(core::TimerSlot::ExtensionsDeadline);
+    REQUIRE(h.processes.killed_extensions == std::vector<std::string>{"stubborn"});
+    h.environment.on_extension_exited("stubborn", core::ExitStatus::killed_by(SIGKILL));
+    const auto& report = h.observer.shutdowns.at(0);
+    CHECK(report.processes[0].verdict == core::Verdict::Graceful); // died of SIGTERM: it obeyed
+    CHECK(report.processes[1].verdict == core::Verdict::Killed);
+}
+
+TEST_CASE("extensions not subscribed to SHUTDOWN are killed once the runtime is gone")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"invoke-only"};
+    h.environment.start_init();
+    const auto id = registered_id(h.environment.extension_register("invoke-only", {"INVOKE"}));
+    h.next();
+    h.extension_next(id);
+    h.environment.shutdown();
+    CHECK(h.processes.killed_extensions.empty());
+    h.environment.on_runtime_exited(core::ExitStatus::exited(0));
+    CHECK(h.processes.killed_extensions == std::vector<std::string>{"invoke-only"});
+    CHECK(h.events.size() == 0);
+}
+
+TEST_CASE("an internal extension alone gives the runtime SIGTERM and 500 ms")
+{
+    ExtensionHarness h;
+    h.environment.start_init();
+    const auto id = registered_id(h.environment.extension_register("sigterm-enabler", {}));
+    h.extension_next(id);
+    h.next();
+    CHECK(h.environment.phase() == core::Phase::Idle);
+    h.environment.shutdown();
+    CHECK(h.processes.sigterms == 1);
+    CHECK(h.timers.armed.at(core::TimerSlot::RuntimeShare) - h.clock.now() == Millis{500});
+}
+
+TEST_CASE("registration rules: names, events, duplicates, internal SHUTDOWN, closing, the limit of 10")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"ext"};
+    h.environment.start_init();
+    auto refused = [&](const std::string& name, std::vector<std::string> events) {
+        auto result = h.environment.extension_register(name, events);
+        REQUIRE(std::holds_alternative<core::ExtensionCallError>(result));
+        return std::get<core::ExtensionCallError>(result);
+    };
+    CHECK(refused("", {}).kind == core::ExtensionCallErrorKind::InvalidExtensionName);
+    CHECK(refused("ext", {"INVOKE", "BOGUS"}).message == "BOGUS: ErrorInvalidEventType");
+    registered_id(h.environment.extension_register("ext", {"SHUTDOWN"}));
+    CHECK(refused("ext", {}).message == "Extension with this name already registered");
+    CHECK(refused("internal", {"SHUTDOWN"}).message == "SHUTDOWN: ShutdownEventNotSupportedForInternalExtension");
+    for (int n = 0; n < 9; ++n) registered_id(h.environment.extension_register("internal-" + std::to_string(n), {}));
+    CHECK(refused("one-too-many", {}).kind == core::ExtensionCallErrorKind::TooManyExtensions);
+    h.next(); // the runtime's first /next closes registration
+    CHECK(refused("late", {}).kind == core::ExtensionCallErrorKind::RegistrationClosed);
+}
+
+TEST_CASE("an extension that crashes mid-invocation fails it with Extension.Crash and resets with reason failure")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"fragile", "logger"};
+    h.environment.start_init();
+    const auto fragile = registered_id(h.environment.extension_register("fragile", {"INVOKE"}));
+    const auto logger = registered_id(h.environment.extension_register("logger", {"SHUTDOWN"}));
+    h.next();
+    h.extension_next(fragile);
+    h.extension_next(logger);
+    h.invoke();
+    h.environment.on_extension_exited("fragile", core::ExitStatus::exited(3));
+    REQUIRE(h.results.size() == 1);
+    CHECK(h.results[0].outcome == core::InvokeOutcome::ExtensionFailure);
+    CHECK(h.results[0].error_type == "Extension.Crash");
+    CHECK(h.environment.phase() == core::Phase::Shutdown);
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGTERM));
+    REQUIRE(h.events.size() == 2);
+    CHECK(h.events[1].shutdown_reason == "failure");
+}
+
+TEST_CASE("extension init/error fails Init with Extension.InitError once the extension exits")
+{
+    ExtensionHarness h;
+    h.processes.external_extensions = {"broken"};
+    h.environment.start_init();
+    const auto id = registered_id(h.environment.extension_register("broken", {}));
+    CHECK_FALSE(h.environment.extension_init_error(id, "Extension.ConfigInvalid"));
+    CHECK(h.observer.inits.empty());
+    h.environment.on_extension_exited("broken", core::ExitStatus::exited(1));
+    REQUIRE(h.observer.inits.size() == 1);
+    CHECK(h.observer.inits[0].error_type == "Extension.InitError");
+    auto refused = h.environment.extension_next("no-such-id", [](const core::ExtensionEvent&) {});
+    REQUIRE(refused);
+    CHECK(refused->kind == core::ExtensionCallErrorKind::UnknownExtensionIdentifier);
+}
