@@ -7,6 +7,8 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev nlohmann-json3-dev libcli11-dev doctest-dev
   curl python3 nodejs npm
+  # the batching sample's integration test runs a real PostgreSQL server
+  postgresql
   # aws-lambda-ric builds native code on install
   autoconf automake libtool make
 )
@@ -30,10 +32,15 @@ if ((${#missing[@]})); then
 fi
 echo "setup: system packages ready"
 
-# AWS's official Node.js runtime interface client, for the test that runs it unchanged.
-ric_sample="$(cd "$(dirname "$0")/.." && pwd)/samples/node-ric"
-if ! grep -qs '"version": "3.3.0"' "$ric_sample/node_modules/aws-lambda-ric/package.json"; then
-  echo "setup: installing aws-lambda-ric into samples/node-ric"
-  (cd "$ric_sample" && npm ci --no-audit --no-fund --loglevel=error)
-fi
-echo "setup: aws-lambda-ric ready"
+# The samples' npm dependencies, from their lock files: AWS's official Node.js runtime interface
+# client (run unchanged by a test) and the PostgreSQL client of the batching sample.
+samples="$(cd "$(dirname "$0")/.." && pwd)/samples"
+install_npm_sample() { # folder, a file that exists once installed
+  if [[ ! -e "$samples/$1/node_modules/$2" ]]; then
+    echo "setup: npm ci in samples/$1"
+    (cd "$samples/$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+install_npm_sample node-ric aws-lambda-ric/dist/rapid-client.node
+install_npm_sample node-postgres pg/package.json
+echo "setup: sample npm packages ready"
