@@ -62,7 +62,9 @@ void add_routes(http::Router& router, core::Environment& environment)
         [&environment](http::Request& request, const http::PathParams& params, http::Responder responder) {
             post_response(environment, request, params[0], std::move(responder));
         },
-        kPostLimit);
+        kPostLimit,
+        // Nobody is left to read the 400 TruncatedHTTPRequest; the caller learns of it.
+        [&environment](const http::PathParams& params) { (void)environment.runtime_response_truncated(params[0]); });
 
     router.add(
         http::Verb::post, "/2018-06-01/runtime/invocation/{id}/error",

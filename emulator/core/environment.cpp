@@ -438,6 +438,19 @@ RuntimeCallResult Environment::runtime_invalid_response_mode(std::string_view re
     return RuntimeCallError{RuntimeCallErrorKind::InvalidResponseMode, "Invalid function response mode"};
 }
 
+RuntimeCallResult Environment::runtime_response_truncated(std::string_view request_id)
+{
+    if (auto refused = check_current_invocation(request_id, "InvocationResponse")) return refused;
+    runtime_ = RuntimeState::ResponseSent;
+    auto& active = *invocation_;
+    active.status = InvokeStatus::Error;
+    active.error_type = "Runtime.TruncatedResponse";
+    answer(active, InvokeOutcome::FunctionError,
+           make_payload(error_json("Runtime.TruncatedResponse", "HTTP request detected as truncated")),
+           "application/json", "Runtime.TruncatedResponse");
+    return RuntimeCallError{RuntimeCallErrorKind::TruncatedRequest, "HTTP request detected as truncated"};
+}
+
 RuntimeCallResult Environment::runtime_error(std::string_view request_id, RuntimeError error)
 {
     if (auto refused = check_current_invocation(request_id, "InvocationErrorResponse")) return refused;

@@ -60,6 +60,9 @@ public:
     RuntimeCallResult runtime_response_too_large(std::string_view request_id, std::size_t size);
     // `Lambda-Runtime-Function-Response-Mode` had a value other than `streaming`.
     RuntimeCallResult runtime_invalid_response_mode(std::string_view request_id);
+    // The runtime's connection dropped in the middle of a streamed body: the caller gets
+    // Runtime.TruncatedResponse (the runtime, gone, would get 400 TruncatedHTTPRequest).
+    RuntimeCallResult runtime_response_truncated(std::string_view request_id);
     RuntimeCallResult runtime_error(std::string_view request_id, RuntimeError error);
     RuntimeCallResult runtime_init_error(RuntimeError error);
 

@@ -21,11 +21,12 @@ bool is_placeholder(const std::string& segment) { return segment.size() >= 2 && 
 
 } // namespace
 
-void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit)
+void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit,
+                 TruncationHandler on_truncated)
 {
     std::vector<std::string> segments;
     for (auto segment : split_path(pattern)) segments.emplace_back(segment);
-    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit});
+    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit, std::move(on_truncated)});
 }
 
 Router::Match Router::match(Verb method, std::string_view target) const
@@ -46,7 +47,8 @@ Router::Match Router::match(Verb method, std::string_view target) const
             result.kind = Match::Kind::MethodNotAllowed;
             continue;
         }
-        return Match{Match::Kind::Found, &route.handler, route.body_limit, std::move(params)};
+        return Match{Match::Kind::Found, &route.handler, route.on_truncated ? &route.on_truncated : nullptr,
+                     route.body_limit, std::move(params)};
     }
     return result;
 }

@@ -73,6 +73,7 @@ void Session::on_body(const boost::beast::error_code& ec)
 {
     if (ec) {
         if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
+        else if (route_.on_truncated && parser_->got_some()) (*route_.on_truncated)(route_.params);
         return;
     }
     Request request = parser_->release();

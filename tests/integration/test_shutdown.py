@@ -205,6 +205,42 @@ class ResetsWithExtensions(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
 
+    def test_extension_that_never_asks_for_its_shutdown_event_is_named(self):
+        outcome, report, name = run_with_report(RUNTIME, "--timeout", "1",
+                                                "--extension", str(EXTENSIONS / "hangs-on-invoke"), events=[{}, {}])
+        reset = report["shutdowns"][0]
+        self.assertEqual(reset["reason"], "timeout")
+        stuck = process(reset, "hangs-on-invoke")
+        self.assertIsNone(stuck["shutdownEventMs"])
+        self.assertEqual(stuck["verdict"], "killed")
+        self.assertTrue(any("never called /extension/event/next" in d for d in reset["diagnostics"]), reset)
+        harness.assert_nothing_left(self, name)
+
+    def test_second_interrupt_kills_at_once(self):
+        import signal
+        import time
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            emulator = harness.start(RUNTIME, "--env", "IGNORE_SIGTERM=1", "--shutdown-budget", "60000",
+                                     "--runtime-grace", "30000", "--extension", str(EXTENSIONS / "ignores-shutdown"),
+                                     "--report", report_path, name=name)
+            harness.wait_for_stderr_line(emulator, "EXTENSION")
+            time.sleep(0.3)  # Init done: the runtime is parked on /next
+            emulator.send_signal(signal.SIGINT)
+            # Signals of one kind do not queue: send the second only once the first was handled.
+            harness.wait_for_stderr_line(emulator, "interrupted by SIGINT")
+            emulator.send_signal(signal.SIGINT)
+            emulator.communicate(timeout=20)
+            with open(report_path) as f:
+                report = json.load(f)
+        self.assertEqual(emulator.returncode, 130)
+        runtime = process(report["shutdowns"][-1], "runtime")
+        self.assertEqual(runtime["verdict"], "killed")
+        self.assertLess(runtime["sigkillMs"], 10000, "killed by the second SIGINT, long before its 30 s share")
+        harness.assert_nothing_left(self, name)
+
+
 class Discovery(unittest.TestCase):
     def test_opt_extensions_beside_the_bootstrap_are_started(self):
         with tempfile.TemporaryDirectory() as folder:

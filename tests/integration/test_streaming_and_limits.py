@@ -28,6 +28,17 @@ class Streaming(unittest.TestCase):
                                              "errorType": "Runtime.StreamError"})
 
 
+    def test_stream_cut_off_by_a_dying_runtime_is_a_truncated_response(self):
+        name = harness.unique_name()
+        run = harness.run(MISBEHAVING / "streams-then-dies" / "bootstrap", name=name)
+        self.assertEqual(run.code, 4, run)
+        result = run.results[0]
+        self.assertEqual(result["errorType"], "Runtime.TruncatedResponse")
+        self.assertEqual(result["payload"], {"errorMessage": "HTTP request detected as truncated",
+                                             "errorType": "Runtime.TruncatedResponse"})
+        harness.assert_nothing_left(self, name)
+
+
 class ResponseLimit(unittest.TestCase):
     def test_oversized_response_gets_413_and_the_environment_lives_on(self):
         name = harness.unique_name()

@@ -24,6 +24,18 @@ struct ExtensionHarness : Harness {
     {
         return environment.extension_next(id, [this](const core::ExtensionEvent& event) { events.push_back(event); });
     }
+    // Launches these external extensions, registers each for its events, and completes Init.
+    std::vector<std::string> initialise(const std::vector<std::pair<std::string, std::vector<std::string>>>& externals)
+    {
+        for (const auto& [name, subscribed] : externals) processes.external_extensions.push_back(name);
+        environment.start_init();
+        std::vector<std::string> ids;
+        for (const auto& [name, subscribed] : externals) ids.push_back(registered_id(environment.extension_register(name, subscribed)));
+        next();
+        for (const auto& id : ids) extension_next(id);
+        REQUIRE(environment.phase() == core::Phase::Idle);
+        return ids;
+    }
 };
 
 } // namespace
@@ -79,11 +91,7 @@ TEST_CASE("INVOKE goes to subscribed extensions with the runtime's deadline; the
 TEST_CASE("shutdown with an external extension: SIGTERM, runtime share 300 ms, then SHUTDOWN with the phase's end")
 {
     ExtensionHarness h;
-    h.processes.external_extensions = {"logger"};
-    h.environment.start_init();
-    const auto logger = registered_id(h.environment.extension_register("logger", {"SHUTDOWN"}));
-    h.next();
-    h.extension_next(logger);
+    h.initialise({{"logger", {"SHUTDOWN"}}});
     const core::SteadyTime phase_start = h.clock.now();
     h.environment.shutdown();
     CHECK(h.processes.sigterms == 1);
@@ -113,11 +121,7 @@ TEST_CASE("shutdown with an external extension: SIGTERM, runtime share 300 ms, t
 TEST_CASE("an external extension still running at the end of the phase is killed")
 {
     ExtensionHarness h;
-    h.processes.external_extensions = {"stubborn"};
-    h.environment.start_init();
-    const auto id = registered_id(h.environment.extension_register("stubborn", {"SHUTDOWN"}));
-    h.next();
-    h.extension_next(id);
+    h.initialise({{"stubborn", {"SHUTDOWN"}}});
     h.environment.shutdown();
     h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGTERM));
     h.fire(core::TimerSlot::ExtensionsDeadline);
@@ -131,11 +135,7 @@ TEST_CASE("an external extension still running at the end of the phase is killed
 TEST_CASE("extensions not subscribed to SHUTDOWN are killed once the runtime is gone")
 {
     ExtensionHarness h;
-    h.processes.external_extensions = {"invoke-only"};
-    h.environment.start_init();
-    const auto id = registered_id(h.environment.extension_register("invoke-only", {"INVOKE"}));
-    h.next();
-    h.extension_next(id);
+    h.initialise({{"invoke-only", {"INVOKE"}}});
     h.environment.shutdown();
     CHECK(h.processes.killed_extensions.empty());
     h.environment.on_runtime_exited(core::ExitStatus::exited(0));
@@ -180,13 +180,7 @@ TEST_CASE("registration rules: names, events, duplicates, internal SHUTDOWN, clo
 TEST_CASE("an extension that crashes mid-invocation fails it with Extension.Crash and resets with reason failure")
 {
     ExtensionHarness h;
-    h.processes.external_extensions = {"fragile", "logger"};
-    h.environment.start_init();
-    const auto fragile = registered_id(h.environment.extension_register("fragile", {"INVOKE"}));
-    const auto logger = registered_id(h.environment.extension_register("logger", {"SHUTDOWN"}));
-    h.next();
-    h.extension_next(fragile);
-    h.extension_next(logger);
+    h.initialise({{"fragile", {"INVOKE"}}, {"logger", {"SHUTDOWN"}}});
     h.invoke();
     h.environment.on_extension_exited("fragile", core::ExitStatus::exited(3));
     REQUIRE(h.results.size() == 1);

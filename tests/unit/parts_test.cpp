@@ -1,0 +1,109 @@
+// The small pure parts around the core: routing, Lambda's log lines, result lines, events,
+// customer variables, the extensions' environment.
+#include "core/runtime_environment.hpp"
+#include "customer_variables.hpp"
+#include "http/router.hpp"
+#include "invoke/event_source.hpp"
+#include "report/platform_log.hpp"
+#include "report/result_line.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+using namespace lambda_emu;
+
+TEST_CASE("the router matches literals and placeholders, and tells 405 from 404")
+{
+    http::Router router;
+    int hits = 0;
+    router.add(http::Verb::post, "/2018-06-01/runtime/invocation/{id}/response",
+               [&](http::Request&, const http::PathParams&, http::Responder) { ++hits; }, 42);
+    auto found = router.match(http::Verb::post, "/2018-06-01/runtime/invocation/abc/response?x=1");
+    REQUIRE(found.kind == http::Router::Match::Kind::Found);
+    CHECK(found.params == http::PathParams{"abc"});
+    CHECK(found.body_limit == 42);
+    auto empty = router.match(http::Verb::post, "/2018-06-01/runtime/invocation//response");
+    REQUIRE(empty.kind == http::Router::Match::Kind::Found); // the API answers InvalidRequestID itself
+    CHECK(empty.params == http::PathParams{""});
+    CHECK(router.match(http::Verb::get, "/2018-06-01/runtime/invocation/abc/response").kind ==
+          http::Router::Match::Kind::MethodNotAllowed);
+    CHECK(router.match(http::Verb::post, "/2018-06-01/runtime/invocation/abc").kind == http::Router::Match::Kind::NotFound);
+}
+
+TEST_CASE("platform log lines are Lambda's, tab-separated")
+{
+    core::InvocationReport report;
+    report.request_id = "id-1";
+    report.duration_ms = 2.854;
+    report.billed_duration_ms = 3;
+    report.memory_size_mb = 1024;
+    report.max_memory_used_mb = 64;
+    report.init_duration_ms = 3152.176;
+    CHECK(report::report_line(report) == "REPORT RequestId: id-1\tDuration: 2.85 ms\tBilled Duration: 3 ms\tMemory Size: "
+                                         "1024 MB\tMax Memory Used: 64 MB\tInit Duration: 3152.18 ms\t");
+    report.init_duration_ms.reset();
+    report.status = core::InvokeStatus::Timeout;
+    CHECK(report::report_line(report).substr(report::report_line(report).size() - 16) == "\tStatus: timeout");
+    CHECK(report::start_line("id-1", "$LATEST") == "START RequestId: id-1 Version: $LATEST");
+    CHECK(report::end_line("id-1") == "END RequestId: id-1");
+    core::InitReport init{core::InitPhase::Invoke, core::InitStatus::Error, "Runtime.ExitError", 6.381};
+    CHECK(report::init_report_line(init) ==
+          "INIT_REPORT Init Duration: 6.38 ms\tPhase: invoke\tStatus: error\tError Type: Runtime.ExitError");
+    init.status = core::InitStatus::Timeout;
+    CHECK(report::init_report_line(init) == "INIT_REPORT Init Duration: 6.38 ms\tPhase: invoke\tStatus: timeout");
+}
+
+TEST_CASE("result lines carry JSON payloads as JSON and anything else as text")
+{
+    core::InvokeResult json_result{"r1", core::InvokeOutcome::Success, core::make_payload("{\n \"a\": [1]\n}"),
+                                   "application/json", {}};
+    CHECK(report::result_line(json_result) ==
+          R"({"requestId":"r1","functionError":null,"errorType":null,"contentType":"application/json","payload":{"a":[1]}})");
+    core::InvokeResult text{"r2", core::InvokeOutcome::FunctionError, core::make_payload("not json"), "text/plain",
+                            "Function.X"};
+    CHECK(report::result_line(text) ==
+          R"({"requestId":"r2","functionError":"Unhandled","errorType":"Function.X","contentType":"text/plain","payloadText":"not json"})");
+}
+
+TEST_CASE("events: any JSON value, stdin once, invalid JSON refused with the parser's words")
+{
+    std::istringstream input{"[1, 2]"};
+    auto loaded = invoke::load_events({"-"}, input);
+    REQUIRE(loaded.error.empty());
+    CHECK(*loaded.events[0].payload == "[1, 2]");
+    std::istringstream twice{"{}"};
+    CHECK(invoke::load_events({"-", "-"}, twice).error.find("can be read only once") != std::string::npos);
+    CHECK(*invoke::load_events({}, input).events.at(0).payload == "{}");
+
+    const std::string path = "/tmp/lambda-emu-unit-event.json";
+    std::ofstream{path} << "{\"a\":";
+    const auto bad = invoke::load_events({path}, input);
+    CHECK(bad.events.empty());
+    CHECK(bad.error.find("is not valid JSON") != std::string::npos);
+    CHECK(bad.error.find("parse error") != std::string::npos);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("customer variables: files then flags, comments skipped, reserved keys refused")
+{
+    const std::string path = "/tmp/lambda-emu-unit.env";
+    std::ofstream{path} << "# settings\n\nA=1\nB=from-file\n";
+    auto read = read_customer_variables({path}, {"B=from-flag"});
+    REQUIRE(read.error.empty());
+    CHECK(read.variables == core::Variables{{"A", "1"}, {"B", "from-file"}, {"B", "from-flag"}});
+    CHECK(read_customer_variables({}, {"NOEQUALS"}).error.find("is not KEY=VALUE") != std::string::npos);
+    CHECK(read_customer_variables({}, {"_HANDLER=x"}).error.find("--handler") != std::string::npos);
+    std::ofstream{path} << "LAMBDA_TASK_ROOT=/x\n";
+    CHECK(read_customer_variables({path}, {}).error.find(path + ":1: LAMBDA_TASK_ROOT is reserved") == 0);
+    std::remove(path.c_str());
+}
+
+TEST_CASE("extensions get the function's environment less the runtime-only variables and _ keys")
+{
+    const auto env = core::extension_environment({"AWS_LAMBDA_RUNTIME_API=x", "_HANDLER=h", "LAMBDA_TASK_ROOT=/t",
+                                                  "AWS_LAMBDA_LOG_STREAM_NAME=s", "_CUSTOM=1", "MINE=2", "TZ=:UTC"});
+    CHECK(env == std::vector<std::string>{"AWS_LAMBDA_RUNTIME_API=x", "MINE=2", "TZ=:UTC"});
+}
