@@ -2,8 +2,40 @@
 // each command to its own function.
 #include "exit_codes.hpp"
 #include "run_command.hpp"
+#include "serve_command.hpp"
 
 #include <CLI/CLI.hpp>
+
+namespace {
+
+using lambda_emu::FunctionOptions;
+
+// The options `run` and `serve` share.
+void add_function_options(CLI::App& command, FunctionOptions& function)
+{
+    command.add_option("bootstrap", function.bootstrap, "The runtime's executable (Lambda's bootstrap)")->required();
+    command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
+    command.add_option("-t,--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
+        ->capture_default_str();
+    command.add_option("--init-timeout", function.init_timeout_seconds, "Init limit in seconds (Lambda: 10)")
+        ->capture_default_str();
+    command.add_option("-m,--memory", function.memory_mb, "Memory size in MB (Lambda: 128-10240)")->capture_default_str();
+    command.add_option("--handler", function.handler, "The _HANDLER value")->capture_default_str();
+    command.add_option("--function-name", function.function_name, "Function name (default: the bootstrap's folder name)");
+    command.add_option("--region", function.region, "AWS region")->capture_default_str();
+    command.add_option("--env", function.env, "A customer environment variable KEY=VALUE; repeatable");
+    command.add_option("--env-file", function.env_files, "A file of KEY=VALUE lines; repeatable");
+    command.add_option("--runtime-grace", function.runtime_grace_ms, "Override the runtime's shutdown share, in ms");
+    command.add_option("--shutdown-budget", function.shutdown_budget_ms, "Override the whole Shutdown phase, in ms");
+    command.add_option("--extension", function.extensions, "An external extension executable; repeatable");
+    command.add_option("--extensions-dir", function.extensions_dir,
+                       "Directory of external extensions (default: opt/extensions beside the bootstrap)");
+    command.add_flag("--allow-kill", function.allow_kill, "Killed or crashed processes at shutdown do not fail the run");
+    command.add_option("--report", function.report_path, "Write the JSON report to this file");
+    command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
+}
+
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -14,28 +46,20 @@ int main(int argc, char** argv)
 
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Init the function, invoke it once per event, then shut it down");
-    run_cmd->add_option("bootstrap", run.bootstrap, "The runtime's executable (Lambda's bootstrap)")->required();
-    run_cmd->add_option("arguments", run.bootstrap_arguments, "Arguments for the bootstrap (after --)");
+    add_function_options(*run_cmd, run.function);
     run_cmd->add_option("-e,--event", run.events, "An event file (JSON), or - for standard input; repeatable, in order");
-    run_cmd->add_option("-t,--timeout", run.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
+    run_cmd->add_option("--port", run.function.port, "Runtime API port on 127.0.0.1 (default: an ephemeral one)");
+
+    ServeOptions serve;
+    auto* serve_cmd = app.add_subcommand("serve", "Serve AWS's Invoke API; environments on demand; shut down on request");
+    add_function_options(*serve_cmd, serve.function);
+    serve_cmd->add_option("--listen", serve.listen, "Address of the invoke and control endpoints (loopback only)")
         ->capture_default_str();
-    run_cmd->add_option("--init-timeout", run.init_timeout_seconds, "Init limit in seconds (Lambda: 10)")
-        ->capture_default_str();
-    run_cmd->add_option("-m,--memory", run.memory_mb, "Memory size in MB (Lambda: 128-10240)")->capture_default_str();
-    run_cmd->add_option("--handler", run.handler, "The _HANDLER value")->capture_default_str();
-    run_cmd->add_option("--function-name", run.function_name, "Function name (default: the bootstrap's folder name)");
-    run_cmd->add_option("--region", run.region, "AWS region")->capture_default_str();
-    run_cmd->add_option("--env", run.env, "A customer environment variable KEY=VALUE; repeatable");
-    run_cmd->add_option("--env-file", run.env_files, "A file of KEY=VALUE lines; repeatable");
-    run_cmd->add_option("--port", run.port, "Runtime API port on 127.0.0.1 (default: an ephemeral one)");
-    run_cmd->add_option("--runtime-grace", run.runtime_grace_ms, "Override the runtime's shutdown share, in ms");
-    run_cmd->add_option("--shutdown-budget", run.shutdown_budget_ms, "Override the whole Shutdown phase, in ms");
-    run_cmd->add_option("--extension", run.extensions, "An external extension executable; repeatable");
-    run_cmd->add_option("--extensions-dir", run.extensions_dir,
-                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
-    run_cmd->add_flag("--allow-kill", run.allow_kill, "Killed or crashed processes at shutdown do not fail the run");
-    run_cmd->add_option("--report", run.report_path, "Write the JSON report to this file");
-    run_cmd->add_option("--junit", run.junit_path, "Write a JUnit XML report to this file");
+    serve_cmd->add_option("-c,--concurrency", serve.concurrency, "Execution environments at most")->capture_default_str();
+    serve_cmd->add_option("--idle-shutdown", serve.idle_shutdown_seconds,
+                          "Spin an environment down after this many idle seconds");
+    serve_cmd->add_flag("--no-queue", serve.no_queue,
+                        "Answer 429 TooManyRequestsException when every environment is busy, instead of queueing");
 
     try {
         app.parse(argc, argv);
@@ -44,5 +68,6 @@ int main(int argc, char** argv)
         return code == 0 ? 0 : exit_codes::kUsage;
     }
     if (*run_cmd) return run_command(run);
+    if (*serve_cmd) return serve_command(serve);
     return exit_codes::kUsage;
 }

@@ -44,8 +44,9 @@ public:
     // --- driven by the host ---
     void start_init();
     std::optional<InvokeRefusal> invoke(InvokeRequest request, ResponseHandler respond);
-    // Spin down for good (reason spindown). An invocation in flight is answered as interrupted.
-    void shutdown();
+    // Spin down for good (reason spindown unless told otherwise). An invocation in flight is
+    // answered as interrupted.
+    void shutdown(ShutdownReason reason = ShutdownReason::Spindown);
     // A second interrupt: SIGKILL whatever is left, now.
     void kill_now();
     void on_timer(TimerSlot slot);

@@ -27,7 +27,7 @@ std::string ms_text(Millis value) { return std::to_string(value.count()) + " ms"
 
 } // namespace
 
-void Environment::shutdown()
+void Environment::shutdown(ShutdownReason reason)
 {
     if (phase_ == Phase::Done || final_shutdown_requested_) return;
     final_shutdown_requested_ = true;
@@ -54,7 +54,7 @@ void Environment::shutdown()
     case Phase::Invoke: {
         std::optional<ClosedInvocation> in_flight;
         if (invocation_) in_flight = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
-        begin_shutdown(ShutdownReason::Spindown, true);
+        begin_shutdown(reason, true);
         if (in_flight) interrupt_invocation(std::move(*in_flight));
         return;
     }

@@ -4,22 +4,26 @@
 // event loop. Dropping it unanswered closes the connection.
 #include "message.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace lambda_emu::http {
 
+// Runs once the response is written (or failed to be): e.g. to exit after answering.
+using AfterSent = std::function<void()>;
+
 class ResponseSink {
 public:
     virtual ~ResponseSink() = default;
-    virtual void respond(Response response) = 0;
+    virtual void respond(Response response, AfterSent after_sent) = 0;
 };
 
 class Responder {
 public:
     explicit Responder(std::shared_ptr<ResponseSink> sink) : sink_{std::move(sink)} {}
-    void send(Response response)
+    void send(Response response, AfterSent after_sent = {})
     {
-        if (auto sink = std::move(sink_)) sink->respond(std::move(response));
+        if (auto sink = std::move(sink_)) sink->respond(std::move(response), std::move(after_sent));
     }
     bool answered() const { return !sink_; }
 

@@ -30,7 +30,10 @@ std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router
 }
 
 Server::Server(tcp::acceptor acceptor, const Router& router, std::size_t max_connections)
-    : acceptor_{std::move(acceptor)}, router_{router}, max_connections_{max_connections}
+    : acceptor_{std::move(acceptor)},
+      retry_timer_{acceptor_.get_executor()},
+      router_{router},
+      max_connections_{max_connections}
 {
     port_ = acceptor_.local_endpoint().port();
     accept();
@@ -39,6 +42,7 @@ Server::Server(tcp::acceptor acceptor, const Router& router, std::size_t max_con
 void Server::stop()
 {
     *alive_ = false;
+    retry_timer_.cancel();
     boost::system::error_code ignored;
     acceptor_.close(ignored);
 }
@@ -58,7 +62,16 @@ void Server::accept()
                 std::make_shared<Session>(std::move(socket), router_, open_sessions_)->start();
             }
         }
-        if (ec != boost::asio::error::operation_aborted) accept();
+        if (ec == boost::asio::error::operation_aborted) return;
+        if (ec) {
+            // Out of descriptors (EMFILE) and the like: pause instead of spinning on the error.
+            retry_timer_.expires_after(std::chrono::milliseconds{50});
+            retry_timer_.async_wait([this, alive](const boost::system::error_code& wait_ec) {
+                if (!wait_ec && *alive) accept();
+            });
+            return;
+        }
+        accept();
     });
 }
 

@@ -98,9 +98,10 @@ void Session::reject(Status status, const std::string& text)
     respond(make_response(status, text + "\n", "text/plain; charset=utf-8"));
 }
 
-void Session::respond(Response response)
+void Session::respond(Response response, AfterSent after_sent)
 {
     awaiting_response_ = false;
+    after_sent_ = std::move(after_sent);
     response_ = std::move(response);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
@@ -111,6 +112,7 @@ void Session::respond(Response response)
 void Session::on_write(const boost::beast::error_code& ec)
 {
     response_.body().reset(); // let go of a shared payload as soon as it is on the wire
+    if (auto after_sent = std::move(after_sent_)) after_sent();
     if (ec) return;
     if (!keep_alive_) {
         boost::system::error_code ignored;

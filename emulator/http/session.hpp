@@ -20,7 +20,7 @@ public:
     Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<std::size_t> open_sessions);
     ~Session() override;
     void start() { read_header(); }
-    void respond(Response response) override;
+    void respond(Response response, AfterSent after_sent = {}) override;
 
 private:
     void read_header();
@@ -37,6 +37,7 @@ private:
     std::optional<boost::beast::http::request_parser<CappedStringBody>> parser_;
     Router::Match route_;
     Response response_;
+    AfterSent after_sent_;
     bool keep_alive_ = true;
     bool awaiting_response_ = false;
 };

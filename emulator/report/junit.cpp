@@ -38,7 +38,9 @@ struct TestCase {
 
 } // namespace
 
-std::string junit_report(const RunRecord& record)
+namespace {
+
+std::string testsuite(const RunRecord& record, std::size_t index)
 {
     std::vector<TestCase> cases;
     for (std::size_t i = 0; i < record.invocations.size(); ++i) {
@@ -71,8 +73,8 @@ std::string junit_report(const RunRecord& record)
         failures += test.failure.empty() ? 0 : 1;
         total_ms += test.duration_ms;
     }
-    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    xml += "<testsuites>\n  <testsuite name=\"lambda-emu " + escape(record.function.name) + "\" tests=\"" +
+    std::string xml = "  <testsuite name=\"lambda-emu " + escape(record.function.name) +
+                      (index > 0 ? " #" + std::to_string(index) : std::string{}) + "\" tests=\"" +
            std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" +
            seconds(total_ms) + "\">\n";
     for (const auto& test : cases) {
@@ -84,7 +86,19 @@ std::string junit_report(const RunRecord& record)
             xml += ">\n      <failure message=\"" + escape(test.failure) + "\"/>\n    </testcase>\n";
         }
     }
-    xml += "  </testsuite>\n</testsuites>\n";
+    xml += "  </testsuite>\n";
+    return xml;
+}
+
+} // namespace
+
+std::string junit_report(const RunRecord& record) { return junit_report(std::vector<const RunRecord*>{&record}); }
+
+std::string junit_report(const std::vector<const RunRecord*>& records)
+{
+    std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
+    for (std::size_t i = 0; i < records.size(); ++i) xml += testsuite(*records[i], records.size() > 1 ? i + 1 : 0);
+    xml += "</testsuites>\n";
     return xml;
 }
 

@@ -4,9 +4,12 @@
 #include "run_record.hpp"
 
 #include <string>
+#include <vector>
 
 namespace lambda_emu::report {
 
 std::string junit_report(const RunRecord& record);
+// One <testsuite> per environment (serve).
+std::string junit_report(const std::vector<const RunRecord*>& records);
 
 } // namespace lambda_emu::report

@@ -1,0 +1,99 @@
+#pragma once
+// `serve`'s execution environments: up to N, each with its own runtime, extensions, Runtime API
+// listener and report; created on demand (a cold start), reused warm, one invocation at a time
+// each; invocations beyond N wait in a queue (or get 429 with --no-queue); idle ones spin down.
+#include "core/clock.hpp"
+#include "environment_host.hpp"
+#include "environment_reporter.hpp"
+#include "ids.hpp"
+#include "invoke/invocation_target.hpp"
+#include "process/child_reaper.hpp"
+#include "report/console.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+namespace lambda_emu {
+
+struct PoolSettings {
+    HostOptions host;
+    std::size_t concurrency = 1;
+    std::optional<core::Millis> idle_shutdown;
+    bool queue = true;
+};
+
+class EnvironmentPool final : public invoke::InvocationTarget {
+public:
+    // Bounds the queue: past this, callers get 429 even when queueing.
+    static constexpr std::size_t kMaxQueued = 10000;
+
+    EnvironmentPool(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
+                    report::Console& console, PoolSettings settings, report::RunRecord seed);
+    ~EnvironmentPool() override;
+
+    invoke::Admission submit(invoke::Order order) override;
+    const core::FunctionConfig& function() const override { return settings_.host.function; }
+
+    // Spins down every environment (and stops accepting), or the one with this id, with this
+    // reason; `done(found)` once their Shutdown phases have ended.
+    void shut_down(std::optional<int> environment, core::ShutdownReason reason, std::function<void(bool found)> done);
+    void kill_now();
+
+    struct EnvironmentView {
+        int id;
+        const EnvironmentReporter* reporter;
+    };
+    // Every environment this pool ran, the spun-down ones too, by id.
+    std::vector<EnvironmentView> environments() const;
+    std::size_t running() const { return live_.size(); }
+    std::size_t busy() const;
+    std::size_t queued() const { return queue_.size(); }
+
+private:
+    struct Slot {
+        explicit Slot(boost::asio::io_context& io) : idle_timer{io} {}
+        int id = 0;
+        std::unique_ptr<EnvironmentReporter> reporter;
+        std::unique_ptr<EnvironmentHost> host;
+        bool busy = false;
+        bool retiring = false;
+        std::optional<invoke::Order> current; // its on_done and tail wish, while it runs
+        std::optional<core::InvokeResult> held_result; // for a Tail caller, until the log is complete
+        boost::asio::steady_timer idle_timer;
+    };
+    struct PendingShutdown {
+        std::set<int> waiting;
+        std::function<void(bool)> done;
+    };
+
+    Slot* create_slot();
+    void start(Slot& slot, invoke::Order order);
+    void on_invocation_finished(Slot& slot, const std::string& log);
+    void dispatch_queue();
+    void arm_idle_timer(Slot& slot);
+    void retire(Slot& slot, core::ShutdownReason reason);
+    void on_retired(Slot& slot);
+
+    boost::asio::io_context& io_;
+    process::ChildReaper& reaper_;
+    core::Clock& clock_;
+    IdGenerator& ids_;
+    report::Console& console_;
+    PoolSettings settings_;
+    report::RunRecord seed_;
+    int next_id_ = 0;
+    bool closed_ = false;
+    std::vector<std::unique_ptr<Slot>> live_;
+    std::vector<std::pair<int, std::unique_ptr<EnvironmentReporter>>> retired_;
+    std::deque<invoke::Order> queue_;
+    std::vector<PendingShutdown> shutdowns_;
+};
+
+} // namespace lambda_emu

@@ -1,0 +1,177 @@
+#include "environment_reporter.hpp"
+
+#include "exit_codes.hpp"
+#include "report/cleanup_table.hpp"
+#include "report/platform_log.hpp"
+#include "report/result_line.hpp"
+
+#include <cstdio>
+
+namespace lambda_emu {
+
+namespace {
+
+// An invocation's log as X-Amz-Log-Result carries it: at most its last 4 KB.
+constexpr std::size_t kMaxInvocationLog = 64 * 1024;
+
+} // namespace
+
+EnvironmentReporter::EnvironmentReporter(report::Console& console, report::RunRecord record, std::string label)
+    : console_{console}, record_{std::move(record)}, label_{std::move(label)}
+{
+}
+
+void EnvironmentReporter::platform(const std::string& line)
+{
+    console_.platform(line);
+    if (capturing_ && invocation_log_.size() < kMaxInvocationLog) invocation_log_.append(line).push_back('\n');
+}
+
+void EnvironmentReporter::lifecycle(const std::string& line)
+{
+    console_.lifecycle(label_.empty() ? line : "environment " + label_ + ": " + line);
+}
+
+void EnvironmentReporter::process_line(std::string_view source, std::string_view line)
+{
+    if (label_.empty()) console_.process_line(source, line);
+    else console_.process_line(std::string{source} + label_, line);
+    if (capturing_ && invocation_log_.size() < kMaxInvocationLog) invocation_log_.append(line).push_back('\n');
+}
+
+void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source)
+{
+    using core::InvokeOutcome;
+    switch (result.outcome) {
+    case InvokeOutcome::Success: break;
+    case InvokeOutcome::FunctionError: facts_.function_error = true; break;
+    case InvokeOutcome::Timeout:
+    case InvokeOutcome::RuntimeExit:
+    case InvokeOutcome::ExtensionFailure: facts_.timeout_or_crash = true; break;
+    case InvokeOutcome::InitFailure: facts_.init_failure = true; break;
+    case InvokeOutcome::Interrupted: break;
+    }
+    outcomes_[result.request_id] = {result.outcome, result.error_type};
+    sources_[result.request_id] = std::move(source);
+}
+
+void EnvironmentReporter::init_started(core::InitPhase phase)
+{
+    if (phase == core::InitPhase::Init) console_.platform(report::init_start_line());
+    lifecycle(std::string{"Init ("} + core::to_string(phase) + "): starting the runtime, AWS_LAMBDA_RUNTIME_API=" +
+              record_.runtime_api);
+}
+
+void EnvironmentReporter::extensions_initialised(const std::vector<core::Extension>& extensions)
+{
+    record_.extensions.clear();
+    for (const auto& extension : extensions) {
+        if (!extension.registered()) continue;
+        record_.extensions.push_back({extension.name, extension.kind, extension.wants_invoke, extension.wants_shutdown});
+        std::string events;
+        if (extension.wants_invoke) events = "INVOKE";
+        if (extension.wants_shutdown) events += events.empty() ? "SHUTDOWN" : ", SHUTDOWN";
+        // Lambda's own line, tab-separated (LAMBDA-SPEC 3.6).
+        console_.platform("EXTENSION\tName: " + extension.name + "\tState: Ready\tEvents: [" + events + "]");
+    }
+}
+
+void EnvironmentReporter::init_finished(const core::InitReport& report)
+{
+    record_.inits.push_back(report);
+    // Lambda writes no INIT_REPORT for a successful on-demand init (its time shows in REPORT).
+    if (report.status != core::InitStatus::Success || report.phase == core::InitPhase::Invoke) {
+        console_.platform(report::init_report_line(report));
+    }
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.2f ms", report.duration_ms);
+    if (report.status == core::InitStatus::Success) {
+        lifecycle(std::string{"Init complete in "} + duration);
+    } else {
+        lifecycle(std::string{"Init failed after "} + duration + " (" + core::to_string(report.status) +
+                  (report.error_type.empty() ? "" : ", " + report.error_type) +
+                  "): the next invocation initialises again (a suppressed init)");
+    }
+    if (after_init) after_init(report);
+}
+
+void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
+{
+    invocation_log_.clear();
+    capturing_ = true;
+    platform(report::start_line(invocation.request_id, record_.function.version));
+}
+
+void EnvironmentReporter::runtime_exit_during_invocation(const std::string&, const std::string& message)
+{
+    platform(message);
+    platform("Runtime.ExitError");
+}
+
+void EnvironmentReporter::invocation_finished(const core::InvocationReport& report)
+{
+    platform(report::end_line(report.request_id));
+    platform(report::report_line(report));
+    capturing_ = false;
+
+    report::InvocationRecord invocation;
+    invocation.report = report;
+    if (auto found = outcomes_.find(report.request_id); found != outcomes_.end()) {
+        invocation.outcome = found->second.first;
+        invocation.error_type = found->second.second;
+        outcomes_.erase(found);
+    }
+    if (auto found = sources_.find(report.request_id); found != sources_.end()) {
+        invocation.source = std::move(found->second);
+        sources_.erase(found);
+    }
+    record_.invocations.push_back(std::move(invocation));
+    // A crash after the runtime answered leaves the caller's answer alone but still fails the run.
+    if ((report.status == core::InvokeStatus::Timeout || report.status == core::InvokeStatus::Failure) &&
+        report.error_type != "Emulator.Interrupted") {
+        facts_.timeout_or_crash = true;
+    }
+    if (after_invocation) after_invocation(report, invocation_log_);
+}
+
+void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool final)
+{
+    lifecycle(std::string{final ? "Shutdown" : "Reset"} + " (reason " + core::to_string(reason) + ")");
+}
+
+void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
+{
+    record_.shutdowns.push_back(report);
+    console_.block(report::cleanup_table(report));
+    if (report.final) {
+        for (const auto& process : report.processes) {
+            if (!process.exited_before_shutdown &&
+                (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed)) {
+                facts_.unclean_shutdown = true;
+            }
+        }
+    }
+    if (after_shutdown) after_shutdown(report);
+}
+
+int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
+              bool allow_kill)
+{
+    ExitFacts all;
+    for (const auto* environment : environments) {
+        const auto& facts = environment->facts();
+        all.function_error |= facts.function_error;
+        all.timeout_or_crash |= facts.timeout_or_crash;
+        all.init_failure |= facts.init_failure;
+        all.unclean_shutdown |= facts.unclean_shutdown;
+    }
+    if (interrupted_by != 0) return 128 + interrupted_by;
+    if (report_failed) return exit_codes::kEmulatorError;
+    if (all.init_failure) return exit_codes::kInitFailure;
+    if (all.timeout_or_crash) return exit_codes::kTimeoutOrCrash;
+    if (all.unclean_shutdown && !allow_kill) return exit_codes::kUncleanShutdown;
+    if (all.function_error) return exit_codes::kFunctionError;
+    return exit_codes::kSuccess;
+}
+
+} // namespace lambda_emu

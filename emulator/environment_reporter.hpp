@@ -1,0 +1,71 @@
+#pragma once
+// What one environment tells people and remembers: Lambda's log lines and the lifecycle on the
+// console (labelled when several environments share it), the run record for the reports, the
+// facts the exit code is made of, and each invocation's log from START to REPORT (for
+// `X-Amz-Log-Type: Tail`).
+#include "core/ports.hpp"
+#include "report/console.hpp"
+#include "report/run_record.hpp"
+
+#include <functional>
+#include <unordered_map>
+#include <vector>
+#include <string>
+#include <string_view>
+
+namespace lambda_emu {
+
+struct ExitFacts {
+    bool function_error = false;
+    bool timeout_or_crash = false;
+    bool init_failure = false;
+    bool unclean_shutdown = false;
+};
+
+class EnvironmentReporter final : public core::LifecycleObserver {
+public:
+    // `label`: empty for a single environment, else e.g. "#2", added to every line's source.
+    EnvironmentReporter(report::Console& console, report::RunRecord record, std::string label);
+
+    void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
+    // An invocation's caller got its answer; `source` names the event.
+    void record_result(const core::InvokeResult& result, std::string source);
+    // A line of a runtime's or extension's output ("runtime", "ext:NAME").
+    void process_line(std::string_view source, std::string_view line);
+
+    // Called after the reporter's own work, for its owner to go on.
+    std::function<void(const core::InvocationReport&, const std::string& log)> after_invocation;
+    std::function<void(const core::ShutdownReport&)> after_shutdown;
+    std::function<void(const core::InitReport&)> after_init;
+
+    const report::RunRecord& record() const { return record_; }
+    const ExitFacts& facts() const { return facts_; }
+
+    void init_started(core::InitPhase phase) override;
+    void extensions_initialised(const std::vector<core::Extension>& extensions) override;
+    void init_finished(const core::InitReport& report) override;
+    void invocation_started(const core::Invocation& invocation) override;
+    void runtime_exit_during_invocation(const std::string& request_id, const std::string& message) override;
+    void invocation_finished(const core::InvocationReport& report) override;
+    void shutdown_started(core::ShutdownReason reason, bool final) override;
+    void shutdown_finished(const core::ShutdownReport& report) override;
+
+private:
+    void platform(const std::string& line); // Lambda's own line: printed, and part of the invocation's log
+    void lifecycle(const std::string& line);
+
+    report::Console& console_;
+    report::RunRecord record_;
+    std::string label_;
+    ExitFacts facts_;
+    std::unordered_map<std::string, std::pair<core::InvokeOutcome, std::string>> outcomes_;  // by request id
+    std::unordered_map<std::string, std::string> sources_;                                   // by request id
+    std::string invocation_log_;
+    bool capturing_ = false;
+};
+
+// The exit code of a run over these environments (see exit_codes.hpp).
+int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
+              bool allow_kill);
+
+} // namespace lambda_emu

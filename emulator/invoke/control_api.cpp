@@ -1,0 +1,88 @@
+#include "control_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <charconv>
+
+namespace lambda_emu::invoke {
+
+namespace {
+
+http::Response control_error(http::Status status, const std::string& message)
+{
+    return http::json_response(status, nlohmann::json{{"message", message}}.dump());
+}
+
+std::string query_parameter(std::string_view target, std::string_view name)
+{
+    const auto question = target.find('?');
+    if (question == std::string_view::npos) return {};
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto equals = pair.find('=');
+        if (pair.substr(0, equals) == name) return equals == std::string_view::npos ? "" : std::string{pair.substr(equals + 1)};
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
+std::optional<core::ShutdownReason> parse_reason(const std::string& text)
+{
+    if (text.empty() || text == "spindown") return core::ShutdownReason::Spindown;
+    if (text == "timeout") return core::ShutdownReason::Timeout;
+    if (text == "failure") return core::ShutdownReason::Failure;
+    return std::nullopt;
+}
+
+} // namespace
+
+void add_control_routes(http::Router& router, ControlTarget& target)
+{
+    router.add(http::Verb::get, "/lambda-emu/health", [&target](http::Request&, const http::PathParams&, http::Responder responder) {
+        responder.send(http::json_response(http::Status::ok, target.health_json()));
+    });
+    router.add(http::Verb::get, "/lambda-emu/report", [&target](http::Request&, const http::PathParams&, http::Responder responder) {
+        responder.send(http::json_response(http::Status::ok, target.report_json()));
+    });
+    router.add(http::Verb::post, "/lambda-emu/shutdown",
+               [&target](http::Request& request, const http::PathParams&, http::Responder responder) {
+                   const auto reason = parse_reason(query_parameter(request.target(), "reason"));
+                   if (!reason) {
+                       responder.send(control_error(http::Status::bad_request,
+                                                    "reason must be spindown, timeout or failure"));
+                       return;
+                   }
+                   std::optional<int> environment;
+                   if (const auto text = query_parameter(request.target(), "environment"); !text.empty()) {
+                       int id = 0;
+                       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+                       if (ec != std::errc{} || end != text.data() + text.size()) {
+                           responder.send(control_error(http::Status::bad_request, "environment must be a number"));
+                           return;
+                       }
+                       environment = id;
+                   }
+                   target.shut_down(environment, *reason, [responder, &target](std::optional<std::string> report) mutable {
+                       if (report) {
+                           responder.send(http::json_response(http::Status::ok, *report),
+                                          [&target] { target.shutdown_answered(); });
+                       } else {
+                           responder.send(control_error(http::Status::not_found, "no such environment is running"));
+                       }
+                   });
+               });
+    // Anything else under /lambda-emu/ is an unknown action, said so in words.
+    for (const auto verb : {http::Verb::get, http::Verb::post}) {
+        router.add(verb, "/lambda-emu/{action}", [](http::Request&, const http::PathParams& params, http::Responder responder) {
+            responder.send(control_error(http::Status::not_found, "unknown control action '" + params[0] +
+                                                                      "': use GET /lambda-emu/health, GET "
+                                                                      "/lambda-emu/report, POST /lambda-emu/shutdown"));
+        });
+    }
+}
+
+} // namespace lambda_emu::invoke

@@ -1,0 +1,46 @@
+#pragma once
+// What the invoke and control endpoints need from whoever runs the environments (the pool in
+// emulator/), so this folder knows HTTP and the core but not the wiring.
+#include "core/function_config.hpp"
+#include "core/invocation.hpp"
+#include "core/shutdown.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace lambda_emu::invoke {
+
+struct Order {
+    core::InvokeRequest request;
+    std::string source;           // how it came, for the report ("RequestResponse", "Event")
+    bool wants_log_tail = false;  // answer only at the invocation's end, with its log
+    // Called once: with the caller's answer, and the invocation's log when wants_log_tail.
+    std::function<void(const core::InvokeResult&, const std::string& log)> on_done;
+    // Called instead when a queued order is dropped because everything shuts down.
+    std::function<void()> on_dropped;
+};
+
+enum class Admission { Accepted, Queued, Busy, ShuttingDown, Unavailable };
+
+class InvocationTarget {
+public:
+    virtual ~InvocationTarget() = default;
+    virtual Admission submit(Order order) = 0;
+    virtual const core::FunctionConfig& function() const = 0;
+};
+
+class ControlTarget {
+public:
+    virtual ~ControlTarget() = default;
+    // Shuts down every environment (or the one with this id) with this reason; `done` gets the
+    // report afterwards, or nothing when there is no such environment.
+    virtual void shut_down(std::optional<int> environment, core::ShutdownReason reason,
+                           std::function<void(std::optional<std::string> report_json)> done) = 0;
+    // The answer to a shutdown is on the wire: `serve` may exit now if it was the last.
+    virtual void shutdown_answered() {}
+    virtual std::string report_json() const = 0;
+    virtual std::string health_json() const = 0;
+};
+
+} // namespace lambda_emu::invoke

@@ -1,0 +1,124 @@
+#include "serve_command.hpp"
+
+#include "core/clock.hpp"
+#include "environment_pool.hpp"
+#include "exit_codes.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "ids.hpp"
+#include "interrupts.hpp"
+#include "invoke/control_api.hpp"
+#include "invoke/invoke_api.hpp"
+#include "process/child_reaper.hpp"
+#include "serve_session.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <sys/resource.h>
+
+namespace lambda_emu {
+
+namespace {
+
+struct ListenAddress {
+    std::string host;
+    unsigned short port = 0;
+    std::string error;
+};
+
+// HOST:PORT, loopback only: the emulator serves this machine, never the network.
+ListenAddress parse_listen(const std::string& text)
+{
+    ListenAddress address;
+    const auto colon = text.rfind(':');
+    const std::string host = colon == std::string::npos ? "127.0.0.1" : text.substr(0, colon);
+    const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
+    if (host != "127.0.0.1" && host != "localhost" && !host.empty()) {
+        address.error = "--listen " + text + ": only 127.0.0.1 (loopback) is served";
+        return address;
+    }
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || end != port.data() + port.size() || value > 65535) {
+        address.error = "--listen " + text + ": expected 127.0.0.1:PORT";
+        return address;
+    }
+    address.host = "127.0.0.1";
+    address.port = static_cast<unsigned short>(value);
+    return address;
+}
+
+// Every environment holds sockets and pipes: let the process use all it is allowed to.
+void raise_open_file_limit()
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+} // namespace
+
+int serve_command(const ServeOptions& options)
+{
+    report::Console console;
+    auto fail = [&console](int code, const std::string& message) {
+        console.lifecycle("error: " + message);
+        return code;
+    };
+    if (options.concurrency < 1) return fail(exit_codes::kUsage, "--concurrency must be at least 1");
+    if (options.idle_shutdown_seconds && *options.idle_shutdown_seconds <= 0)
+        return fail(exit_codes::kUsage, "--idle-shutdown must be positive");
+    const auto listen = parse_listen(options.listen);
+    if (!listen.error.empty()) return fail(exit_codes::kUsage, listen.error);
+    auto prepared = prepare_function(options.function, console);
+    if (!prepared.error.empty()) return fail(exit_codes::kUsage, prepared.error);
+    raise_open_file_limit();
+
+    boost::asio::io_context io;
+    process::ChildReaper reaper{io};
+    core::SystemClock clock;
+    IdGenerator ids;
+
+    report::RunRecord seed;
+    seed.function = prepared.host.function;
+    seed.bootstrap = prepared.host.bootstrap.string();
+    for (const auto& extension : prepared.host.extensions) seed.extension_paths.push_back(extension.string());
+    seed.allow_kill = options.function.allow_kill;
+    PoolSettings settings;
+    settings.host = std::move(prepared.host);
+    settings.host.port = 0; // every environment gets its own ephemeral Runtime API port
+    settings.concurrency = options.concurrency;
+    settings.queue = !options.no_queue;
+    if (options.idle_shutdown_seconds) {
+        settings.idle_shutdown = core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
+    }
+    EnvironmentPool pool{io, reaper, clock, ids, console, std::move(settings), std::move(seed)};
+    const auto& function = options.function;
+    ServeSession session{io, console, clock, pool,
+                         ServeSession::Outputs{function.report_path, function.junit_path, function.allow_kill}};
+
+    http::Router router;
+    invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock.epoch_ms(clock.now()) / 1000); });
+    invoke::add_control_routes(router, session);
+    http::Server::Options server_options;
+    server_options.address = listen.host;
+    server_options.port = listen.port;
+    std::string error;
+    auto server = http::Server::listen(io, router, server_options, error);
+    if (!server) return fail(exit_codes::kEmulatorError, "cannot listen on " + error);
+    const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
+    console.lifecycle("serving function " + pool.function().name + " on " + base +
+                      " (POST /2015-03-31/functions/" + pool.function().name +
+                      "/invocations; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
+
+    Interrupts interrupts{io, [&session](int signal) { session.interrupt(signal); }};
+    io.run();
+    server->stop();
+    return session.exit_code();
+}
+
+} // namespace lambda_emu

@@ -1,0 +1,52 @@
+#pragma once
+// One `serve` run: the control endpoint's answers, the report of every environment, and the end
+// (SIGTERM/SIGINT or POST /lambda-emu/shutdown: every environment spins down in parallel, the
+// reports are written, and the process exits with the run's exit code).
+#include "core/clock.hpp"
+#include "environment_pool.hpp"
+#include "invoke/invocation_target.hpp"
+#include "report/console.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <string>
+
+namespace lambda_emu {
+
+class ServeSession final : public invoke::ControlTarget {
+public:
+    struct Outputs {
+        std::string json_report_path;
+        std::string junit_path;
+        bool allow_kill = false;
+    };
+
+    ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, EnvironmentPool& pool,
+                 Outputs outputs);
+
+    void shut_down(std::optional<int> environment, core::ShutdownReason reason,
+                   std::function<void(std::optional<std::string>)> done) override;
+    void shutdown_answered() override;
+    std::string report_json() const override;
+    std::string health_json() const override;
+
+    // SIGTERM/SIGINT: the first shuts everything down, the second kills at once.
+    void interrupt(int signal);
+    int exit_code() const;
+
+private:
+    void finish(); // every environment is down: reports, then exit
+    void stop();
+
+    boost::asio::io_context& io_;
+    report::Console& console_;
+    core::Clock& clock_;
+    EnvironmentPool& pool_;
+    Outputs outputs_;
+    bool finishing_ = false;
+    bool finished_ = false;
+    bool exit_after_answer_ = false;
+    bool report_write_failed_ = false;
+};
+
+} // namespace lambda_emu
