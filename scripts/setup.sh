@@ -9,6 +9,8 @@ packages=(
   curl python3 nodejs npm
   # the batching sample's integration test runs a real PostgreSQL server
   postgresql
+  # serve's tests call it with the AWS CLI, unchanged
+  awscli
   # aws-lambda-ric builds native code on install
   autoconf automake libtool make
 )

@@ -27,7 +27,9 @@ std::optional<std::string> from_base64(std::string_view text)
 {
     std::string decoded(base64::decoded_size(text.size()), '\0');
     const auto [written, read] = base64::decode(decoded.data(), text.data(), text.size());
-    if (read != text.size()) return std::nullopt;
+    // The decoder stops at the '=' padding: everything before it must have been base64.
+    const auto last = text.find_last_not_of('=');
+    if (read < (last == std::string_view::npos ? 0 : last + 1)) return std::nullopt;
     decoded.resize(written);
     return decoded;
 }

@@ -104,3 +104,51 @@ def kill_leftovers(name):
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+class Serve:
+    """`lambda-emu serve` on an ephemeral loopback port, for one test; always stopped."""
+
+    def __init__(self, bootstrap, *args, name=None):
+        import re
+        self.name = name or unique_name("serve")
+        self.process = subprocess.Popen([EMULATOR, "serve", str(bootstrap), "--function-name", self.name,
+                                         "--listen", "127.0.0.1:0", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = wait_for_stderr_line(self.process, "serving function")
+        self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)", seen).group(1))
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.stderr_seen = seen
+
+    def request(self, method, path, body=None, headers=None, timeout=60):
+        import http.client
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def invoke(self, payload=b"{}", headers=None, function=None, query=""):
+        path = f"/2015-03-31/functions/{function or self.name}/invocations{query}"
+        return self.request("POST", path, payload, headers)
+
+    def stop(self, signum=signal.SIGTERM, timeout=60):
+        """Stops it (if still running) and returns (exit code, stdout, stderr)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signum)
+        try:
+            stdout, stderr = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            stdout, stderr = self.process.communicate()
+        kill_leftovers(self.name)
+        return self.process.returncode, stdout, self.stderr_seen + stderr
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.stop()

@@ -1,0 +1,271 @@
+"""`lambda-emu serve`: AWS's Invoke API (LAMBDA-SPEC 6.2) as curl and the SDKs call it, the
+control endpoint, concurrency, idle shutdown, and shutting down on SIGTERM."""
+import base64
+import concurrent.futures
+import json
+import os
+import signal
+import socket
+import tempfile
+import time
+import unittest
+
+import harness
+import schema
+
+SLOW_ECHO = harness.RUNTIMES / "slow-echo" / "bootstrap"
+LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
+SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
+
+
+def body_json(answer):
+    return json.loads(answer[2])
+
+
+class InvokeApi(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.serve = harness.Serve(SLOW_ECHO, "--timeout", "2")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.code, _, cls.stderr = cls.serve.stop()
+        harness.assert_nothing_left(unittest.TestCase(), cls.serve.name)
+
+    def test_request_response(self):
+        status, headers, body = self.serve.invoke(b'{"hello": "world"}')
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["x-amz-executed-version"], "$LATEST")
+        self.assertNotIn("x-amz-function-error", headers)
+        self.assertEqual(json.loads(body)["event"], {"hello": "world"})
+
+    def test_plain_curl_path_of_aws_runtime_interface_emulator(self):
+        status, _, body = self.serve.invoke(b'{"rie": 1}', function="function")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["event"], {"rie": 1})
+
+    def test_function_addressed_by_arn_reaches_the_runtime_as_addressed(self):
+        arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.serve.name}"
+        answer = self.serve.invoke(b"{}", function=f"{arn}:$LATEST")
+        self.assertEqual(answer[0], 200)
+        self.assertEqual(body_json(answer)["headers"]["lambda-runtime-invoked-function-arn"], f"{arn}:$LATEST")
+        partial = self.serve.invoke(b"{}", function=f"123456789012:function:{self.serve.name}")
+        self.assertEqual(body_json(partial)["headers"]["lambda-runtime-invoked-function-arn"], arn)
+
+    def test_runtime_content_type_is_kept(self):
+        status, headers, body = self.serve.invoke(b'{"plain": true}')
+        self.assertEqual((status, headers["content-type"], body), (200, "text/plain", b"plain text answer"))
+
+    def test_event_is_202_and_runs(self):
+        status, _, body = self.serve.invoke(b'{"async": 1}', {"X-Amz-Invocation-Type": "Event"})
+        self.assertEqual((status, body), (202, b""))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            report = body_json(self.serve.request("GET", "/lambda-emu/report"))
+            events = [i for e in report["environments"] for i in e["report"]["invocations"] if i["event"] == "Event"]
+            if events:
+                self.assertEqual(events[0]["outcome"], "success")
+                return
+            time.sleep(0.05)
+        self.fail("the Event invocation never ran")
+
+    def test_dry_run_is_204(self):
+        status, _, body = self.serve.invoke(b"{}", {"X-Amz-Invocation-Type": "DryRun"})
+        self.assertEqual((status, body), (204, b""))
+
+    def test_log_tail_is_the_invocations_log_in_base64(self):
+        status, headers, _ = self.serve.invoke(b"{}", {"X-Amz-Log-Type": "Tail"})
+        self.assertEqual(status, 200)
+        log = base64.b64decode(headers["x-amz-log-result"]).decode()
+        lines = log.splitlines()
+        self.assertTrue(lines[0].startswith("START RequestId: "), log)
+        self.assertTrue(any(l.startswith("handling ") for l in lines), log)
+        self.assertTrue(lines[-2].startswith("END RequestId: "), log)
+        self.assertTrue(lines[-1].startswith("REPORT RequestId: "), log)
+
+    def test_client_context_reaches_the_runtime_decoded(self):
+        context = {"custom": {"tenant": "t1"}}
+        headers = {"X-Amz-Client-Context": base64.b64encode(json.dumps(context).encode()).decode()}
+        seen = body_json(self.serve.invoke(b"{}", headers))["headers"]
+        self.assertEqual(json.loads(seen["lambda-runtime-client-context"]), context)
+
+    def test_trace_id_header_is_passed_on(self):
+        trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+        seen = body_json(self.serve.invoke(b"{}", {"X-Amzn-Trace-Id": trace}))["headers"]
+        self.assertEqual(seen["lambda-runtime-trace-id"], trace)
+
+    def test_timeout_is_a_function_error_with_sandbox_timedout(self):
+        status, headers, body = self.serve.invoke(b'{"sleep": 5}')
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["x-amz-function-error"], "Unhandled")
+        self.assertEqual(json.loads(body)["errorType"], "Sandbox.Timedout")
+
+    def test_service_errors_in_aws_shape(self):
+        missing = self.serve.invoke(b"{}", function="no-such-function")
+        self.assertEqual((missing[0], missing[1]["x-amzn-errortype"]), (404, "ResourceNotFoundException"))
+        self.assertEqual(body_json(missing)["message"],
+                         "Function not found: arn:aws:lambda:us-east-1:123456789012:function:no-such-function:$LATEST")
+        version = self.serve.invoke(b"{}", query="?Qualifier=7")
+        self.assertEqual(version[0], 404)
+        not_json = self.serve.invoke(b"{not json")
+        self.assertEqual((not_json[0], not_json[1]["x-amzn-errortype"]), (400, "InvalidRequestContentException"))
+        self.assertTrue(body_json(not_json)["message"].startswith("Could not parse request body into json"))
+        too_big = self.serve.invoke(b'"' + b"x" * 6291456 + b'"')
+        self.assertEqual((too_big[0], too_big[1]["x-amzn-errortype"]), (413, "RequestTooLargeException"))
+        self.assertEqual(body_json(too_big)["message"],
+                         "6291458 byte payload is too large for the RequestResponse invocation type (limit 6291456 bytes)")
+        async_too_big = self.serve.invoke(b'"' + b"x" * 1048576 + b'"', {"X-Amz-Invocation-Type": "Event"})
+        self.assertEqual(async_too_big[0], 413)
+        self.assertIn("Event invocation type (limit 1048576 bytes)", body_json(async_too_big)["message"])
+        bad_type = self.serve.invoke(b"{}", {"X-Amz-Invocation-Type": "Sometimes"})
+        self.assertEqual((bad_type[0], bad_type[1]["x-amzn-errortype"]), (400, "InvalidParameterValueException"))
+
+    def test_control_endpoint_health_and_unknown_actions(self):
+        health = body_json(self.serve.request("GET", "/lambda-emu/health"))
+        self.assertEqual(health["status"], "ready")
+        unknown = self.serve.request("POST", "/lambda-emu/restart")
+        self.assertEqual(unknown[0], 404)
+        self.assertIn("unknown control action 'restart'", body_json(unknown)["message"])
+        bad_reason = self.serve.request("POST", "/lambda-emu/shutdown?reason=bored")
+        self.assertEqual(bad_reason[0], 400)
+        no_such = self.serve.request("POST", "/lambda-emu/shutdown?environment=99")
+        self.assertEqual(no_such[0], 404)
+
+    def test_client_that_disconnects_mid_invocation_still_gets_its_invocation_completed(self):
+        with socket.create_connection(("127.0.0.1", self.serve.port)) as sock:
+            body = b'{"sleep": 0.3, "marker": "gone"}'
+            sock.sendall(b"POST /2015-03-31/functions/function/invocations HTTP/1.1\r\nHost: x\r\n"
+                         b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(1.0)
+        report = body_json(self.serve.request("GET", "/lambda-emu/report"))
+        outcomes = [i["outcome"] for e in report["environments"] for i in e["report"]["invocations"]]
+        self.assertIn("success", outcomes)
+        self.assertEqual(self.serve.invoke(b"{}")[0], 200, "still serving")
+
+    def test_many_idle_connections_are_bounded_and_do_not_stop_service(self):
+        sockets = []
+        try:
+            for _ in range(1500):
+                try:
+                    sockets.append(socket.create_connection(("127.0.0.1", self.serve.port), timeout=5))
+                except OSError:
+                    break
+            self.assertGreater(len(sockets), 100)
+        finally:
+            for sock in sockets:
+                sock.close()
+        time.sleep(0.2)
+        self.assertEqual(self.serve.invoke(b"{}")[0], 200)
+
+
+class Concurrency(unittest.TestCase):
+    def test_four_slow_invocations_run_on_four_environments_each_with_its_extension(self):
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            serve = harness.Serve(SLOW_ECHO, "--concurrency", "4", "--extension", str(LOGGER), "--report", report_path)
+            with serve:
+                started = time.monotonic()
+                with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                    answers = list(pool.map(lambda n: serve.invoke(json.dumps({"sleep": 1.0, "n": n}).encode()), range(4)))
+                elapsed = time.monotonic() - started
+                code, _, stderr = serve.stop()
+            with open(report_path) as f:
+                report = json.load(f)
+        self.assertEqual([a[0] for a in answers], [200] * 4)
+        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 4, "four distinct runtimes")
+        self.assertLess(elapsed, 3.5, "they ran in parallel, not one after another (4 s)")
+        self.assertEqual(code, 0, stderr)
+        self.assertEqual(len(report["environments"]), 4)
+        extension_pids = set()
+        for environment in report["environments"]:
+            self.assertEqual(schema.errors(environment["report"], SCHEMA), [])
+            final = environment["report"]["shutdowns"][-1]
+            verdicts = {p["name"]: p["verdict"] for p in final["processes"]}
+            self.assertEqual(verdicts, {"runtime": "graceful", "shutdown-logger": "graceful"})
+            extension_pids.add(next(p["pid"] for p in final["processes"] if p["name"] == "shutdown-logger"))
+        self.assertEqual(len(extension_pids), 4, "each environment had its own extension process")
+        harness.assert_nothing_left(self, serve.name)
+
+    def test_no_queue_answers_429_when_every_environment_is_busy(self):
+        with harness.Serve(SLOW_ECHO, "--no-queue") as serve:
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                slow = pool.submit(serve.invoke, b'{"sleep": 1.0}')
+                time.sleep(0.5)
+                busy = serve.invoke(b"{}")
+                self.assertEqual(slow.result()[0], 200)
+            self.assertEqual((busy[0], busy[1]["x-amzn-errortype"]), (429, "TooManyRequestsException"))
+
+    def test_requests_beyond_concurrency_wait_in_the_queue(self):
+        with harness.Serve(SLOW_ECHO) as serve:
+            with concurrent.futures.ThreadPoolExecutor(3) as pool:
+                answers = list(pool.map(lambda n: serve.invoke(b'{"sleep": 0.3}'), range(3)))
+        self.assertEqual([a[0] for a in answers], [200] * 3)
+        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 1, "one environment, reused warm")
+
+
+class ShutdownOnDemand(unittest.TestCase):
+    def test_idle_environment_spins_down_and_the_next_invocation_cold_starts(self):
+        with harness.Serve(SLOW_ECHO, "--idle-shutdown", "0.5", "--extension", str(LOGGER)) as serve:
+            first = body_json(serve.invoke(b"{}"))["pid"]
+            time.sleep(1.5)
+            report = body_json(serve.request("GET", "/lambda-emu/report"))
+            self.assertEqual(report["environments"][0]["report"]["shutdowns"][-1]["reason"], "spindown")
+            self.assertEqual(body_json(serve.request("GET", "/lambda-emu/health"))["environments"], 0)
+            second = body_json(serve.invoke(b"{}"))["pid"]
+            self.assertNotEqual(first, second)
+            code, _, stderr = serve.stop()
+        self.assertIn("idle for 500 ms, spinning down", stderr)
+        self.assertIn("[ext:shutdown-logger] SHUTDOWN (spindown)", stderr)
+        self.assertEqual(code, 0)
+
+    def test_control_endpoint_shuts_down_returns_the_report_and_exits(self):
+        serve = harness.Serve(SLOW_ECHO, "--extension", str(LOGGER))
+        with serve:
+            self.assertEqual(serve.invoke(b"{}")[0], 200)
+            status, _, body = serve.request("POST", "/lambda-emu/shutdown?reason=timeout")
+            report = json.loads(body)
+            code = serve.process.wait(timeout=30)
+        self.assertEqual(status, 200)
+        final = report["environments"][0]["report"]["shutdowns"][-1]
+        self.assertEqual((final["reason"], final["final"]), ("timeout", True))
+        self.assertEqual(schema.errors(report["environments"][0]["report"], SCHEMA), [])
+        self.assertEqual(code, 0)
+        harness.assert_nothing_left(self, serve.name)
+
+    def test_shutting_down_one_environment_keeps_serving(self):
+        with harness.Serve(SLOW_ECHO) as serve:
+            first = body_json(serve.invoke(b"{}"))["pid"]
+            status, _, _ = serve.request("POST", "/lambda-emu/shutdown?environment=1")
+            self.assertEqual(status, 200)
+            second = body_json(serve.invoke(b"{}"))["pid"]
+            self.assertNotEqual(first, second)
+
+    def test_sigterm_shuts_everything_down_writes_the_report_and_leaves_nothing(self):
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            serve = harness.Serve(SLOW_ECHO, "--concurrency", "2", "--extension", str(LOGGER), "--report", report_path)
+            with serve:
+                with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                    list(pool.map(lambda n: serve.invoke(b'{"sleep": 0.3}'), range(2)))
+                self.assertTrue(harness.processes_of(serve.name))
+                code, _, stderr = serve.stop(signal.SIGTERM)
+            with open(report_path) as f:
+                report = json.load(f)
+        self.assertEqual(code, 0, stderr)
+        self.assertEqual(len(report["environments"]), 2)
+        harness.assert_nothing_left(self, serve.name)
+
+    def test_requests_while_shutting_down_get_503(self):
+        serve = harness.Serve(harness.SAMPLES / "sigterm-aware-runtime" / "bootstrap", "--env", "CLEANUP_MS=1500",
+                              "--env", "INTERNAL_EXTENSION=1", "--runtime-grace", "3000")
+        with serve:
+            self.assertEqual(serve.invoke(b"{}")[0], 200)
+            serve.process.send_signal(signal.SIGTERM)
+            harness.wait_for_stderr_line(serve.process, "interrupted by SIGTERM")
+            late = serve.invoke(b"{}")
+            serve.stop()
+        self.assertEqual((late[0], late[1]["x-amzn-errortype"]), (503, "ServiceException"))
+
+
+if __name__ == "__main__":
+    unittest.main()
