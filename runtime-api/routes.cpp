@@ -63,8 +63,16 @@ void add_routes(http::Router& router, core::Environment& environment)
             post_response(environment, request, params[0], std::move(responder));
         },
         kPostLimit,
-        // Nobody is left to read the 400 TruncatedHTTPRequest; the caller learns of it.
-        [&environment](const http::PathParams& params) { (void)environment.runtime_response_truncated(params[0]); });
+        http::RouteHooks{
+            // Nobody is left to read the 400 TruncatedHTTPRequest; the caller learns of it.
+            [&environment](const http::PathParams& params) { (void)environment.runtime_response_truncated(params[0]); },
+            // A streamed response goes on to a caller that takes streams, chunk by chunk.
+            [&environment](http::Request& head, const http::PathParams& params) -> core::ChunkSink {
+                if (head[kResponseModeHeader] != "streaming") return {};
+                const auto content_type = head[boost::beast::http::field::content_type];
+                return environment.runtime_stream_started(
+                    params[0], content_type.empty() ? "application/octet-stream" : std::string{content_type});
+            }});
 
     router.add(
         http::Verb::post, "/2018-06-01/runtime/invocation/{id}/error",

@@ -280,7 +280,7 @@ void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payloa
     auto respond = std::move(active.respond);
     if (respond) {
         respond(InvokeResult{active.invocation.request_id, outcome, std::move(payload), std::move(content_type),
-                             std::move(error_type)});
+                             std::move(error_type), active.streaming});
     }
 }
 
@@ -407,6 +407,15 @@ RuntimeCallResult Environment::runtime_response(std::string_view request_id, Run
         answer(active, InvokeOutcome::Success, std::move(response.body), std::move(response.content_type), {});
     }
     return std::nullopt;
+}
+
+ChunkSink Environment::runtime_stream_started(std::string_view request_id, const std::string& content_type)
+{
+    if (check_current_invocation(request_id, "InvocationResponse")) return {};
+    auto& active = *invocation_;
+    if (!active.invocation.request.accept_stream || active.answered) return {};
+    active.streaming = true;
+    return active.invocation.request.accept_stream(content_type);
 }
 
 RuntimeCallResult Environment::runtime_response_too_large(std::string_view request_id, std::size_t size)

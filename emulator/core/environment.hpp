@@ -56,6 +56,9 @@ public:
     // --- Runtime API 2018-06-01 ---
     RuntimeCallResult runtime_next(NextHandler on_invocation);
     RuntimeCallResult runtime_response(std::string_view request_id, RuntimeResponse response);
+    // The runtime began a streamed /response: where its bytes should go as they arrive, when
+    // the caller takes streams (empty otherwise: the body is read whole, as for buffered callers).
+    ChunkSink runtime_stream_started(std::string_view request_id, const std::string& content_type);
     // The body exceeded kMaxResponseBytes: the caller gets Function.ResponseSizeTooLarge and
     // the runtime 413 (returned as PayloadTooLarge) when the request id is right.
     RuntimeCallResult runtime_response_too_large(std::string_view request_id, std::size_t size);
@@ -91,6 +94,7 @@ private:
         bool runtime_done = false; // the runtime answered and called /next again
         bool start_announced = false;
         bool answered = false;
+        bool streaming = false; // the caller is being sent the runtime's stream
         bool suppressed_init = false;
         InvokeStatus status = InvokeStatus::Success;
         std::string error_type;

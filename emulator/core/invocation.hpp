@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lambda_emu::core {
 
@@ -17,6 +18,11 @@ using Payload = std::shared_ptr<const std::string>;
 
 inline Payload make_payload(std::string bytes) { return std::make_shared<const std::string>(std::move(bytes)); }
 
+// Where a streamed response's bytes go as they arrive.
+using ChunkSink = std::function<void(std::string_view chunk)>;
+// A caller that takes streamed answers: given the content type, returns where the bytes go.
+using StreamAcceptor = std::function<ChunkSink(const std::string& content_type)>;
+
 struct InvokeRequest {
     Payload payload;
     std::string content_type = "application/json";
@@ -24,6 +30,7 @@ struct InvokeRequest {
     std::string client_context;       // decoded JSON text, as the runtime receives it
     std::string cognito_identity;     // JSON text
     std::string trace_id;             // X-Ray header value
+    StreamAcceptor accept_stream;     // empty: the caller wants the whole answer at once
 };
 
 // What `GET /runtime/invocation/next` renders.
@@ -52,6 +59,7 @@ struct InvokeResult {
     Payload payload;
     std::string content_type = "application/json";
     std::string error_type; // empty on success
+    bool streamed = false;  // the payload went to the caller's stream already; this is its end
 
     bool is_function_error() const { return outcome != InvokeOutcome::Success; }
 };

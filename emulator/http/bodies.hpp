@@ -11,7 +11,9 @@
 #include <boost/optional.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string_view>
 #include <string>
 #include <utility>
 
@@ -21,6 +23,8 @@ struct CappedString {
     std::string bytes;
     std::size_t limit = 1024 * 1024;
     std::uint64_t received = 0;
+    // When set, body bytes go here as they arrive (a stream passed on) instead of into `bytes`.
+    std::function<void(std::string_view)> on_chunk;
     bool overflowed() const { return received > limit; }
 };
 
@@ -48,6 +52,12 @@ struct CappedStringBody {
             for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
                 const boost::asio::const_buffer buffer = *it;
                 const auto* data = static_cast<const char*>(buffer.data());
+                if (body_.on_chunk) {
+                    if (buffer.size() > 0) body_.on_chunk(std::string_view{data, buffer.size()});
+                    body_.received += buffer.size();
+                    total += buffer.size();
+                    continue;
+                }
                 const std::size_t room = body_.limit > body_.bytes.size() ? body_.limit - body_.bytes.size() : 0;
                 body_.bytes.append(data, std::min(room, buffer.size()));
                 body_.received += buffer.size();

@@ -6,16 +6,30 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace lambda_emu::http {
 
 // Runs once the response is written (or failed to be): e.g. to exit after answering.
 using AfterSent = std::function<void()>;
 
+// A response sent in pieces, with chunked transfer encoding, as the bytes become available.
+class ResponseStream {
+public:
+    virtual ~ResponseStream() = default;
+    virtual void write(std::string_view chunk) = 0;
+    // The last chunk, then trailers (fields announced in the head's `Trailer` header).
+    virtual void finish(const std::vector<std::pair<std::string, std::string>>& trailers) = 0;
+};
+
 class ResponseSink {
 public:
     virtual ~ResponseSink() = default;
     virtual void respond(Response response, AfterSent after_sent) = 0;
+    virtual std::shared_ptr<ResponseStream> respond_in_pieces(Response head) = 0;
 };
 
 class Responder {
@@ -24,6 +38,12 @@ public:
     void send(Response response, AfterSent after_sent = {})
     {
         if (auto sink = std::move(sink_)) sink->respond(std::move(response), std::move(after_sent));
+    }
+    // Sends `head` now and returns the stream for the body (null if already answered).
+    std::shared_ptr<ResponseStream> stream(Response head)
+    {
+        if (auto sink = std::move(sink_)) return sink->respond_in_pieces(std::move(head));
+        return nullptr;
     }
     bool answered() const { return !sink_; }
 

@@ -21,12 +21,11 @@ bool is_placeholder(const std::string& segment) { return segment.size() >= 2 && 
 
 } // namespace
 
-void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit,
-                 TruncationHandler on_truncated)
+void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit, RouteHooks hooks)
 {
     std::vector<std::string> segments;
     for (auto segment : split_path(pattern)) segments.emplace_back(segment);
-    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit, std::move(on_truncated)});
+    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit, std::move(hooks)});
 }
 
 Router::Match Router::match(Verb method, std::string_view target) const
@@ -47,8 +46,7 @@ Router::Match Router::match(Verb method, std::string_view target) const
             result.kind = Match::Kind::MethodNotAllowed;
             continue;
         }
-        return Match{Match::Kind::Found, &route.handler, route.on_truncated ? &route.on_truncated : nullptr,
-                     route.body_limit, std::move(params)};
+        return Match{Match::Kind::Found, &route.handler, &route.hooks, route.body_limit, std::move(params)};
     }
     return result;
 }

@@ -15,18 +15,25 @@ using PathParams = std::vector<std::string>; // placeholder values, in pattern o
 using Handler = std::function<void(Request& request, const PathParams& params, Responder responder)>;
 // Called instead when the client went away in the middle of the body (a truncated stream).
 using TruncationHandler = std::function<void(const PathParams& params)>;
+// Called once the head is read: may return where the body's bytes should go as they arrive.
+using BodyStartHandler = std::function<std::function<void(std::string_view)>(Request& head, const PathParams& params)>;
+
+struct RouteHooks {
+    TruncationHandler on_truncated;
+    BodyStartHandler on_body_start;
+};
 
 inline constexpr std::size_t kDefaultBodyLimit = 1024 * 1024;
 
 class Router {
 public:
     void add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit = kDefaultBodyLimit,
-             TruncationHandler on_truncated = {});
+             RouteHooks hooks = {});
 
     struct Match {
         enum class Kind { Found, MethodNotAllowed, NotFound } kind = Kind::NotFound;
         const Handler* handler = nullptr;
-        const TruncationHandler* on_truncated = nullptr;
+        const RouteHooks* hooks = nullptr;
         std::size_t body_limit = 0;
         PathParams params;
     };
@@ -38,7 +45,7 @@ private:
         std::vector<std::string> segments;
         Handler handler;
         std::size_t body_limit;
-        TruncationHandler on_truncated;
+        RouteHooks hooks;
     };
     std::vector<Route> routes_;
 };

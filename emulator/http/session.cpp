@@ -5,6 +5,10 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cstdio>
+#include <sstream>
 
 namespace lambda_emu::http {
 
@@ -20,7 +24,36 @@ bool is_disconnect(const boost::beast::error_code& ec)
            ec == boost::asio::error::operation_aborted || ec == boost::asio::error::broken_pipe;
 }
 
+// Streams more than 6 MB are fine: they are passed on, not kept (LAMBDA-SPEC 1.4: up to 200 MB).
+constexpr std::size_t kMaxStreamedBody = 200 * 1024 * 1024;
+
 } // namespace
+
+class ChunkedResponse final : public ResponseStream {
+public:
+    explicit ChunkedResponse(std::shared_ptr<Session> session) : session_{std::move(session)} {}
+    void write(std::string_view chunk) override
+    {
+        if (!session_ || chunk.empty()) return;
+        char size[24];
+        std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+        std::string bytes{size};
+        bytes.append(chunk).append("\r\n");
+        session_->queue_raw(std::move(bytes), false);
+    }
+    void finish(const std::vector<std::pair<std::string, std::string>>& trailers) override
+    {
+        if (!session_) return;
+        std::string bytes = "0\r\n";
+        for (const auto& [name, value] : trailers) bytes += name + ": " + value + "\r\n";
+        bytes += "\r\n";
+        session_->queue_raw(std::move(bytes), true);
+        session_.reset();
+    }
+
+private:
+    std::shared_ptr<Session> session_;
+};
 
 Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<std::size_t> open_sessions)
     : socket_{std::move(socket)}, router_{router}, open_sessions_{std::move(open_sessions)}
@@ -50,6 +83,12 @@ void Session::on_header(const boost::beast::error_code& ec)
     auto& request = parser_->get();
     route_ = router_.match(request.method(), request.target());
     request.body().limit = route_.kind == Router::Match::Kind::Found ? route_.body_limit : 0;
+    if (route_.hooks && route_.hooks->on_body_start) {
+        if (auto sink = route_.hooks->on_body_start(request, route_.params)) {
+            request.body().on_chunk = std::move(sink);
+            request.body().limit = kMaxStreamedBody;
+        }
+    }
 
     // curl asks before sending bodies over 1 MB; without an answer it waits a second.
     if (boost::beast::iequals(request[beast_http::field::expect], "100-continue")) {
@@ -73,7 +112,7 @@ void Session::on_body(const boost::beast::error_code& ec)
 {
     if (ec) {
         if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
-        else if (route_.on_truncated && parser_->got_some()) (*route_.on_truncated)(route_.params);
+        else if (route_.hooks && route_.hooks->on_truncated && parser_->got_some()) route_.hooks->on_truncated(route_.params);
         return;
     }
     Request request = parser_->release();
@@ -107,6 +146,46 @@ void Session::respond(Response response, AfterSent after_sent)
     response_.prepare_payload();
     beast_http::async_write(socket_, response_,
                             [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });
+}
+
+std::shared_ptr<ResponseStream> Session::respond_in_pieces(Response head)
+{
+    awaiting_response_ = false;
+    head.keep_alive(keep_alive_);
+    head.chunked(true);
+    std::ostringstream text;
+    text << head.base();
+    raw_finished_ = false;
+    queue_raw(text.str(), false);
+    return std::make_shared<ChunkedResponse>(shared_from_this());
+}
+
+void Session::queue_raw(std::string bytes, bool last)
+{
+    raw_queue_.push_back(std::move(bytes));
+    raw_finished_ = raw_finished_ || last;
+    write_queued();
+}
+
+void Session::write_queued()
+{
+    if (raw_writing_ || raw_queue_.empty()) return;
+    raw_writing_ = true;
+    boost::asio::async_write(socket_, boost::asio::buffer(raw_queue_.front()),
+                             [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
+                                 self->raw_writing_ = false;
+                                 if (ec) {
+                                     self->raw_queue_.clear(); // the caller is gone; the invocation goes on
+                                     return;
+                                 }
+                                 self->raw_queue_.pop_front();
+                                 if (!self->raw_queue_.empty()) {
+                                     self->write_queued();
+                                 } else if (self->raw_finished_) {
+                                     self->raw_finished_ = false;
+                                     self->on_write({});
+                                 }
+                             });
 }
 
 void Session::on_write(const boost::beast::error_code& ec)

@@ -10,8 +10,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <deque>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace lambda_emu::http {
 
@@ -21,6 +23,7 @@ public:
     ~Session() override;
     void start() { read_header(); }
     void respond(Response response, AfterSent after_sent = {}) override;
+    std::shared_ptr<ResponseStream> respond_in_pieces(Response head) override;
 
 private:
     void read_header();
@@ -29,6 +32,10 @@ private:
     void on_body(const boost::beast::error_code& ec);
     void reject(Status status, const std::string& text); // answer and close
     void on_write(const boost::beast::error_code& ec);
+    // A response in pieces: raw HTTP bytes queued and written one after another.
+    friend class ChunkedResponse;
+    void queue_raw(std::string bytes, bool last);
+    void write_queued();
 
     boost::asio::ip::tcp::socket socket_;
     const Router& router_;
@@ -38,6 +45,9 @@ private:
     Router::Match route_;
     Response response_;
     AfterSent after_sent_;
+    std::deque<std::string> raw_queue_;
+    bool raw_writing_ = false;
+    bool raw_finished_ = false;
     bool keep_alive_ = true;
     bool awaiting_response_ = false;
 };

@@ -84,6 +84,20 @@ http::Response render_result(const core::InvokeResult& result, const std::string
     return response;
 }
 
+// A streamed answer's outcome comes after its body, in trailers (declared in the head).
+constexpr const char* kStreamTrailers = "X-Amz-Function-Error, X-Amz-Function-Error-Type, X-Amz-Function-Error-Body";
+
+void finish_stream(http::ResponseStream& stream, const core::InvokeResult& result)
+{
+    std::vector<std::pair<std::string, std::string>> trailers;
+    if (result.is_function_error()) {
+        trailers.emplace_back("X-Amz-Function-Error", "Unhandled");
+        trailers.emplace_back("X-Amz-Function-Error-Type", result.error_type);
+        trailers.emplace_back("X-Amz-Function-Error-Body", to_base64(result.payload ? *result.payload : std::string{}));
+    }
+    stream.finish(trailers);
+}
+
 http::Response shutting_down()
 {
     return aws_error(http::Status::service_unavailable, "ServiceException",
@@ -203,9 +217,24 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
             const bool asynchronous = type == "Event";
             order.wants_log_tail = !asynchronous && log_type == "Tail";
             if (!asynchronous) {
-                order.on_done = [responder, tail = order.wants_log_tail](const core::InvokeResult& result,
-                                                                        const std::string& log) mutable {
-                    responder.send(render_result(result, log, tail));
+                // A runtime that streams is passed on as it streams, unless the caller wants the log
+                // tail, which exists only at the end.
+                auto stream = std::make_shared<std::shared_ptr<http::ResponseStream>>();
+                if (!order.wants_log_tail) {
+                    order.request.accept_stream = [responder, stream](const std::string& content_type) mutable {
+                        auto head = http::make_response(http::Status::ok, std::string{}, content_type.c_str());
+                        head.set("X-Amz-Executed-Version", "$LATEST");
+                        head.set(boost::beast::http::field::trailer, kStreamTrailers);
+                        *stream = responder.stream(std::move(head));
+                        return core::ChunkSink{[stream](std::string_view chunk) {
+                            if (*stream) (*stream)->write(chunk);
+                        }};
+                    };
+                }
+                order.on_done = [responder, stream, tail = order.wants_log_tail](const core::InvokeResult& result,
+                                                                                const std::string& log) mutable {
+                    if (result.streamed && *stream) finish_stream(**stream, result);
+                    else responder.send(render_result(result, log, tail));
                 };
                 order.on_dropped = [responder]() mutable { responder.send(shutting_down()); };
             }

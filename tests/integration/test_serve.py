@@ -158,6 +158,53 @@ class InvokeApi(unittest.TestCase):
         self.assertEqual(self.serve.invoke(b"{}")[0], 200)
 
 
+def read_chunked(port, function="function"):
+    """Invokes over a raw socket; returns [(ms since the request, bytes)] as they arrived."""
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(f"POST /2015-03-31/functions/{function}/invocations HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Length: 2\r\n\r\n{}".encode())
+        started = time.monotonic()
+        arrivals, data = [], b""
+        while not data.endswith(b"\r\n\r\n") or b"\r\n0\r\n" not in data:
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            arrivals.append(((time.monotonic() - started) * 1000, piece))
+            data += piece
+    return arrivals, data
+
+
+class Streaming(unittest.TestCase):
+    def test_streamed_response_reaches_the_caller_in_pieces_before_the_runtime_finished(self):
+        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-response" / "bootstrap") as serve:
+            arrivals, data = read_chunked(serve.port)
+        head, _, body = data.partition(b"\r\n\r\n")
+        self.assertIn(b"Transfer-Encoding: chunked", head)
+        self.assertIn(b"Content-Type: text/plain", head)
+        for line in (b"first chunk", b"second chunk", b"third chunk"):
+            self.assertIn(line, body)
+        self.assertGreaterEqual(len(arrivals), 3, arrivals)
+        first_chunk_at = next(ms for ms, piece in arrivals if b"first chunk" in piece)
+        self.assertGreater(arrivals[-1][0] - first_chunk_at, 100, "the first chunk came well before the end")
+        self.assertNotIn(b"X-Amz-Function-Error:", body)
+
+    def test_stream_that_fails_ends_with_error_trailers(self):
+        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-then-fails" / "bootstrap") as serve:
+            _, data = read_chunked(serve.port)
+        trailers = data.rsplit(b"\r\n0\r\n", 1)[1].decode()
+        self.assertIn("X-Amz-Function-Error: Unhandled", trailers)
+        self.assertIn("X-Amz-Function-Error-Type: Runtime.StreamError", trailers)
+        encoded = trailers.split("X-Amz-Function-Error-Body: ")[1].split("\r\n")[0]
+        self.assertEqual(json.loads(base64.b64decode(encoded))["errorMessage"], "upstream closed mid-stream")
+
+    def test_tail_callers_get_the_stream_whole(self):
+        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-response" / "bootstrap") as serve:
+            status, headers, body = serve.invoke(b"{}", {"X-Amz-Log-Type": "Tail"})
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"first chunk\nsecond chunk\nthird chunk\n")
+        self.assertIn("x-amz-log-result", headers)
+
+
 class Concurrency(unittest.TestCase):
     def test_four_slow_invocations_run_on_four_environments_each_with_its_extension(self):
         with tempfile.TemporaryDirectory() as folder:
