@@ -56,11 +56,20 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
       options_{std::move(options)},
       lines_{std::move(lines)},
       timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
+      telemetry_{std::make_shared<extensions_api::TelemetryHub>(
+          io, clock, options_.function, [lines = lines_](const std::string& line) { lines("platform", line); })},
+      observers_{{&observer, telemetry_.get()}},
       environment_{options_.function, options_.overrides,
-                   core::Ports{clock, *this, *this, observer, [&ids] { return ids.uuid(); }}}
+                   core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {
     runtime_api::add_routes(router_, environment_);
     extensions_api::add_routes(router_, environment_);
+    extensions_api::add_telemetry_routes(router_, environment_, *telemetry_);
+    // Every line also goes to the Telemetry and Logs APIs' subscribers.
+    lines_ = [lines = lines_, telemetry = telemetry_](std::string_view source, std::string_view line) {
+        lines(source, line);
+        if (source != "platform") telemetry->log_line(source, line);
+    };
 }
 
 EnvironmentHost::~EnvironmentHost()

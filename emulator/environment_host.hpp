@@ -3,6 +3,8 @@
 // runtime process and its timers. It turns the core's requested effects into processes and
 // asio timers, and process exits and timer expiries back into core events.
 #include "core/environment.hpp"
+#include "core/observer_fanout.hpp"
+#include "extensions-api/telemetry_hub.hpp"
 #include "core/runtime_environment.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -35,7 +37,8 @@ struct HostOptions {
     unsigned short port = 0;
 };
 
-// Where children's output lines go: ("runtime", line), ("ext:NAME", line).
+// Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
+// lines that are not lifecycle events, such as TELEMETRY: ("platform", line).
 using ProcessLineSink = std::function<void(std::string_view source, std::string_view line)>;
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
@@ -90,6 +93,9 @@ private:
     int last_peak_memory_mb_ = 0;
     http::Router router_;
     std::unique_ptr<http::Server> server_;
+    // Shared: line readers of processes that outlive this host may still hand it lines.
+    std::shared_ptr<extensions_api::TelemetryHub> telemetry_;
+    core::ObserverFanout observers_;
     core::Environment environment_;
 };
 

@@ -16,9 +16,23 @@ constexpr std::size_t kMaxInvocationLog = 64 * 1024;
 
 } // namespace
 
-EnvironmentReporter::EnvironmentReporter(report::Console& console, report::RunRecord record, std::string label)
-    : console_{console}, record_{std::move(record)}, label_{std::move(label)}
+EnvironmentReporter::EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record,
+                                         std::string label)
+    : console_{console},
+      clock_{clock},
+      record_{std::move(record)},
+      json_log_format_{record_.function.log_format == "JSON"},
+      label_{std::move(label)}
 {
+}
+
+void EnvironmentReporter::platform_event(const std::string& text, const char* type, extensions_api::records::Json record)
+{
+    if (!json_log_format_) {
+        platform(text);
+        return;
+    }
+    platform(extensions_api::records::event(clock_.to_wall(clock_.now()), type, std::move(record)).dump());
 }
 
 void EnvironmentReporter::platform(const std::string& line)
@@ -34,6 +48,10 @@ void EnvironmentReporter::lifecycle(const std::string& line)
 
 void EnvironmentReporter::process_line(std::string_view source, std::string_view line)
 {
+    if (source == "platform") {
+        platform(std::string{line});
+        return;
+    }
     if (label_.empty()) console_.process_line(source, line);
     else console_.process_line(std::string{source} + label_, line);
     if (capturing_ && invocation_log_.size() < kMaxInvocationLog) invocation_log_.append(line).push_back('\n');
@@ -57,7 +75,10 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
 
 void EnvironmentReporter::init_started(core::InitPhase phase)
 {
-    if (phase == core::InitPhase::Init) console_.platform(report::init_start_line());
+    if (phase == core::InitPhase::Init) {
+        platform_event(report::init_start_line(), "platform.initStart",
+                       extensions_api::records::init_start(phase, record_.function.name, record_.function.version));
+    }
     lifecycle(std::string{"Init ("} + core::to_string(phase) + "): starting the runtime, AWS_LAMBDA_RUNTIME_API=" +
               record_.runtime_api);
 }
@@ -72,7 +93,8 @@ void EnvironmentReporter::extensions_initialised(const std::vector<core::Extensi
         if (extension.wants_invoke) events = "INVOKE";
         if (extension.wants_shutdown) events += events.empty() ? "SHUTDOWN" : ", SHUTDOWN";
         // Lambda's own line, tab-separated (LAMBDA-SPEC 3.6).
-        console_.platform("EXTENSION\tName: " + extension.name + "\tState: Ready\tEvents: [" + events + "]");
+        platform_event("EXTENSION\tName: " + extension.name + "\tState: Ready\tEvents: [" + events + "]",
+                       "platform.extension", extensions_api::records::extension(extension));
     }
 }
 
@@ -81,7 +103,7 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
     record_.inits.push_back(report);
     // Lambda writes no INIT_REPORT for a successful on-demand init (its time shows in REPORT).
     if (report.status != core::InitStatus::Success || report.phase == core::InitPhase::Invoke) {
-        console_.platform(report::init_report_line(report));
+        platform_event(report::init_report_line(report), "platform.initReport", extensions_api::records::init_report(report));
     }
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.2f ms", report.duration_ms);
@@ -99,7 +121,8 @@ void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
 {
     invocation_log_.clear();
     capturing_ = true;
-    platform(report::start_line(invocation.request_id, record_.function.version));
+    platform_event(report::start_line(invocation.request_id, record_.function.version), "platform.start",
+                   extensions_api::records::start(invocation, record_.function.version));
 }
 
 void EnvironmentReporter::runtime_exit_during_invocation(const std::string&, const std::string& message)
@@ -110,8 +133,9 @@ void EnvironmentReporter::runtime_exit_during_invocation(const std::string&, con
 
 void EnvironmentReporter::invocation_finished(const core::InvocationReport& report)
 {
-    platform(report::end_line(report.request_id));
-    platform(report::report_line(report));
+    // Lambda's JSON log format has no END line: platform.report closes the invocation.
+    if (!json_log_format_) platform(report::end_line(report.request_id));
+    platform_event(report::report_line(report), "platform.report", extensions_api::records::report(report));
     capturing_ = false;
 
     report::InvocationRecord invocation;

@@ -3,7 +3,9 @@
 // console (labelled when several environments share it), the run record for the reports, the
 // facts the exit code is made of, and each invocation's log from START to REPORT (for
 // `X-Amz-Log-Type: Tail`).
+#include "core/clock.hpp"
 #include "core/ports.hpp"
+#include "extensions-api/telemetry_records.hpp"
 #include "report/console.hpp"
 #include "report/run_record.hpp"
 
@@ -25,7 +27,8 @@ struct ExitFacts {
 class EnvironmentReporter final : public core::LifecycleObserver {
 public:
     // `label`: empty for a single environment, else e.g. "#2", added to every line's source.
-    EnvironmentReporter(report::Console& console, report::RunRecord record, std::string label);
+    // With the function's log format JSON, Lambda's own lines are JSON objects, not text.
+    EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record, std::string label);
 
     void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
     // An invocation's caller got its answer; `source` names the event.
@@ -52,10 +55,14 @@ public:
 
 private:
     void platform(const std::string& line); // Lambda's own line: printed, and part of the invocation's log
+    // Lambda's own line in the format chosen: the text, or the same event as JSON.
+    void platform_event(const std::string& text, const char* type, extensions_api::records::Json record);
     void lifecycle(const std::string& line);
 
     report::Console& console_;
+    const core::Clock& clock_;
     report::RunRecord record_;
+    bool json_log_format_;
     std::string label_;
     ExitFacts facts_;
     std::unordered_map<std::string, std::pair<core::InvokeOutcome, std::string>> outcomes_;  // by request id

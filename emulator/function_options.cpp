@@ -79,6 +79,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     if (options.init_timeout_seconds <= 0) return refuse("--init-timeout must be positive");
     if (options.memory_mb < 128 || options.memory_mb > 10240)
         return refuse("--memory must be between 128 and 10240 MB (Lambda's range)");
+    if (options.log_format != "text" && options.log_format != "json") return refuse("--log-format must be text or json");
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
 
@@ -92,6 +93,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     if (host.function.name.empty()) host.function.name = "function";
     host.function.handler = options.handler;
     host.function.region = options.region;
+    host.function.log_format = options.log_format == "json" ? "JSON" : "Text";
     host.function.memory_mb = options.memory_mb;
     host.function.timeout = seconds_to_ms(options.timeout_seconds);
     host.function.init_timeout = seconds_to_ms(options.init_timeout_seconds);

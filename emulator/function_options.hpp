@@ -19,6 +19,7 @@ struct FunctionOptions {
     std::string handler = "function.handler";
     std::string function_name; // default: the bootstrap's folder name
     std::string region = "us-east-1";
+    std::string log_format = "text"; // text | json
     std::vector<std::string> env;
     std::vector<std::string> env_files;
     unsigned short port = 0; // the Runtime API's (run only; serve gives each environment its own)

@@ -23,6 +23,9 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
     command.add_option("--handler", function.handler, "The _HANDLER value")->capture_default_str();
     command.add_option("--function-name", function.function_name, "Function name (default: the bootstrap's folder name)");
     command.add_option("--region", function.region, "AWS region")->capture_default_str();
+    command.add_option("--log-format", function.log_format,
+                       "text or json: Lambda's log format (json sets AWS_LAMBDA_LOG_FORMAT=JSON)")
+        ->capture_default_str();
     command.add_option("--env", function.env, "A customer environment variable KEY=VALUE; repeatable");
     command.add_option("--env-file", function.env_files, "A file of KEY=VALUE lines; repeatable");
     command.add_option("--runtime-grace", function.runtime_grace_ms, "Override the runtime's shutdown share, in ms");

@@ -19,7 +19,7 @@ RunSession::RunSession(boost::asio::io_context& io, report::Console& console, co
       ids_{ids},
       events_{std::move(events)},
       outputs_{std::move(outputs)},
-      reporter_{console, std::move(record), {}}
+      reporter_{console, clock, std::move(record), {}}
 {
     // Not from inside the core's call stack: the next step starts on a fresh turn of the loop.
     reporter_.after_invocation = [this](const core::InvocationReport&, const std::string&) {

@@ -1,11 +1,16 @@
 #pragma once
 // Extensions API 2020-01-01 (LAMBDA-SPEC 2): register, event/next, init/error, exit/error, mapped
-// onto one environment's core. RAPID answers every client error with 403.
+// onto one environment's core. RAPID answers every client error with 403. And the Telemetry and
+// Logs APIs' subscriptions, whose deliveries the TelemetryHub makes.
 #include "core/environment.hpp"
 #include "http/router.hpp"
 
 namespace lambda_emu::extensions_api {
 
+class TelemetryHub;
+
 void add_routes(http::Router& router, core::Environment& environment);
+// Telemetry API 2022-07-01 and Logs API 2020-08-15 subscriptions.
+void add_telemetry_routes(http::Router& router, core::Environment& environment, TelemetryHub& hub);
 
 } // namespace lambda_emu::extensions_api

@@ -227,6 +227,7 @@ void Environment::deliver_invocation()
     auto& active = *invocation_;
     runtime_ = RuntimeState::Running;
     active.delivered = true;
+    active.delivered_at = now();
     if (!active.start_announced) {
         active.start_announced = true;
         ports_.observer.invocation_started(active.invocation);
@@ -277,6 +278,8 @@ void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payloa
     if (active.answered) return;
     active.answered = true;
     if (!payload) payload = make_payload({});
+    active.response_at = now();
+    active.produced_bytes = payload->size();
     auto respond = std::move(active.respond);
     if (respond) {
         respond(InvokeResult{active.invocation.request_id, outcome, std::move(payload), std::move(content_type),
@@ -314,6 +317,19 @@ void Environment::announce_end(ClosedInvocation& closed)
     ports_.observer.invocation_finished(closed.report);
 }
 
+void Environment::announce_runtime_done(const ActiveInvocation& active, InvokeStatus status, const std::string& error_type)
+{
+    RuntimeDoneReport done;
+    done.request_id = active.invocation.request_id;
+    done.status = status;
+    done.error_type = error_type;
+    done.duration_ms = active.started ? to_ms(now() - active.started_at) : 0;
+    done.produced_bytes = active.produced_bytes;
+    done.delivered_at = active.delivered ? active.delivered_at : now();
+    done.response_latency_ms = active.response_at && active.delivered ? to_ms(*active.response_at - active.delivered_at) : 0;
+    ports_.observer.runtime_done(done);
+}
+
 void Environment::end_invocation_normally()
 {
     auto closed = close_invocation(invocation_->status, invocation_->error_type);
@@ -324,6 +340,8 @@ void Environment::end_invocation_normally()
 void Environment::invocation_timed_out()
 {
     const std::string id = invocation_->invocation.request_id;
+    // RAPID reports runtimeDone with the reset's status before shutting down (LAMBDA-SPEC 3.4).
+    announce_runtime_done(*invocation_, InvokeStatus::Timeout, "Sandbox.Timedout");
     auto closed = close_invocation(InvokeStatus::Timeout, "Sandbox.Timedout");
     begin_shutdown(ShutdownReason::Timeout, false);
     answer(closed.invocation, InvokeOutcome::Timeout,
@@ -336,6 +354,7 @@ void Environment::runtime_died_mid_invocation(ExitStatus status)
 {
     const std::string id = invocation_->invocation.request_id;
     const std::string message = runtime_exit_message(id, status);
+    if (!invocation_->runtime_done) announce_runtime_done(*invocation_, InvokeStatus::Failure, "Runtime.ExitError");
     auto closed = close_invocation(InvokeStatus::Failure, "Runtime.ExitError");
     begin_shutdown(ShutdownReason::Failure, false);
     ports_.observer.runtime_exit_during_invocation(id, message);
@@ -382,6 +401,7 @@ RuntimeCallResult Environment::runtime_next(NextHandler on_invocation)
         runtime_ = RuntimeState::Ready;
         parked_next_ = std::move(on_invocation);
         invocation_->runtime_done = true;
+        announce_runtime_done(*invocation_, invocation_->status, invocation_->error_type);
         end_invocation_if_everyone_is_done();
         return std::nullopt;
     case RuntimeState::InitError:
@@ -550,7 +570,7 @@ void Environment::on_timer(TimerSlot slot)
         for (auto& extension : extensions_) {
             if (extension.alive &&
                 (extension.state == ExtensionState::InitError || extension.state == ExtensionState::ExitError)) {
-                extension_failed(extension.error_type, "the extension reported " + extension.error_type);
+                extension_failed(extension.error_type, "extension " + extension.name + " reported " + extension.reported_error_type);
                 return;
             }
         }

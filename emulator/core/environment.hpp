@@ -78,6 +78,8 @@ public:
     ExtensionCallResult extension_exit_error(std::string_view extension_id, const std::string& error_type);
 
     Phase phase() const { return phase_; }
+    // Telemetry and Logs API subscriptions are accepted during Init only (LAMBDA-SPEC 3.1).
+    bool accepting_subscriptions() const { return initializing_; }
     RuntimeState runtime_state() const { return runtime_; }
     const FunctionConfig& config() const { return config_; }
     const std::vector<Extension>& extensions() const { return extensions_; }
@@ -95,6 +97,9 @@ private:
         bool start_announced = false;
         bool answered = false;
         bool streaming = false; // the caller is being sent the runtime's stream
+        SteadyTime delivered_at{};
+        std::optional<SteadyTime> response_at;
+        std::size_t produced_bytes = 0;
         bool suppressed_init = false;
         InvokeStatus status = InvokeStatus::Success;
         std::string error_type;
@@ -129,6 +134,7 @@ private:
     ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);
     void announce_end(ClosedInvocation& closed);
     void end_invocation_normally();
+    void announce_runtime_done(const ActiveInvocation& invocation, InvokeStatus status, const std::string& error_type);
     void invocation_timed_out();
     void runtime_died_mid_invocation(ExitStatus status);
     void interrupt_invocation(ClosedInvocation closed);

@@ -178,8 +178,9 @@ ExtensionCallResult Environment::enter_error_state(std::string_view extension_id
                                   extension_transition_message(extension->state, target, extension->name)};
     }
     extension->state = error_state;
+    // RAPID reports the category; the extension's own type goes into the message.
     extension->error_type = error_state == ExtensionState::InitError ? "Extension.InitError" : "Extension.ExitError";
-    (void)error_type; // the posted type is the extension's own; RAPID reports the category
+    extension->reported_error_type = error_type;
     extension->parked = {};
     ports_.timers.arm(TimerSlot::ExtensionErrorGrace, now() + kErrorExitGrace);
     return std::nullopt;
@@ -209,7 +210,7 @@ void Environment::on_extension_exited(const std::string& name, ExitStatus status
         return;
     }
     if (before == ExtensionState::InitError || before == ExtensionState::ExitError) {
-        extension_failed(extension->error_type, "the extension reported " + extension->error_type);
+        extension_failed(extension->error_type, "extension " + name + " reported " + extension->reported_error_type);
     } else {
         extension_failed("Extension.Crash", "extension " + name + " exited: " + status.describe());
     }

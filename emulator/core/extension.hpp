@@ -53,7 +53,8 @@ struct Extension {
     int pid = 0; // external only
     bool alive = false;
     std::optional<ExitStatus> exit_status;
-    std::string error_type; // from init/error or exit/error
+    std::string error_type;          // Extension.InitError or Extension.ExitError, once it reported one
+    std::string reported_error_type; // what it posted in Lambda-Extension-Function-Error-Type
     ExtensionEventHandler parked;
     std::optional<ExtensionEvent> undelivered; // waits for the extension's next /event/next
     bool saw_shutdown_event = false;

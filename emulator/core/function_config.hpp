@@ -18,6 +18,8 @@ struct FunctionConfig {
     // On-demand Init has its own 10 s limit, not counted in the first invocation's timeout
     // (LAMBDA-SPEC 4.1, 4.2).
     Millis init_timeout{10000};
+    // "Text" or "JSON": the function's log format (LoggingConfig), which also shapes Lambda's own lines.
+    std::string log_format = "Text";
 
     // Unqualified ARN: what `Lambda-Runtime-Invoked-Function-Arn` carries when the caller used
     // the bare function name.

@@ -87,6 +87,18 @@ struct InvocationReport {
     std::optional<double> init_duration_ms; // only for the first invocation after a cold start
 };
 
+// The runtime is done with an invocation (platform.runtimeDone): it answered and asked for the
+// next, or it timed out or failed.
+struct RuntimeDoneReport {
+    std::string request_id;
+    InvokeStatus status = InvokeStatus::Success;
+    std::string error_type;
+    double duration_ms = 0;        // from the invocation's start
+    std::size_t produced_bytes = 0;
+    SteadyTime delivered_at{};     // the runtime got the event
+    double response_latency_ms = 0; // delivered until its response arrived
+};
+
 enum class InitPhase { Init, Invoke }; // "invoke": a suppressed init inside an invocation
 const char* to_string(InitPhase phase);
 

@@ -62,6 +62,7 @@ public:
     virtual void init_finished(const InitReport&) {}
     virtual void invocation_started(const Invocation&) {}
     virtual void runtime_exit_during_invocation(const std::string& /*request_id*/, const std::string& /*message*/) {}
+    virtual void runtime_done(const RuntimeDoneReport&) {}
     virtual void invocation_finished(const InvocationReport&) {}
     virtual void shutdown_started(ShutdownReason, bool /*final*/) {}
     virtual void shutdown_finished(const ShutdownReport&) {}

@@ -125,7 +125,6 @@ void Session::on_body(const boost::beast::error_code& ec)
         respond(make_response(Status::method_not_allowed, std::string{}, ""));
         return;
     case Router::Match::Kind::Found:
-        awaiting_response_ = true;
         (*route_.handler)(request, route_.params, Responder{shared_from_this()});
         return;
     }
@@ -139,7 +138,6 @@ void Session::reject(Status status, const std::string& text)
 
 void Session::respond(Response response, AfterSent after_sent)
 {
-    awaiting_response_ = false;
     after_sent_ = std::move(after_sent);
     response_ = std::move(response);
     response_.keep_alive(keep_alive_);
@@ -150,7 +148,6 @@ void Session::respond(Response response, AfterSent after_sent)
 
 std::shared_ptr<ResponseStream> Session::respond_in_pieces(Response head)
 {
-    awaiting_response_ = false;
     head.keep_alive(keep_alive_);
     head.chunked(true);
     std::ostringstream text;

@@ -49,7 +49,6 @@ private:
     bool raw_writing_ = false;
     bool raw_finished_ = false;
     bool keep_alive_ = true;
-    bool awaiting_response_ = false;
 };
 
 } // namespace lambda_emu::http

@@ -107,3 +107,43 @@ TEST_CASE("extensions get the function's environment less the runtime-only varia
                                                   "AWS_LAMBDA_LOG_STREAM_NAME=s", "_CUSTOM=1", "MINE=2", "TZ=:UTC"});
     CHECK(env == std::vector<std::string>{"AWS_LAMBDA_RUNTIME_API=x", "MINE=2", "TZ=:UTC"});
 }
+
+#include "extensions-api/telemetry_subscription.hpp"
+
+TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem named")
+{
+    using extensions_api::parse_subscription;
+    using extensions_api::TelemetryApi;
+    const auto good = parse_subscription(TelemetryApi::Telemetry, R"({"schemaVersion":"2022-12-13","types":["platform","function"],
+        "buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},
+        "destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:8080/lambda"}})");
+    REQUIRE(good.subscription);
+    CHECK(good.subscription->platform);
+    CHECK_FALSE(good.subscription->extension);
+    CHECK(good.subscription->destination.port == 8080);
+    CHECK(good.subscription->destination.path == "/lambda");
+    CHECK(good.subscription->buffering.timeout_ms == 25);
+
+    const auto defaults = parse_subscription(TelemetryApi::Telemetry,
+        R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":4243}})");
+    REQUIRE(defaults.subscription);
+    CHECK(defaults.subscription->buffering.max_items == 10000);
+    CHECK(defaults.subscription->buffering.max_bytes == 262144);
+    CHECK(defaults.subscription->buffering.timeout_ms == 1000);
+
+    const auto bad = parse_subscription(TelemetryApi::Telemetry,
+        R"({"schemaVersion":"2022-07-01","types":[],"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain"}})");
+    CHECK(bad.error == "types should not be empty; URI port is not provided");
+    CHECK(parse_subscription(TelemetryApi::Telemetry, R"({"types":["platform"],"destination":{"protocol":"TCP","port":1}})").error ==
+          "schemaVersion is not provided");
+    CHECK(parse_subscription(TelemetryApi::Telemetry,
+                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://example.com:80/"}})")
+              .error == "URI host should be sandbox.localdomain");
+    CHECK(parse_subscription(TelemetryApi::Telemetry,
+                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":9001}})")
+              .error.find("not 9001") != std::string::npos);
+    // The Logs API's schema version may be left out.
+    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"HTTP","URI":"http://sandbox:1234"}})")
+              .subscription->schema_version == "2020-08-15");
+    CHECK(parse_subscription(TelemetryApi::Logs, "not json").error == "request body is not a JSON object");
+}

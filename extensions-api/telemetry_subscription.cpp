@@ -1,0 +1,133 @@
+#include "telemetry_subscription.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+namespace lambda_emu::extensions_api {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Destinations must be inside the environment (LAMBDA-SPEC 3.1); port 9001 is Lambda's own.
+bool is_sandbox_host(const std::string& host)
+{
+    return host == "sandbox.localdomain" || host == "sandbox" || host == "localhost" || host == "127.0.0.1";
+}
+
+void read_limit(const json& buffering, const char* key, int minimum, int maximum, int& value,
+                std::vector<std::string>& problems)
+{
+    if (!buffering.contains(key)) return;
+    const auto& field = buffering[key];
+    if (!field.is_number_integer() || field.get<long long>() < minimum || field.get<long long>() > maximum) {
+        problems.push_back(std::string{"buffering."} + key + " should be between " + std::to_string(minimum) + " and " +
+                           std::to_string(maximum));
+        return;
+    }
+    value = field.get<int>();
+}
+
+void read_destination(const json& destination, Destination& out, std::vector<std::string>& problems)
+{
+    if (!destination.is_object()) {
+        problems.push_back("destination is not provided");
+        return;
+    }
+    const std::string protocol = destination.value("protocol", "");
+    if (protocol == "TCP") {
+        out.protocol = Destination::Protocol::Tcp;
+        const auto port = destination.value("port", 0);
+        if (port < 1 || port > 65535 || port == 9001) problems.push_back("port should be between 1 and 65535, not 9001");
+        else out.port = static_cast<unsigned short>(port);
+        return;
+    }
+    if (protocol != "HTTP") {
+        problems.push_back("destination.protocol should be HTTP or TCP");
+        return;
+    }
+    const std::string uri = destination.value("URI", "");
+    const std::string scheme = "http://";
+    if (uri.rfind(scheme, 0) != 0) {
+        problems.push_back("URI should start with http://");
+        return;
+    }
+    const std::string rest = uri.substr(scheme.size());
+    const auto slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    out.path = slash == std::string::npos ? "/" : rest.substr(slash);
+    const auto colon = authority.rfind(':');
+    const std::string host = authority.substr(0, colon);
+    if (!is_sandbox_host(host)) problems.push_back("URI host should be sandbox.localdomain");
+    if (colon == std::string::npos) {
+        problems.push_back("URI port is not provided");
+        return;
+    }
+    unsigned port = 0;
+    const std::string port_text = authority.substr(colon + 1);
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 || port > 65535 || port == 9001) {
+        problems.push_back("URI port should be between 1 and 65535, not 9001");
+        return;
+    }
+    out.port = static_cast<unsigned short>(port);
+}
+
+} // namespace
+
+ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body)
+{
+    ParsedSubscription parsed;
+    const auto document = json::parse(body, nullptr, false);
+    if (!document.is_object()) {
+        parsed.error = "request body is not a JSON object";
+        return parsed;
+    }
+    Subscription subscription;
+    subscription.api = api;
+    std::vector<std::string> problems;
+
+    const bool logs = api == TelemetryApi::Logs;
+    subscription.schema_version = document.value("schemaVersion", logs ? "2020-08-15" : "");
+    const std::vector<std::string> versions = logs ? std::vector<std::string>{"2020-08-15", "2021-03-18"}
+                                                   : std::vector<std::string>{"2022-07-01", "2022-12-13", "2025-01-29"};
+    if (std::find(versions.begin(), versions.end(), subscription.schema_version) == versions.end()) {
+        problems.push_back(subscription.schema_version.empty() ? "schemaVersion is not provided"
+                                                               : "schemaVersion " + subscription.schema_version +
+                                                                     " is not supported");
+    }
+
+    const auto types = document.value("types", json::array());
+    if (!types.is_array() || types.empty()) problems.push_back("types should not be empty");
+    for (const auto& type : types) {
+        const std::string name = type.is_string() ? type.get<std::string>() : std::string{};
+        if (name == "platform") subscription.platform = true;
+        else if (name == "function") subscription.function = true;
+        else if (name == "extension") subscription.extension = true;
+        else problems.push_back("type " + (name.empty() ? type.dump() : name) + " is not one of platform, function, extension");
+    }
+
+    if (document.contains("buffering")) {
+        const auto& buffering = document["buffering"];
+        if (!buffering.is_object()) {
+            problems.push_back("buffering should be an object");
+        } else {
+            read_limit(buffering, "maxItems", 1000, 10000, subscription.buffering.max_items, problems);
+            read_limit(buffering, "maxBytes", 262144, 1048576, subscription.buffering.max_bytes, problems);
+            read_limit(buffering, "timeoutMs", 25, 30000, subscription.buffering.timeout_ms, problems);
+        }
+    }
+    read_destination(document.value("destination", json{}), subscription.destination, problems);
+
+    if (!problems.empty()) {
+        for (std::size_t i = 0; i < problems.size(); ++i) parsed.error += (i ? "; " : "") + problems[i];
+        return parsed;
+    }
+    parsed.subscription = subscription;
+    return parsed;
+}
+
+} // namespace lambda_emu::extensions_api
