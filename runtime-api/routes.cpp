@@ -32,7 +32,7 @@ void post_response(core::Environment& environment, http::Request& request, const
     }
     auto& body = request.body();
     if (body.overflowed()) {
-        answer(responder, environment.runtime_response_too_large(request_id, body.received));
+        answer(responder, environment.runtime_response_too_large(request_id));
         return;
     }
     core::RuntimeResponse response;

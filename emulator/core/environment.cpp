@@ -438,46 +438,38 @@ ChunkSink Environment::runtime_stream_started(std::string_view request_id, const
     return active.invocation.request.accept_stream(content_type);
 }
 
-RuntimeCallResult Environment::runtime_response_too_large(std::string_view request_id, std::size_t size)
+// The runtime's /response cannot be taken: the caller gets a function error, the runtime the
+// refusal, and the invocation ends at the runtime's next /next as usual.
+RuntimeCallResult Environment::refuse_response(std::string_view request_id, const std::string& caller_error_type,
+                                               const std::string& caller_message, RuntimeCallError refusal)
 {
     if (auto refused = check_current_invocation(request_id, "InvocationResponse")) return refused;
-    (void)size;
     runtime_ = RuntimeState::ResponseSent;
     auto& active = *invocation_;
     active.status = InvokeStatus::Error;
-    active.error_type = "Function.ResponseSizeTooLarge";
-    answer(active, InvokeOutcome::FunctionError,
-           make_payload(error_json("Function.ResponseSizeTooLarge",
-                                   "Response payload size exceeded maximum allowed payload size (6291556 bytes).")),
-           "application/json", "Function.ResponseSizeTooLarge");
-    return RuntimeCallError{RuntimeCallErrorKind::PayloadTooLarge,
-                            "Exceeded maximum allowed payload size (6291556 bytes)."};
+    active.error_type = caller_error_type;
+    answer(active, InvokeOutcome::FunctionError, make_payload(error_json(caller_error_type, caller_message)),
+           "application/json", caller_error_type);
+    return refusal;
+}
+
+RuntimeCallResult Environment::runtime_response_too_large(std::string_view request_id)
+{
+    return refuse_response(request_id, "Function.ResponseSizeTooLarge",
+                           "Response payload size exceeded maximum allowed payload size (6291556 bytes).",
+                           {RuntimeCallErrorKind::PayloadTooLarge, "Exceeded maximum allowed payload size (6291556 bytes)."});
 }
 
 RuntimeCallResult Environment::runtime_invalid_response_mode(std::string_view request_id)
 {
-    if (auto refused = check_current_invocation(request_id, "InvocationResponse")) return refused;
-    runtime_ = RuntimeState::ResponseSent;
-    auto& active = *invocation_;
-    active.status = InvokeStatus::Error;
-    active.error_type = "Runtime.InvalidResponseModeHeader";
-    answer(active, InvokeOutcome::FunctionError,
-           make_payload(error_json("Runtime.InvalidResponseModeHeader", "Invalid function response mode")),
-           "application/json", "Runtime.InvalidResponseModeHeader");
-    return RuntimeCallError{RuntimeCallErrorKind::InvalidResponseMode, "Invalid function response mode"};
+    return refuse_response(request_id, "Runtime.InvalidResponseModeHeader", "Invalid function response mode",
+                           {RuntimeCallErrorKind::InvalidResponseMode, "Invalid function response mode"});
 }
 
 RuntimeCallResult Environment::runtime_response_truncated(std::string_view request_id)
 {
-    if (auto refused = check_current_invocation(request_id, "InvocationResponse")) return refused;
-    runtime_ = RuntimeState::ResponseSent;
-    auto& active = *invocation_;
-    active.status = InvokeStatus::Error;
-    active.error_type = "Runtime.TruncatedResponse";
-    answer(active, InvokeOutcome::FunctionError,
-           make_payload(error_json("Runtime.TruncatedResponse", "HTTP request detected as truncated")),
-           "application/json", "Runtime.TruncatedResponse");
-    return RuntimeCallError{RuntimeCallErrorKind::TruncatedRequest, "HTTP request detected as truncated"};
+    return refuse_response(request_id, "Runtime.TruncatedResponse", "HTTP request detected as truncated",
+                           {RuntimeCallErrorKind::TruncatedRequest, "HTTP request detected as truncated"});
 }
 
 RuntimeCallResult Environment::runtime_error(std::string_view request_id, RuntimeError error)

@@ -61,7 +61,7 @@ public:
     ChunkSink runtime_stream_started(std::string_view request_id, const std::string& content_type);
     // The body exceeded kMaxResponseBytes: the caller gets Function.ResponseSizeTooLarge and
     // the runtime 413 (returned as PayloadTooLarge) when the request id is right.
-    RuntimeCallResult runtime_response_too_large(std::string_view request_id, std::size_t size);
+    RuntimeCallResult runtime_response_too_large(std::string_view request_id);
     // `Lambda-Runtime-Function-Response-Mode` had a value other than `streaming`.
     RuntimeCallResult runtime_invalid_response_mode(std::string_view request_id);
     // The runtime's connection dropped in the middle of a streamed body: the caller gets
@@ -129,6 +129,8 @@ private:
     void deliver_invocation();
     void end_invocation_if_everyone_is_done();
     RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
+    RuntimeCallResult refuse_response(std::string_view request_id, const std::string& caller_error_type,
+                                      const std::string& caller_message, RuntimeCallError refusal);
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
                 std::string error_type);
     ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);

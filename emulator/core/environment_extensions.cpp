@@ -38,16 +38,26 @@ const char* rapid_state_name(ExtensionState state)
     return "Unknown";
 }
 
+namespace {
+
+template <class Extensions>
+auto* registered_with_id(Extensions& extensions, std::string_view extension_id)
+{
+    auto found = std::find_if(extensions.begin(), extensions.end(),
+                              [&](const Extension& e) { return e.registered() && e.id == extension_id; });
+    return found == extensions.end() ? nullptr : &*found;
+}
+
+} // namespace
+
 Extension* Environment::find_extension_by_id(std::string_view extension_id)
 {
-    auto found = std::find_if(extensions_.begin(), extensions_.end(),
-                              [&](const Extension& e) { return e.registered() && e.id == extension_id; });
-    return found == extensions_.end() ? nullptr : &*found;
+    return registered_with_id(extensions_, extension_id);
 }
 
 const Extension* Environment::extension_by_id(std::string_view extension_id) const
 {
-    return const_cast<Environment*>(this)->find_extension_by_id(extension_id);
+    return registered_with_id(extensions_, extension_id);
 }
 
 Extension* Environment::find_external(const std::string& name)

@@ -147,7 +147,7 @@ TEST_CASE("an oversized response gives the caller Function.ResponseSizeTooLarge 
     Harness h;
     h.warm();
     h.invoke();
-    auto refused = h.environment.runtime_response_too_large("req-1", 7000000);
+    auto refused = h.environment.runtime_response_too_large("req-1");
     REQUIRE(refused);
     CHECK(refused->kind == core::RuntimeCallErrorKind::PayloadTooLarge);
     CHECK(refused->message == "Exceeded maximum allowed payload size (6291556 bytes).");
