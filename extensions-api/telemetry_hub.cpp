@@ -135,7 +135,9 @@ private:
                 self->queue_.push_front(std::move(*it));
             }
             ++self->failures_;
-            self->arm(std::min(kLongestRetry, kFirstRetry * (1 << std::min(self->failures_, 6))));
+            // Backing off is for the long run; in the Shutdown phase the extension's deadline is near.
+            self->arm(self->urgent_ ? kFirstRetry
+                                    : std::min(kLongestRetry, kFirstRetry * (1 << std::min(self->failures_, 6))));
         };
         if (subscription_.destination.protocol == Destination::Protocol::Http) {
             http::post_once(io_, subscription_.destination.port, subscription_.destination.path, std::move(body),

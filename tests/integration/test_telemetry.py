@@ -124,6 +124,31 @@ class TelemetryEvents(unittest.TestCase):
         self.assertEqual(end, {"requestId": self.outcome.results[0]["requestId"]})
 
 
+class Resets(unittest.TestCase):
+    def test_a_timeout_is_reported_with_status_timeout_and_the_reset_reaches_the_extension(self):
+        import glob
+        name = harness.unique_name("telemetry")
+        with tempfile.TemporaryDirectory() as folder:
+            outcome = harness.run(harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap", "--timeout", "1",
+                                  "--extension", str(RECORDER), "--env", f"RECORD_FILE={folder}/record-{{pid}}.json",
+                                  name=name, events=[{"sleep": 30}, {}])
+            files = sorted(glob.glob(f"{folder}/record-*.json"), key=os.path.getmtime)
+            recorded = [json.load(open(f)) for f in files]
+        self.assertEqual(outcome.code, 4, outcome)
+        self.assertEqual(len(recorded), 2, "one recorder before the reset, one after")
+        first = events_of(recorded[0])
+        done = next(e["record"] for e in first if e["type"] == "platform.runtimeDone")
+        report = next(e["record"] for e in first if e["type"] == "platform.report")
+        self.assertEqual((done["status"], done["errorType"]), ("timeout", "Sandbox.Timedout"))
+        self.assertEqual(report["status"], "timeout")
+        self.assertEqual(recorded[0]["shutdown"]["shutdownReason"], "timeout")
+        second = events_of(recorded[1])
+        init_start = next(e["record"] for e in second if e["type"] == "platform.initStart")
+        self.assertEqual(init_start["phase"], "invoke", "the suppressed init after the reset")
+        self.assertEqual(next(e["record"] for e in second if e["type"] == "platform.report")["status"], "success")
+        harness.assert_nothing_left(self, name)
+
+
 class Delivery(unittest.TestCase):
     def test_batches_respect_max_items_and_max_bytes(self):
         outcome, recorded, _, _ = run_recorded(CHATTY, events=[{"lines": 2500, "width": 20}],
@@ -146,6 +171,13 @@ class Delivery(unittest.TestCase):
         self.assertGreater(dropped[0]["droppedRecords"], 0)
         self.assertGreater(dropped[0]["droppedBytes"], 0)
         self.assertIn("reason", dropped[0])
+
+    def test_deliveries_are_retried_until_the_listener_is_up(self):
+        outcome, recorded, _, _ = run_recorded(CHATTY, events=[{"lines": 1}], env=("LISTEN_DELAY_MS=400",))
+        self.assertEqual(outcome.code, 0, outcome)
+        types = [e["type"] for e in events_of(recorded)]
+        self.assertEqual(types[0], "platform.initStart", "nothing was lost while the listener was down")
+        self.assertIn("platform.report", types)
 
     def test_tcp_destination_gets_newline_delimited_json(self):
         outcome, recorded, _, _ = run_recorded(CHATTY, events=[{"lines": 2}], env=("TELEMETRY_PROTOCOL=TCP",))
