@@ -61,6 +61,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
     slot->id = ++next_id_;
     const std::string label = settings_.concurrency > 1 ? "#" + std::to_string(slot->id) : std::string{};
     slot->reporter = std::make_unique<EnvironmentReporter>(console_, clock_, seed_, label);
+    slot->reporter->capture_invocation_logs();
     Slot* raw = slot.get();
     std::string error;
     // The reporter outlives the slot (it keeps the report), and survivors may still write.

@@ -120,7 +120,7 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
 void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
 {
     invocation_log_.clear();
-    capturing_ = true;
+    capturing_ = capture_logs_;
     platform_event(report::start_line(invocation.request_id, record_.function.version), "platform.start",
                    extensions_api::records::start(invocation, record_.function.version));
 }

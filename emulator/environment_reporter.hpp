@@ -31,6 +31,8 @@ public:
     EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record, std::string label);
 
     void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
+    // Keep each invocation's log for `after_invocation` (serve's X-Amz-Log-Result); off by default.
+    void capture_invocation_logs() { capture_logs_ = true; }
     // An invocation's caller got its answer; `source` names the event.
     void record_result(const core::InvokeResult& result, std::string source);
     // A line of a runtime's or extension's output ("runtime", "ext:NAME").
@@ -69,6 +71,7 @@ private:
     std::unordered_map<std::string, std::string> sources_;                                   // by request id
     std::string invocation_log_;
     bool capturing_ = false;
+    bool capture_logs_ = false;
 };
 
 // The exit code of a run over these environments (see exit_codes.hpp).

@@ -203,7 +203,6 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
 
 void TelemetryHub::publish(Kind kind, const std::string& type, records::Json record, Audience audience)
 {
-    if (subscribers_.empty() && !initializing_) return;
     const core::WallTime now = clock_.to_wall(clock_.now());
     std::string event = records::event(now, type, std::move(record)).dump();
     for (auto& subscriber : subscribers_) deliver(*subscriber, kind, event, audience, now);
@@ -230,6 +229,7 @@ void TelemetryHub::publish_logs_only(const std::string& type, records::Json reco
 
 void TelemetryHub::log_line(std::string_view source, std::string_view line)
 {
+    if (!listening()) return;
     const bool from_runtime = source == "runtime";
     const Kind kind = from_runtime ? Kind::Function : Kind::Extension;
     publish(kind, from_runtime ? "function" : "extension", records::Json(std::string{line}), Audience{true, true, false});
@@ -268,22 +268,26 @@ void TelemetryHub::init_finished(const core::InitReport& report)
 
 void TelemetryHub::invocation_started(const core::Invocation& invocation)
 {
+    if (!listening()) return;
     current_request_id_ = invocation.request_id;
     publish(Kind::Platform, "platform.start", records::start(invocation, function_.version), Audience{true, true, false});
 }
 
 void TelemetryHub::runtime_exit_during_invocation(const std::string&, const std::string& message)
 {
+    if (!listening()) return;
     publish_logs_only("platform.fault", records::Json(message));
 }
 
 void TelemetryHub::runtime_done(const core::RuntimeDoneReport& done)
 {
+    if (!listening()) return;
     publish(Kind::Platform, "platform.runtimeDone", records::runtime_done(done, clock_), Audience{true, true, true});
 }
 
 void TelemetryHub::invocation_finished(const core::InvocationReport& report)
 {
+    if (!listening()) return;
     publish_logs_only("platform.end", records::end(report.request_id));
     publish(Kind::Platform, "platform.report", records::report(report), Audience{true, true, false});
 }

@@ -54,6 +54,8 @@ private:
         bool logs = false;
         bool logs_2021_only = false;
     };
+    // Whether anyone can still receive an event: records are not even built otherwise.
+    bool listening() const { return initializing_ || !subscribers_.empty(); }
     void publish(Kind kind, const std::string& type, records::Json record, Audience audience);
     void deliver(Subscriber& subscriber, Kind kind, const std::string& event, const Audience& audience,
                  core::WallTime now);
