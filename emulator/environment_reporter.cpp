@@ -69,8 +69,7 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
     case InvokeOutcome::InitFailure: facts_.init_failure = true; break;
     case InvokeOutcome::Interrupted: break;
     }
-    outcomes_[result.request_id] = {result.outcome, result.error_type};
-    sources_[result.request_id] = std::move(source);
+    answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source)};
 }
 
 void EnvironmentReporter::init_started(core::InitPhase phase)
@@ -140,14 +139,11 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
 
     report::InvocationRecord invocation;
     invocation.report = report;
-    if (auto found = outcomes_.find(report.request_id); found != outcomes_.end()) {
-        invocation.outcome = found->second.first;
-        invocation.error_type = found->second.second;
-        outcomes_.erase(found);
-    }
-    if (auto found = sources_.find(report.request_id); found != sources_.end()) {
-        invocation.source = std::move(found->second);
-        sources_.erase(found);
+    if (auto found = answers_.find(report.request_id); found != answers_.end()) {
+        invocation.outcome = found->second.outcome;
+        invocation.error_type = std::move(found->second.error_type);
+        invocation.source = std::move(found->second.source);
+        answers_.erase(found);
     }
     record_.invocations.push_back(std::move(invocation));
     // A crash after the runtime answered leaves the caller's answer alone but still fails the run.

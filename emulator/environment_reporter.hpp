@@ -67,8 +67,12 @@ private:
     bool json_log_format_;
     std::string label_;
     ExitFacts facts_;
-    std::unordered_map<std::string, std::pair<core::InvokeOutcome, std::string>> outcomes_;  // by request id
-    std::unordered_map<std::string, std::string> sources_;                                   // by request id
+    struct Answer {
+        core::InvokeOutcome outcome;
+        std::string error_type;
+        std::string source;
+    };
+    std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends
     std::string invocation_log_;
     bool capturing_ = false;
     bool capture_logs_ = false;

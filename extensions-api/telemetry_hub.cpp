@@ -269,7 +269,6 @@ void TelemetryHub::init_finished(const core::InitReport& report)
 void TelemetryHub::invocation_started(const core::Invocation& invocation)
 {
     if (!listening()) return;
-    current_request_id_ = invocation.request_id;
     publish(Kind::Platform, "platform.start", records::start(invocation, function_.version), Audience{true, true, false});
 }
 

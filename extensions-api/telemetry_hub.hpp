@@ -78,7 +78,6 @@ private:
     bool initializing_ = false;
     std::vector<records::Json> ready_extensions_; // published between initRuntimeDone and initReport
     bool shutting_down_ = false;
-    std::string current_request_id_;
 };
 
 } // namespace lambda_emu::extensions_api

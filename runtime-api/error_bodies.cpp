@@ -1,6 +1,7 @@
 #include "error_bodies.hpp"
 
-#include <boost/beast/core/detail/base64.hpp>
+#include "http/base64.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace lambda_emu::runtime_api {
@@ -8,16 +9,6 @@ namespace lambda_emu::runtime_api {
 namespace {
 
 constexpr std::string_view kErrorCauseContentType = "application/vnd.aws.lambda.error.cause+json";
-
-std::string decode_base64(const std::string& text)
-{
-    namespace base64 = boost::beast::detail::base64;
-    std::string decoded(base64::decoded_size(text.size()), '\0');
-    const auto [written, read] = base64::decode(decoded.data(), text.data(), text.size());
-    (void)read;
-    decoded.resize(written);
-    return decoded;
-}
 
 } // namespace
 
@@ -46,7 +37,8 @@ core::RuntimeError stream_error_from_trailers(const std::string& error_type, con
 {
     core::RuntimeError error;
     error.error_type = error_type;
-    const std::string decoded = decode_base64(base64_body);
+    // Not base64 after all: the text itself is the best account of the error there is.
+    const std::string decoded = http::base64_decode(base64_body).value_or(base64_body);
     const auto parsed = nlohmann::json::parse(decoded, nullptr, false);
     error.body = core::make_payload(parsed.is_object() ? decoded : core::error_json(error_type, decoded));
     return error;

@@ -45,7 +45,6 @@ public:
         if (auto sink = std::move(sink_)) return sink->respond_in_pieces(std::move(head));
         return nullptr;
     }
-    bool answered() const { return !sink_; }
 
 private:
     std::shared_ptr<ResponseSink> sink_;

@@ -21,6 +21,22 @@ bool is_placeholder(const std::string& segment) { return segment.size() >= 2 && 
 
 } // namespace
 
+std::string query_parameter(std::string_view target, std::string_view name)
+{
+    const auto question = target.find('?');
+    if (question == std::string_view::npos) return {};
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        const auto equals = pair.find('=');
+        if (pair.substr(0, equals) == name) return equals == std::string_view::npos ? "" : std::string{pair.substr(equals + 1)};
+        if (amp == std::string_view::npos) break;
+        query.remove_prefix(amp + 1);
+    }
+    return {};
+}
+
 void Router::add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit, RouteHooks hooks)
 {
     std::vector<std::string> segments;

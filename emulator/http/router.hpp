@@ -25,6 +25,9 @@ struct RouteHooks {
 
 inline constexpr std::size_t kDefaultBodyLimit = 1024 * 1024;
 
+// The raw value of `name` in the target's query string ("" when absent).
+std::string query_parameter(std::string_view target, std::string_view name);
+
 class Router {
 public:
     void add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit = kDefaultBodyLimit,

@@ -28,7 +28,6 @@ public:
     ~Server() { stop(); }
 
     unsigned short port() const { return port_; }
-    std::size_t open_connections() const { return *open_sessions_; }
     void stop();
 
 private:

@@ -14,22 +14,6 @@ http::Response control_error(http::Status status, const std::string& message)
     return http::json_response(status, nlohmann::json{{"message", message}}.dump());
 }
 
-std::string query_parameter(std::string_view target, std::string_view name)
-{
-    const auto question = target.find('?');
-    if (question == std::string_view::npos) return {};
-    std::string_view query = target.substr(question + 1);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        const auto equals = pair.find('=');
-        if (pair.substr(0, equals) == name) return equals == std::string_view::npos ? "" : std::string{pair.substr(equals + 1)};
-        if (amp == std::string_view::npos) break;
-        query.remove_prefix(amp + 1);
-    }
-    return {};
-}
-
 std::optional<core::ShutdownReason> parse_reason(const std::string& text)
 {
     if (text.empty() || text == "spindown") return core::ShutdownReason::Spindown;
@@ -50,14 +34,14 @@ void add_control_routes(http::Router& router, ControlTarget& target)
     });
     router.add(http::Verb::post, "/lambda-emu/shutdown",
                [&target](http::Request& request, const http::PathParams&, http::Responder responder) {
-                   const auto reason = parse_reason(query_parameter(request.target(), "reason"));
+                   const auto reason = parse_reason(http::query_parameter(request.target(), "reason"));
                    if (!reason) {
                        responder.send(control_error(http::Status::bad_request,
                                                     "reason must be spindown, timeout or failure"));
                        return;
                    }
                    std::optional<int> environment;
-                   if (const auto text = query_parameter(request.target(), "environment"); !text.empty()) {
+                   if (const auto text = http::query_parameter(request.target(), "environment"); !text.empty()) {
                        int id = 0;
                        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
                        if (ec != std::errc{} || end != text.data() + text.size()) {

@@ -1,6 +1,6 @@
 #include "event_source.hpp"
 
-#include <nlohmann/json.hpp>
+#include "json_check.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -8,21 +8,6 @@
 #include <cstring>
 
 namespace lambda_emu::invoke {
-
-namespace {
-
-std::string why_not_json(const std::string& bytes)
-{
-    try {
-        const auto parsed = nlohmann::json::parse(bytes);
-        (void)parsed;
-    } catch (const nlohmann::json::parse_error& error) {
-        return error.what();
-    }
-    return "unknown reason";
-}
-
-} // namespace
 
 LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& standard_input)
 {
@@ -61,8 +46,8 @@ LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& 
                               "RequestTooLargeException)"};
             return loaded;
         }
-        if (!nlohmann::json::accept(bytes)) {
-            loaded = {{}, "event " + name + " is not valid JSON (Lambda requires a JSON payload): " + why_not_json(bytes)};
+        if (const auto problem = json_problem(bytes)) {
+            loaded = {{}, "event " + name + " is not valid JSON (Lambda requires a JSON payload): " + *problem};
             return loaded;
         }
         loaded.events.push_back({name, core::make_payload(std::move(bytes))});

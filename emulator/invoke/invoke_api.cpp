@@ -1,8 +1,9 @@
 #include "invoke_api.hpp"
 
 #include "aws_errors.hpp"
+#include "http/base64.hpp"
+#include "json_check.hpp"
 
-#include <boost/beast/core/detail/base64.hpp>
 #include <nlohmann/json.hpp>
 
 #include <vector>
@@ -11,28 +12,8 @@ namespace lambda_emu::invoke {
 
 namespace {
 
-namespace base64 = boost::beast::detail::base64;
-
 // X-Amz-Log-Result carries the last 4 KB of the invocation's log.
 constexpr std::size_t kLogTailBytes = 4096;
-
-std::string to_base64(std::string_view bytes)
-{
-    std::string encoded(base64::encoded_size(bytes.size()), '\0');
-    encoded.resize(base64::encode(encoded.data(), bytes.data(), bytes.size()));
-    return encoded;
-}
-
-std::optional<std::string> from_base64(std::string_view text)
-{
-    std::string decoded(base64::decoded_size(text.size()), '\0');
-    const auto [written, read] = base64::decode(decoded.data(), text.data(), text.size());
-    // The decoder stops at the '=' padding: everything before it must have been base64.
-    const auto last = text.find_last_not_of('=');
-    if (read < (last == std::string_view::npos ? 0 : last + 1)) return std::nullopt;
-    decoded.resize(written);
-    return decoded;
-}
 
 std::vector<std::string> split(const std::string& text, char separator)
 {
@@ -44,17 +25,6 @@ std::vector<std::string> split(const std::string& text, char separator)
         if (end == std::string::npos) return parts;
         begin = end + 1;
     }
-}
-
-std::string query_parameter(std::string_view target, std::string_view name)
-{
-    const auto question = target.find('?');
-    if (question == std::string_view::npos) return {};
-    for (const auto& pair : split(std::string{target.substr(question + 1)}, '&')) {
-        const auto equals = pair.find('=');
-        if (pair.substr(0, equals) == name) return equals == std::string::npos ? std::string{} : pair.substr(equals + 1);
-    }
-    return {};
 }
 
 std::string percent_decoded(const std::string& text)
@@ -79,7 +49,7 @@ http::Response render_result(const core::InvokeResult& result, const std::string
     if (result.is_function_error()) response.set("X-Amz-Function-Error", "Unhandled");
     if (with_log) {
         const std::string_view tail = std::string_view{log}.substr(log.size() > kLogTailBytes ? log.size() - kLogTailBytes : 0);
-        response.set("X-Amz-Log-Result", to_base64(tail));
+        response.set("X-Amz-Log-Result", http::base64_encode(tail));
     }
     return response;
 }
@@ -93,7 +63,7 @@ void finish_stream(http::ResponseStream& stream, const core::InvokeResult& resul
     if (result.is_function_error()) {
         trailers.emplace_back("X-Amz-Function-Error", "Unhandled");
         trailers.emplace_back("X-Amz-Function-Error-Type", result.error_type);
-        trailers.emplace_back("X-Amz-Function-Error-Body", to_base64(result.payload ? *result.payload : std::string{}));
+        trailers.emplace_back("X-Amz-Function-Error-Body", http::base64_encode(result.payload ? *result.payload : std::string{}));
     }
     stream.finish(trailers);
 }
@@ -148,7 +118,7 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
         http::Verb::post, "/2015-03-31/functions/{name}/invocations",
         [&target, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
             const auto addressed =
-                address_function(target.function(), params[0], query_parameter(request.target(), "Qualifier"));
+                address_function(target.function(), params[0], http::query_parameter(request.target(), "Qualifier"));
             if (!addressed.found) {
                 responder.send(aws_error(http::Status::not_found, "ResourceNotFoundException",
                                          "Function not found: " + addressed.missing_arn));
@@ -173,16 +143,9 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
             }
             // No payload is an empty event; anything else must be JSON (any JSON value).
             if (body.bytes.empty()) body.bytes = "{}";
-            if (!nlohmann::json::accept(body.bytes)) {
-                std::string why = "unknown reason";
-                try {
-                    const auto parsed = nlohmann::json::parse(body.bytes);
-                    (void)parsed;
-                } catch (const nlohmann::json::parse_error& error) {
-                    why = error.what();
-                }
+            if (const auto problem = json_problem(body.bytes)) {
                 responder.send(aws_error(http::Status::bad_request, "InvalidRequestContentException",
-                                         "Could not parse request body into json: " + why));
+                                         "Could not parse request body into json: " + *problem));
                 return;
             }
             const std::string log_type{request["X-Amz-Log-Type"]};
@@ -194,7 +157,7 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
             }
             Order order;
             if (const auto context = request["X-Amz-Client-Context"]; !context.empty()) {
-                auto decoded = from_base64(context);
+                auto decoded = http::base64_decode(context);
                 if (!decoded || !nlohmann::json::accept(*decoded)) {
                     responder.send(aws_error(http::Status::bad_request, "InvalidParameterValueException",
                                              "Client context must be a valid Base64-encoded JSON object."));

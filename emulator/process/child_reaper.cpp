@@ -39,10 +39,7 @@ void ChildReaper::reap_all()
         const core::ExitStatus status =
             WIFSIGNALED(raw) ? core::ExitStatus::killed_by(WTERMSIG(raw)) : core::ExitStatus::exited(WEXITSTATUS(raw));
         auto watcher = watched_.find(pid);
-        if (watcher == watched_.end()) {
-            ++orphans_reaped_;
-            continue;
-        }
+        if (watcher == watched_.end()) continue; // an orphan: reaped, nothing to tell
         auto on_exit = std::move(watcher->second);
         watched_.erase(watcher);
         on_exit(status);

@@ -26,7 +26,6 @@ public:
     // returning to the loop: until then no SIGCHLD handler can run and reap it as an orphan.
     void watch(pid_t pid, ExitCallback on_exit);
     void forget(pid_t pid) { watched_.erase(pid); }
-    std::size_t orphans_reaped() const { return orphans_reaped_; }
 
 private:
     void wait_for_signal();
@@ -34,7 +33,6 @@ private:
 
     boost::asio::signal_set sigchld_;
     std::unordered_map<pid_t, ExitCallback> watched_;
-    std::size_t orphans_reaped_ = 0;
 };
 
 } // namespace lambda_emu::process

@@ -9,6 +9,7 @@ import socket
 import tempfile
 import time
 import unittest
+import xml.etree.ElementTree as ElementTree
 
 import harness
 import schema
@@ -20,6 +21,12 @@ SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 
 def body_json(answer):
     return json.loads(answer[2])
+
+
+def invoke_in_parallel(serve, payloads):
+    """All at once, one thread each; the answers in order."""
+    with concurrent.futures.ThreadPoolExecutor(len(payloads)) as pool:
+        return list(pool.map(lambda payload: serve.invoke(json.dumps(payload).encode()), payloads))
 
 
 class InvokeApi(unittest.TestCase):
@@ -211,8 +218,7 @@ class Concurrency(unittest.TestCase):
             report_path = os.path.join(folder, "report.json")
             serve = harness.Serve(SLOW_ECHO, "--concurrency", "4", "--extension", str(LOGGER), "--report", report_path)
             with serve:
-                with concurrent.futures.ThreadPoolExecutor(4) as pool:
-                    answers = list(pool.map(lambda n: serve.invoke(json.dumps({"sleep": 1.0, "n": n}).encode()), range(4)))
+                answers = invoke_in_parallel(serve, [{"sleep": 1.0, "n": n} for n in range(4)])
                 code, _, stderr = serve.stop()
             with open(report_path) as f:
                 report = json.load(f)
@@ -244,8 +250,7 @@ class Concurrency(unittest.TestCase):
 
     def test_requests_beyond_concurrency_wait_in_the_queue(self):
         with harness.Serve(SLOW_ECHO) as serve:
-            with concurrent.futures.ThreadPoolExecutor(3) as pool:
-                answers = list(pool.map(lambda n: serve.invoke(b'{"sleep": 0.3}'), range(3)))
+            answers = invoke_in_parallel(serve, [{"sleep": 0.3}] * 3)
         self.assertEqual([a[0] for a in answers], [200] * 3)
         self.assertEqual(len({body_json(a)["pid"] for a in answers}), 1, "one environment, reused warm")
 
@@ -290,16 +295,22 @@ class ShutdownOnDemand(unittest.TestCase):
     def test_sigterm_shuts_everything_down_writes_the_report_and_leaves_nothing(self):
         with tempfile.TemporaryDirectory() as folder:
             report_path = os.path.join(folder, "report.json")
-            serve = harness.Serve(SLOW_ECHO, "--concurrency", "2", "--extension", str(LOGGER), "--report", report_path)
+            junit_path = os.path.join(folder, "junit.xml")
+            serve = harness.Serve(SLOW_ECHO, "--concurrency", "2", "--extension", str(LOGGER), "--report", report_path,
+                                  "--junit", junit_path)
             with serve:
-                with concurrent.futures.ThreadPoolExecutor(2) as pool:
-                    list(pool.map(lambda n: serve.invoke(b'{"sleep": 0.3}'), range(2)))
+                invoke_in_parallel(serve, [{"sleep": 0.3}, {"sleep": 0.3}])
                 self.assertTrue(harness.processes_of(serve.name))
                 code, _, stderr = serve.stop(signal.SIGTERM)
             with open(report_path) as f:
                 report = json.load(f)
+            junit = ElementTree.parse(junit_path).getroot()
         self.assertEqual(code, 0, stderr)
         self.assertEqual(len(report["environments"]), 2)
+        suites = junit.findall("testsuite")
+        self.assertEqual(len(suites), 2, "one test suite per environment")
+        for suite in suites:  # one invocation, then the runtime's and the extension's cleanup
+            self.assertEqual([int(suite.get("tests")), int(suite.get("failures"))], [3, 0])
         harness.assert_nothing_left(self, serve.name)
 
     def test_requests_while_shutting_down_get_503(self):

@@ -147,3 +147,18 @@ TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem n
               .subscription->schema_version == "2020-08-15");
     CHECK(parse_subscription(TelemetryApi::Logs, "not json").error == "request body is not a JSON object");
 }
+
+#include "http/base64.hpp"
+#include "invoke/json_check.hpp"
+
+TEST_CASE("query parameters, base64 and the JSON check, written once for every API")
+{
+    CHECK(http::query_parameter("/x?reason=timeout&environment=2", "environment") == "2");
+    CHECK(http::query_parameter("/x?flag&reason=timeout", "flag").empty());
+    CHECK(http::query_parameter("/x", "reason").empty());
+    CHECK(http::base64_encode("START RequestId") == "U1RBUlQgUmVxdWVzdElk");
+    CHECK(http::base64_decode("eyJhIjoxfQ==") == std::optional<std::string>{R"({"a":1})"});
+    CHECK_FALSE(http::base64_decode("not base64!").has_value());
+    CHECK_FALSE(invoke::json_problem(R"("a string")").has_value());
+    CHECK(invoke::json_problem("{nope")->find("parse error") != std::string::npos);
+}
