@@ -100,7 +100,8 @@ int main(int argc, char** argv)
     options.task_root = std::filesystem::path{runtime}.parent_path();
     options.path = "/usr/bin:/bin";
     std::string error;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, options, driver, [](std::string_view, std::string_view) {},
+    http::ListenerPorts listeners;
+    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, driver, [](std::string_view, std::string_view) {},
                                         error);
     if (!host) {
         std::fprintf(stderr, "bench: %s\n", error.c_str());

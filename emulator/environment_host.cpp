@@ -23,16 +23,18 @@ std::string utc_date()
 } // namespace
 
 std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
-                                                         core::Clock& clock, IdGenerator& ids, HostOptions options,
+                                                         core::Clock& clock, IdGenerator& ids,
+                                                         http::ListenerPorts& listeners, HostOptions options,
                                                          core::LifecycleObserver& observer, ProcessLineSink lines,
                                                          std::string& error)
 {
     std::unique_ptr<EnvironmentHost> host{
-        new EnvironmentHost{io, reaper, clock, ids, std::move(options), observer, std::move(lines)}};
+        new EnvironmentHost{io, reaper, clock, ids, listeners, std::move(options), observer, std::move(lines)}};
     http::Server::Options listen;
     listen.port = host->options_.port;
     host->server_ = http::Server::listen(io, host->router_, listen, error);
     if (!host->server_) return nullptr;
+    listeners.add(host->server_->port());
 
     host->runtime_api_ = "127.0.0.1:" + std::to_string(host->server_->port());
     core::RuntimeEnvironmentInputs inputs;
@@ -48,11 +50,12 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
 }
 
 EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
-                                 IdGenerator& ids, HostOptions options, core::LifecycleObserver& observer,
-                                 ProcessLineSink lines)
+                                 IdGenerator& ids, http::ListenerPorts& listeners, HostOptions options,
+                                 core::LifecycleObserver& observer, ProcessLineSink lines)
     : io_{io},
       reaper_{reaper},
       ids_{ids},
+      listeners_{listeners},
       options_{std::move(options)},
       lines_{std::move(lines)},
       timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
@@ -64,7 +67,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
 {
     runtime_api::add_routes(router_, environment_);
     extensions_api::add_routes(router_, environment_);
-    extensions_api::add_telemetry_routes(router_, environment_, *telemetry_);
+    extensions_api::add_telemetry_routes(router_, environment_, *telemetry_, listeners_);
     // Every line also goes to the Telemetry and Logs APIs' subscribers.
     lines_ = [lines = lines_, telemetry = telemetry_](std::string_view source, std::string_view line) {
         lines(source, line);
@@ -74,6 +77,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
 
 EnvironmentHost::~EnvironmentHost()
 {
+    if (server_) listeners_.remove(server_->port());
     for (auto& slot : timers_) slot.timer.cancel();
     if (runtime_) {
         reaper_.forget(runtime_->pid());

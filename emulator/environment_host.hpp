@@ -6,6 +6,7 @@
 #include "core/observer_fanout.hpp"
 #include "extensions-api/telemetry_hub.hpp"
 #include "core/runtime_environment.hpp"
+#include "http/listener_ports.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ids.hpp"
@@ -43,11 +44,12 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
-    // Listens on 127.0.0.1 (an ephemeral port unless options.port); null with `error` on failure.
+    // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
+    // `listeners` for as long as it lives; null with `error` on failure.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
-                                                   core::Clock& clock, IdGenerator& ids, HostOptions options,
-                                                   core::LifecycleObserver& observer, ProcessLineSink lines,
-                                                   std::string& error);
+                                                   core::Clock& clock, IdGenerator& ids, http::ListenerPorts& listeners,
+                                                   HostOptions options, core::LifecycleObserver& observer,
+                                                   ProcessLineSink lines, std::string& error);
     ~EnvironmentHost() override;
 
     core::Environment& environment() { return environment_; }
@@ -56,7 +58,8 @@ public:
 
 private:
     EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
-                    HostOptions options, core::LifecycleObserver& observer, ProcessLineSink lines);
+                    http::ListenerPorts& listeners, HostOptions options, core::LifecycleObserver& observer,
+                    ProcessLineSink lines);
 
     // core::ProcessControl
     core::SpawnOutcome start_runtime() override;
@@ -80,6 +83,7 @@ private:
     boost::asio::io_context& io_;
     process::ChildReaper& reaper_;
     IdGenerator& ids_;
+    http::ListenerPorts& listeners_;
     HostOptions options_;
     ProcessLineSink lines_;
     std::string runtime_api_;

@@ -7,12 +7,13 @@
 namespace lambda_emu {
 
 EnvironmentPool::EnvironmentPool(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
-                                 IdGenerator& ids, report::Console& console, PoolSettings settings,
-                                 report::RunRecord seed)
+                                 IdGenerator& ids, http::ListenerPorts& listeners, report::Console& console,
+                                 PoolSettings settings, report::RunRecord seed)
     : io_{io},
       reaper_{reaper},
       clock_{clock},
       ids_{ids},
+      listeners_{listeners},
       console_{console},
       settings_{std::move(settings)},
       seed_{std::move(seed)}
@@ -65,7 +66,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
     Slot* raw = slot.get();
     std::string error;
     // The reporter outlives the slot (it keeps the report), and survivors may still write.
-    slot->host = EnvironmentHost::create(io_, reaper_, clock_, ids_, settings_.host, *slot->reporter,
+    slot->host = EnvironmentHost::create(io_, reaper_, clock_, ids_, listeners_, settings_.host, *slot->reporter,
                                          [reporter = slot->reporter.get()](std::string_view source, std::string_view line) {
                                              reporter->process_line(source, line);
                                          },

@@ -35,7 +35,8 @@ public:
     static constexpr std::size_t kMaxQueued = 10000;
 
     EnvironmentPool(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
-                    report::Console& console, PoolSettings settings, report::RunRecord seed);
+                    http::ListenerPorts& listeners, report::Console& console, PoolSettings settings,
+                    report::RunRecord seed);
     ~EnvironmentPool() override;
 
     invoke::Admission submit(invoke::Order order) override;
@@ -85,6 +86,7 @@ private:
     process::ChildReaper& reaper_;
     core::Clock& clock_;
     IdGenerator& ids_;
+    http::ListenerPorts& listeners_;
     report::Console& console_;
     PoolSettings settings_;
     report::RunRecord seed_;

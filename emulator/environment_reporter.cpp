@@ -1,4 +1,5 @@
 #include "environment_reporter.hpp"
+#include "core/json_text.hpp"
 
 #include "exit_codes.hpp"
 #include "report/cleanup_table.hpp"
@@ -32,7 +33,7 @@ void EnvironmentReporter::platform_event(const std::string& text, const char* ty
         platform(text);
         return;
     }
-    platform(extensions_api::records::event(clock_.to_wall(clock_.now()), type, std::move(record)).dump());
+    platform(core::json_text(extensions_api::records::event(clock_.to_wall(clock_.now()), type, std::move(record))));
 }
 
 void EnvironmentReporter::platform(const std::string& line)

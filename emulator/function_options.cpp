@@ -2,6 +2,8 @@
 
 #include "customer_variables.hpp"
 #include "exit_codes.hpp"
+#include "numeric_checks.hpp"
+#include "report/utf8.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -65,6 +67,57 @@ std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& op
     return found;
 }
 
+bool is_lambda_function_name(const std::string& name)
+{
+    // Lambda's rule for a function's name (not an ARN): 1 to 64 of [a-zA-Z0-9-_].
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+}
+
+bool is_region_name(const std::string& region)
+{
+    return !region.empty() && region.size() <= 32 && std::all_of(region.begin(), region.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+bool is_handler(const std::string& handler)
+{
+    // Lambda's rule: at most 128 characters, no white space ([^\s]+).
+    return !handler.empty() && handler.size() <= 128 && report::is_utf8(handler) &&
+           std::none_of(handler.begin(), handler.end(), [](char c) {
+               const auto byte = static_cast<unsigned char>(c);
+               return byte <= ' ' || byte == 0x7f;
+           });
+}
+
+// Every number finite and in Lambda's range (or, for the overrides, a sane one), every name of
+// Lambda's form: what the command line says is checked before anything starts.
+std::optional<std::string> function_settings_problem(const FunctionOptions& options)
+{
+    if (auto problem = out_of_range("--timeout", options.timeout_seconds, Range::above(0, 900), "seconds",
+                                    "Lambda allows 1 to 900"))
+        return problem;
+    if (auto problem = out_of_range("--init-timeout", options.init_timeout_seconds, Range::above(0, 900), "seconds"))
+        return problem;
+    if (auto problem = out_of_range("--memory", options.memory_mb, Range::between(128, 10240), "MB", "Lambda's range"))
+        return problem;
+    for (const auto& [option, value] : {std::pair{"--runtime-grace", options.runtime_grace_ms},
+                                        std::pair{"--shutdown-budget", options.shutdown_budget_ms}}) {
+        if (!value) continue;
+        if (auto problem = out_of_range(option, static_cast<double>(*value), Range::between(0, kMaxShutdownOverrideMs), "ms")) return problem;
+    }
+    if (options.log_format != "text" && options.log_format != "json") return "--log-format must be text or json";
+    if (!options.function_name.empty() && !is_lambda_function_name(options.function_name))
+        return "--function-name must be a Lambda function name: 1 to 64 letters, digits, hyphens or underscores";
+    if (!is_region_name(options.region))
+        return "--region must be a region name such as us-east-1 (lowercase letters, digits and hyphens)";
+    if (!is_handler(options.handler))
+        return "--handler must be a Lambda handler: 1 to 128 characters of UTF-8 text without white space";
+    return std::nullopt;
+}
+
 } // namespace
 
 PreparedFunction prepare_function(const FunctionOptions& options, report::Console& console)
@@ -74,12 +127,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         prepared.error = std::move(message);
         return prepared;
     };
-    if (options.timeout_seconds <= 0 || options.timeout_seconds > 900)
-        return refuse("--timeout must be between 0 and 900 seconds (Lambda's range)");
-    if (options.init_timeout_seconds <= 0) return refuse("--init-timeout must be positive");
-    if (options.memory_mb < 128 || options.memory_mb > 10240)
-        return refuse("--memory must be between 128 and 10240 MB (Lambda's range)");
-    if (options.log_format != "text" && options.log_format != "json") return refuse("--log-format must be text or json");
+    if (auto problem = function_settings_problem(options)) return refuse(std::move(*problem));
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
 

@@ -42,7 +42,8 @@ int run_command(const RunOptions& options)
     RunSession session{io,     console, clock, ids, std::move(loaded.events), std::move(record),
                        RunSession::Outputs{function.report_path, function.junit_path, function.allow_kill}};
     std::string listen_error;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, std::move(host_options), session.observer(),
+    http::ListenerPorts listeners;
+    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, std::move(host_options), session.observer(),
                                         [&session](std::string_view source, std::string_view line) {
                                             session.process_line(source, line);
                                         },

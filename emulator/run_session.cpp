@@ -1,4 +1,5 @@
 #include "run_session.hpp"
+#include "core/json_text.hpp"
 
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
@@ -80,7 +81,7 @@ void RunSession::finish()
     auto record = reporter_.record();
     record.exit_code = exit_code();
     report_write_failed_ |= !write_report_file(console_, outputs_.json_report_path,
-                                               report::json_report(record, clock_).dump(2) + "\n", "JSON report");
+                                               core::json_text(report::json_report(record, clock_), 2) + "\n", "JSON report");
     report_write_failed_ |= !write_report_file(console_, outputs_.junit_path, report::junit_report(record), "JUnit report");
     console_.lifecycle("exit code " + std::to_string(exit_code()));
     io_.stop();

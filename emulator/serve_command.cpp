@@ -6,6 +6,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ids.hpp"
+#include "numeric_checks.hpp"
 #include "interrupts.hpp"
 #include "invoke/control_api.hpp"
 #include "invoke/invoke_api.hpp"
@@ -69,9 +70,14 @@ int serve_command(const ServeOptions& options)
         console.lifecycle("error: " + message);
         return code;
     };
-    if (options.concurrency < 1) return fail(exit_codes::kUsage, "--concurrency must be at least 1");
-    if (options.idle_shutdown_seconds && *options.idle_shutdown_seconds <= 0)
-        return fail(exit_codes::kUsage, "--idle-shutdown must be positive");
+    // Each environment holds a runtime, its extensions and a listener: a thousand is Lambda's own
+    // default concurrency for an account, and far more than one machine runs.
+    if (auto problem = out_of_range("--concurrency", options.concurrency, Range::between(1, 1000), "environments"))
+        return fail(exit_codes::kUsage, *problem);
+    if (options.idle_shutdown_seconds) {
+        if (auto problem = out_of_range("--idle-shutdown", *options.idle_shutdown_seconds, Range::above(0, 86400), "seconds"))
+            return fail(exit_codes::kUsage, *problem);
+    }
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return fail(exit_codes::kUsage, listen.error);
     auto prepared = prepare_function(options.function, console);
@@ -96,7 +102,8 @@ int serve_command(const ServeOptions& options)
     if (options.idle_shutdown_seconds) {
         settings.idle_shutdown = core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
     }
-    EnvironmentPool pool{io, reaper, clock, ids, console, std::move(settings), std::move(seed)};
+    http::ListenerPorts listeners;
+    EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(seed)};
     const auto& function = options.function;
     ServeSession session{io, console, clock, pool,
                          ServeSession::Outputs{function.report_path, function.junit_path, function.allow_kill}};
@@ -110,6 +117,7 @@ int serve_command(const ServeOptions& options)
     std::string error;
     auto server = http::Server::listen(io, router, server_options, error);
     if (!server) return fail(exit_codes::kEmulatorError, "cannot listen on " + error);
+    listeners.add(server->port());
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
     console.lifecycle("serving function " + pool.function().name + " on " + base +
                       " (POST /2015-03-31/functions/" + pool.function().name +

@@ -1,4 +1,5 @@
 #include "serve_session.hpp"
+#include "core/json_text.hpp"
 
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
@@ -29,7 +30,7 @@ std::string ServeSession::report_json() const
         environments.push_back({{"id", environment.id}, {"report", report::json_report(record, clock_)}});
     }
     report["environments"] = environments;
-    return report.dump(2) + "\n";
+    return core::json_text(report, 2) + "\n";
 }
 
 std::string ServeSession::health_json() const
@@ -39,7 +40,7 @@ std::string ServeSession::health_json() const
     health["environments"] = pool_.running();
     health["busy"] = pool_.busy();
     health["queued"] = pool_.queued();
-    return health.dump();
+    return core::json_text(health);
 }
 
 void ServeSession::shut_down(std::optional<int> environment, core::ShutdownReason reason,

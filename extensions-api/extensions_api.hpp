@@ -3,6 +3,7 @@
 // onto one environment's core. RAPID answers every client error with 403. And the Telemetry and
 // Logs APIs' subscriptions, whose deliveries the TelemetryHub makes.
 #include "core/environment.hpp"
+#include "http/listener_ports.hpp"
 #include "http/router.hpp"
 
 namespace lambda_emu::extensions_api {
@@ -10,7 +11,9 @@ namespace lambda_emu::extensions_api {
 class TelemetryHub;
 
 void add_routes(http::Router& router, core::Environment& environment);
-// Telemetry API 2022-07-01 and Logs API 2020-08-15 subscriptions.
-void add_telemetry_routes(http::Router& router, core::Environment& environment, TelemetryHub& hub);
+// Telemetry API 2022-07-01 and Logs API 2020-08-15 subscriptions; `own` are the emulator's own
+// listening ports, which no subscription may name.
+void add_telemetry_routes(http::Router& router, core::Environment& environment, TelemetryHub& hub,
+                          const http::ListenerPorts& own);
 
 } // namespace lambda_emu::extensions_api

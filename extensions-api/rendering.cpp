@@ -1,4 +1,5 @@
 #include "rendering.hpp"
+#include "core/json_text.hpp"
 
 #include "core/runtime_calls.hpp"
 
@@ -13,7 +14,7 @@ http::Response render_registration(const core::Registration& registration, bool 
     body["functionVersion"] = registration.function_version;
     body["handler"] = registration.handler;
     if (with_account_id) body["accountId"] = registration.account_id;
-    auto response = http::json_response(http::Status::ok, body.dump());
+    auto response = http::json_response(http::Status::ok, core::json_text(body));
     response.set("Lambda-Extension-Identifier", registration.extension_id);
     return response;
 }
@@ -33,7 +34,7 @@ std::string event_json(const core::ExtensionEvent& event)
         body["deadlineMs"] = event.deadline_ms;
         body["shutdownReason"] = event.shutdown_reason;
     }
-    return body.dump();
+    return core::json_text(body);
 }
 
 http::Response render_event(const core::ExtensionEvent& event)

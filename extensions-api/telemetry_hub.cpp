@@ -1,4 +1,5 @@
 #include "telemetry_hub.hpp"
+#include "core/json_text.hpp"
 
 #include "http/client.hpp"
 
@@ -97,9 +98,8 @@ private:
         if (dropped_records_ > 0) {
             // Say what was lost, first thing in the next batch.
             if (subscription_.platform) {
-                batch.push_back(records::event(first_dropped_at_, "platform.logsDropped",
-                                               records::logs_dropped(dropped_bytes_, dropped_records_))
-                                    .dump());
+                batch.push_back(core::json_text(records::event(first_dropped_at_, "platform.logsDropped",
+                                                               records::logs_dropped(dropped_bytes_, dropped_records_))));
             }
             dropped_records_ = 0;
             dropped_bytes_ = 0;
@@ -194,7 +194,7 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
     auto record = records::subscription(extension_name, subscription.platform, subscription.function, subscription.extension);
     const char* type = logs ? "platform.logsSubscription" : "platform.telemetrySubscription";
     platform_line_(function_.log_format == "JSON"
-                       ? records::event(clock_.to_wall(clock_.now()), type, record).dump()
+                       ? core::json_text(records::event(clock_.to_wall(clock_.now()), type, record))
                        : std::string{logs ? "LOGS" : "TELEMETRY"} + "\tName: " + extension_name +
                              "\tState: Subscribed\tTypes: [" + types + "]");
     if (logs) publish_logs_only("platform.logsSubscription", record);
@@ -204,7 +204,7 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
 void TelemetryHub::publish(Kind kind, const std::string& type, records::Json record, Audience audience)
 {
     const core::WallTime now = clock_.to_wall(clock_.now());
-    std::string event = records::event(now, type, std::move(record)).dump();
+    std::string event = core::json_text(records::event(now, type, std::move(record)));
     for (auto& subscriber : subscribers_) deliver(*subscriber, kind, event, audience, now);
     if (initializing_) init_backlog_.push_back(Published{kind, std::move(event), audience, now});
 }

@@ -1,4 +1,5 @@
 // PUT /2022-07-01/telemetry and PUT /2020-08-15/logs: subscriptions, during Init only.
+#include "core/json_text.hpp"
 #include "extensions_api.hpp"
 #include "identifier.hpp"
 #include "rendering.hpp"
@@ -8,8 +9,8 @@ namespace lambda_emu::extensions_api {
 
 namespace {
 
-void subscribe(core::Environment& environment, TelemetryHub& hub, TelemetryApi api, http::Request& request,
-               http::Responder& responder)
+void subscribe(core::Environment& environment, TelemetryHub& hub, const http::ListenerPorts& own, TelemetryApi api,
+               http::Request& request, http::Responder& responder)
 {
     const bool logs = api == TelemetryApi::Logs;
     if (auto refused = refuse_identifier(request)) {
@@ -28,12 +29,12 @@ void subscribe(core::Environment& environment, TelemetryHub& hub, TelemetryApi a
                             : render_refusal("Telemetry.SubscriptionClosed", "Telemetry API subscription is closed"));
         return;
     }
-    const auto parsed = parse_subscription(api, request.body().bytes);
+    const auto parsed = parse_subscription(api, request.body().bytes, own);
     if (!parsed.subscription) {
         responder.send(http::json_response(
             http::Status::bad_request,
-            nlohmann::ordered_json{{"errorMessage", parsed.error}, {"errorType", logs ? "Logs.ValidationError" : "ValidationError"}}
-                .dump()));
+            core::json_text(nlohmann::ordered_json{{"errorMessage", parsed.error},
+                                                 {"errorType", logs ? "Logs.ValidationError" : "ValidationError"}})));
         return;
     }
     hub.subscribe(extension->name, *parsed.subscription);
@@ -42,16 +43,15 @@ void subscribe(core::Environment& environment, TelemetryHub& hub, TelemetryApi a
 
 } // namespace
 
-void add_telemetry_routes(http::Router& router, core::Environment& environment, TelemetryHub& hub)
+void add_telemetry_routes(http::Router& router, core::Environment& environment, TelemetryHub& hub,
+                          const http::ListenerPorts& own)
 {
-    router.add(http::Verb::put, "/2022-07-01/telemetry",
-               [&environment, &hub](http::Request& request, const http::PathParams&, http::Responder responder) {
-                   subscribe(environment, hub, TelemetryApi::Telemetry, request, responder);
-               });
-    router.add(http::Verb::put, "/2020-08-15/logs",
-               [&environment, &hub](http::Request& request, const http::PathParams&, http::Responder responder) {
-                   subscribe(environment, hub, TelemetryApi::Logs, request, responder);
-               });
+    for (const auto api : {TelemetryApi::Telemetry, TelemetryApi::Logs}) {
+        router.add(http::Verb::put, api == TelemetryApi::Telemetry ? "/2022-07-01/telemetry" : "/2020-08-15/logs",
+                   [&environment, &hub, &own, api](http::Request& request, const http::PathParams&, http::Responder responder) {
+                       subscribe(environment, hub, own, api, request, responder);
+                   });
+    }
 }
 
 } // namespace lambda_emu::extensions_api

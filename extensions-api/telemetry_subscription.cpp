@@ -1,4 +1,5 @@
 #include "telemetry_subscription.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +32,16 @@ void read_limit(const json& buffering, const char* key, int minimum, int maximum
     value = field.get<int>();
 }
 
-void read_destination(const json& destination, Destination& out, std::vector<std::string>& problems)
+// The emulator's own listeners are no more a destination than Lambda's 9001 is.
+std::string own_port_problem(const char* what, unsigned port)
+{
+    return std::string{what} + " " + std::to_string(port) +
+           " is lambda-emu's own listener (a Runtime API or the invoke endpoint): what it received would come back "
+           "as more telemetry";
+}
+
+void read_destination(const json& destination, Destination& out, std::vector<std::string>& problems,
+                      const http::ListenerPorts& own)
 {
     if (!destination.is_object()) {
         problems.push_back("destination is not provided");
@@ -42,6 +52,7 @@ void read_destination(const json& destination, Destination& out, std::vector<std
         out.protocol = Destination::Protocol::Tcp;
         const auto port = destination.value("port", 0);
         if (port < 1 || port > 65535 || port == 9001) problems.push_back("port should be between 1 and 65535, not 9001");
+        else if (own.contains(static_cast<unsigned short>(port))) problems.push_back(own_port_problem("port", port));
         else out.port = static_cast<unsigned short>(port);
         return;
     }
@@ -73,12 +84,16 @@ void read_destination(const json& destination, Destination& out, std::vector<std
         problems.push_back("URI port should be between 1 and 65535, not 9001");
         return;
     }
+    if (own.contains(static_cast<unsigned short>(port))) {
+        problems.push_back(own_port_problem("URI port", port));
+        return;
+    }
     out.port = static_cast<unsigned short>(port);
 }
 
 } // namespace
 
-ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body)
+ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body, const http::ListenerPorts& own)
 {
     ParsedSubscription parsed;
     const auto document = json::parse(body, nullptr, false);
@@ -107,7 +122,7 @@ ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body)
         if (name == "platform") subscription.platform = true;
         else if (name == "function") subscription.function = true;
         else if (name == "extension") subscription.extension = true;
-        else problems.push_back("type " + (name.empty() ? type.dump() : name) + " is not one of platform, function, extension");
+        else problems.push_back("type " + (name.empty() ? core::json_text(type) : name) + " is not one of platform, function, extension");
     }
 
     if (document.contains("buffering")) {
@@ -120,7 +135,7 @@ ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body)
             read_limit(buffering, "timeoutMs", 25, 30000, subscription.buffering.timeout_ms, problems);
         }
     }
-    read_destination(document.value("destination", json{}), subscription.destination, problems);
+    read_destination(document.value("destination", json{}), subscription.destination, problems, own);
 
     if (!problems.empty()) {
         for (std::size_t i = 0; i < problems.size(); ++i) parsed.error += (i ? "; " : "") + problems[i];

@@ -1,6 +1,8 @@
 #pragma once
 // A Telemetry API (2022-07-01) or Logs API (2020-08-15) subscription: its body parsed and
 // checked against LAMBDA-SPEC 3.1-3.2 and 3.5.
+#include "http/listener_ports.hpp"
+
 #include <optional>
 #include <string>
 
@@ -35,6 +37,7 @@ struct ParsedSubscription {
     std::string error; // the ValidationError message: every problem, joined by "; "
 };
 
-ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body);
+// `own`: the emulator's listening ports, refused as destinations (as Lambda refuses 9001).
+ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body, const http::ListenerPorts& own);
 
 } // namespace lambda_emu::extensions_api

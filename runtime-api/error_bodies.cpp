@@ -1,4 +1,5 @@
 #include "error_bodies.hpp"
+#include "core/json_text.hpp"
 
 #include "http/base64.hpp"
 
@@ -22,7 +23,7 @@ core::RuntimeError read_posted_error(http::Request& request)
         auto parsed = nlohmann::ordered_json::parse(request.body().bytes, nullptr, false);
         if (parsed.is_object()) {
             parsed.erase("errorCause");
-            error.body = core::make_payload(parsed.dump());
+            error.body = core::make_payload(core::json_text(parsed));
         } else {
             error.body = core::make_payload(R"("Invalid error body")");
         }

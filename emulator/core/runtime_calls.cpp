@@ -1,4 +1,5 @@
 #include "runtime_calls.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,7 +19,7 @@ std::string error_json(const std::string& error_type, const std::string& error_m
     nlohmann::ordered_json body;
     body["errorMessage"] = error_message;
     body["errorType"] = error_type;
-    return body.dump();
+    return core::json_text(body);
 }
 
 } // namespace lambda_emu::core

@@ -1,4 +1,5 @@
 #include "control_api.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@ namespace {
 
 http::Response control_error(http::Status status, const std::string& message)
 {
-    return http::json_response(status, nlohmann::json{{"message", message}}.dump());
+    return http::json_response(status, core::json_text(nlohmann::json{{"message", message}}));
 }
 
 std::optional<core::ShutdownReason> parse_reason(const std::string& text)

@@ -1,5 +1,7 @@
 #include "junit.hpp"
 
+#include "utf8.hpp"
+
 #include <cstdio>
 #include <vector>
 
@@ -7,10 +9,15 @@ namespace lambda_emu::report {
 
 namespace {
 
-std::string escape(const std::string& text)
+// XML 1.0 text: valid UTF-8, and no control characters but tab, line feed and carriage return.
+std::string escape(const std::string& raw)
 {
     std::string out;
-    for (const char c : text) {
+    for (const char c : valid_utf8(raw)) {
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            out += "\xEF\xBF\xBD";
+            continue;
+        }
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;

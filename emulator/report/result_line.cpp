@@ -1,4 +1,5 @@
 #include "result_line.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,7 @@ std::string result_line(const core::InvokeResult& result)
     auto parsed = nlohmann::ordered_json::parse(bytes, nullptr, false);
     if (parsed.is_discarded()) line["payloadText"] = nlohmann::ordered_json(bytes);
     else line["payload"] = std::move(parsed);
-    return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return core::json_text(line);
 }
 
 } // namespace lambda_emu::report

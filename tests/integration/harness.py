@@ -47,7 +47,7 @@ def run(bootstrap, *args, name=None, timeout=120, stdin=None, events=None):
         files.append(path)
         command += ["--event", str(path)]
     try:
-        done = subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, errors="replace", timeout=timeout)
     finally:
         for path in files:
             path.unlink(missing_ok=True)
@@ -109,12 +109,12 @@ def kill_leftovers(name):
 class Serve:
     """`lambda-emu serve` on an ephemeral loopback port, for one test; always stopped."""
 
-    def __init__(self, bootstrap, *args, name=None):
+    def __init__(self, bootstrap, *args, name=None, listen="127.0.0.1:0"):
         import re
         self.name = name or unique_name("serve")
         self.process = subprocess.Popen([EMULATOR, "serve", str(bootstrap), "--function-name", self.name,
-                                         "--listen", "127.0.0.1:0", *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                         "--listen", listen, *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace")
         seen = wait_for_stderr_line(self.process, "serving function")
         self.port = int(re.search(r"http://127\.0\.0\.1:(\d+)", seen).group(1))
         self.url = f"http://127.0.0.1:{self.port}"

@@ -114,9 +114,10 @@ TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem n
 {
     using extensions_api::parse_subscription;
     using extensions_api::TelemetryApi;
+    const http::ListenerPorts none;
     const auto good = parse_subscription(TelemetryApi::Telemetry, R"({"schemaVersion":"2022-12-13","types":["platform","function"],
         "buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},
-        "destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:8080/lambda"}})");
+        "destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:8080/lambda"}})", none);
     REQUIRE(good.subscription);
     CHECK(good.subscription->platform);
     CHECK_FALSE(good.subscription->extension);
@@ -125,27 +126,46 @@ TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem n
     CHECK(good.subscription->buffering.timeout_ms == 25);
 
     const auto defaults = parse_subscription(TelemetryApi::Telemetry,
-        R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":4243}})");
+        R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":4243}})", none);
     REQUIRE(defaults.subscription);
     CHECK(defaults.subscription->buffering.max_items == 10000);
     CHECK(defaults.subscription->buffering.max_bytes == 262144);
     CHECK(defaults.subscription->buffering.timeout_ms == 1000);
 
     const auto bad = parse_subscription(TelemetryApi::Telemetry,
-        R"({"schemaVersion":"2022-07-01","types":[],"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain"}})");
+        R"({"schemaVersion":"2022-07-01","types":[],"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain"}})", none);
     CHECK(bad.error == "types should not be empty; URI port is not provided");
-    CHECK(parse_subscription(TelemetryApi::Telemetry, R"({"types":["platform"],"destination":{"protocol":"TCP","port":1}})").error ==
+    CHECK(parse_subscription(TelemetryApi::Telemetry, R"({"types":["platform"],"destination":{"protocol":"TCP","port":1}})", none).error ==
           "schemaVersion is not provided");
     CHECK(parse_subscription(TelemetryApi::Telemetry,
-                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://example.com:80/"}})")
+                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://example.com:80/"}})", none)
               .error == "URI host should be sandbox.localdomain");
     CHECK(parse_subscription(TelemetryApi::Telemetry,
-                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":9001}})")
+                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":9001}})", none)
               .error.find("not 9001") != std::string::npos);
     // The Logs API's schema version may be left out.
-    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"HTTP","URI":"http://sandbox:1234"}})")
+    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"HTTP","URI":"http://sandbox:1234"}})", none)
               .subscription->schema_version == "2020-08-15");
-    CHECK(parse_subscription(TelemetryApi::Logs, "not json").error == "request body is not a JSON object");
+    CHECK(parse_subscription(TelemetryApi::Logs, "not json", none).error == "request body is not a JSON object");
+}
+
+TEST_CASE("a telemetry subscription may not name one of the emulator's own listeners")
+{
+    using extensions_api::parse_subscription;
+    using extensions_api::TelemetryApi;
+    http::ListenerPorts own;
+    own.add(41000);
+    const auto http_refused = parse_subscription(
+        TelemetryApi::Telemetry,
+        R"({"schemaVersion":"2022-12-13","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://sandbox:41000/"}})", own);
+    CHECK_FALSE(http_refused.subscription);
+    CHECK(http_refused.error.find("URI port 41000 is lambda-emu's own listener") == 0);
+    const auto tcp_refused = parse_subscription(
+        TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"TCP","port":41000}})", own);
+    CHECK(tcp_refused.error.find("port 41000 is lambda-emu's own listener") == 0);
+    own.remove(41000);
+    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"TCP","port":41000}})", own)
+              .subscription);
 }
 
 #include "http/base64.hpp"
