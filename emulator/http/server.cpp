@@ -2,11 +2,27 @@
 
 #include "session.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cerrno>
 
 namespace lambda_emu::http {
 
 using boost::asio::ip::tcp;
+
+namespace {
+
+// A listener never holds more than a quarter of the process's descriptors, so that clients
+// cannot take the ones a cold start needs (the runtime's pipes) or another listener's share.
+std::size_t connection_cap(std::size_t wanted)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+    return std::min(std::max<std::size_t>(static_cast<std::size_t>(limit.rlim_cur / 4), 1), wanted);
+}
+
+} // namespace
 
 std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router& router, const Options& options,
                                        std::string& error)
@@ -35,7 +51,7 @@ Server::Server(tcp::acceptor acceptor, const Router& router, const Options& opti
     : acceptor_{std::move(acceptor)},
       retry_timer_{acceptor_.get_executor()},
       router_{router},
-      max_connections_{options.max_connections},
+      max_connections_{connection_cap(options.max_connections)},
       timeouts_{options.timeouts}
 {
     port_ = acceptor_.local_endpoint().port();

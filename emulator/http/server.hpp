@@ -19,7 +19,8 @@ public:
         std::string address = "127.0.0.1";
         unsigned short port = 0; // 0: an ephemeral port
         // At the cap, the connection waiting longest for a request makes room for the newcomer,
-        // so idle clients can never lock out a runtime's or an extension's own calls.
+        // so idle clients can never lock out a runtime's or an extension's own calls. Never more
+        // than a quarter of the process's descriptor limit.
         std::size_t max_connections = 1024;
         ConnectionTimeouts timeouts;
     };

@@ -2,8 +2,10 @@
 idle clients, more connections than the cap, bodies that can never be taken, and error bodies
 that are not JSON. Whatever a client does, the emulator answers clearly and goes on serving."""
 import json
+import re
 import resource
 import socket
+import subprocess
 import time
 import unittest
 
@@ -169,6 +171,31 @@ class RuntimeApiUnderPressure(unittest.TestCase):
             code, _, stderr = serve.stop()
             self.assertEqual(code, 0, stderr)
             self.assertNotIn("Runtime.ExitError", stderr)
+
+    def test_out_of_descriptors_the_longest_waiting_connection_makes_room(self):
+        # Below the cap, the process's own descriptor limit can be what runs out first.
+        def low_descriptor_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200))
+        name = harness.unique_name("fds")
+        process = subprocess.Popen([harness.EMULATOR, "serve", str(ECHO), "--function-name", name,
+                                    "--listen", "127.0.0.1:0"], preexec_fn=low_descriptor_limit,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        idle = []
+        try:
+            seen = harness.wait_for_stderr_line(process, "serving function")
+            port = int(re.search(r"http://127\.0\.0\.1:(\d+)", seen).group(1))
+            idle = open_idle_connections(port, 300)
+            path = f"/2015-03-31/functions/{name}/invocations"
+            for n in range(3):
+                status, _, body = exchange(port, f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{{}}".encode())
+                self.assertEqual(status, 200, body)
+        finally:
+            close_all(idle)
+            process.terminate()
+            _, stderr = process.communicate(timeout=60)
+            harness.kill_leftovers(name)
+        self.assertEqual(process.returncode, 0, stderr)
+        harness.assert_nothing_left(self, name)
 
     def test_a_post_for_a_request_id_not_in_flight_is_refused_before_its_body(self):
         with harness.Serve(ECHO) as serve:
