@@ -11,6 +11,17 @@ namespace {
 
 constexpr std::string_view kErrorCauseContentType = "application/vnd.aws.lambda.error.cause+json";
 
+// The caller gets the body as posted (LAMBDA-SPEC 1.5), under a type that does not lie about it:
+// the runtime's own, unless it is missing or claims JSON for what is not JSON; then RAPID's choice
+// for an init error body (LAMBDA-SPEC 1.6): application/json if it parses, else application/octet-stream.
+std::string passed_on_content_type(std::string_view posted_type, const std::string& body)
+{
+    const bool is_json = nlohmann::json::accept(body);
+    const bool claims_json = posted_type.find("json") != std::string_view::npos;
+    if (!posted_type.empty() && (is_json || !claims_json)) return std::string{posted_type};
+    return is_json ? "application/json" : "application/octet-stream";
+}
+
 } // namespace
 
 core::RuntimeError read_posted_error(http::Request& request)
@@ -18,7 +29,6 @@ core::RuntimeError read_posted_error(http::Request& request)
     core::RuntimeError error;
     error.error_type = std::string{request["Lambda-Runtime-Function-Error-Type"]};
     const auto content_type = request[boost::beast::http::field::content_type];
-    error.content_type = content_type.empty() ? "application/json" : std::string{content_type};
     if (content_type == kErrorCauseContentType) {
         auto parsed = nlohmann::ordered_json::parse(request.body().bytes, nullptr, false);
         if (parsed.is_object()) {
@@ -30,6 +40,7 @@ core::RuntimeError read_posted_error(http::Request& request)
         error.content_type = "application/json";
         return error;
     }
+    error.content_type = passed_on_content_type(content_type, request.body().bytes);
     error.body = core::make_payload(std::move(request.body().bytes));
     return error;
 }

@@ -9,8 +9,17 @@ namespace {
 constexpr std::string_view kResponseModeHeader = "Lambda-Runtime-Function-Response-Mode";
 constexpr std::string_view kErrorTypeTrailer = "Lambda-Runtime-Function-Error-Type";
 constexpr std::string_view kErrorBodyTrailer = "Lambda-Runtime-Function-Error-Body";
-// Posts may carry a full response; one byte over gets 413 (the body is read to its end first).
+// Posts may carry a full response; one byte over gets 413 (from the head alone when its length is announced).
 constexpr std::size_t kPostLimit = core::kMaxResponseBytes;
+
+// Posts for an invocation that is not in flight are refused before their body is read.
+http::HeadCheck refuse_unknown_id(core::Environment& environment)
+{
+    return [&environment](const http::Request&, const http::PathParams& params) -> std::optional<http::Response> {
+        if (const auto refused = environment.refuse_unknown_request_id(params[0])) return render_refusal(*refused);
+        return std::nullopt;
+    };
+}
 
 void answer(http::Responder& responder, const core::RuntimeCallResult& result)
 {
@@ -72,7 +81,8 @@ void add_routes(http::Router& router, core::Environment& environment)
                 const auto content_type = head[boost::beast::http::field::content_type];
                 return environment.runtime_stream_started(
                     params[0], content_type.empty() ? "application/octet-stream" : std::string{content_type});
-            }});
+            },
+            refuse_unknown_id(environment), true});
 
     router.add(
         http::Verb::post, "/2018-06-01/runtime/invocation/{id}/error",
@@ -83,7 +93,7 @@ void add_routes(http::Router& router, core::Environment& environment)
             }
             answer(responder, environment.runtime_error(params[0], read_posted_error(request)));
         },
-        kPostLimit);
+        kPostLimit, http::RouteHooks{.refuse_from_head = refuse_unknown_id(environment), .answers_oversized_body = true});
 
     router.add(
         http::Verb::post, "/2018-06-01/runtime/init/error",
@@ -94,7 +104,7 @@ void add_routes(http::Router& router, core::Environment& environment)
             }
             answer(responder, environment.runtime_init_error(read_posted_error(request)));
         },
-        kPostLimit);
+        kPostLimit, http::RouteHooks{.answers_oversized_body = true});
 
     router.add(http::Verb::get, "/2018-06-01/ping", [](http::Request&, const http::PathParams&, http::Responder responder) {
         responder.send(http::make_response(http::Status::ok, "pong", "text/plain; charset=utf-8"));

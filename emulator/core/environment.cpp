@@ -272,6 +272,13 @@ RuntimeCallResult Environment::check_current_invocation(std::string_view request
     return std::nullopt;
 }
 
+RuntimeCallResult Environment::refuse_unknown_request_id(std::string_view request_id) const
+{
+    auto refused = check_current_invocation(request_id, "");
+    if (refused && refused->kind == RuntimeCallErrorKind::InvalidRequestId) return refused;
+    return std::nullopt;
+}
+
 void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payload payload, std::string content_type,
                          std::string error_type)
 {

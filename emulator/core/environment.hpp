@@ -68,6 +68,9 @@ public:
     // Runtime.TruncatedResponse (the runtime, gone, would get 400 TruncatedHTTPRequest).
     RuntimeCallResult runtime_response_truncated(std::string_view request_id);
     RuntimeCallResult runtime_error(std::string_view request_id, RuntimeError error);
+    // The InvalidRequestID refusal when `request_id` is not the invocation in flight, so that a
+    // post for any other id is refused from its head, before its body is read.
+    RuntimeCallResult refuse_unknown_request_id(std::string_view request_id) const;
     RuntimeCallResult runtime_init_error(RuntimeError error);
 
     // --- Extensions API 2020-01-01 ---

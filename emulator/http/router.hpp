@@ -5,6 +5,7 @@
 #include "responder.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,10 +18,18 @@ using Handler = std::function<void(Request& request, const PathParams& params, R
 using TruncationHandler = std::function<void(const PathParams& params)>;
 // Called once the head is read: may return where the body's bytes should go as they arrive.
 using BodyStartHandler = std::function<std::function<void(std::string_view)>(Request& head, const PathParams& params)>;
+// Called once the head is read, before the body: an answer here is sent at once and the body is
+// never read (a post for a request id that does not exist costs nothing, however long its body).
+using HeadCheck = std::function<std::optional<Response>(const Request& head, const PathParams& params)>;
 
 struct RouteHooks {
-    TruncationHandler on_truncated;
-    BodyStartHandler on_body_start;
+    TruncationHandler on_truncated = {};
+    BodyStartHandler on_body_start = {};
+    HeadCheck refuse_from_head = {};
+    // The handler answers an oversized body itself (it checks body().overflowed()), so a body
+    // that can never fit is handed to it unread, with `received` set to its announced length.
+    // Otherwise the session answers such a request 413 itself.
+    bool answers_oversized_body = false;
 };
 
 inline constexpr std::size_t kDefaultBodyLimit = 1024 * 1024;

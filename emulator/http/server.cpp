@@ -2,9 +2,27 @@
 
 #include "session.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+
 namespace lambda_emu::http {
 
 using boost::asio::ip::tcp;
+
+namespace {
+
+// A listener never holds more than a quarter of the process's descriptors, so that clients
+// cannot take the ones a cold start needs (the runtime's pipes) or another listener's share.
+std::size_t connection_cap(std::size_t wanted)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+    return std::min(std::max<std::size_t>(static_cast<std::size_t>(limit.rlim_cur / 4), 1), wanted);
+}
+
+} // namespace
 
 std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router& router, const Options& options,
                                        std::string& error)
@@ -26,14 +44,15 @@ std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router
         error = where + ": " + ec.message();
         return nullptr;
     }
-    return std::unique_ptr<Server>{new Server{std::move(acceptor), router, options.max_connections}};
+    return std::unique_ptr<Server>{new Server{std::move(acceptor), router, options}};
 }
 
-Server::Server(tcp::acceptor acceptor, const Router& router, std::size_t max_connections)
+Server::Server(tcp::acceptor acceptor, const Router& router, const Options& options)
     : acceptor_{std::move(acceptor)},
       retry_timer_{acceptor_.get_executor()},
       router_{router},
-      max_connections_{max_connections}
+      max_connections_{connection_cap(options.max_connections)},
+      timeouts_{options.timeouts}
 {
     port_ = acceptor_.local_endpoint().port();
     accept();
@@ -50,29 +69,36 @@ void Server::stop()
 void Server::accept()
 {
     acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec, tcp::socket socket) {
-        if (!*alive) return;
+        if (!*alive || ec == boost::asio::error::operation_aborted) return;
         if (!ec) {
-            if (*open_sessions_ >= max_connections_) {
-                // Bounded: past the limit a connection is closed at once rather than starving the loop.
-                boost::system::error_code ignored;
-                socket.close(ignored);
-            } else {
-                boost::system::error_code ignored;
-                socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
-                std::make_shared<Session>(std::move(socket), router_, open_sessions_)->start();
-            }
-        }
-        if (ec == boost::asio::error::operation_aborted) return;
-        if (ec) {
-            // Out of descriptors (EMFILE) and the like: pause instead of spinning on the error.
-            retry_timer_.expires_after(std::chrono::milliseconds{50});
-            retry_timer_.async_wait([this, alive](const boost::system::error_code& wait_ec) {
-                if (!wait_ec && *alive) accept();
-            });
+            admit(std::move(socket));
+            accept();
             return;
         }
-        accept();
+        // Out of descriptors: the connection waiting longest gives its own up, as at the cap.
+        const bool out_of_descriptors = ec == boost::asio::error::no_descriptors || ec.value() == ENFILE;
+        if (out_of_descriptors && connections_->evict_longest_waiting()) {
+            accept();
+            return;
+        }
+        // Nothing to give up: pause instead of spinning on the error.
+        retry_timer_.expires_after(std::chrono::milliseconds{50});
+        retry_timer_.async_wait([this, alive](const boost::system::error_code& wait_ec) {
+            if (!wait_ec && *alive) accept();
+        });
     });
+}
+
+void Server::admit(tcp::socket socket)
+{
+    boost::system::error_code ignored;
+    if (connections_->size() >= max_connections_ && !connections_->evict_longest_waiting()) {
+        // Every connection is busy with a request: only then is the newcomer the one turned away.
+        socket.close(ignored);
+        return;
+    }
+    socket.set_option(tcp::no_delay(true), ignored); // small answers must not wait for Nagle
+    std::make_shared<Session>(std::move(socket), router_, connections_, timeouts_)->start();
 }
 
 } // namespace lambda_emu::http

@@ -6,7 +6,9 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/asio/write.hpp>
+#include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
 #include <sstream>
 
@@ -16,16 +18,38 @@ namespace beast_http = boost::beast::http;
 
 namespace {
 
-// The peer went away: nothing to answer, nobody to tell.
+// The peer went away (or we closed the connection ourselves): nothing to answer, nobody to tell.
 bool is_disconnect(const boost::beast::error_code& ec)
 {
     return ec == beast_http::error::end_of_stream || ec == beast_http::error::partial_message ||
            ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset ||
-           ec == boost::asio::error::operation_aborted || ec == boost::asio::error::broken_pipe;
+           ec == boost::asio::error::operation_aborted || ec == boost::asio::error::broken_pipe ||
+           ec == boost::asio::error::bad_descriptor;
 }
 
 // Streams more than 6 MB are fine: they are passed on, not kept (LAMBDA-SPEC 1.4: up to 200 MB).
 constexpr std::size_t kMaxStreamedBody = 200 * 1024 * 1024;
+
+// After answering without reading the whole body, what the client still sends is read and dropped
+// for a while, so that it can finish sending and read the answer instead of meeting a reset.
+// Bounded, so that a body of a gigabyte, or an endless one, costs next to nothing.
+constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
+
+// What route code that threw leaves the client with: Lambda's shape; the exception's text may
+// hold any bytes, so it is dumped with invalid UTF-8 replaced rather than thrown again.
+Response internal_error(const std::string& what)
+{
+    const nlohmann::json body{{"errorMessage", "Internal Server Error: " + what}, {"errorType", "InternalServerError"}};
+    return json_response(Status::internal_server_error, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response payload_too_large(std::size_t limit)
+{
+    const nlohmann::json body{{"errorMessage", "Exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes)."},
+                              {"errorType", "RequestEntityTooLarge"}};
+    return json_response(Status::payload_too_large, body.dump());
+}
 
 } // namespace
 
@@ -55,16 +79,107 @@ private:
     std::shared_ptr<Session> session_;
 };
 
-Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<std::size_t> open_sessions)
-    : socket_{std::move(socket)}, router_{router}, open_sessions_{std::move(open_sessions)}
+Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<ConnectionRegistry> registry,
+                 const ConnectionTimeouts& timeouts)
+    : socket_{std::move(socket)},
+      router_{router},
+      registry_{std::move(registry)},
+      registered_{registry_->add(*this)},
+      timeouts_{timeouts},
+      deadline_{socket_.get_executor()}
 {
-    ++*open_sessions_;
 }
 
-Session::~Session() { --*open_sessions_; }
+Session::~Session()
+{
+    if (registered_) registry_->remove(*registered_);
+}
+
+void Session::evict()
+{
+    if (registered_) registry_->remove(*registered_);
+    registered_.reset();
+    close();
+}
+
+void Session::close()
+{
+    disarm_deadline();
+    boost::system::error_code ignored;
+    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+void Session::fail(const boost::beast::error_code& ec, const char* what) const
+{
+    if (is_disconnect(ec)) return;
+    std::fprintf(stderr, "[lambda-emu] http: %s: %s failed: %s\n",
+                 method_and_path_.empty() ? "connection" : method_and_path_.c_str(), what, ec.message().c_str());
+}
+
+bool Session::guarded(const char* what, const std::function<void()>& route_code)
+{
+    std::string problem;
+    try {
+        route_code();
+        return true;
+    } catch (const std::exception& error) {
+        problem = error.what();
+    } catch (...) {
+        problem = "unknown exception";
+    }
+    for (char& c : problem) {
+        if (c == '\n' || c == '\r') c = ' '; // one line on stderr, whatever the text
+    }
+    std::fprintf(stderr, "[lambda-emu] http: %s: %s threw: %s\n", method_and_path_.c_str(), what, problem.c_str());
+    if (!answered_) {
+        keep_alive_ = false; // a responder the route code parked may still be out there
+        respond(internal_error(problem));
+    }
+    return false;
+}
+
+void Session::arm_deadline(std::chrono::milliseconds after)
+{
+    deadline_.expires_after(after);
+    deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+        if (ec) return;
+        if (auto self = weak.lock()) self->on_deadline();
+    });
+}
+
+void Session::on_deadline()
+{
+    // The wait may have completed just as the read did, or the deadline moved since.
+    if (stage_ == Stage::Answering || deadline_.expiry() > std::chrono::steady_clock::now()) return;
+    close();
+}
+
+void Session::await_next_request()
+{
+    waiting_since_ = std::chrono::steady_clock::now();
+    if (buffer_.size() > 0) { // pipelined: the next request is already here
+        read_header();
+        return;
+    }
+    stage_ = Stage::Idle;
+    arm_deadline(timeouts_.idle);
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec) {
+            self->fail(ec, "waiting for a request");
+            return;
+        }
+        self->read_header();
+    });
+}
 
 void Session::read_header()
 {
+    stage_ = Stage::Header;
+    answered_ = false;
+    streamed_body_ = false;
+    method_and_path_.clear();
+    arm_deadline(timeouts_.header);
     parser_.emplace();
     parser_->header_limit(64 * 1024);
     parser_->body_limit(boost::none); // CappedStringBody bounds the memory itself
@@ -76,18 +191,46 @@ void Session::read_header()
 
 void Session::on_header(const boost::beast::error_code& ec)
 {
+    disarm_deadline();
     if (ec) {
         if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
         return;
     }
+    stage_ = Stage::Body;
     auto& request = parser_->get();
+    keep_alive_ = request.keep_alive();
+    method_and_path_ = std::string{request.method_string()} + " " + std::string{request.target()};
     route_ = router_.match(request.method(), request.target());
-    request.body().limit = route_.kind == Router::Match::Kind::Found ? route_.body_limit : 0;
-    if (route_.hooks && route_.hooks->on_body_start) {
-        if (auto sink = route_.hooks->on_body_start(request, route_.params)) {
+    const RouteHooks* hooks = route_.kind == Router::Match::Kind::Found ? route_.hooks : nullptr;
+    request.body().limit = hooks ? route_.body_limit : 0;
+
+    if (hooks && hooks->refuse_from_head) {
+        std::optional<Response> refusal;
+        if (!guarded("its head check", [&] { refusal = hooks->refuse_from_head(request, route_.params); })) return;
+        if (refusal) {
+            keep_alive_ = false; // the body stays unread: this connection cannot carry another request
+            respond(std::move(*refusal));
+            return;
+        }
+    }
+    if (hooks && hooks->on_body_start) {
+        std::function<void(std::string_view)> sink;
+        if (!guarded("its body start", [&] { sink = hooks->on_body_start(request, route_.params); })) return;
+        if (sink) {
             request.body().on_chunk = std::move(sink);
             request.body().limit = kMaxStreamedBody;
+            streamed_body_ = true;
         }
+    }
+    // A body announced larger than could ever be taken is answered from the head alone.
+    if (const auto length = parser_->content_length(); length && *length > request.body().limit) {
+        request.body().received = *length;
+        answer_oversized();
+        return;
+    }
+    if (parser_->is_done()) { // no body
+        dispatch();
+        return;
     }
 
     // curl asks before sending bodies over 1 MB; without an answer it waits a second.
@@ -95,7 +238,8 @@ void Session::on_header(const boost::beast::error_code& ec)
         auto go_ahead = std::make_shared<beast_http::response<beast_http::empty_body>>(Status::continue_, 11);
         beast_http::async_write(socket_, *go_ahead,
                                 [self = shared_from_this(), go_ahead](const boost::beast::error_code& write_ec, std::size_t) {
-                                    if (!write_ec) self->read_body();
+                                    if (write_ec) self->fail(write_ec, "writing 100 Continue");
+                                    else self->read_body();
                                 });
         return;
     }
@@ -104,19 +248,52 @@ void Session::on_header(const boost::beast::error_code& ec)
 
 void Session::read_body()
 {
-    beast_http::async_read(socket_, buffer_, *parser_,
-                           [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_body(ec); });
+    // A body passed on as it arrives (a streamed response) may pause as long as the function does.
+    if (streamed_body_) disarm_deadline();
+    else arm_deadline(timeouts_.body_progress);
+    beast_http::async_read_some(socket_, buffer_, *parser_,
+                                [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
+                                    self->on_body_part(ec);
+                                });
 }
 
-void Session::on_body(const boost::beast::error_code& ec)
+void Session::on_body_part(const boost::beast::error_code& ec)
 {
+    disarm_deadline();
     if (ec) {
-        if (!is_disconnect(ec)) reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
-        else if (route_.hooks && route_.hooks->on_truncated && parser_->got_some()) route_.hooks->on_truncated(route_.params);
+        if (!is_disconnect(ec)) {
+            reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
+        } else if (route_.hooks && route_.hooks->on_truncated && parser_->got_some()) {
+            guarded("its truncation hook", [this] { route_.hooks->on_truncated(route_.params); });
+        }
         return;
     }
+    // A chunked body that has grown past the limit: no need to hear the rest.
+    if (parser_->get().body().overflowed()) {
+        answer_oversized();
+        return;
+    }
+    if (!parser_->is_done()) {
+        read_body();
+        return;
+    }
+    dispatch();
+}
+
+void Session::answer_oversized()
+{
+    keep_alive_ = false; // the body stays unread: this connection cannot carry another request
+    if (route_.kind == Router::Match::Kind::Found && !route_.hooks->answers_oversized_body) {
+        respond(payload_too_large(route_.body_limit));
+        return;
+    }
+    dispatch();
+}
+
+void Session::dispatch()
+{
+    stage_ = Stage::Answering;
     Request request = parser_->release();
-    keep_alive_ = request.keep_alive();
     switch (route_.kind) {
     case Router::Match::Kind::NotFound:
         respond(make_response(Status::not_found, "404 page not found\n", "text/plain; charset=utf-8"));
@@ -125,7 +302,7 @@ void Session::on_body(const boost::beast::error_code& ec)
         respond(make_response(Status::method_not_allowed, std::string{}, ""));
         return;
     case Router::Match::Kind::Found:
-        (*route_.handler)(request, route_.params, Responder{shared_from_this()});
+        guarded("its handler", [&] { (*route_.handler)(request, route_.params, Responder{shared_from_this()}); });
         return;
     }
 }
@@ -138,6 +315,13 @@ void Session::reject(Status status, const std::string& text)
 
 void Session::respond(Response response, AfterSent after_sent)
 {
+    if (answered_) { // one answer per request: a second one (from route code that failed) is dropped
+        if (after_sent) after_sent();
+        return;
+    }
+    answered_ = true;
+    stage_ = Stage::Answering;
+    disarm_deadline();
     after_sent_ = std::move(after_sent);
     response_ = std::move(response);
     response_.keep_alive(keep_alive_);
@@ -148,6 +332,10 @@ void Session::respond(Response response, AfterSent after_sent)
 
 std::shared_ptr<ResponseStream> Session::respond_in_pieces(Response head)
 {
+    if (answered_) return nullptr;
+    answered_ = true;
+    stage_ = Stage::Answering;
+    disarm_deadline();
     head.keep_alive(keep_alive_);
     head.chunked(true);
     std::ostringstream text;
@@ -189,13 +377,35 @@ void Session::on_write(const boost::beast::error_code& ec)
 {
     response_.body().reset(); // let go of a shared payload as soon as it is on the wire
     if (auto after_sent = std::move(after_sent_)) after_sent();
-    if (ec) return;
+    if (ec) {
+        fail(ec, "writing the response");
+        return;
+    }
     if (!keep_alive_) {
         boost::system::error_code ignored;
         socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+        stage_ = Stage::Lingering;
+        waiting_since_ = {}; // the first to go when room is needed
+        lingered_bytes_ = 0;
+        arm_deadline(kLingerTime);
+        linger();
         return;
     }
-    read_header();
+    await_next_request();
+}
+
+void Session::linger()
+{
+    buffer_.consume(buffer_.size());
+    socket_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](const boost::system::error_code& ec,
+                                                                                    std::size_t bytes) {
+        self->lingered_bytes_ += bytes;
+        if (ec || self->lingered_bytes_ > kLingerBytes) {
+            self->close();
+            return;
+        }
+        self->linger();
+    });
 }
 
 } // namespace lambda_emu::http

@@ -2,10 +2,12 @@
 
 #include "aws_errors.hpp"
 #include "http/base64.hpp"
+#include "http/percent.hpp"
 #include "json_check.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <vector>
 
 namespace lambda_emu::invoke {
@@ -27,18 +29,22 @@ std::vector<std::string> split(const std::string& text, char separator)
     }
 }
 
-std::string percent_decoded(const std::string& text)
+// An escape as the message shows it: printable ASCII as is, any other byte as \xNN, so a hostile
+// escape ("%\xff") cannot make the error itself unprintable.
+std::string shown_escape(std::string_view escape)
 {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            out.push_back(static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16)));
-            i += 2;
+    std::string shown;
+    for (const char c : escape) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x20 && byte < 0x7f) {
+            shown.push_back(c);
         } else {
-            out.push_back(text[i]);
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+            shown += hex;
         }
     }
-    return out;
+    return shown;
 }
 
 http::Response render_result(const core::InvokeResult& result, const std::string& log, bool with_log)
@@ -77,13 +83,21 @@ http::Response shutting_down()
 } // namespace
 
 AddressedFunction address_function(const core::FunctionConfig& function, const std::string& raw_name,
-                                   const std::string& qualifier_parameter)
+                                   const std::string& raw_qualifier)
 {
+    AddressedFunction addressed;
+    const auto decoded_name = http::percent_decode(raw_name);
+    const auto decoded_qualifier = http::percent_decode(raw_qualifier);
+    if (!decoded_name || !decoded_qualifier) {
+        addressed.undecodable = decoded_name ? "Qualifier" : "functionName";
+        addressed.bad_escape = shown_escape(http::first_bad_escape(decoded_name ? raw_qualifier : raw_name));
+        return addressed;
+    }
     // name | name:qualifier | account:function:name[:qualifier] | arn:aws:lambda:region:account:function:name[:qualifier]
-    const std::string name = percent_decoded(raw_name);
+    const std::string& name = *decoded_name;
     const auto parts = split(name, ':');
     std::string function_name;
-    std::string qualifier = percent_decoded(qualifier_parameter);
+    std::string qualifier = *decoded_qualifier;
     bool addressed_by_arn = false;
     bool well_formed = true;
     if (parts.size() >= 7 && parts[0] == "arn" && parts[5] == "function") {
@@ -101,7 +115,6 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
         function_name = parts[0];
         if (parts.size() == 2) qualifier = parts[1];
     }
-    AddressedFunction addressed;
     const std::string shown_name = function_name.empty() ? name : function_name;
     addressed.missing_arn = "arn:aws:lambda:" + function.region + ":" + function.account_id + ":function:" + shown_name +
                             ":" + (qualifier.empty() ? "$LATEST" : qualifier);
@@ -119,6 +132,12 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
         [&target, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
             const auto addressed =
                 address_function(target.function(), params[0], http::query_parameter(request.target(), "Qualifier"));
+            if (!addressed.undecodable.empty()) {
+                responder.send(aws_error(http::Status::bad_request, "InvalidParameterValueException",
+                                         "Invalid percent-encoding '" + addressed.bad_escape + "' in " +
+                                             addressed.undecodable));
+                return;
+            }
             if (!addressed.found) {
                 responder.send(aws_error(http::Status::not_found, "ResourceNotFoundException",
                                          "Function not found: " + addressed.missing_arn));
@@ -218,7 +237,7 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
                 return;
             }
         },
-        kMaxSyncPayload);
+        kMaxSyncPayload, http::RouteHooks{.answers_oversized_body = true});
 }
 
 } // namespace lambda_emu::invoke
