@@ -16,7 +16,7 @@ using Handler = std::function<void(Request& request, const PathParams& params, R
 // Called instead when the client went away in the middle of the body (a truncated stream).
 using TruncationHandler = std::function<void(const PathParams& params)>;
 // Called once the head is read: may return where the body's bytes should go as they arrive.
-using BodyStartHandler = std::function<std::function<void(std::string_view)>(Request& head, const PathParams& params)>;
+using BodyStartHandler = std::function<BodySink(Request& head, const PathParams& params)>;
 
 struct RouteHooks {
     TruncationHandler on_truncated;

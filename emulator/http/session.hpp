@@ -11,6 +11,7 @@
 #include <boost/beast/http/parser.hpp>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ private:
     void read_header();
     void on_header(const boost::beast::error_code& ec);
     void read_body();
+    void on_body_piece(const boost::beast::error_code& ec); // a streamed body: one piece read
     void on_body(const boost::beast::error_code& ec);
     void reject(Status status, const std::string& text); // answer and close
     void on_write(const boost::beast::error_code& ec);
@@ -36,6 +38,11 @@ private:
     friend class ChunkedResponse;
     void queue_raw(std::string bytes, bool last);
     void write_queued();
+    void on_raw_written(const boost::beast::error_code& ec);
+    // Back-pressure: at most this many bytes wait for a slow caller before the producer pauses.
+    static constexpr std::size_t kMaxQueuedStreamBytes = 1024 * 1024;
+    bool raw_has_room() const { return raw_queued_bytes_ < kMaxQueuedStreamBytes; }
+    void when_raw_drained(std::function<void()> resume);
 
     boost::asio::ip::tcp::socket socket_;
     const Router& router_;
@@ -46,8 +53,11 @@ private:
     Response response_;
     AfterSent after_sent_;
     std::deque<std::string> raw_queue_;
+    std::size_t raw_queued_bytes_ = 0;
+    std::function<void()> raw_drained_; // resumes a paused producer
     bool raw_writing_ = false;
     bool raw_finished_ = false;
+    bool raw_caller_gone_ = false; // a write failed: what is queued from now on is dropped
     bool keep_alive_ = true;
 };
 
