@@ -61,7 +61,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
     auto slot = std::make_unique<Slot>(io_);
     slot->id = ++next_id_;
     const std::string label = settings_.concurrency > 1 ? "#" + std::to_string(slot->id) : std::string{};
-    slot->reporter = std::make_unique<EnvironmentReporter>(console_, clock_, seed_, label);
+    slot->reporter = std::make_unique<EnvironmentReporter>(console_, clock_, seed_, label, &kept_invocations_);
     slot->reporter->capture_invocation_logs();
     Slot* raw = slot.get();
     std::string error;

@@ -90,6 +90,7 @@ private:
     report::Console& console_;
     PoolSettings settings_;
     report::RunRecord seed_;
+    report::InvocationBudget kept_invocations_; // over every environment, spun-down ones too
     int next_id_ = 0;
     bool closed_ = false;
     std::vector<std::unique_ptr<Slot>> live_;

@@ -10,20 +10,15 @@
 
 namespace lambda_emu {
 
-namespace {
-
-// An invocation's log as X-Amz-Log-Result carries it: at most its last 4 KB.
-constexpr std::size_t kMaxInvocationLog = 64 * 1024;
-
-} // namespace
-
 EnvironmentReporter::EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record,
-                                         std::string label)
+                                         std::string label, report::InvocationBudget* budget)
     : console_{console},
       clock_{clock},
       record_{std::move(record)},
+      budget_{budget ? *budget : own_budget_},
       json_log_format_{record_.function.log_format == "JSON"},
-      label_{std::move(label)}
+      label_{std::move(label)},
+      invocation_log_{kInvocationLogTail}
 {
 }
 
@@ -39,7 +34,7 @@ void EnvironmentReporter::platform_event(const std::string& text, const char* ty
 void EnvironmentReporter::platform(const std::string& line)
 {
     console_.platform(line);
-    if (capturing_ && invocation_log_.size() < kMaxInvocationLog) invocation_log_.append(line).push_back('\n');
+    capture(line);
 }
 
 void EnvironmentReporter::lifecycle(const std::string& line)
@@ -55,7 +50,14 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
     }
     if (label_.empty()) console_.process_line(source, line);
     else console_.process_line(std::string{source} + label_, line);
-    if (capturing_ && invocation_log_.size() < kMaxInvocationLog) invocation_log_.append(line).push_back('\n');
+    capture(line);
+}
+
+void EnvironmentReporter::capture(std::string_view line)
+{
+    if (!capturing_) return;
+    invocation_log_.insert(invocation_log_.end(), line.begin(), line.end());
+    invocation_log_.push_back('\n');
 }
 
 void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source)
@@ -146,13 +148,13 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
         invocation.source = std::move(found->second.source);
         answers_.erase(found);
     }
-    record_.invocations.push_back(std::move(invocation));
+    budget_.add(record_, std::move(invocation));
     // A crash after the runtime answered leaves the caller's answer alone but still fails the run.
     if ((report.status == core::InvokeStatus::Timeout || report.status == core::InvokeStatus::Failure) &&
         report.error_type != "Emulator.Interrupted") {
         facts_.timeout_or_crash = true;
     }
-    if (after_invocation) after_invocation(report, invocation_log_);
+    if (after_invocation) after_invocation(report, std::string{invocation_log_.begin(), invocation_log_.end()});
 }
 
 void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool final)
@@ -163,6 +165,8 @@ void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool fin
 void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
     record_.shutdowns.push_back(report);
+    // The environment is gone for good: its report stays, its log tail's buffer need not.
+    if (report.final) invocation_log_ = boost::circular_buffer<char>{};
     console_.block(report::cleanup_table(report));
     if (report.final) {
         for (const auto& process : report.processes) {

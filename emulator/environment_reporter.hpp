@@ -1,13 +1,15 @@
 #pragma once
 // What one environment tells people and remembers: Lambda's log lines and the lifecycle on the
 // console (labelled when several environments share it), the run record for the reports, the
-// facts the exit code is made of, and each invocation's log from START to REPORT (for
-// `X-Amz-Log-Type: Tail`).
+// facts the exit code is made of, and the last 4 KB of each invocation's log from START to REPORT
+// (for `X-Amz-Log-Type: Tail`).
 #include "core/clock.hpp"
 #include "core/ports.hpp"
 #include "extensions-api/telemetry_records.hpp"
 #include "report/console.hpp"
 #include "report/run_record.hpp"
+
+#include <boost/circular_buffer.hpp>
 
 #include <functional>
 #include <unordered_map>
@@ -28,10 +30,15 @@ class EnvironmentReporter final : public core::LifecycleObserver {
 public:
     // `label`: empty for a single environment, else e.g. "#2", added to every line's source.
     // With the function's log format JSON, Lambda's own lines are JSON objects, not text.
-    EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record, std::string label);
+    // `budget`: the run's bound on invocations kept in full, shared by its environments (null:
+    // this environment's own, of report::kKeptInvocations).
+    EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record, std::string label,
+                        report::InvocationBudget* budget = nullptr);
 
     void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
-    // Keep each invocation's log for `after_invocation` (serve's X-Amz-Log-Result); off by default.
+    // Keep the last 4 KB of each invocation's log for `after_invocation` (serve's
+    // X-Amz-Log-Result, which is Lambda's last 4 KB); off by default.
+    static constexpr std::size_t kInvocationLogTail = 4096;
     void capture_invocation_logs() { capture_logs_ = true; }
     // An invocation's caller got its answer; `source` names the event.
     void record_result(const core::InvokeResult& result, std::string source);
@@ -60,10 +67,13 @@ private:
     // Lambda's own line in the format chosen: the text, or the same event as JSON.
     void platform_event(const std::string& text, const char* type, extensions_api::records::Json record);
     void lifecycle(const std::string& line);
+    void capture(std::string_view line); // into the invocation's log tail, while capturing
 
     report::Console& console_;
     const core::Clock& clock_;
     report::RunRecord record_;
+    report::InvocationBudget own_budget_;
+    report::InvocationBudget& budget_;
     bool json_log_format_;
     std::string label_;
     ExitFacts facts_;
@@ -73,7 +83,7 @@ private:
         std::string source;
     };
     std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends
-    std::string invocation_log_;
+    boost::circular_buffer<char> invocation_log_; // a ring: older bytes fall out as new ones come
     bool capturing_ = false;
     bool capture_logs_ = false;
 };

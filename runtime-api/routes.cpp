@@ -76,11 +76,13 @@ void add_routes(http::Router& router, core::Environment& environment)
             // Nobody is left to read the 400 TruncatedHTTPRequest; the caller learns of it.
             [&environment](const http::PathParams& params) { (void)environment.runtime_response_truncated(params[0]); },
             // A streamed response goes on to a caller that takes streams, chunk by chunk.
-            [&environment](http::Request& head, const http::PathParams& params) -> core::ChunkSink {
+            // The body is read no faster than the caller takes it (back-pressure).
+            [&environment](http::Request& head, const http::PathParams& params) -> http::BodySink {
                 if (head[kResponseModeHeader] != "streaming") return {};
                 const auto content_type = head[boost::beast::http::field::content_type];
-                return environment.runtime_stream_started(
+                auto sink = environment.runtime_stream_started(
                     params[0], content_type.empty() ? "application/octet-stream" : std::string{content_type});
+                return {std::move(sink.write), std::move(sink.when_ready)};
             },
             refuse_unknown_id(environment), true});
 

@@ -18,8 +18,15 @@ using Payload = std::shared_ptr<const std::string>;
 
 inline Payload make_payload(std::string bytes) { return std::make_shared<const std::string>(std::move(bytes)); }
 
-// Where a streamed response's bytes go as they arrive.
-using ChunkSink = std::function<void(std::string_view chunk)>;
+// Where a streamed response's bytes go as they arrive, with back-pressure: `write` takes a chunk
+// and says whether the consumer wants more now; after a `false` the producer stops reading and
+// hands `when_ready` the callback that resumes it, run once the consumer has room again (at
+// once if it already has, or if it is gone and drops what it is given).
+struct ChunkSink {
+    std::function<bool(std::string_view chunk)> write;
+    std::function<void(std::function<void()> resume)> when_ready;
+    explicit operator bool() const { return static_cast<bool>(write); }
+};
 // A caller that takes streamed answers: given the content type, returns where the bytes go.
 using StreamAcceptor = std::function<ChunkSink(const std::string& content_type)>;
 

@@ -19,12 +19,22 @@
 
 namespace lambda_emu::http {
 
+// Where a body passed on as a stream goes, with back-pressure: `write` says whether the
+// consumer wants more now; if not, the session stops reading and gives `when_ready` the
+// callback that resumes it.
+struct BodySink {
+    std::function<bool(std::string_view chunk)> write;
+    std::function<void(std::function<void()> resume)> when_ready;
+    explicit operator bool() const { return static_cast<bool>(write); }
+};
+
 struct CappedString {
     std::string bytes;
     std::size_t limit = 1024 * 1024;
     std::uint64_t received = 0;
     // When set, body bytes go here as they arrive (a stream passed on) instead of into `bytes`.
-    std::function<void(std::string_view)> on_chunk;
+    BodySink sink;
+    bool sink_full = false; // the sink asked for a pause: read no more until it is ready
     bool overflowed() const { return received > limit; }
 };
 
@@ -52,8 +62,8 @@ struct CappedStringBody {
             for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
                 const boost::asio::const_buffer buffer = *it;
                 const auto* data = static_cast<const char*>(buffer.data());
-                if (body_.on_chunk) {
-                    if (buffer.size() > 0) body_.on_chunk(std::string_view{data, buffer.size()});
+                if (body_.sink) {
+                    if (buffer.size() > 0 && !body_.sink.write(std::string_view{data, buffer.size()})) body_.sink_full = true;
                     body_.received += buffer.size();
                     total += buffer.size();
                     continue;

@@ -17,10 +17,14 @@ namespace lambda_emu::http {
 using AfterSent = std::function<void()>;
 
 // A response sent in pieces, with chunked transfer encoding, as the bytes become available.
+// The bytes not yet on the wire are bounded by the producer: `write` returns false once they
+// pass a fixed cap, and `when_ready` runs its callback when they have drained below it again
+// (at once if they already have, or if the caller is gone and what is written is dropped).
 class ResponseStream {
 public:
     virtual ~ResponseStream() = default;
-    virtual void write(std::string_view chunk) = 0;
+    virtual bool write(std::string_view chunk) = 0;
+    virtual void when_ready(std::function<void()> resume) = 0;
     // The last chunk, then trailers (fields announced in the head's `Trailer` header).
     virtual void finish(const std::vector<std::pair<std::string, std::string>>& trailers) = 0;
 };

@@ -17,7 +17,7 @@ using Handler = std::function<void(Request& request, const PathParams& params, R
 // Called instead when the client went away in the middle of the body (a truncated stream).
 using TruncationHandler = std::function<void(const PathParams& params)>;
 // Called once the head is read: may return where the body's bytes should go as they arrive.
-using BodyStartHandler = std::function<std::function<void(std::string_view)>(Request& head, const PathParams& params)>;
+using BodyStartHandler = std::function<BodySink(Request& head, const PathParams& params)>;
 // Called once the head is read, before the body: an answer here is sent at once and the body is
 // never read (a post for a request id that does not exist costs nothing, however long its body).
 using HeadCheck = std::function<std::optional<Response>(const Request& head, const PathParams& params)>;

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 #include <sstream>
 
 namespace lambda_emu::http {
@@ -56,14 +57,20 @@ Response payload_too_large(std::size_t limit)
 class ChunkedResponse final : public ResponseStream {
 public:
     explicit ChunkedResponse(std::shared_ptr<Session> session) : session_{std::move(session)} {}
-    void write(std::string_view chunk) override
+    bool write(std::string_view chunk) override
     {
-        if (!session_ || chunk.empty()) return;
+        if (!session_ || chunk.empty()) return true;
         char size[24];
         std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
         std::string bytes{size};
         bytes.append(chunk).append("\r\n");
         session_->queue_raw(std::move(bytes), false);
+        return session_->raw_has_room();
+    }
+    void when_ready(std::function<void()> resume) override
+    {
+        if (session_) session_->when_raw_drained(std::move(resume));
+        else resume();
     }
     void finish(const std::vector<std::pair<std::string, std::string>>& trailers) override
     {
@@ -214,10 +221,10 @@ void Session::on_header(const boost::beast::error_code& ec)
         }
     }
     if (hooks && hooks->on_body_start) {
-        std::function<void(std::string_view)> sink;
+        BodySink sink;
         if (!guarded("its body start", [&] { sink = hooks->on_body_start(request, route_.params); })) return;
         if (sink) {
-            request.body().on_chunk = std::move(sink);
+            request.body().sink = std::move(sink);
             request.body().limit = kMaxStreamedBody;
             streamed_body_ = true;
         }
@@ -251,6 +258,8 @@ void Session::read_body()
     // A body passed on as it arrives (a streamed response) may pause as long as the function does.
     if (streamed_body_) disarm_deadline();
     else arm_deadline(timeouts_.body_progress);
+    // Read piece by piece: a chunked body is judged as it grows, and a streamed one can pause
+    // while its consumer is full, the peer then waiting in TCP's own flow control, not in our memory.
     beast_http::async_read_some(socket_, buffer_, *parser_,
                                 [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
                                     self->on_body_part(ec);
@@ -273,11 +282,17 @@ void Session::on_body_part(const boost::beast::error_code& ec)
         answer_oversized();
         return;
     }
-    if (!parser_->is_done()) {
-        read_body();
+    if (parser_->is_done()) {
+        dispatch();
         return;
     }
-    dispatch();
+    auto& body = parser_->get().body();
+    if (body.sink_full) {
+        body.sink_full = false;
+        body.sink.when_ready([self = shared_from_this()] { self->read_body(); });
+        return;
+    }
+    read_body();
 }
 
 void Session::answer_oversized()
@@ -347,9 +362,17 @@ std::shared_ptr<ResponseStream> Session::respond_in_pieces(Response head)
 
 void Session::queue_raw(std::string bytes, bool last)
 {
-    raw_queue_.push_back(std::move(bytes));
     raw_finished_ = raw_finished_ || last;
+    if (raw_caller_gone_) return; // dropped: the invocation goes on without its caller
+    raw_queued_bytes_ += bytes.size();
+    raw_queue_.push_back(std::move(bytes));
     write_queued();
+}
+
+void Session::when_raw_drained(std::function<void()> resume)
+{
+    if (raw_has_room()) resume();
+    else raw_drained_ = std::move(resume);
 }
 
 void Session::write_queued()
@@ -358,19 +381,30 @@ void Session::write_queued()
     raw_writing_ = true;
     boost::asio::async_write(socket_, boost::asio::buffer(raw_queue_.front()),
                              [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
-                                 self->raw_writing_ = false;
-                                 if (ec) {
-                                     self->raw_queue_.clear(); // the caller is gone; the invocation goes on
-                                     return;
-                                 }
-                                 self->raw_queue_.pop_front();
-                                 if (!self->raw_queue_.empty()) {
-                                     self->write_queued();
-                                 } else if (self->raw_finished_) {
-                                     self->raw_finished_ = false;
-                                     self->on_write({});
-                                 }
+                                 self->on_raw_written(ec);
                              });
+}
+
+void Session::on_raw_written(const boost::beast::error_code& ec)
+{
+    raw_writing_ = false;
+    if (ec) {
+        raw_caller_gone_ = true; // the caller is gone; the invocation goes on
+        raw_queue_.clear();
+        raw_queued_bytes_ = 0;
+    } else {
+        raw_queued_bytes_ -= raw_queue_.front().size();
+        raw_queue_.pop_front();
+    }
+    // Resume the producer once half the cap has drained, not at every chunk.
+    if (raw_drained_ && raw_queued_bytes_ <= kMaxQueuedStreamBytes / 2) std::exchange(raw_drained_, {})();
+    if (ec) return;
+    if (!raw_queue_.empty()) {
+        write_queued();
+    } else if (raw_finished_) {
+        raw_finished_ = false;
+        on_write({});
+    }
 }
 
 void Session::on_write(const boost::beast::error_code& ec)

@@ -69,6 +69,11 @@ private:
     friend class ChunkedResponse;
     void queue_raw(std::string bytes, bool last);
     void write_queued();
+    void on_raw_written(const boost::beast::error_code& ec);
+    // Back-pressure: at most this many bytes wait for a slow caller before the producer pauses.
+    static constexpr std::size_t kMaxQueuedStreamBytes = 1024 * 1024;
+    bool raw_has_room() const { return raw_queued_bytes_ < kMaxQueuedStreamBytes; }
+    void when_raw_drained(std::function<void()> resume);
 
     boost::asio::ip::tcp::socket socket_;
     const Router& router_;
@@ -88,8 +93,11 @@ private:
     Response response_;
     AfterSent after_sent_;
     std::deque<std::string> raw_queue_;
+    std::size_t raw_queued_bytes_ = 0;
+    std::function<void()> raw_drained_; // resumes a paused producer
     bool raw_writing_ = false;
     bool raw_finished_ = false;
+    bool raw_caller_gone_ = false; // a write failed: what is queued from now on is dropped
     bool keep_alive_ = true;
 };
 

@@ -3,6 +3,10 @@
 
 #include <nlohmann/json.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <array>
 #include <charconv>
 
@@ -23,6 +27,16 @@ std::optional<core::ShutdownReason> parse_reason(const std::string& text)
     return std::nullopt;
 }
 
+// A report answer is built from many small JSON nodes and one large string, all freed once it is
+// on the wire; glibc keeps such memory for reuse, so `serve`'s RSS would stay at its peak. Give
+// it back to the system (measured: a 20 MB report otherwise leaves RSS above 100 MB).
+void give_back_free_memory()
+{
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}
+
 } // namespace
 
 void add_control_routes(http::Router& router, ControlTarget& target)
@@ -31,7 +45,7 @@ void add_control_routes(http::Router& router, ControlTarget& target)
         responder.send(http::json_response(http::Status::ok, target.health_json()));
     });
     router.add(http::Verb::get, "/lambda-emu/report", [&target](http::Request&, const http::PathParams&, http::Responder responder) {
-        responder.send(http::json_response(http::Status::ok, target.report_json()));
+        responder.send(http::json_response(http::Status::ok, target.report_json()), give_back_free_memory);
     });
     router.add(http::Verb::post, "/lambda-emu/shutdown",
                [&target](http::Request& request, const http::PathParams&, http::Responder responder) {
@@ -53,8 +67,10 @@ void add_control_routes(http::Router& router, ControlTarget& target)
                    }
                    target.shut_down(environment, *reason, [responder, &target](std::optional<std::string> report) mutable {
                        if (report) {
-                           responder.send(http::json_response(http::Status::ok, *report),
-                                          [&target] { target.shutdown_answered(); });
+                           responder.send(http::json_response(http::Status::ok, *report), [&target] {
+                               give_back_free_memory();
+                               target.shutdown_answered();
+                           });
                        } else {
                            responder.send(control_error(http::Status::not_found, "no such environment is running"));
                        }

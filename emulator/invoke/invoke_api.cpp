@@ -208,9 +208,11 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
                         head.set("X-Amz-Executed-Version", "$LATEST");
                         head.set(boost::beast::http::field::trailer, kStreamTrailers);
                         *stream = responder.stream(std::move(head));
-                        return core::ChunkSink{[stream](std::string_view chunk) {
-                            if (*stream) (*stream)->write(chunk);
-                        }};
+                        return core::ChunkSink{[stream](std::string_view chunk) { return !*stream || (*stream)->write(chunk); },
+                                               [stream](std::function<void()> resume) {
+                                                   if (*stream) (*stream)->when_ready(std::move(resume));
+                                                   else resume();
+                                               }};
                     };
                 }
                 order.on_done = [responder, stream, tail = order.wants_log_tail](const core::InvokeResult& result,

@@ -121,6 +121,19 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         invocations.push_back(entry);
     }
     report["invocations"] = invocations;
+    // Only the most recent invocations are kept in full; the summary covers every one.
+    report["invocationsNotKept"] = record.invocations_not_kept;
+    const auto& all = record.invocation_summary;
+    json summary;
+    summary["count"] = all.count;
+    json by_outcome = json::object();
+    for (const auto& [outcome, count] : all.by_outcome) by_outcome[outcome] = count;
+    summary["byOutcome"] = by_outcome;
+    summary["durationMs"] = {{"min", ms(all.min_duration_ms)},
+                             {"max", ms(all.max_duration_ms)},
+                             {"mean", ms(all.count ? all.total_duration_ms / static_cast<double>(all.count) : 0.0)},
+                             {"total", ms(all.total_duration_ms)}};
+    report["invocationSummary"] = summary;
 
     json shutdowns = json::array();
     for (const auto& shutdown : record.shutdowns) {

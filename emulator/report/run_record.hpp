@@ -1,11 +1,16 @@
 #pragma once
 // Everything one `run` observed, kept for the JSON report and JUnit: Init attempts, invocations
-// with their outcomes, every Shutdown phase with every process.
+// with their outcomes, every Shutdown phase with every process. Invocations are kept in a
+// bounded form, so that a `serve` running for days stays flat in memory: a summary of every
+// one, and the last kKeptInvocations of the whole run in full (see InvocationBudget).
 #include "core/extension.hpp"
 #include "core/function_config.hpp"
 #include "core/invocation.hpp"
 #include "core/shutdown.hpp"
 
+#include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +31,17 @@ struct InvocationRecord {
     std::string error_type;
 };
 
+// Over every invocation of an environment, kept in full or not.
+struct InvocationSummary {
+    std::uint64_t count = 0;
+    std::map<std::string, std::uint64_t> by_outcome; // "success", "function-error", ...; "none": never answered
+    double total_duration_ms = 0;
+    double min_duration_ms = 0;
+    double max_duration_ms = 0;
+
+    void add(const InvocationRecord& invocation);
+};
+
 struct RunRecord {
     core::FunctionConfig function;
     std::string bootstrap;
@@ -33,12 +49,30 @@ struct RunRecord {
     std::vector<std::string> extension_paths;
     std::vector<ExtensionRecord> extensions; // as registered at the last successful Init
     std::vector<core::InitReport> inits;
-    std::vector<InvocationRecord> invocations;
+    std::deque<InvocationRecord> invocations; // the most recent ones, oldest first
+    std::uint64_t invocations_not_kept = 0;   // older ones let go (their summary stays)
+    InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
     bool allow_kill = false;
     int exit_code = 0;
 };
 
 const char* to_string(core::InvokeOutcome outcome);
+
+// How many invocations a run keeps in full, over all its environments.
+inline constexpr std::size_t kKeptInvocations = 1000;
+
+// Keeps a run's records of invocations within a fixed number: past it, each new one lets the
+// oldest of the run go (whichever environment's it is; that environment counts it as not kept).
+// Shared by the environments of one `serve`; the records must outlive it.
+class InvocationBudget {
+public:
+    explicit InvocationBudget(std::size_t limit = kKeptInvocations) : limit_{limit} {}
+    void add(RunRecord& record, InvocationRecord invocation);
+
+private:
+    std::size_t limit_;
+    std::deque<RunRecord*> order_; // whose invocation each kept one is, oldest first
+};
 
 } // namespace lambda_emu::report

@@ -203,7 +203,7 @@ TEST_CASE("the body hooks are guarded too")
                                  ++truncations;
                                  throw std::runtime_error{"truncation"};
                              },
-                         .on_body_start = [](http::Request& head, const http::PathParams&) -> std::function<void(std::string_view)> {
+                         .on_body_start = [](http::Request& head, const http::PathParams&) -> http::BodySink {
                              if (head["X-Throw"] == "yes") throw std::runtime_error{"body start"};
                              return {};
                          }});
