@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "close_on_exec.hpp"
 #include "session.hpp"
 
 namespace lambda_emu::http {
@@ -19,6 +20,7 @@ std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router
     tcp::acceptor acceptor{io};
     const tcp::endpoint endpoint{address, options.port};
     acceptor.open(endpoint.protocol(), ec);
+    if (!ec) set_close_on_exec(acceptor.native_handle());
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
@@ -52,6 +54,7 @@ void Server::accept()
     acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec, tcp::socket socket) {
         if (!*alive) return;
         if (!ec) {
+            set_close_on_exec(socket.native_handle());
             if (*open_sessions_ >= max_connections_) {
                 // Bounded: past the limit a connection is closed at once rather than starving the loop.
                 boost::system::error_code ignored;
