@@ -1,10 +1,11 @@
 #include "child_process.hpp"
 
+#include "process_table.hpp"
+
 #include <boost/process/v2.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <dirent.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -95,22 +96,6 @@ std::string go_style_error(const std::filesystem::path& executable, const bp::er
     return "fork/exec " + executable.string() + ": " + text;
 }
 
-// Reads a small /proc file without iostreams: this runs once per invocation.
-std::string read_proc_file(const char* path)
-{
-    std::string content;
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return content;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        content.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return content;
-}
-
 long vm_hwm_kb(pid_t pid)
 {
     char path[64];
@@ -171,31 +156,12 @@ long peak_resident_kb(pid_t root)
     return total;
 }
 
-} // namespace lambda_emu::process
-
-namespace lambda_emu::process {
-
 int count_group_members(pid_t group)
 {
     int members = 0;
-    DIR* proc = ::opendir("/proc");
-    if (!proc) return 0;
-    while (const dirent* entry = ::readdir(proc)) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-        const std::string path = std::string{"/proc/"} + entry->d_name + "/stat";
-        const std::string stat = read_proc_file(path.c_str());
-        // Fields after the command (which may hold spaces): state ppid pgrp ...
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;
-        char state = 0;
-        int parent = 0;
-        int process_group = 0;
-        if (std::sscanf(stat.c_str() + close + 1, " %c %d %d", &state, &parent, &process_group) == 3 &&
-            process_group == group && state != 'Z') {
-            ++members;
-        }
+    for (const auto& entry : read_process_table()) {
+        if (entry.group == group && entry.live()) ++members;
     }
-    ::closedir(proc);
     return members;
 }
 

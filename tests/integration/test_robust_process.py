@@ -2,7 +2,7 @@
 an environment, and how the emulator ends on a hangup."""
 import json
 import os
-import re
+import pathlib
 import signal
 import socket
 import subprocess
@@ -78,6 +78,142 @@ class ChildrenInheritNothing(unittest.TestCase):
         self.check_descriptors(payload["runtime"], "the runtime")
         self.check_descriptors(payload["child"], "the runtime's child")
         self.check_descriptors(extension, "the extension")
+
+
+class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
+    """A grandchild that calls setsid(), ignores SIGTERM and sleeps forever is out of reach of
+    every group kill; the emulator still finds it, kills it and names it in the report."""
+
+    def escaped(self, report):
+        return [process for shutdown in report["shutdowns"] for process in shutdown["escapedProcesses"]]
+
+    def test_run_kills_and_names_the_escaped_grandchild(self):
+        # Without its environment, nothing but the run's claim on every orphan tells whose it is.
+        for clears_environment in ("0", "1"):
+            with self.subTest(clears_environment=clears_environment):
+                self.run_escaper(clears_environment)
+
+    def run_escaper(self, clears_environment):
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            pid_file = pathlib.Path(folder, "escapee.pid")
+            report_path = os.path.join(folder, "report.json")
+            try:
+                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--env",
+                                  f"ESCAPEE_CLEARS_ENVIRONMENT={clears_environment}", "--report", report_path,
+                                  name=name, events=[{}])
+                escapee = int(pid_file.read_text())
+                gone = wait_until_gone(escapee)
+                with open(report_path) as f:
+                    report = json.load(f)
+            finally:
+                harness.kill_leftovers(name)
+        if not gone:
+            os.kill(escapee, signal.SIGKILL)
+        self.assertEqual(run.code, 0, run)
+        self.assertEqual(run.results[0]["payload"]["escapee"], escapee)
+        self.assertTrue(gone, f"the escaped grandchild {escapee} outlived the run")
+        self.assertEqual(schema.errors(report, SCHEMA), [])
+        self.assertEqual(self.escaped(report), [{"pid": escapee, "command": "sleep"}])
+        self.assertIn("escaped: 1 process(es)", run.stderr)
+        self.assertIn(f"sleep (pid {escapee})", run.stderr)
+        harness.assert_nothing_left(self, name)
+
+    def test_a_reset_kills_and_names_what_the_crashed_runtime_left(self):
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            pid_file = pathlib.Path(folder, "escapee.pid")
+            report_path = os.path.join(folder, "report.json")
+            try:
+                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path,
+                                  name=name, events=[{"exit": True}, {}])
+                with open(report_path) as f:
+                    report = json.load(f)
+            finally:
+                harness.kill_leftovers(name)
+        self.assertEqual(run.code, 4, run)  # Runtime.ExitError
+        self.assertEqual(run.results[0]["errorType"], "Runtime.ExitError", run)
+        second = run.results[1]["payload"]["escapee"]
+        reset, final = report["shutdowns"]
+        self.assertEqual((reset["reason"], reset["final"]), ("failure", False))
+        (first,) = self.escaped({"shutdowns": [reset]})
+        self.assertEqual(first["command"], "sleep")
+        self.assertNotEqual(first["pid"], second)
+        self.assertEqual(self.escaped({"shutdowns": [final]}), [{"pid": second, "command": "sleep"}])
+        self.assertTrue(wait_until_gone(first["pid"]) and wait_until_gone(second))
+        harness.assert_nothing_left(self, name)
+
+    def test_serve_leaves_neither_the_process_nor_the_port_behind(self):
+        port = free_port()
+        with tempfile.TemporaryDirectory() as folder:
+            pid_file = pathlib.Path(folder, "escapee.pid")
+            report_path = os.path.join(folder, "report.json")
+            first = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path)
+            try:
+                status, _, body = first.invoke()
+                self.assertEqual(status, 200, body)
+                escapee = json.loads(body)["escapee"]
+                code, stderr = first.stop(signal.SIGTERM)
+            finally:
+                first.close()
+            gone = wait_until_gone(escapee)
+            if not gone:
+                os.kill(escapee, signal.SIGKILL)
+            self.assertEqual(code, 0, stderr)
+            self.assertTrue(gone, f"the escaped grandchild {escapee} outlived serve")
+            with open(report_path) as f:
+                report = json.load(f)
+            (environment,) = report["environments"]
+            self.assertEqual(self.escaped(environment["report"]), [{"pid": escapee, "command": "sleep"}])
+            self.assertIn(f"sleep (pid {escapee})", stderr)
+            harness.assert_nothing_left(self, first.name)
+
+            # The port is free again: a second serve binds it and serves.
+            pid_file.unlink()
+            second = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}")
+            try:
+                status, _, body = second.invoke()
+                code, stderr = second.stop(signal.SIGTERM)
+            finally:
+                second.close()
+            self.assertEqual(status, 200, body)
+            self.assertEqual(code, 0, stderr)
+            self.assertTrue(wait_until_gone(json.loads(body)["escapee"]))
+            harness.assert_nothing_left(self, second.name)
+
+
+class ServeOnPort:
+    """`lambda-emu serve` on a given loopback port; fails the test if it does not come up."""
+
+    def __init__(self, port, bootstrap, *args):
+        self.name = harness.unique_name("serve")
+        self.port = port
+        self.process = subprocess.Popen([harness.EMULATOR, "serve", str(bootstrap), "--function-name", self.name,
+                                         "--listen", f"127.0.0.1:{port}", *args],
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.seen = harness.wait_for_stderr_line(self.process, "serving function")
+
+    def invoke(self, payload=b"{}"):
+        import http.client
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request("POST", f"/2015-03-31/functions/{self.name}/invocations", body=payload)
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def stop(self, signum):
+        """Sends `signum` and returns (exit code, all of stderr)."""
+        self.process.send_signal(signum)
+        _, stderr = self.process.communicate(timeout=60)
+        return self.process.returncode, self.seen + stderr
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        harness.kill_leftovers(self.name)
 
 
 if __name__ == "__main__":
