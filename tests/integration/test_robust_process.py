@@ -182,6 +182,62 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
             harness.assert_nothing_left(self, second.name)
 
 
+class HangupIsAShutdown(unittest.TestCase):
+    """SIGHUP (a closed terminal, a CI runner's hangup) spins down like SIGTERM: Shutdown phase
+    with reason spindown, SHUTDOWN to the extensions, the report written, exit code 129."""
+
+    def check_report(self, report, stderr):
+        self.assertEqual(schema.errors(report, SCHEMA), [])
+        final = report["shutdowns"][-1]
+        self.assertEqual((final["reason"], final["final"]), ("spindown", True))
+        (extension,) = [p for p in final["processes"] if p["kind"] == "extension"]
+        self.assertIsNotNone(extension["shutdownEventMs"], final)
+        self.assertIn("SHUTDOWN (spindown)", stderr)
+
+    def test_run(self):
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            event = pathlib.Path(folder, "event.json")
+            event.write_text(json.dumps({"sleep": 60}))
+            report_path = os.path.join(folder, "report.json")
+            emulator = harness.start(SLEEPER, "--timeout", "120", "--extension", str(SHUTDOWN_LOGGER),
+                                     "--report", report_path, "--event", str(event), name=name)
+            try:
+                seen = harness.wait_for_stderr_line(emulator, "sleeping 60 s")
+                emulator.send_signal(signal.SIGHUP)
+                stdout, stderr = emulator.communicate(timeout=30)
+            finally:
+                if emulator.poll() is None:
+                    emulator.kill()
+                    emulator.communicate()
+                harness.kill_leftovers(name)
+            stderr = seen + stderr
+            self.assertEqual(emulator.returncode, 129, stderr)
+            self.assertIn('"errorType":"Emulator.Interrupted"', stdout)
+            self.assertIn("interrupted by SIGHUP", stderr)
+            with open(report_path) as f:
+                report = json.load(f)
+        self.assertEqual(report["exitCode"], 129)
+        self.check_report(report, stderr)
+        harness.assert_nothing_left(self, name)
+
+    def test_serve(self):
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            with harness.Serve(SLEEPER, "--extension", str(SHUTDOWN_LOGGER), "--report", report_path) as serve:
+                status, _, body = serve.invoke(json.dumps({"sleep": 0}).encode())
+                self.assertEqual(status, 200, body)
+                code, _, stderr = serve.stop(signal.SIGHUP)
+            with open(report_path) as f:
+                report = json.load(f)
+        self.assertEqual(code, 129, stderr)
+        self.assertIn("interrupted by SIGHUP", stderr)
+        self.assertEqual(report["exitCode"], 129)
+        (environment,) = report["environments"]
+        self.check_report(environment["report"], stderr)
+        harness.assert_nothing_left(self, serve.name)
+
+
 class ServeOnPort:
     """`lambda-emu serve` on a given loopback port; fails the test if it does not come up."""
 
