@@ -179,7 +179,11 @@ void EnvironmentHost::kill_extension(const std::string& name)
     }
 }
 
-void EnvironmentHost::track_descendants() { reaper_.descendants().refresh(); }
+void EnvironmentHost::track_descendants(bool now)
+{
+    if (now) reaper_.descendants().refresh();
+    else reaper_.descendants().refresh_unless_fresh();
+}
 
 std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
 {

@@ -69,7 +69,7 @@ private:
     int runtime_group_survivors() override;
     std::vector<core::LaunchedExtension> start_external_extensions() override;
     void kill_extension(const std::string& name) override;
-    void track_descendants() override;
+    void track_descendants(bool now) override;
     std::vector<core::EscapedProcess> kill_descendants() override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;

@@ -86,7 +86,7 @@ ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string&
 
 void Environment::begin_shutdown(ShutdownReason reason, bool final)
 {
-    ports_.processes.track_descendants(); // before any signal breaks a line of descent
+    ports_.processes.track_descendants(true); // before any signal breaks a line of descent
     phase_ = Phase::Shutdown;
     initializing_ = false;
     for (auto slot : {TimerSlot::InitDeadline, TimerSlot::InvokeDeadline, TimerSlot::InitErrorGrace,

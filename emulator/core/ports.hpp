@@ -37,7 +37,8 @@ public:
 
     // Looks again for what the runtime and the extensions started, so that a process that later
     // leaves its group or session is still known as theirs (before signals, after invocations).
-    virtual void track_descendants() = 0;
+    // Unless `now`, a look taken a moment ago is enough.
+    virtual void track_descendants(bool now) = 0;
     // SIGKILL to every process the runtime and the extensions started that still runs once they
     // are gone; returns those no group kill had reached, for the report.
     virtual std::vector<EscapedProcess> kill_descendants() = 0;

@@ -3,25 +3,57 @@
 #include <csignal>
 #include <unistd.h>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace lambda_emu::process {
 
 namespace {
 
-using Table = std::vector<ProcessEntry>;
+// Who a process's children are. Linux lists them per process (/proc/PID/task/*/children), so a
+// walk costs what the family holds; without that list, one read of the whole table stands in.
+class ChildrenIndex {
+public:
+    ChildrenIndex()
+    {
+        if (proc_lists_children()) return;
+        table_ = read_process_table();
+        for (const auto& entry : table_) by_parent_.emplace(entry.parent, entry.pid);
+        whole_table_ = true;
+    }
+    std::vector<pid_t> of(const ProcessEntry& process) const
+    {
+        if (!whole_table_) return children_of(process);
+        return of_table(process.pid);
+    }
+    std::vector<pid_t> of(pid_t pid) const { return whole_table_ ? of_table(pid) : children_of(pid); }
 
-// Adds every live process below the family's members, following parent links downward.
-void add_descendants(std::map<pid_t, ProcessEntry>& members, const std::unordered_multimap<pid_t, const ProcessEntry*>& children)
+private:
+    std::vector<pid_t> of_table(pid_t pid) const
+    {
+        std::vector<pid_t> children;
+        const auto [begin, end] = by_parent_.equal_range(pid);
+        for (auto child = begin; child != end; ++child) children.push_back(child->second);
+        return children;
+    }
+
+    bool whole_table_ = false;
+    std::vector<ProcessEntry> table_;
+    std::unordered_multimap<pid_t, pid_t> by_parent_;
+};
+
+// Adds every live process below the `frontier` members to `members`, following parent links down.
+void add_descendants(std::map<pid_t, ProcessEntry>& members, std::vector<pid_t> frontier, const ChildrenIndex& index)
 {
-    std::vector<pid_t> frontier;
-    for (const auto& [pid, entry] : members) frontier.push_back(pid);
     while (!frontier.empty()) {
-        const pid_t parent = frontier.back();
+        const auto parent = members.find(frontier.back());
         frontier.pop_back();
-        const auto [begin, end] = children.equal_range(parent);
-        for (auto child = begin; child != end; ++child) {
-            const ProcessEntry& entry = *child->second;
-            if (members.emplace(entry.pid, entry).second) frontier.push_back(entry.pid);
+        if (parent == members.end()) continue;
+        for (const pid_t child : index.of(parent->second)) {
+            if (members.count(child) != 0) continue;
+            ProcessEntry entry;
+            if (!read_process_entry(child, entry) || !entry.live()) continue;
+            members.emplace(child, std::move(entry));
+            frontier.push_back(child);
         }
     }
 }
@@ -38,8 +70,7 @@ DescendantTracker::FamilyId DescendantTracker::add_family(std::string marker, bo
 
 void DescendantTracker::remove_family(FamilyId family)
 {
-    families_.erase(family);
-    if (families_.empty()) timer_.cancel();
+    families_.erase(family); // the periodic scan stops by itself once no family is left
 }
 
 void DescendantTracker::add_root(FamilyId family, pid_t pid)
@@ -49,49 +80,52 @@ void DescendantTracker::add_root(FamilyId family, pid_t pid)
     if (found != families_.end() && read_process_entry(pid, entry)) found->second.members[pid] = std::move(entry);
 }
 
+void DescendantTracker::refresh_unless_fresh()
+{
+    if (std::chrono::steady_clock::now() - last_refresh_ >= kFreshEnough) refresh();
+}
+
 void DescendantTracker::refresh()
 {
     if (families_.empty()) return;
-    const Table table = read_process_table();
-    std::unordered_map<pid_t, const ProcessEntry*> by_pid;
-    std::unordered_multimap<pid_t, const ProcessEntry*> children;
-    for (const auto& entry : table) {
-        if (!entry.live()) continue; // a zombie has no children left and cannot be killed
-        by_pid.emplace(entry.pid, &entry);
-        children.emplace(entry.parent, &entry);
-    }
-    std::unordered_map<pid_t, bool> claimed;
+    last_refresh_ = std::chrono::steady_clock::now();
+    const ChildrenIndex index;
+    std::unordered_set<pid_t> claimed;
     for (auto& [id, family] : families_) {
-        // Keep the members still alive as the same process (same start time), with fresh details.
+        // Keep the members still alive as the same process (same start time), with fresh details;
+        // a zombie has no children left and cannot be killed.
+        std::vector<pid_t> frontier;
         for (auto member = family.members.begin(); member != family.members.end();) {
-            const auto now = by_pid.find(member->first);
-            if (now == by_pid.end() || now->second->start_time != member->second.start_time) {
+            ProcessEntry now;
+            if (!read_process_entry(member->first, now) || !now.live() ||
+                now.start_time != member->second.start_time) {
                 member = family.members.erase(member);
-            } else {
-                member->second = *now->second;
-                ++member;
+                continue;
             }
+            member->second = std::move(now);
+            frontier.push_back(member->first);
+            ++member;
         }
-        add_descendants(family.members, children);
-        for (const auto& [pid, entry] : family.members) claimed[pid] = true;
+        add_descendants(family.members, std::move(frontier), index);
+        for (const auto& [pid, entry] : family.members) claimed.insert(pid);
     }
-    // Adopted orphans that no scan saw descend from a member.
-    const pid_t self = ::getpid();
-    const auto [begin, end] = children.equal_range(self);
-    for (auto orphan = begin; orphan != end; ++orphan) {
-        const ProcessEntry& entry = *orphan->second;
-        if (claimed.count(entry.pid) != 0) continue;
+    // The emulator's own children that no family knows: orphans adopted before any refresh saw
+    // them descend from a member.
+    for (const pid_t orphan : index.of(::getpid())) {
+        if (claimed.count(orphan) != 0) continue;
+        ProcessEntry entry;
+        if (!read_process_entry(orphan, entry) || !entry.live()) continue;
         Family* owner = nullptr;
         for (auto& [id, family] : families_) {
-            if (!family.marker.empty() && environment_holds(entry.pid, family.marker)) {
+            if (!family.marker.empty() && environment_holds(orphan, family.marker)) {
                 owner = &family;
                 break;
             }
             if (family.claims_every_orphan && !owner) owner = &family;
         }
         if (!owner) continue; // killed when the emulator exits
-        owner->members.emplace(entry.pid, entry);
-        add_descendants(owner->members, children);
+        owner->members.emplace(orphan, std::move(entry));
+        add_descendants(owner->members, {orphan}, index);
     }
 }
 
@@ -110,15 +144,16 @@ std::vector<ProcessEntry> DescendantTracker::kill_family(FamilyId family)
 
 std::vector<ProcessEntry> DescendantTracker::kill_every_descendant()
 {
-    const Table table = read_process_table();
-    std::unordered_multimap<pid_t, const ProcessEntry*> children;
-    for (const auto& entry : table) {
-        if (entry.live()) children.emplace(entry.parent, &entry);
-    }
+    const ChildrenIndex index;
     std::map<pid_t, ProcessEntry> descendants;
-    const auto [begin, end] = children.equal_range(::getpid());
-    for (auto child = begin; child != end; ++child) descendants.emplace(child->second->pid, *child->second);
-    add_descendants(descendants, children);
+    std::vector<pid_t> frontier;
+    for (const pid_t child : index.of(::getpid())) {
+        ProcessEntry entry;
+        if (!read_process_entry(child, entry) || !entry.live()) continue;
+        descendants.emplace(child, std::move(entry));
+        frontier.push_back(child);
+    }
+    add_descendants(descendants, std::move(frontier), index);
     std::vector<ProcessEntry> killed;
     for (const auto& [pid, entry] : descendants) {
         if (::kill(pid, SIGKILL) == 0) killed.push_back(entry);

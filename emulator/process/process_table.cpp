@@ -38,8 +38,8 @@ bool read_process_entry(pid_t pid, ProcessEntry& entry)
     // state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime cutime
     // cstime priority nice num_threads itrealvalue starttime
     return std::sscanf(stat.c_str() + close + 1,
-                       " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &entry.state,
-                       &entry.parent, &entry.group, &entry.start_time) == 4;
+                       " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %d %*d %llu", &entry.state,
+                       &entry.parent, &entry.group, &entry.threads, &entry.start_time) == 5;
 }
 
 std::vector<ProcessEntry> read_process_table()
@@ -54,6 +54,54 @@ std::vector<ProcessEntry> read_process_table()
     }
     ::closedir(proc);
     return table;
+}
+
+namespace {
+
+void append_children(const char* path, std::vector<pid_t>& children)
+{
+    const std::string listed = read_proc_file(path); // "12 34 "
+    const char* cursor = listed.c_str();
+    char* end = nullptr;
+    for (long child = std::strtol(cursor, &end, 10); end != cursor; child = std::strtol(cursor, &end, 10)) {
+        children.push_back(static_cast<pid_t>(child));
+        cursor = end;
+    }
+}
+
+} // namespace
+
+std::vector<pid_t> children_of(const ProcessEntry& entry)
+{
+    if (entry.threads != 1) return children_of(entry.pid);
+    std::vector<pid_t> children;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", entry.pid, entry.pid);
+    append_children(path, children);
+    return children;
+}
+
+std::vector<pid_t> children_of(pid_t pid)
+{
+    std::vector<pid_t> children;
+    char path[96];
+    std::snprintf(path, sizeof path, "/proc/%d/task", pid);
+    DIR* tasks = ::opendir(path);
+    if (!tasks) return children;
+    while (const dirent* task = ::readdir(tasks)) {
+        if (task->d_name[0] < '1' || task->d_name[0] > '9') continue;
+        std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", pid, std::atoi(task->d_name));
+        append_children(path, children);
+    }
+    ::closedir(tasks);
+    return children;
+}
+
+bool proc_lists_children()
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", ::getpid(), ::getpid());
+    return ::access(path, R_OK) == 0;
 }
 
 bool environment_holds(pid_t pid, std::string_view variable)

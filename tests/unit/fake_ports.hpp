@@ -51,7 +51,7 @@ public:
         return launched;
     }
     void kill_extension(const std::string& name) override { killed_extensions.push_back(name); }
-    void track_descendants() override { ++descendant_scans; }
+    void track_descendants(bool) override { ++descendant_scans; }
     std::vector<core::EscapedProcess> kill_descendants() override { return std::move(escaped); }
 
     std::vector<std::string> external_extensions;
