@@ -37,6 +37,9 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     listeners.add(host->server_->port());
 
     host->runtime_api_ = "127.0.0.1:" + std::to_string(host->server_->port());
+    // Every process of this environment inherits this variable, unless it clears its environment.
+    host->family_ = reaper.descendants().add_family("AWS_LAMBDA_RUNTIME_API=" + host->runtime_api_,
+                                                    host->options_.claims_every_orphan);
     core::RuntimeEnvironmentInputs inputs;
     inputs.runtime_api = host->runtime_api_;
     inputs.task_root = host->options_.task_root.string();
@@ -87,6 +90,10 @@ EnvironmentHost::~EnvironmentHost()
         reaper_.forget(extension->pid());
         extension->kill_group();
     }
+    if (family_ != 0) {
+        reaper_.descendants().kill_family(family_);
+        reaper_.descendants().remove_family(family_);
+    }
 }
 
 core::SpawnOutcome EnvironmentHost::start_runtime()
@@ -106,6 +113,7 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     runtime_alive_ = true;
     last_peak_memory_mb_ = 0;
     const pid_t pid = runtime_->pid();
+    reaper_.descendants().add_root(family_, pid);
     reaper_.watch(pid, [this, pid](core::ExitStatus status) {
         if (!runtime_ || runtime_->pid() != pid) return;
         runtime_alive_ = false;
@@ -122,7 +130,9 @@ void EnvironmentHost::terminate_runtime()
 void EnvironmentHost::kill_runtime()
 {
     // Also after the runtime itself exited: its group may hold what it started.
-    if (runtime_) runtime_->kill_group();
+    if (!runtime_) return;
+    runtime_->kill_group();
+    killed_groups_.insert(runtime_->pid());
 }
 
 int EnvironmentHost::runtime_peak_memory_mb()
@@ -154,6 +164,7 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
             continue;
         }
         const pid_t pid = spawned.child->pid();
+        reaper_.descendants().add_root(family_, pid);
         reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
             if (generation != extension_generation_) return;
             environment_.on_extension_exited(name, status);
@@ -166,7 +177,32 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
 
 void EnvironmentHost::kill_extension(const std::string& name)
 {
-    if (auto found = extensions_.find(name); found != extensions_.end()) found->second->kill_group();
+    if (auto found = extensions_.find(name); found != extensions_.end()) {
+        found->second->kill_group();
+        killed_groups_.insert(found->second->pid());
+    }
+}
+
+void EnvironmentHost::track_descendants(bool now)
+{
+    if (now) reaper_.descendants().refresh();
+    else reaper_.descendants().refresh_unless_fresh();
+}
+
+std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
+{
+    // The runtime and the extensions are accounted for in the cleanup table, and the members of
+    // groups already SIGKILLed are dying with them: the rest had escaped every group kill.
+    std::set<pid_t> roots;
+    if (runtime_) roots.insert(runtime_->pid());
+    for (const auto& [name, extension] : extensions_) roots.insert(extension->pid());
+    std::vector<core::EscapedProcess> escaped;
+    for (const auto& killed : reaper_.descendants().kill_family(family_)) {
+        if (roots.count(killed.pid) != 0 || killed_groups_.count(killed.group) != 0) continue;
+        escaped.push_back({killed.pid, killed.command});
+    }
+    killed_groups_.clear();
+    return escaped;
 }
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)

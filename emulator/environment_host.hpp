@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,8 @@ struct HostOptions {
     core::Variables passed_through;
     std::string path;
     unsigned short port = 0;
+    // `run`: the only environment, so every orphan the emulator adopts is this one's.
+    bool claims_every_orphan = false;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -69,6 +72,8 @@ private:
     int runtime_group_survivors() override;
     std::vector<core::LaunchedExtension> start_external_extensions() override;
     void kill_extension(const std::string& name) override;
+    void track_descendants(bool now) override;
+    std::vector<core::EscapedProcess> kill_descendants() override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
     void cancel(core::TimerSlot slot) override;
@@ -95,6 +100,9 @@ private:
     std::map<std::string, std::unique_ptr<process::ChildProcess>> extensions_; // by name
     std::size_t extension_generation_ = 0; // exits of an earlier Init's extensions are not news
     int last_peak_memory_mb_ = 0;
+    process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
+    std::set<pid_t> killed_groups_; // SIGKILLed since the last Shutdown phase ended
+
     http::Router router_;
     std::unique_ptr<http::Server> server_;
     // Shared: line readers of processes that outlive this host may still hand it lines.

@@ -11,6 +11,7 @@ inline constexpr int kInitFailure = 3;      // Init failed and an invocation got
 inline constexpr int kTimeoutOrCrash = 4;   // Sandbox.Timedout or Runtime.ExitError during an invocation
 inline constexpr int kUncleanShutdown = 5;  // a process was killed or crashed in the final Shutdown phase
 inline constexpr int kEmulatorError = 6;    // the emulator itself could not work (port in use, ...)
-// Interrupted by a signal: 128 + its number (130 for SIGINT, 143 for SIGTERM), as a shell reports it.
+// Interrupted by a signal: 128 + its number (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM), as a
+// shell reports it. `serve` uses it for SIGHUP only: SIGTERM and SIGINT are its ordinary stop.
 
 } // namespace lambda_emu::exit_codes

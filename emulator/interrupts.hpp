@@ -1,5 +1,7 @@
 #pragma once
-// SIGINT and SIGTERM to the emulator, delivered on the event loop, every time they come.
+// SIGINT, SIGTERM and SIGHUP to the emulator, delivered on the event loop, every time they come.
+// SIGHUP (a closed terminal, a CI runner's hangup) would otherwise kill the emulator at once,
+// with no Shutdown phase and no report.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -11,9 +13,19 @@ namespace lambda_emu {
 class Interrupts {
 public:
     Interrupts(boost::asio::io_context& io, std::function<void(int signal)> on_signal)
-        : signals_{io, SIGINT, SIGTERM}, on_signal_{std::move(on_signal)}
+        : signals_{io, SIGINT, SIGTERM, SIGHUP}, on_signal_{std::move(on_signal)}
     {
         wait();
+    }
+
+    static const char* name(int signal)
+    {
+        switch (signal) {
+        case SIGINT: return "SIGINT";
+        case SIGTERM: return "SIGTERM";
+        case SIGHUP: return "SIGHUP";
+        }
+        return "a signal";
     }
 
 private:

@@ -28,9 +28,11 @@ int run_command(const RunOptions& options)
     auto loaded = invoke::load_events(options.events, std::cin);
     if (!loaded.error.empty()) return fail(exit_codes::kUsage, loaded.error);
     HostOptions& host_options = prepared.host;
+    host_options.claims_every_orphan = true;
 
     boost::asio::io_context io;
     process::ChildReaper reaper{io};
+    if (!reaper.subreaper_error().empty()) console.lifecycle(reaper.subreaper_error());
     core::SystemClock clock;
     IdGenerator ids;
     report::RunRecord record;

@@ -4,6 +4,7 @@
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
 #include "report/result_line.hpp"
+#include "interrupts.hpp"
 #include "report_files.hpp"
 
 #include <boost/asio/post.hpp>
@@ -67,7 +68,7 @@ void RunSession::interrupt(int signal)
 {
     if (interrupted_by_ == 0) {
         interrupted_by_ = signal;
-        console_.lifecycle(std::string{"interrupted by "} + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+        console_.lifecycle(std::string{"interrupted by "} + Interrupts::name(signal) +
                            ": shutting down (again to kill at once)");
         host_->environment().shutdown();
         return;

@@ -30,8 +30,8 @@ public:
     void process_line(std::string_view source, std::string_view line) { reporter_.process_line(source, line); }
     void attach(EnvironmentHost& host);
     void start();
-    // SIGINT/SIGTERM: the first spins down (the invocation in flight is interrupted), the second
-    // kills at once.
+    // SIGINT/SIGTERM/SIGHUP: the first spins down (the invocation in flight is interrupted), the
+    // second kills at once. The exit code is 128 + the first one's number.
     void interrupt(int signal);
     int exit_code() const;
 

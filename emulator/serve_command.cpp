@@ -86,6 +86,7 @@ int serve_command(const ServeOptions& options)
 
     boost::asio::io_context io;
     process::ChildReaper reaper{io};
+    if (!reaper.subreaper_error().empty()) console.lifecycle(reaper.subreaper_error());
     core::SystemClock clock;
     IdGenerator ids;
 

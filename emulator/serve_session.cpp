@@ -3,6 +3,7 @@
 
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
+#include "interrupts.hpp"
 #include "report_files.hpp"
 
 #include <nlohmann/json.hpp>
@@ -70,7 +71,9 @@ void ServeSession::interrupt(int signal)
 {
     if (!finishing_) {
         finishing_ = true;
-        console_.lifecycle(std::string{"interrupted by "} + (signal == SIGINT ? "SIGINT" : "SIGTERM") +
+        // A hangup is no way to end a test run: unlike SIGTERM and SIGINT, it shows in the exit code.
+        if (signal == SIGHUP) hung_up_ = true;
+        console_.lifecycle(std::string{"interrupted by "} + Interrupts::name(signal) +
                            ": shutting every environment down (again to kill at once)");
         pool_.shut_down(std::nullopt, core::ShutdownReason::Spindown, [this](bool) {
             finish();
@@ -99,8 +102,8 @@ int ServeSession::exit_code() const
 {
     std::vector<const EnvironmentReporter*> reporters;
     for (const auto& environment : pool_.environments()) reporters.push_back(environment.reporter);
-    // For serve a signal is the ordinary way to stop: the exit code is the run's.
-    return lambda_emu::exit_code(reporters, 0, report_write_failed_, outputs_.allow_kill);
+    // For serve SIGTERM and SIGINT are the ordinary way to stop: the exit code is the run's.
+    return lambda_emu::exit_code(reporters, hung_up_ ? SIGHUP : 0, report_write_failed_, outputs_.allow_kill);
 }
 
 } // namespace lambda_emu

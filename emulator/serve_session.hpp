@@ -30,7 +30,8 @@ public:
     std::string report_json() const override;
     std::string health_json() const override;
 
-    // SIGTERM/SIGINT: the first shuts everything down, the second kills at once.
+    // SIGTERM/SIGINT/SIGHUP: the first shuts everything down, the second kills at once. After
+    // SIGHUP the exit code is 129.
     void interrupt(int signal);
     int exit_code() const;
 
@@ -47,6 +48,7 @@ private:
     bool finished_ = false;
     bool exit_after_answer_ = false;
     bool report_write_failed_ = false;
+    bool hung_up_ = false;
 };
 
 } // namespace lambda_emu

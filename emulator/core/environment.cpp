@@ -311,6 +311,7 @@ Environment::ClosedInvocation Environment::close_invocation(InvokeStatus status,
     report.billed_duration_ms = static_cast<std::int64_t>(std::ceil(report.duration_ms));
     report.memory_size_mb = config_.memory_mb;
     report.max_memory_used_mb = ports_.processes.runtime_peak_memory_mb();
+    ports_.processes.track_descendants(false);
     report.init_duration_ms = active.init_duration_ms;
     return closed;
 }

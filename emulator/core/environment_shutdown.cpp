@@ -86,6 +86,7 @@ ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string&
 
 void Environment::begin_shutdown(ShutdownReason reason, bool final)
 {
+    ports_.processes.track_descendants(true); // before any signal breaks a line of descent
     phase_ = Phase::Shutdown;
     initializing_ = false;
     for (auto slot : {TimerSlot::InitDeadline, TimerSlot::InvokeDeadline, TimerSlot::InitErrorGrace,
@@ -269,6 +270,7 @@ void Environment::complete_shutdown()
                                   "received its SHUTDOWN event.");
         }
     }
+    report.escaped_processes = ports_.processes.kill_descendants();
     runtime_ = RuntimeState::NotStarted;
     runtime_pid_ = 0;
     parked_next_ = {};

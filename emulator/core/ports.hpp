@@ -34,6 +34,14 @@ public:
     virtual std::vector<LaunchedExtension> start_external_extensions() = 0;
     // SIGKILL to an external extension's whole process group.
     virtual void kill_extension(const std::string& name) = 0;
+
+    // Looks again for what the runtime and the extensions started, so that a process that later
+    // leaves its group or session is still known as theirs (before signals, after invocations).
+    // Unless `now`, a look taken a moment ago is enough.
+    virtual void track_descendants(bool now) = 0;
+    // SIGKILL to every process the runtime and the extensions started that still runs once they
+    // are gone; returns those no group kill had reached, for the report.
+    virtual std::vector<EscapedProcess> kill_descendants() = 0;
 };
 
 enum class TimerSlot {

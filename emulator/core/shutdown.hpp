@@ -58,6 +58,14 @@ struct ProcessCleanup {
     bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
 };
 
+// A process the runtime or an extension started that was still running once they were gone: it
+// had left their process group (or session), or was left behind by an extension that exited.
+// The emulator killed it.
+struct EscapedProcess {
+    int pid = 0;
+    std::string command; // the kernel's short name (comm), e.g. "sleep"
+};
+
 struct ShutdownReport {
     ShutdownReason reason = ShutdownReason::Spindown;
     bool final = false; // a spin-down for good, not a reset before the next invocation
@@ -67,6 +75,7 @@ struct ShutdownReport {
     int internal_extensions = 0;
     int external_extensions = 0;
     std::vector<ProcessCleanup> processes;
+    std::vector<EscapedProcess> escaped_processes;
     std::vector<std::string> diagnostics; // plain words for the surprises
 };
 

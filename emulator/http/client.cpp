@@ -1,6 +1,7 @@
 #include "client.hpp"
 
 #include "bodies.hpp"
+#include "close_on_exec.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
@@ -30,6 +31,10 @@ public:
         request_.body() = body_;
         request_.prepare_payload();
         const tcp::endpoint endpoint{boost::asio::ip::make_address_v4("127.0.0.1"), port};
+        // Opened here rather than by async_connect, to mark it; a failure shows in async_connect.
+        boost::system::error_code open_ec;
+        socket_.open(endpoint.protocol(), open_ec);
+        if (!open_ec) set_close_on_exec(socket_.native_handle());
         socket_.async_connect(endpoint, [self = shared_from_this()](const boost::system::error_code& ec) {
             if (ec) return self->finish(false);
             beast_http::async_write(self->socket_, self->request_,
@@ -81,6 +86,10 @@ void ByteStream::send(std::shared_ptr<const std::string> bytes, std::function<vo
         return;
     }
     const tcp::endpoint endpoint{boost::asio::ip::make_address_v4("127.0.0.1"), port_};
+    // Opened here rather than by async_connect, to mark it; a failure shows in async_connect.
+    boost::system::error_code open_ec;
+    if (!socket_.is_open()) socket_.open(endpoint.protocol(), open_ec);
+    if (!open_ec) set_close_on_exec(socket_.native_handle());
     socket_.async_connect(endpoint, [self = shared_from_this(), write, done](const boost::system::error_code& ec) mutable {
         if (ec) {
             self->close();

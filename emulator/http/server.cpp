@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "close_on_exec.hpp"
 #include "session.hpp"
 
 #include <sys/resource.h>
@@ -37,6 +38,7 @@ std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router
     tcp::acceptor acceptor{io};
     const tcp::endpoint endpoint{address, options.port};
     acceptor.open(endpoint.protocol(), ec);
+    if (!ec) set_close_on_exec(acceptor.native_handle());
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
@@ -91,6 +93,7 @@ void Server::accept()
 
 void Server::admit(tcp::socket socket)
 {
+    set_close_on_exec(socket.native_handle()); // no child may inherit a client's connection
     boost::system::error_code ignored;
     if (connections_->size() >= max_connections_ && !connections_->evict_longest_waiting()) {
         // Every connection is busy with a request: only then is the newcomer the one turned away.

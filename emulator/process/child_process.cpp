@@ -1,14 +1,17 @@
 #include "child_process.hpp"
 
+#include "process_table.hpp"
+
 #include <boost/process/v2.hpp>
 
+#include <algorithm>
 #include <cctype>
-#include <dirent.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace lambda_emu::process {
@@ -17,11 +20,40 @@ namespace bp = boost::process::v2;
 
 namespace {
 
-// Runs in the child between fork and exec.
+// Closes every descriptor above stderr except those in `keep`, between fork and exec: the second
+// line of defence behind close-on-exec, for anything opened without it (by a library, say).
+// Boost 1.81 means to do this itself, but its Linux close_all compares each kept descriptor with
+// itself instead of the next one (`next = whitelist[idx]`), so it only closes what lies above the
+// highest kept one (its exec-error pipe, opened last) and everything below stays open.
+void close_inherited_descriptors(const std::vector<int>& keep)
+{
+    unsigned lowest = 3;
+    for (;;) {
+        // The next kept descriptor at or above `lowest` (the list is tiny and unsorted; no allocation here).
+        unsigned next_kept = ~0U;
+        for (const int fd : keep) {
+            if (fd >= 0 && static_cast<unsigned>(fd) >= lowest && static_cast<unsigned>(fd) < next_kept)
+                next_kept = static_cast<unsigned>(fd);
+        }
+        if (next_kept > lowest) {
+            const unsigned highest = next_kept == ~0U ? ~0U : next_kept - 1;
+            if (::syscall(SYS_close_range, lowest, highest, 0) != 0) {
+                // No close_range (a kernel before 5.9): one by one, as far as the limit goes.
+                const long limit = ::sysconf(_SC_OPEN_MAX);
+                const unsigned last = limit > 0 ? static_cast<unsigned>(limit) - 1 : 1023U;
+                for (unsigned fd = lowest; fd <= std::min(highest, last); ++fd) ::close(static_cast<int>(fd));
+            }
+        }
+        if (next_kept == ~0U) return;
+        lowest = next_kept + 1;
+    }
+}
+
+// Runs in the child between fork and exec, after stdio is in place (it comes last).
 struct OwnGroupAndParentDeathSignal {
     pid_t parent;
 
-    bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*)
+    bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&, const char* const*)
     {
         // Its own group, so SIGKILL at the deadline reaches whatever it starts.
         if (::setpgid(0, 0) != 0) return bp::error_code{errno, boost::system::system_category()};
@@ -33,6 +65,9 @@ struct OwnGroupAndParentDeathSignal {
         sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::signal(SIGPIPE, SIG_DFL);
+        // Nothing but stdin, stdout and stderr goes on; the launcher's own list keeps its
+        // exec-error pipe (close-on-exec, it reports a failed exec).
+        close_inherited_descriptors(launcher.fd_whitelist);
         return {};
     }
 };
@@ -59,22 +94,6 @@ std::string go_style_error(const std::filesystem::path& executable, const bp::er
     std::string text = ec.message();
     if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
     return "fork/exec " + executable.string() + ": " + text;
-}
-
-// Reads a small /proc file without iostreams: this runs once per invocation.
-std::string read_proc_file(const char* path)
-{
-    std::string content;
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return content;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        content.append(buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    return content;
 }
 
 long vm_hwm_kb(pid_t pid)
@@ -137,31 +156,12 @@ long peak_resident_kb(pid_t root)
     return total;
 }
 
-} // namespace lambda_emu::process
-
-namespace lambda_emu::process {
-
 int count_group_members(pid_t group)
 {
     int members = 0;
-    DIR* proc = ::opendir("/proc");
-    if (!proc) return 0;
-    while (const dirent* entry = ::readdir(proc)) {
-        if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-        const std::string path = std::string{"/proc/"} + entry->d_name + "/stat";
-        const std::string stat = read_proc_file(path.c_str());
-        // Fields after the command (which may hold spaces): state ppid pgrp ...
-        const auto close = stat.rfind(')');
-        if (close == std::string::npos) continue;
-        char state = 0;
-        int parent = 0;
-        int process_group = 0;
-        if (std::sscanf(stat.c_str() + close + 1, " %c %d %d", &state, &parent, &process_group) == 3 &&
-            process_group == group && state != 'Z') {
-            ++members;
-        }
+    for (const auto& entry : read_process_table()) {
+        if (entry.group == group && entry.live()) ++members;
     }
-    ::closedir(proc);
     return members;
 }
 

@@ -2,17 +2,37 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace lambda_emu::process {
 
-ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}
+ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io}
 {
     // Grandchildren (a shell bootstrap's node, an extension's helper) are reparented to us
-    // instead of to init, so we can reap them and kill them with their group.
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // instead of to init, so we can reap them and find them even when they left their group.
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+        subreaper_error_ = std::string{"warning: cannot become a child subreaper ("} + std::strerror(errno) +
+                           "): processes whose parent exits are adopted by init, so one that left its process "
+                           "group may outlive its environment";
+    }
     wait_for_signal();
+}
+
+ChildReaper::~ChildReaper()
+{
+    DescendantTracker::kill_every_descendant();
+    // SIGKILL takes effect at once unless a process is stuck in the kernel: wait a little for
+    // each exit, never long.
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        pid_t pid = 0;
+        while ((pid = ::waitpid(-1, nullptr, WNOHANG)) > 0) {
+        }
+        if (pid < 0) return; // ECHILD: no child left
+        ::usleep(5000);
+    }
 }
 
 void ChildReaper::watch(pid_t pid, ExitCallback on_exit)

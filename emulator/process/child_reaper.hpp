@@ -2,13 +2,15 @@
 // The supervisor's half of process handling, as tini does it: the emulator is a child
 // subreaper, so what a runtime leaves behind is reparented to it, and one SIGCHLD handler reaps
 // every child. Exits of the processes we watch are reported; orphans are reaped silently, so
-// no zombie outlives a test.
+// no zombie outlives a test. It also keeps track of whose descendant each of them is.
 #include "core/exit_status.hpp"
+#include "descendant_tracker.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <functional>
+#include <string>
 #include <sys/types.h>
 #include <unordered_map>
 
@@ -19,6 +21,9 @@ public:
     using ExitCallback = std::function<void(core::ExitStatus)>;
 
     explicit ChildReaper(boost::asio::io_context& io);
+    // The emulator is exiting: kills every process that still descends from it and reaps them,
+    // so none outlives it and no zombie is left to init.
+    ~ChildReaper();
     ChildReaper(const ChildReaper&) = delete;
     ChildReaper& operator=(const ChildReaper&) = delete;
 
@@ -27,12 +32,18 @@ public:
     void watch(pid_t pid, ExitCallback on_exit);
     void forget(pid_t pid) { watched_.erase(pid); }
 
+    DescendantTracker& descendants() { return descendants_; }
+    // Empty when the emulator became a child subreaper; else why not, in one line for the console.
+    const std::string& subreaper_error() const { return subreaper_error_; }
+
 private:
     void wait_for_signal();
     void reap_all();
 
     boost::asio::signal_set sigchld_;
     std::unordered_map<pid_t, ExitCallback> watched_;
+    std::string subreaper_error_;
+    DescendantTracker descendants_;
 };
 
 } // namespace lambda_emu::process

@@ -61,6 +61,15 @@ std::string cleanup_table(const core::ShutdownReport& report)
         text += '\n';
     }
     if (report.processes.empty()) text += "  (no process was running)\n";
+    if (!report.escaped_processes.empty()) {
+        std::string names;
+        for (const auto& process : report.escaped_processes) {
+            names += (names.empty() ? "" : ", ") + process.command + " (pid " + std::to_string(process.pid) + ")";
+        }
+        text += "  escaped: " + std::to_string(report.escaped_processes.size()) +
+                " process(es) started by the runtime or an extension outlived them, out of reach of their process "
+                "group, and were killed: " + names + "\n";
+    }
     for (const auto& note : report.diagnostics) text += "  note: " + note + "\n";
     return text;
 }

@@ -151,6 +151,10 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         json processes = json::array();
         for (const auto& process : shutdown.processes) processes.push_back(process_json(shutdown, process));
         entry["processes"] = processes;
+        json escaped = json::array();
+        for (const auto& process : shutdown.escaped_processes)
+            escaped.push_back({{"pid", process.pid}, {"command", process.command}});
+        entry["escapedProcesses"] = escaped;
         entry["diagnostics"] = shutdown.diagnostics;
         shutdowns.push_back(entry);
     }

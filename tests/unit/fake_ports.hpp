@@ -51,10 +51,14 @@ public:
         return launched;
     }
     void kill_extension(const std::string& name) override { killed_extensions.push_back(name); }
+    void track_descendants(bool) override { ++descendant_scans; }
+    std::vector<core::EscapedProcess> kill_descendants() override { return std::move(escaped); }
 
     std::vector<std::string> external_extensions;
     std::vector<std::string> killed_extensions;
     int survivors = 0;
+    int descendant_scans = 0;
+    std::vector<core::EscapedProcess> escaped; // handed to the next Shutdown phase's end
     std::string spawn_error;
     int starts = 0;
     int sigterms = 0;
