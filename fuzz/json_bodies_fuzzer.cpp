@@ -1,0 +1,13 @@
+// libFuzzer entry point of the json_bodies target (json_bodies.cpp).
+#include "known_findings.hpp"
+#include "targets.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    const std::string_view input{reinterpret_cast<const char*>(data), size};
+    lambda_emu::fuzz::run_input([&] { lambda_emu::fuzz::json_bodies(input); });
+    return 0;
+}
