@@ -136,7 +136,7 @@ TEST_CASE("a Telemetry API subscription whose schemaVersion is not a string is a
     const auto second = answer.find("HTTP/1.1 ", 1);
     REQUIRE(second != std::string::npos);
     CHECK(answer.compare(second, 13, "HTTP/1.1 400 ") == 0);
-    CHECK(answer.find(R"("errorMessage":"schemaVersion should be a string")") != std::string::npos);
+    CHECK(answer.find(R"("errorMessage":"schemaVersion should be a string; destination is not provided")") != std::string::npos);
     CHECK(answer.find(R"("errorType":"ValidationError")") != std::string::npos);
 }
 
