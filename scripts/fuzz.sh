@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
   status=0
   "$build/fuzz/fuzz_$target" "${flags[@]}" "$corpus" "$root/fuzz/corpus/$target" "$root/fuzz/regressions/$target" \
     >"$log" 2>&1 || status=$?
-  grep -E '^#[0-9]+ +DONE' "$log" | tail -1 | sed "s/^/fuzz: $target: /" || true
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 | sed "s/^/fuzz: $target: /" || true
   if ((status != 0)); then
     failed+=("$target")
     echo "fuzz: $target FOUND A PROBLEM (exit $status); log: $log" >&2
