@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <vector>
 
 namespace lambda_emu::extensions_api {
@@ -17,6 +18,16 @@ using json = nlohmann::json;
 bool is_sandbox_host(const std::string& host)
 {
     return host == "sandbox.localdomain" || host == "sandbox" || host == "localhost" || host == "127.0.0.1";
+}
+
+// A member's text, nothing when it is there with another type. (nlohmann's value() would throw
+// type_error.302 for a body such as {"schemaVersion": 1}: found by fuzzing.)
+std::optional<std::string> string_member(const json& object, const char* key, std::string fallback)
+{
+    const auto found = object.find(key);
+    if (found == object.end()) return fallback;
+    if (!found->is_string()) return std::nullopt;
+    return found->get<std::string>();
 }
 
 void read_limit(const json& buffering, const char* key, int minimum, int maximum, int& value,
@@ -47,10 +58,11 @@ void read_destination(const json& destination, Destination& out, std::vector<std
         problems.push_back("destination is not provided");
         return;
     }
-    const std::string protocol = destination.value("protocol", "");
+    const std::string protocol = string_member(destination, "protocol", "").value_or("");
     if (protocol == "TCP") {
         out.protocol = Destination::Protocol::Tcp;
-        const auto port = destination.value("port", 0);
+        const auto found = destination.find("port");
+        const long long port = found != destination.end() && found->is_number_integer() ? found->get<long long>() : 0;
         if (port < 1 || port > 65535 || port == 9001) problems.push_back("port should be between 1 and 65535, not 9001");
         else if (own.contains(static_cast<unsigned short>(port))) problems.push_back(own_port_problem("port", port));
         else out.port = static_cast<unsigned short>(port);
@@ -60,7 +72,7 @@ void read_destination(const json& destination, Destination& out, std::vector<std
         problems.push_back("destination.protocol should be HTTP or TCP");
         return;
     }
-    const std::string uri = destination.value("URI", "");
+    const std::string uri = string_member(destination, "URI", "").value_or("");
     const std::string scheme = "http://";
     if (uri.rfind(scheme, 0) != 0) {
         problems.push_back("URI should start with http://");
@@ -106,10 +118,13 @@ ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body,
     std::vector<std::string> problems;
 
     const bool logs = api == TelemetryApi::Logs;
-    subscription.schema_version = document.value("schemaVersion", logs ? "2020-08-15" : "");
+    const auto schema_version = string_member(document, "schemaVersion", logs ? "2020-08-15" : "");
+    subscription.schema_version = schema_version.value_or("");
     const std::vector<std::string> versions = logs ? std::vector<std::string>{"2020-08-15", "2021-03-18"}
                                                    : std::vector<std::string>{"2022-07-01", "2022-12-13", "2025-01-29"};
-    if (std::find(versions.begin(), versions.end(), subscription.schema_version) == versions.end()) {
+    if (!schema_version) {
+        problems.push_back("schemaVersion should be a string");
+    } else if (std::find(versions.begin(), versions.end(), subscription.schema_version) == versions.end()) {
         problems.push_back(subscription.schema_version.empty() ? "schemaVersion is not provided"
                                                                : "schemaVersion " + subscription.schema_version +
                                                                      " is not supported");

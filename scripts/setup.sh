@@ -13,6 +13,8 @@ packages=(
   awscli
   # aws-lambda-ric builds native code on install
   autoconf automake libtool make
+  # scripts/fuzz.sh: libFuzzer and the sanitizers' runtimes come with Debian's clang
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -10,7 +10,8 @@ std::optional<std::string> json_problem(const std::string& bytes)
     try {
         const auto parsed = nlohmann::json::parse(bytes);
         (void)parsed;
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {
+        // Not only parse_error: a number out of range ("1e999") is out_of_range.406.
         return error.what();
     }
     return "unknown reason";
