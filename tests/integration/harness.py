@@ -16,6 +16,16 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 RUNTIMES = pathlib.Path(__file__).resolve().parent / "runtimes"
 EMULATOR = os.environ.get("LAMBDA_EMU", str(ROOT / "build" / "lambda-emu"))
+# The emulator under test was built with ASan + UBSan (ctest sets it for build-sanitize/).
+SANITIZED = os.environ.get("LAMBDA_EMU_SANITIZED") == "1"
+
+
+def measure_memory_under_asan():
+    """ASan keeps freed memory in a quarantine (256 MB by default) and its shadow adds a base, so
+    RSS would measure ASan. Without the quarantine, freed memory is reused as without ASan: what
+    stays resident is what the emulator holds. Call before starting the emulator."""
+    if SANITIZED and "quarantine_size_mb" not in os.environ.get("ASAN_OPTIONS", ""):
+        os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0"
 
 
 def unique_name(prefix="it"):
