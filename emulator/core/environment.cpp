@@ -80,15 +80,15 @@ InitInProgress* Environment::current_init()
 
 ShutdownInProgress* Environment::shutdown_in_progress()
 {
-    auto* shutdown = std::get_if<environment_state::Shutdown>(&state_);
-    return shutdown ? &shutdown->shutdown : nullptr;
+    auto* shutting_down = std::get_if<environment_state::Shutdown>(&state_);
+    return shutting_down ? &shutting_down->shutdown : nullptr;
 }
 
 bool Environment::spinning_down_for_good() const
 {
     if (is<environment_state::Done>()) return true;
-    const auto* shutdown = std::get_if<environment_state::Shutdown>(&state_);
-    return shutdown && shutdown->shutdown.final;
+    const auto* shutting_down = std::get_if<environment_state::Shutdown>(&state_);
+    return shutting_down && shutting_down->shutdown.final;
 }
 
 // ---------------------------------------------------------------- exits and timers
@@ -149,8 +149,8 @@ void Environment::on_timer(TimerSlot slot)
         }
         return;
     case TimerSlot::ExtensionsDeadline:
-        if (auto* shutdown = shutdown_in_progress()) {
-            for (auto& process : shutdown->report.processes) {
+        if (auto* progress = shutdown_in_progress()) {
+            for (auto& process : progress->report.processes) {
                 if (process.kind == ProcessKind::ExternalExtension && process.awaiting_exit() && !process.sigkill_at) {
                     ports_.processes.kill_extension(process.name);
                     process.sigkill_at = now();

@@ -56,9 +56,9 @@ void Environment::shutdown(ShutdownReason reason)
 void Environment::kill_now()
 {
     if (!is<environment_state::Shutdown>()) shutdown();
-    auto* shutdown = shutdown_in_progress();
-    if (!shutdown) return;
-    for (auto& process : shutdown->report.processes) {
+    auto* progress = shutdown_in_progress();
+    if (!progress) return;
+    for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
         if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
         else ports_.processes.kill_extension(process.name);
@@ -68,9 +68,9 @@ void Environment::kill_now()
 
 ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
 {
-    auto* shutdown = shutdown_in_progress();
-    if (!shutdown) return nullptr;
-    for (auto& process : shutdown->report.processes) {
+    auto* progress = shutdown_in_progress();
+    if (!progress) return nullptr;
+    for (auto& process : progress->report.processes) {
         if (process.kind == kind && process.name == name) return &process;
     }
     return nullptr;
@@ -146,10 +146,10 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
 // the whole phase as deadlineMs; SIGKILL at once to those that did not subscribe.
 void Environment::tell_extensions_to_shut_down()
 {
-    auto* shutdown = shutdown_in_progress();
-    if (!shutdown || shutdown->extensions_told) return;
-    shutdown->extensions_told = true;
-    const auto& report = shutdown->report;
+    auto* progress = shutdown_in_progress();
+    if (!progress || progress->extensions_told) return;
+    progress->extensions_told = true;
+    const auto& report = progress->report;
     const SteadyTime phase_end = report.started_at + report.budget.phase;
     bool anyone_waits = false;
     for (auto& extension : extensions_) {
@@ -211,9 +211,9 @@ void Environment::record_extension_exit_in_shutdown(const Extension& extension)
 
 void Environment::complete_shutdown_if_everyone_exited()
 {
-    auto* shutdown = shutdown_in_progress();
-    if (!shutdown) return;
-    const auto& processes = shutdown->report.processes;
+    auto* progress = shutdown_in_progress();
+    if (!progress) return;
+    const auto& processes = progress->report.processes;
     if (std::any_of(processes.begin(), processes.end(), [](const ProcessCleanup& p) { return p.awaiting_exit(); })) return;
     complete_shutdown();
 }
@@ -223,9 +223,9 @@ void Environment::complete_shutdown()
     for (auto slot : {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp}) {
         ports_.timers.cancel(slot);
     }
-    ShutdownInProgress shutdown = std::move(*shutdown_in_progress());
-    ShutdownReport& report = shutdown.report;
-    report.final = shutdown.final;
+    ShutdownInProgress finished = std::move(*shutdown_in_progress());
+    ShutdownReport& report = finished.report;
+    report.final = finished.final;
     report.ended_at = now();
     auto& notes = report.diagnostics;
     for (auto& process : report.processes) {
