@@ -28,7 +28,7 @@ void answer(http::Responder& responder, const core::RuntimeCallResult& result)
 
 core::RuntimeCallError payload_too_large()
 {
-    return {core::RuntimeCallErrorKind::PayloadTooLarge, "Exceeded maximum allowed payload size (6291556 bytes)."};
+    return core::response_too_large_refusal();
 }
 
 void post_response(core::Environment& environment, http::Request& request, const std::string& request_id,

@@ -3,9 +3,13 @@
 // Shutdown, as a state machine. Inputs are API calls, process exits, timers and requests from
 // the host; outputs go through the ports. No sockets, no processes, no Beast here.
 //
-// The implementation is split by concern: environment.cpp (Init and Invoke, the Runtime API),
+// The implementation is split by concern: environment.cpp (names, messages, exits and timers),
+// environment_init.cpp (Init, cold or suppressed), environment_invocation.cpp (an invocation from
+// the caller's request to its REPORT), environment_runtime_api.cpp (the Runtime API),
 // environment_extensions.cpp (the Extensions API), environment_shutdown.cpp (the Shutdown phase).
+// The states themselves are in environment_state.hpp.
 #include "api_errors.hpp"
+#include "environment_state.hpp"
 #include "extension.hpp"
 #include "function_config.hpp"
 #include "invocation.hpp"
@@ -20,16 +24,6 @@
 #include <vector>
 
 namespace lambda_emu::core {
-
-enum class Phase {
-    Uninitialized, // no runtime: before the first Init, or after a reset
-    Init,          // a cold Init (phase "init")
-    Idle,          // initialised, runtime parked on /next
-    Invoke,        // an invocation in flight, including a suppressed init inside it
-    Shutdown,      // a reset or the final spin-down
-    Done,
-};
-const char* to_string(Phase phase);
 
 // The runtime's state; the names in InvalidStateTransition messages are RAPID's.
 enum class RuntimeState { NotStarted, Started, Ready, Running, ResponseSent, InitError, Exited };
@@ -80,9 +74,9 @@ public:
     ExtensionCallResult extension_init_error(std::string_view extension_id, const std::string& error_type);
     ExtensionCallResult extension_exit_error(std::string_view extension_id, const std::string& error_type);
 
-    Phase phase() const { return phase_; }
+    Phase phase() const;
     // Telemetry and Logs API subscriptions are accepted during Init only (LAMBDA-SPEC 3.1).
-    bool accepting_subscriptions() const { return initializing_; }
+    bool accepting_subscriptions() const { return current_init() != nullptr; }
     RuntimeState runtime_state() const { return runtime_; }
     const FunctionConfig& config() const { return config_; }
     const std::vector<Extension>& extensions() const { return extensions_; }
@@ -90,34 +84,19 @@ public:
     const Extension* extension_by_id(std::string_view extension_id) const;
 
 private:
-    struct ActiveInvocation {
-        Invocation invocation;
-        ResponseHandler respond;
-        bool started = false; // the timeout clock runs (false while held behind Init or a reset)
-        SteadyTime started_at{};
-        bool delivered = false; // the runtime has seen it on /next
-        bool runtime_done = false; // the runtime answered and called /next again
-        bool start_announced = false;
-        bool answered = false;
-        bool streaming = false; // the caller is being sent the runtime's stream
-        SteadyTime delivered_at{};
-        std::optional<SteadyTime> response_at;
-        std::size_t produced_bytes = 0;
-        bool suppressed_init = false;
-        InvokeStatus status = InvokeStatus::Success;
-        std::string error_type;
-        std::optional<double> init_duration_ms;
-    };
     struct ClosedInvocation {
         ActiveInvocation invocation;
         InvocationReport report;
     };
-    struct ShutdownInProgress {
-        ShutdownReport report;
-        bool extensions_told = false; // the runtime is gone: SHUTDOWN went out to extensions
-    };
 
     SteadyTime now() const { return ports_.clock.now(); }
+    template <class State> bool is() const { return std::holds_alternative<State>(state_); }
+    // The Init under way (cold, or suppressed inside an invocation), if any.
+    InitInProgress* current_init();
+    const InitInProgress* current_init() const;
+    ShutdownInProgress* shutdown_in_progress();
+    // shutdown() was asked for: no invocation is accepted any more.
+    bool spinning_down_for_good() const;
 
     // Init
     void begin_init(InitPhase phase);
@@ -132,6 +111,7 @@ private:
     void deliver_invocation();
     void end_invocation_if_everyone_is_done();
     RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
+    void record_runtime_answer(InvokeStatus status, std::string error_type, const Payload& payload);
     RuntimeCallResult refuse_response(std::string_view request_id, const std::string& caller_error_type,
                                       const std::string& caller_message, RuntimeCallError refusal);
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
@@ -165,27 +145,19 @@ private:
     ShutdownOverrides overrides_;
     Ports ports_;
 
-    Phase phase_ = Phase::Uninitialized;
+    EnvironmentState state_;
     RuntimeState runtime_ = RuntimeState::NotStarted;
     int runtime_pid_ = 0;
     std::optional<ExitStatus> runtime_exit_;
     NextHandler parked_next_;
 
-    bool initializing_ = false;
-    InitPhase init_phase_ = InitPhase::Init;
-    SteadyTime init_started_at_{};
-    std::optional<RuntimeError> init_error_; // posted to /init/error
-    SteadyTime init_error_at_{};
-    std::optional<double> cold_init_duration_ms_; // reported with the next invocation
-
     std::vector<Extension> extensions_;
-    bool registration_closed_ = false; // at the runtime's first /next
-
+    // Held behind a cold Init or a reset, or in flight (its stage says which).
     std::optional<ActiveInvocation> invocation_;
-    std::optional<ShutdownInProgress> shutdown_;
-    bool final_shutdown_requested_ = false;
 };
 
+// RAPID's refusal of a Runtime API call the runtime's state does not allow.
+std::string runtime_state_transition_message(RuntimeState from, const char* to);
 // Caller-facing message texts (LAMBDA-SPEC 4.1, 4.3).
 std::string runtime_exit_message(const std::string& request_id, const ExitStatus& status);
 std::string timeout_message(const std::string& request_id, Millis timeout);

@@ -89,7 +89,7 @@ std::variant<Registration, ExtensionCallError> Environment::extension_register(c
         if (std::any_of(extensions_.begin(), extensions_.end(), [&](const Extension& e) { return e.name == name; })) {
             return ExtensionCallError{Kind::InvalidExtensionState, "Extension with this name already registered"};
         }
-        if (registration_closed_ || !initializing_) {
+        if (const auto* init = current_init(); !init || init->registration_closed) {
             return ExtensionCallError{Kind::RegistrationClosed, "Extension registration closed already"};
         }
         if (wants_shutdown) {
@@ -215,7 +215,7 @@ void Environment::on_extension_exited(const std::string& name, ExitStatus status
     extension->exit_status = status;
     extension->parked = {};
     extension->state = ExtensionState::Exited;
-    if (phase_ == Phase::Shutdown) {
+    if (is<environment_state::Shutdown>()) {
         record_extension_exit_in_shutdown(*extension);
         return;
     }
@@ -231,13 +231,13 @@ void Environment::on_extension_exited(const std::string& name, ExitStatus status
 void Environment::extension_failed(const std::string& error_type, const std::string& detail)
 {
     ports_.timers.cancel(TimerSlot::ExtensionErrorGrace);
-    if (initializing_) {
+    if (current_init()) {
         fail_init(InitStatus::Error, error_type,
                   make_payload(error_json(error_type, "RequestId: " + current_request_id() + " Error: " + detail)),
                   "application/json");
         return;
     }
-    if (phase_ == Phase::Invoke && invocation_) {
+    if (is<environment_state::Invoke>() && invocation_) {
         const std::string id = invocation_->invocation.request_id;
         auto closed = close_invocation(InvokeStatus::Failure, error_type);
         begin_shutdown(ShutdownReason::Failure, false);
@@ -247,7 +247,7 @@ void Environment::extension_failed(const std::string& error_type, const std::str
         announce_end(closed);
         return;
     }
-    if (phase_ == Phase::Idle) begin_shutdown(ShutdownReason::Failure, false);
+    if (is<environment_state::Idle>()) begin_shutdown(ShutdownReason::Failure, false);
 }
 
 } // namespace lambda_emu::core

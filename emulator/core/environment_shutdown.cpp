@@ -5,7 +5,6 @@
 #include "environment.hpp"
 
 #include <algorithm>
-#include <csignal>
 
 namespace lambda_emu::core {
 
@@ -15,33 +14,24 @@ namespace {
 // processes before the report is written anyway (a process stuck in the D state).
 constexpr Millis kExitReportSlack{2000};
 
-Verdict verdict_for(const ProcessCleanup& process, const ExitStatus& status)
-{
-    if (process.verdict == Verdict::NotSignalled) return Verdict::NotSignalled;
-    if (process.sigkill_at) return Verdict::Killed;
-    if (status.signalled && status.code != SIGTERM) return Verdict::Crashed;
-    return Verdict::Graceful;
-}
-
 std::string ms_text(Millis value) { return std::to_string(value.count()) + " ms"; }
 
 } // namespace
 
 void Environment::shutdown(ShutdownReason reason)
 {
-    if (phase_ == Phase::Done || final_shutdown_requested_) return;
-    final_shutdown_requested_ = true;
-    switch (phase_) {
+    if (spinning_down_for_good()) return;
+    switch (phase()) {
     case Phase::Shutdown: { // a reset is under way: it becomes the last shutdown
-        shutdown_->report.final = true;
+        shutdown_in_progress()->final = true;
         if (invocation_) interrupt_invocation(close_invocation(InvokeStatus::Failure, "Emulator.Interrupted"));
         return;
     }
     case Phase::Uninitialized: {
-        phase_ = Phase::Done;
+        state_ = environment_state::Done{};
         std::optional<ClosedInvocation> held;
         if (invocation_) held = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
-        ShutdownReport empty;
+        ShutdownReport empty; // nothing ran, so nothing to stop
         empty.final = true;
         empty.started_at = empty.ended_at = now();
         empty.budget = shutdown_budget(0, 0, overrides_);
@@ -65,9 +55,10 @@ void Environment::shutdown(ShutdownReason reason)
 
 void Environment::kill_now()
 {
-    if (phase_ != Phase::Shutdown) shutdown();
-    if (!shutdown_) return;
-    for (auto& process : shutdown_->report.processes) {
+    if (!is<environment_state::Shutdown>()) shutdown();
+    auto* progress = shutdown_in_progress();
+    if (!progress) return;
+    for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
         if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
         else ports_.processes.kill_extension(process.name);
@@ -77,8 +68,9 @@ void Environment::kill_now()
 
 ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
 {
-    if (!shutdown_) return nullptr;
-    for (auto& process : shutdown_->report.processes) {
+    auto* progress = shutdown_in_progress();
+    if (!progress) return nullptr;
+    for (auto& process : progress->report.processes) {
         if (process.kind == kind && process.name == name) return &process;
     }
     return nullptr;
@@ -87,17 +79,16 @@ ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string&
 void Environment::begin_shutdown(ShutdownReason reason, bool final)
 {
     ports_.processes.track_descendants(true); // before any signal breaks a line of descent
-    phase_ = Phase::Shutdown;
-    initializing_ = false;
+    // The record is filled in place: the runtime and the extensions are signalled from it.
+    auto& progress = state_.emplace<environment_state::Shutdown>().shutdown;
+    progress.final = final;
     for (auto slot : {TimerSlot::InitDeadline, TimerSlot::InvokeDeadline, TimerSlot::InitErrorGrace,
                       TimerSlot::ExtensionErrorGrace}) {
         ports_.timers.cancel(slot);
     }
     const SteadyTime started = now();
-    ShutdownInProgress progress;
     auto& report = progress.report;
     report.reason = reason;
-    report.final = final;
     report.started_at = started;
     for (const auto& extension : extensions_) {
         if (!extension.registered()) continue;
@@ -114,7 +105,6 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
             // It died before the shutdown (the reason for this reset); kill what it left behind.
             runtime.exited_before_shutdown = true;
             runtime.exit_status = runtime_exit_;
-            runtime.verdict = Verdict::Crashed;
             ports_.processes.kill_runtime();
         } else if (report.budget.send_sigterm) {
             // SIGTERM to the runtime process only, as AWS does; SIGKILL to its group at the deadline.
@@ -127,7 +117,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
             ports_.processes.kill_runtime();
             runtime.sigkill_at = started;
             runtime.deadline = started;
-            runtime.verdict = Verdict::NotSignalled;
+            runtime.killed_at_once = true;
         }
         report.processes.push_back(std::move(runtime));
     }
@@ -141,11 +131,9 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
         if (!extension.alive) {
             process.exited_before_shutdown = true;
             process.exit_status = extension.exit_status;
-            process.verdict = Verdict::Crashed;
         }
         report.processes.push_back(std::move(process));
     }
-    shutdown_ = std::move(progress);
     ports_.observer.shutdown_started(reason, final);
     ports_.timers.arm(TimerSlot::ShutdownGiveUp, started + report.budget.phase + kExitReportSlack);
 
@@ -158,9 +146,10 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
 // the whole phase as deadlineMs; SIGKILL at once to those that did not subscribe.
 void Environment::tell_extensions_to_shut_down()
 {
-    if (!shutdown_ || shutdown_->extensions_told) return;
-    shutdown_->extensions_told = true;
-    const auto& report = shutdown_->report;
+    auto* progress = shutdown_in_progress();
+    if (!progress || progress->extensions_told) return;
+    progress->extensions_told = true;
+    const auto& report = progress->report;
     const SteadyTime phase_end = report.started_at + report.budget.phase;
     bool anyone_waits = false;
     for (auto& extension : extensions_) {
@@ -173,7 +162,7 @@ void Environment::tell_extensions_to_shut_down()
             ports_.processes.kill_extension(extension.name);
             process->sigkill_at = now();
             process->deadline = now();
-            process->verdict = Verdict::NotSignalled;
+            process->killed_at_once = true;
             continue;
         }
         ExtensionEvent event;
@@ -194,13 +183,12 @@ void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
     if (!runtime || !runtime->awaiting_exit()) return;
     runtime->exit_observed_at = now();
     runtime->exit_status = status;
-    runtime->verdict = verdict_for(*runtime, status);
     ports_.timers.cancel(TimerSlot::RuntimeShare);
     if (!runtime->sigkill_at) {
         // The runtime process is gone but its group may not be: a shell bootstrap that did not
         // `exec` leaves the real runtime behind, and that one never saw SIGTERM.
         if (const int survivors = ports_.processes.runtime_group_survivors(); survivors > 0) {
-            shutdown_->report.diagnostics.push_back(
+            shutdown_in_progress()->report.diagnostics.push_back(
                 "The runtime process (pid " + std::to_string(runtime->pid) + ") exited, but " +
                 std::to_string(survivors) +
                 " process(es) it started were still running: a shell bootstrap that does not `exec` its runtime? "
@@ -218,14 +206,14 @@ void Environment::record_extension_exit_in_shutdown(const Extension& extension)
     if (!process || !process->awaiting_exit()) return;
     process->exit_observed_at = now();
     process->exit_status = extension.exit_status;
-    process->verdict = verdict_for(*process, *extension.exit_status);
     complete_shutdown_if_everyone_exited();
 }
 
 void Environment::complete_shutdown_if_everyone_exited()
 {
-    if (!shutdown_) return;
-    const auto& processes = shutdown_->report.processes;
+    auto* progress = shutdown_in_progress();
+    if (!progress) return;
+    const auto& processes = progress->report.processes;
     if (std::any_of(processes.begin(), processes.end(), [](const ProcessCleanup& p) { return p.awaiting_exit(); })) return;
     complete_shutdown();
 }
@@ -235,17 +223,18 @@ void Environment::complete_shutdown()
     for (auto slot : {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp}) {
         ports_.timers.cancel(slot);
     }
-    ShutdownReport report = std::move(shutdown_->report);
-    shutdown_.reset();
+    ShutdownInProgress finished = std::move(*shutdown_in_progress());
+    ShutdownReport& report = finished.report;
+    report.final = finished.final;
     report.ended_at = now();
     auto& notes = report.diagnostics;
     for (auto& process : report.processes) {
+        process.verdict = verdict_of(process);
         const std::string who = process.kind == ProcessKind::Runtime ? "The runtime" : "Extension " + process.name;
         if (process.awaiting_exit()) {
             // The kernel never reported the exit: kill again and write the report anyway.
             if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
             else ports_.processes.kill_extension(process.name);
-            process.verdict = Verdict::Killed;
             notes.push_back(who + "'s exit was not observed " + ms_text(kExitReportSlack) +
                             " after the phase's end; the report was written without it.");
             continue;
@@ -275,10 +264,14 @@ void Environment::complete_shutdown()
     runtime_pid_ = 0;
     parked_next_ = {};
     extensions_.clear();
-    report.final = report.final || final_shutdown_requested_;
-    phase_ = report.final ? Phase::Done : Phase::Uninitialized;
+    if (report.final) state_ = environment_state::Done{};
+    else state_ = environment_state::Uninitialized{};
     ports_.observer.shutdown_finished(report);
-    if (phase_ == Phase::Uninitialized && invocation_ && !invocation_->started) start_invocation();
+    // An invocation that arrived during the reset runs now, behind a suppressed Init.
+    if (is<environment_state::Uninitialized>() && invocation_ &&
+        std::holds_alternative<invocation_stage::Held>(invocation_->stage)) {
+        start_invocation();
+    }
 }
 
 } // namespace lambda_emu::core

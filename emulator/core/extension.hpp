@@ -57,7 +57,6 @@ struct Extension {
     std::string reported_error_type; // what it posted in Lambda-Extension-Function-Error-Type
     ExtensionEventHandler parked;
     std::optional<ExtensionEvent> undelivered; // waits for the extension's next /event/next
-    bool saw_shutdown_event = false;
 
     bool registered() const { return !id.empty(); }
 };

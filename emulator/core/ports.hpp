@@ -6,6 +6,7 @@
 #include "invocation.hpp"
 #include "shutdown.hpp"
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -51,8 +52,9 @@ enum class TimerSlot {
     ExtensionErrorGrace, // likewise after an extension's init/error or exit/error
     RuntimeShare,     // SIGKILL for the runtime at the end of its shutdown share
     ExtensionsDeadline, // SIGKILL for external extensions at the end of the Shutdown phase
-    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report
+    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report (keep it last)
 };
+inline constexpr std::size_t kTimerSlotCount = static_cast<std::size_t>(TimerSlot::ShutdownGiveUp) + 1;
 
 class TimerService {
 public:

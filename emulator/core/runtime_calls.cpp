@@ -14,6 +14,18 @@ std::string normalized_error_type(const std::string& posted)
     return posted.rfind("Function.", 0) == 0 ? "Function.Unknown" : "Runtime.Unknown";
 }
 
+RuntimeCallError response_too_large_refusal()
+{
+    return {RuntimeCallErrorKind::PayloadTooLarge,
+            "Exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) + " bytes)."};
+}
+
+std::string response_too_large_caller_message()
+{
+    return "Response payload size exceeded maximum allowed payload size (" + std::to_string(kMaxResponseBytes) +
+           " bytes).";
+}
+
 std::string error_json(const std::string& error_type, const std::string& error_message)
 {
     nlohmann::ordered_json body;

@@ -1,5 +1,6 @@
 #pragma once
 // What a runtime posts to the Runtime API, once the HTTP layer has read it.
+#include "api_errors.hpp"
 #include "invocation.hpp"
 
 #include <cstddef>
@@ -11,6 +12,10 @@ namespace lambda_emu::core {
 // Buffered responses above this size get 413 and the caller gets Function.ResponseSizeTooLarge
 // (6 MiB + 100 bytes, LAMBDA-SPEC 1.3).
 inline constexpr std::size_t kMaxResponseBytes = 6291556;
+// What the runtime gets for such a response: 413 "Exceeded maximum allowed payload size (... bytes)."
+RuntimeCallError response_too_large_refusal();
+// What the caller gets in its Function.ResponseSizeTooLarge error.
+std::string response_too_large_caller_message();
 
 struct RuntimeError {
     std::string error_type; // as posted in Lambda-Runtime-Function-Error-Type (may be empty)

@@ -1,6 +1,7 @@
 #include "shutdown.hpp"
 
 #include <algorithm>
+#include <csignal>
 
 namespace lambda_emu::core {
 
@@ -56,6 +57,19 @@ ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions,
     }
     budget.phase = std::max(budget.phase, budget.runtime_share);
     return budget;
+}
+
+Verdict verdict_of(const ProcessCleanup& process)
+{
+    if (process.exited_before_shutdown) return Verdict::Crashed; // its failure was the reason for the reset
+    if (!process.exit_observed_at) return Verdict::Killed;       // killed again when the report was written
+    if (process.killed_at_once) return Verdict::NotSignalled;
+    if (process.sigkill_at) return Verdict::Killed;
+    // Dying of the SIGTERM it was sent is obeying it; any other signal is a crash.
+    if (process.exit_status && process.exit_status->signalled && process.exit_status->code != SIGTERM) {
+        return Verdict::Crashed;
+    }
+    return Verdict::Graceful;
 }
 
 std::optional<double> cleanup_duration_ms(const ProcessCleanup& process)

@@ -53,10 +53,16 @@ struct ProcessCleanup {
     std::optional<ExitStatus> exit_status;
     bool exited_before_shutdown = false;
     bool subscribed_to_shutdown = false; // external extensions only
-    Verdict verdict = Verdict::Graceful;
+    // Lambda's rules owed it no notice (no SIGTERM, no SHUTDOWN): SIGKILL as soon as its turn came.
+    bool killed_at_once = false;
+    Verdict verdict = Verdict::Graceful; // verdict_of(*this), once the record is complete
 
     bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
 };
+
+// The verdict on a process whose record is complete: from when it was signalled and how it
+// exited, or that its exit was never observed.
+Verdict verdict_of(const ProcessCleanup& process);
 
 // A process the runtime or an extension started that was still running once they were gone: it
 // had left their process group (or session), or was left behind by an extension that exited.

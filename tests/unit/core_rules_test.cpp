@@ -1,5 +1,5 @@
-// Lambda's fixed rules, as pure functions: shutdown budgets, error-type normalisation, the
-// runtime's environment variables.
+// Lambda's fixed rules, as pure functions: shutdown budgets, cleanup verdicts, error-type
+// normalisation, the runtime's environment variables.
 #include "core/runtime_calls.hpp"
 #include "core/runtime_environment.hpp"
 #include "core/shutdown.hpp"
@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <csignal>
 
 using namespace lambda_emu;
 using core::Millis;
@@ -43,6 +44,76 @@ TEST_CASE("--runtime-grace and --shutdown-budget override the shares and say so"
     CHECK(budget.source.find("--shutdown-budget") != std::string::npos);
     // Without any extension there is no SIGTERM to give grace to.
     CHECK_FALSE(core::shutdown_budget(0, 0, overrides).send_sigterm);
+}
+
+namespace {
+
+// A process record as the Shutdown phase leaves it: signalled at 0 ms, its exit seen at 120 ms.
+core::ProcessCleanup exited_after_sigterm(core::ExitStatus status)
+{
+    core::ProcessCleanup process;
+    const core::SteadyTime start{std::chrono::seconds{1000}};
+    process.sigterm_at = start;
+    process.deadline = start + Millis{300};
+    process.exit_observed_at = start + Millis{120};
+    process.exit_status = status;
+    return process;
+}
+
+constexpr auto exit_code = core::ExitStatus::exited;
+constexpr auto killed_by = core::ExitStatus::killed_by;
+
+} // namespace
+
+TEST_CASE("a process that exits before its deadline is graceful, even when SIGTERM ended it")
+{
+    CHECK(core::verdict_of(exited_after_sigterm(exit_code(0))) == core::Verdict::Graceful);
+    CHECK(core::verdict_of(exited_after_sigterm(exit_code(3))) == core::Verdict::Graceful);
+    CHECK(core::verdict_of(exited_after_sigterm(killed_by(SIGTERM))) == core::Verdict::Graceful);
+}
+
+TEST_CASE("a process still alive at its deadline is killed, and so is one whose exit was never seen")
+{
+    auto at_deadline = exited_after_sigterm(killed_by(SIGKILL));
+    at_deadline.sigkill_at = at_deadline.deadline;
+    at_deadline.exit_observed_at = *at_deadline.deadline + Millis{1};
+    CHECK(core::verdict_of(at_deadline) == core::Verdict::Killed);
+
+    auto never_seen = exited_after_sigterm(exit_code(0));
+    never_seen.sigkill_at = never_seen.deadline;
+    never_seen.exit_observed_at.reset();
+    never_seen.exit_status.reset();
+    CHECK(core::verdict_of(never_seen) == core::Verdict::Killed);
+}
+
+TEST_CASE("a process that dies of a signal other than SIGTERM crashed")
+{
+    CHECK(core::verdict_of(exited_after_sigterm(killed_by(SIGSEGV))) == core::Verdict::Crashed);
+}
+
+TEST_CASE("a process Lambda's rules kill without notice is not-signalled, unless its exit was never seen")
+{
+    core::ProcessCleanup process;
+    const core::SteadyTime start{std::chrono::seconds{1000}};
+    process.sigkill_at = start;
+    process.deadline = start;
+    process.killed_at_once = true;
+    process.exit_observed_at = start + Millis{2};
+    process.exit_status = killed_by(SIGKILL);
+    CHECK(core::verdict_of(process) == core::Verdict::NotSignalled);
+
+    process.exit_observed_at.reset();
+    CHECK(core::verdict_of(process) == core::Verdict::Killed);
+}
+
+TEST_CASE("a process that exited before the Shutdown phase crashed: its exit caused the reset")
+{
+    core::ProcessCleanup process;
+    process.exited_before_shutdown = true;
+    process.exit_status = exit_code(0);
+    CHECK(core::verdict_of(process) == core::Verdict::Crashed);
+    process.exit_status = killed_by(SIGTERM);
+    CHECK(core::verdict_of(process) == core::Verdict::Crashed);
 }
 
 TEST_CASE("error types are normalised as RAPID does")

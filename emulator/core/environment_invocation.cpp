@@ -1,0 +1,206 @@
+// An invocation from the caller's request to its END/REPORT: held behind a cold Init or a reset,
+// started (its clock runs), delivered to the runtime and the INVOKE-subscribed extensions,
+// answered, and closed normally or by a timeout, a crash or an interrupt (LAMBDA-SPEC 2.6, 4.3).
+#include "environment.hpp"
+
+#include <cmath>
+#include <utility>
+
+namespace lambda_emu::core {
+
+std::optional<SteadyTime> ActiveInvocation::started_at() const
+{
+    if (const auto* started = std::get_if<invocation_stage::Started>(&stage)) return started->started_at;
+    if (const auto* in_runtime = delivered()) return in_runtime->started_at;
+    return std::nullopt;
+}
+
+const invocation_stage::Delivered* ActiveInvocation::delivered() const
+{
+    if (const auto* delivered = std::get_if<invocation_stage::Delivered>(&stage)) return delivered;
+    if (const auto* answered = std::get_if<invocation_stage::Answered>(&stage)) return &answered->delivered;
+    if (const auto* done = std::get_if<invocation_stage::RuntimeDone>(&stage)) return &done->delivered;
+    return nullptr;
+}
+
+const invocation_stage::RuntimeAnswer* ActiveInvocation::runtime_answer() const
+{
+    if (const auto* answered = std::get_if<invocation_stage::Answered>(&stage)) return &answered->answer;
+    if (const auto* done = std::get_if<invocation_stage::RuntimeDone>(&stage)) return &done->answer;
+    return nullptr;
+}
+
+std::optional<InvokeRefusal> Environment::invoke(InvokeRequest request, ResponseHandler respond)
+{
+    if (spinning_down_for_good()) return InvokeRefusal::ShuttingDown;
+    if (invocation_) return InvokeRefusal::Busy;
+
+    ActiveInvocation active;
+    active.invocation.request_id = ports_.new_request_id();
+    active.invocation.invoked_function_arn =
+        request.invoked_function_arn.empty() ? config_.arn() : request.invoked_function_arn;
+    active.invocation.request = std::move(request);
+    active.respond = std::move(respond);
+    invocation_ = std::move(active);
+
+    // Behind a cold Init or a reset the invocation waits; its clock starts when it can run.
+    if (is<environment_state::Idle>() || is<environment_state::Uninitialized>()) start_invocation();
+    return std::nullopt;
+}
+
+void Environment::start_invocation()
+{
+    auto& active = *invocation_;
+    const SteadyTime started_at = now();
+    active.stage = invocation_stage::Started{started_at};
+    active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + config_.timeout);
+    ports_.timers.arm(TimerSlot::InvokeDeadline, started_at + config_.timeout);
+    if (auto* idle = std::get_if<environment_state::Idle>(&state_)) {
+        active.init_duration_ms = idle->cold_init_duration_ms;
+        state_ = environment_state::Invoke{};
+        deliver_invocation();
+    } else {
+        // After a reset or a failed Init: a suppressed init, counted against this invocation.
+        begin_init(InitPhase::Invoke);
+    }
+}
+
+void Environment::deliver_invocation()
+{
+    auto& active = *invocation_;
+    runtime_ = RuntimeState::Running;
+    active.stage = invocation_stage::Delivered{*active.started_at(), now()};
+    ports_.observer.invocation_started(active.invocation);
+    // Extensions get the event with the runtime's deadline; RAPID releases them first.
+    for (auto& extension : extensions_) {
+        if (!extension.wants_invoke || !extension.alive || extension.state != ExtensionState::Ready) continue;
+        ExtensionEvent event;
+        event.type = ExtensionEvent::Type::Invoke;
+        event.event_id = ports_.new_request_id();
+        event.deadline_ms = active.invocation.deadline_epoch_ms;
+        event.request_id = active.invocation.request_id;
+        event.invoked_function_arn = active.invocation.invoked_function_arn;
+        event.trace_id = active.invocation.request.trace_id;
+        extension.state = ExtensionState::Processing;
+        deliver_to_extension(extension, std::move(event));
+    }
+    if (auto on_invocation = std::exchange(parked_next_, {})) on_invocation(active.invocation);
+}
+
+// The invocation ends when the runtime called /next after answering and every INVOKE-subscribed
+// extension called /event/next (LAMBDA-SPEC 2.6): only then does REPORT's Duration stop.
+void Environment::end_invocation_if_everyone_is_done()
+{
+    if (!is<environment_state::Invoke>() || !invocation_ || !invocation_->runtime_done()) return;
+    for (const auto& extension : extensions_) {
+        // One that reported an error holds the invocation: it fails when the extension exits.
+        if (extension.state == ExtensionState::Processing || extension.state == ExtensionState::ExitError) return;
+    }
+    end_invocation_normally();
+}
+
+void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payload payload, std::string content_type,
+                         std::string error_type)
+{
+    if (active.caller == CallerState::Answered) return;
+    const bool streamed = active.caller == CallerState::Streaming;
+    active.caller = CallerState::Answered;
+    if (!payload) payload = make_payload({});
+    auto respond = std::move(active.respond);
+    if (respond) {
+        respond(InvokeResult{active.invocation.request_id, outcome, std::move(payload), std::move(content_type),
+                             std::move(error_type), streamed});
+    }
+}
+
+Environment::ClosedInvocation Environment::close_invocation(InvokeStatus status, std::string error_type)
+{
+    ports_.timers.cancel(TimerSlot::InvokeDeadline);
+    ClosedInvocation closed{std::move(*invocation_), {}};
+    invocation_.reset();
+    const auto& active = closed.invocation;
+    auto& report = closed.report;
+    report.request_id = active.invocation.request_id;
+    report.version = config_.version;
+    report.status = status;
+    report.error_type = std::move(error_type);
+    report.started_at = active.started_at().value_or(now());
+    report.ended_at = now();
+    report.duration_ms = to_ms(report.ended_at - report.started_at);
+    report.billed_duration_ms = static_cast<std::int64_t>(std::ceil(report.duration_ms));
+    report.memory_size_mb = config_.memory_mb;
+    report.max_memory_used_mb = ports_.processes.runtime_peak_memory_mb();
+    ports_.processes.track_descendants(false);
+    report.init_duration_ms = active.init_duration_ms;
+    return closed;
+}
+
+void Environment::announce_end(ClosedInvocation& closed)
+{
+    // One that never reached the runtime was never announced: START comes before END all the same.
+    if (!closed.invocation.delivered()) ports_.observer.invocation_started(closed.invocation.invocation);
+    ports_.observer.invocation_finished(closed.report);
+}
+
+void Environment::announce_runtime_done(const ActiveInvocation& active, InvokeStatus status, const std::string& error_type)
+{
+    const auto started_at = active.started_at();
+    const auto* delivered = active.delivered();
+    const auto* answer = active.runtime_answer();
+    RuntimeDoneReport done;
+    done.request_id = active.invocation.request_id;
+    done.status = status;
+    done.error_type = error_type;
+    done.duration_ms = started_at ? to_ms(now() - *started_at) : 0;
+    done.produced_bytes = answer ? answer->produced_bytes : 0;
+    done.delivered_at = delivered ? delivered->delivered_at : now();
+    done.response_latency_ms = answer && delivered ? to_ms(answer->at - delivered->delivered_at) : 0;
+    ports_.observer.runtime_done(done);
+}
+
+void Environment::end_invocation_normally()
+{
+    const auto answer = std::get<invocation_stage::RuntimeDone>(invocation_->stage).answer;
+    auto closed = close_invocation(answer.status, answer.error_type);
+    state_ = environment_state::Idle{};
+    announce_end(closed);
+}
+
+void Environment::invocation_timed_out()
+{
+    const std::string id = invocation_->invocation.request_id;
+    // RAPID reports runtimeDone with the reset's status before shutting down (LAMBDA-SPEC 3.4).
+    announce_runtime_done(*invocation_, InvokeStatus::Timeout, "Sandbox.Timedout");
+    auto closed = close_invocation(InvokeStatus::Timeout, "Sandbox.Timedout");
+    begin_shutdown(ShutdownReason::Timeout, false);
+    answer(closed.invocation, InvokeOutcome::Timeout,
+           make_payload(error_json("Sandbox.Timedout", timeout_message(id, config_.timeout))), "application/json",
+           "Sandbox.Timedout");
+    announce_end(closed);
+}
+
+void Environment::runtime_died_mid_invocation(ExitStatus status)
+{
+    const std::string id = invocation_->invocation.request_id;
+    const std::string message = runtime_exit_message(id, status);
+    if (!invocation_->runtime_done()) announce_runtime_done(*invocation_, InvokeStatus::Failure, "Runtime.ExitError");
+    auto closed = close_invocation(InvokeStatus::Failure, "Runtime.ExitError");
+    begin_shutdown(ShutdownReason::Failure, false);
+    ports_.observer.runtime_exit_during_invocation(id, message);
+    // A runtime that answered before dying keeps its answer (LAMBDA-SPEC 4.3).
+    answer(closed.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json("Runtime.ExitError", message)),
+           "application/json", "Runtime.ExitError");
+    announce_end(closed);
+}
+
+void Environment::interrupt_invocation(ClosedInvocation closed)
+{
+    answer(closed.invocation, InvokeOutcome::Interrupted,
+           make_payload(error_json("Emulator.Interrupted",
+                                   "RequestId: " + closed.invocation.invocation.request_id +
+                                       " Error: the emulator was shut down during the invocation")),
+           "application/json", "Emulator.Interrupted");
+    announce_end(closed);
+}
+
+} // namespace lambda_emu::core
