@@ -2,12 +2,11 @@
 
 namespace lambda_emu::http {
 
-namespace field = boost::beast::http;
 
 Response make_response(Status status, std::shared_ptr<const std::string> body, std::string_view content_type)
 {
     Response response{status, 11};
-    if (!content_type.empty()) response.set(field::field::content_type, content_type);
+    if (!content_type.empty()) response.set(boost::beast::http::field::content_type, content_type);
     response.body() = std::move(body);
     return response;
 }

@@ -1,5 +1,6 @@
 #pragma once
-// A listener on loopback: accepts connections and gives each a Session on the one event loop.
+// http/: the Beast server (listener, session, router, parked responders) and a small client for 127.0.0.1.
+// This header: a listener on loopback: accepts connections and gives each a Session on the one event loop.
 #include "connection_registry.hpp"
 #include "router.hpp"
 #include "session.hpp"

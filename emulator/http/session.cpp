@@ -1,3 +1,6 @@
+// The session's chain, as in Beast's examples: read_header -> on_header -> read_body -> on_body_part
+// -> dispatch -> respond -> on_write, and again. Its deadlines and ending are in
+// session_deadlines.cpp; answers sent in pieces are in streamed_response.cpp.
 #include "session.hpp"
 
 #include <boost/asio/error.hpp>
@@ -5,13 +8,10 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
 #include <cstdio>
 #include <utility>
-#include <sstream>
 
 namespace lambda_emu::http {
 
@@ -31,12 +31,6 @@ bool is_disconnect(const boost::beast::error_code& ec)
 // Streams more than 6 MB are fine: they are passed on, not kept (LAMBDA-SPEC 1.4: up to 200 MB).
 constexpr std::size_t kMaxStreamedBody = 200 * 1024 * 1024;
 
-// After answering without reading the whole body, what the client still sends is read and dropped
-// for a while, so that it can finish sending and read the answer instead of meeting a reset.
-// Bounded, so that a body of a gigabyte, or an endless one, costs next to nothing.
-constexpr std::size_t kLingerBytes = 64 * 1024 * 1024;
-constexpr std::chrono::seconds kLingerTime{2};
-
 // What route code that threw leaves the client with: Lambda's shape; the exception's text may
 // hold any bytes, so it is dumped with invalid UTF-8 replaced rather than thrown again.
 Response internal_error(const std::string& what)
@@ -54,38 +48,6 @@ Response payload_too_large(std::size_t limit)
 
 } // namespace
 
-class ChunkedResponse final : public ResponseStream {
-public:
-    explicit ChunkedResponse(std::shared_ptr<Session> session) : session_{std::move(session)} {}
-    bool write(std::string_view chunk) override
-    {
-        if (!session_ || chunk.empty()) return true;
-        char size[24];
-        std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
-        std::string bytes{size};
-        bytes.append(chunk).append("\r\n");
-        session_->queue_raw(std::move(bytes), false);
-        return session_->raw_has_room();
-    }
-    void when_ready(std::function<void()> resume) override
-    {
-        if (session_) session_->when_raw_drained(std::move(resume));
-        else resume();
-    }
-    void finish(const std::vector<std::pair<std::string, std::string>>& trailers) override
-    {
-        if (!session_) return;
-        std::string bytes = "0\r\n";
-        for (const auto& [name, value] : trailers) bytes += name + ": " + value + "\r\n";
-        bytes += "\r\n";
-        session_->queue_raw(std::move(bytes), true);
-        session_.reset();
-    }
-
-private:
-    std::shared_ptr<Session> session_;
-};
-
 Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<ConnectionRegistry> registry,
                  const ConnectionTimeouts& timeouts)
     : socket_{std::move(socket)},
@@ -100,21 +62,6 @@ Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std:
 Session::~Session()
 {
     if (registered_) registry_->remove(*registered_);
-}
-
-void Session::evict()
-{
-    if (registered_) registry_->remove(*registered_);
-    registered_.reset();
-    close();
-}
-
-void Session::close()
-{
-    disarm_deadline();
-    boost::system::error_code ignored;
-    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-    socket_.close(ignored);
 }
 
 void Session::fail(const boost::beast::error_code& ec, const char* what) const
@@ -144,22 +91,6 @@ bool Session::guarded(const char* what, const std::function<void()>& route_code)
         respond(internal_error(problem));
     }
     return false;
-}
-
-void Session::arm_deadline(std::chrono::milliseconds after)
-{
-    deadline_.expires_after(after);
-    deadline_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-        if (ec) return;
-        if (auto self = weak.lock()) self->on_deadline();
-    });
-}
-
-void Session::on_deadline()
-{
-    // The wait may have completed just as the read did, or the deadline moved since.
-    if (stage_ == Stage::Answering || deadline_.expiry() > std::chrono::steady_clock::now()) return;
-    close();
 }
 
 void Session::await_next_request()
@@ -345,68 +276,6 @@ void Session::respond(Response response, AfterSent after_sent)
                             [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });
 }
 
-std::shared_ptr<ResponseStream> Session::respond_in_pieces(Response head)
-{
-    if (answered_) return nullptr;
-    answered_ = true;
-    stage_ = Stage::Answering;
-    disarm_deadline();
-    head.keep_alive(keep_alive_);
-    head.chunked(true);
-    std::ostringstream text;
-    text << head.base();
-    raw_finished_ = false;
-    queue_raw(text.str(), false);
-    return std::make_shared<ChunkedResponse>(shared_from_this());
-}
-
-void Session::queue_raw(std::string bytes, bool last)
-{
-    raw_finished_ = raw_finished_ || last;
-    if (raw_caller_gone_) return; // dropped: the invocation goes on without its caller
-    raw_queued_bytes_ += bytes.size();
-    raw_queue_.push_back(std::move(bytes));
-    write_queued();
-}
-
-void Session::when_raw_drained(std::function<void()> resume)
-{
-    if (raw_has_room()) resume();
-    else raw_drained_ = std::move(resume);
-}
-
-void Session::write_queued()
-{
-    if (raw_writing_ || raw_queue_.empty()) return;
-    raw_writing_ = true;
-    boost::asio::async_write(socket_, boost::asio::buffer(raw_queue_.front()),
-                             [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
-                                 self->on_raw_written(ec);
-                             });
-}
-
-void Session::on_raw_written(const boost::beast::error_code& ec)
-{
-    raw_writing_ = false;
-    if (ec) {
-        raw_caller_gone_ = true; // the caller is gone; the invocation goes on
-        raw_queue_.clear();
-        raw_queued_bytes_ = 0;
-    } else {
-        raw_queued_bytes_ -= raw_queue_.front().size();
-        raw_queue_.pop_front();
-    }
-    // Resume the producer once half the cap has drained, not at every chunk.
-    if (raw_drained_ && raw_queued_bytes_ <= kMaxQueuedStreamBytes / 2) std::exchange(raw_drained_, {})();
-    if (ec) return;
-    if (!raw_queue_.empty()) {
-        write_queued();
-    } else if (raw_finished_) {
-        raw_finished_ = false;
-        on_write({});
-    }
-}
-
 void Session::on_write(const boost::beast::error_code& ec)
 {
     response_.body().reset(); // let go of a shared payload as soon as it is on the wire
@@ -416,30 +285,10 @@ void Session::on_write(const boost::beast::error_code& ec)
         return;
     }
     if (!keep_alive_) {
-        boost::system::error_code ignored;
-        socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-        stage_ = Stage::Lingering;
-        waiting_since_ = {}; // the first to go when room is needed
-        lingered_bytes_ = 0;
-        arm_deadline(kLingerTime);
-        linger();
+        start_lingering();
         return;
     }
     await_next_request();
-}
-
-void Session::linger()
-{
-    buffer_.consume(buffer_.size());
-    socket_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                                    std::size_t bytes) {
-        self->lingered_bytes_ += bytes;
-        if (ec || self->lingered_bytes_ > kLingerBytes) {
-            self->close();
-            return;
-        }
-        self->linger();
-    });
 }
 
 } // namespace lambda_emu::http

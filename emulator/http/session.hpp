@@ -56,16 +56,18 @@ private:
     void answer_oversized(); // from the head, or once a chunked body passes the limit
     void reject(Status status, const std::string& text); // answer and close
     void on_write(const boost::beast::error_code& ec);
-    void linger();
     // The one place connection errors are judged: a peer going away is normal, the rest is said.
     void fail(const boost::beast::error_code& ec, const char* what) const;
     // Runs route code; an exception becomes a 500 (when nothing was answered yet) and a line on stderr.
     bool guarded(const char* what, const std::function<void()>& route_code);
+    // Deadlines and the connection's end (session_deadlines.cpp).
     void arm_deadline(std::chrono::milliseconds after);
     void disarm_deadline() { deadline_.cancel(); }
     void on_deadline();
     void close();
-    // A response in pieces: raw HTTP bytes queued and written one after another.
+    void start_lingering(); // after the last answer: stop sending, read and drop what still comes
+    void linger();
+    // A response in pieces (streamed_response.cpp): raw HTTP bytes queued and written one after another.
     friend class ChunkedResponse;
     void queue_raw(std::string bytes, bool last);
     void write_queued();

@@ -1,11 +1,12 @@
 #include "event_source.hpp"
 
 #include "json_check.hpp"
+#include "limits.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 namespace lambda_emu::invoke {
 
@@ -40,10 +41,10 @@ LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& 
                 return loaded;
             }
         }
-        if (bytes.size() > kMaxSyncRequestBytes) {
-            loaded = {{}, "event " + name + " is " + std::to_string(bytes.size()) +
-                              " bytes: over the 6291456-byte limit of a synchronous invocation (Lambda answers "
-                              "RequestTooLargeException)"};
+        if (bytes.size() > kMaxSyncPayload) {
+            loaded = {{}, "event " + name + " is " + std::to_string(bytes.size()) + " bytes: over the " +
+                              std::to_string(kMaxSyncPayload) +
+                              "-byte limit of a synchronous invocation (Lambda answers RequestTooLargeException)"};
             return loaded;
         }
         if (const auto problem = json_problem(bytes)) {

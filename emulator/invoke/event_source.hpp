@@ -9,9 +9,6 @@
 
 namespace lambda_emu::invoke {
 
-// The Invoke API's limit for a synchronous request payload (LAMBDA-SPEC 6.2).
-inline constexpr std::size_t kMaxSyncRequestBytes = 6291456;
-
 struct Event {
     std::string source; // the file name, "stdin", or "default"
     core::Payload payload;

@@ -1,6 +1,6 @@
 #pragma once
-// What the invoke and control endpoints need from whoever runs the environments (the pool in
-// emulator/), so this folder knows HTTP and the core but not the wiring.
+// What the invoke and control endpoints need from whoever runs the environments (the environment
+// pool), so this folder knows HTTP and the core but not the wiring.
 #include "core/function_config.hpp"
 #include "core/invocation.hpp"
 #include "core/shutdown.hpp"

@@ -1,0 +1,39 @@
+#pragma once
+// Reading one Invoke API request: the function it addresses and what it asks for, checked in
+// Lambda's order, as an Order for the environments or the answer Lambda gives at once.
+#include "http/message.hpp"
+#include "invocation_target.hpp"
+
+#include <functional>
+#include <string>
+#include <variant>
+
+namespace lambda_emu::invoke {
+
+// The function name as the caller wrote it (name, name:qualifier, partial or full ARN) and the
+// Qualifier parameter, both still percent-encoded, checked against the one function served.
+struct AddressedFunction {
+    bool found = false;
+    std::string invoked_arn;   // as the runtime sees it: qualified when the caller qualified it
+    std::string missing_arn;   // for ResourceNotFoundException's message
+    // Set when the name or the Qualifier holds an escape that is not `%` and two hex digits:
+    // which one ("functionName" or "Qualifier") and the escape, printable.
+    std::string undecodable;
+    std::string bad_escape;
+};
+AddressedFunction address_function(const core::FunctionConfig& function, const std::string& name,
+                                   const std::string& qualifier);
+
+// An order to submit (without its caller attached yet), or the answer to send at once: a
+// refusal in Lambda's words, or DryRun's 204. `name` is the path's {name} segment as sent; the
+// request's body is moved into the order. `new_trace_id` is called only for an order to submit
+// whose caller sent no X-Amzn-Trace-Id.
+using CheckedInvoke = std::variant<Order, http::Response>;
+CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
+                                      const core::FunctionConfig& function,
+                                      const std::function<std::string()>& new_trace_id);
+
+// An Event invocation: the caller is answered 202 once it is taken, and hears nothing more.
+inline bool is_asynchronous(const Order& order) { return order.source == "Event"; }
+
+} // namespace lambda_emu::invoke
