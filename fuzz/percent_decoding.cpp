@@ -1,8 +1,6 @@
 // The Invoke API's function address: a path segment and a Qualifier query parameter, percent-
 // decoded and matched against the function (invoke::address_function), then, when it does not
 // match, the ResourceNotFoundException body the route answers with.
-// Today percent_decoded() in invoke_api.cpp hands "%zz" to std::stoi; another change replaces it
-// with a validated http::percent_decode, which this target then covers through the same call.
 #include "targets.hpp"
 
 #include "http/router.hpp"
