@@ -2,8 +2,8 @@
 // drives a minimal C++ runtime through N invocations per payload size and prints latency
 // percentiles, throughput, and the emulator's own CPU time per invocation. Figures, not tests.
 #include "core/clock.hpp"
-#include "environment_host.hpp"
-#include "ids.hpp"
+#include "host/environment_host.hpp"
+#include "host/ids.hpp"
 #include "process/child_reaper.hpp"
 
 #include <boost/asio/io_context.hpp>

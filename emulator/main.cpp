@@ -1,8 +1,8 @@
 // lambda-emu: a local AWS Lambda lifecycle emulator. main reads the command line and hands
 // each command to its own function.
-#include "exit_codes.hpp"
-#include "run_command.hpp"
-#include "serve_command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 
 #include <CLI/CLI.hpp>
 

@@ -1,11 +1,11 @@
 #include "serve_command.hpp"
 
 #include "core/clock.hpp"
-#include "environment_pool.hpp"
+#include "host/environment_pool.hpp"
 #include "exit_codes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "ids.hpp"
+#include "host/ids.hpp"
 #include "numeric_checks.hpp"
 #include "interrupts.hpp"
 #include "invoke/control_api.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // The options `run` and `serve` share: the function, its runtime, its extensions, its limits,
 // and where the reports go; and their translation into one environment's HostOptions.
-#include "environment_host.hpp"
+#include "host/environment_host.hpp"
 #include "report/console.hpp"
 
 #include <optional>

@@ -2,7 +2,7 @@
 
 #include "core/clock.hpp"
 #include "exit_codes.hpp"
-#include "ids.hpp"
+#include "host/ids.hpp"
 #include "interrupts.hpp"
 #include "invoke/event_source.hpp"
 #include "process/child_reaper.hpp"

@@ -2,9 +2,9 @@
 // `lambda-emu run`: Init, the events one after another, then the final Shutdown phase; the
 // reports and the exit code at the end.
 #include "core/clock.hpp"
-#include "environment_host.hpp"
-#include "environment_reporter.hpp"
-#include "ids.hpp"
+#include "host/environment_host.hpp"
+#include "host/environment_reporter.hpp"
+#include "host/ids.hpp"
 #include "invoke/event_source.hpp"
 #include "report/console.hpp"
 

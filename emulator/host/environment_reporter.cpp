@@ -1,7 +1,7 @@
 #include "environment_reporter.hpp"
 #include "core/json_text.hpp"
 
-#include "exit_codes.hpp"
+#include "cli/exit_codes.hpp"
 #include "report/cleanup_table.hpp"
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"

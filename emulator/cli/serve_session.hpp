@@ -3,7 +3,7 @@
 // (SIGTERM/SIGINT or POST /lambda-emu/shutdown: every environment spins down in parallel, the
 // reports are written, and the process exits with the run's exit code).
 #include "core/clock.hpp"
-#include "environment_pool.hpp"
+#include "host/environment_pool.hpp"
 #include "invoke/invocation_target.hpp"
 #include "report/console.hpp"
 
