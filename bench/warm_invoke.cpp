@@ -101,7 +101,7 @@ int main(int argc, char** argv)
     options.path = "/usr/bin:/bin";
     std::string error;
     http::ListenerPorts listeners;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, driver, [](std::string_view, std::string_view) {},
+    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, {&driver}, [](std::string_view, std::string_view) {},
                                         error);
     if (!host) {
         std::fprintf(stderr, "bench: %s\n", error.c_str());

@@ -45,7 +45,7 @@ int run_command(const RunOptions& options)
                        RunSession::Outputs{function.report_path, function.junit_path, function.allow_kill}};
     std::string listen_error;
     http::ListenerPorts listeners;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, std::move(host_options), session.observer(),
+    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, std::move(host_options), session.observers(),
                                         [&session](std::string_view source, std::string_view line) {
                                             session.process_line(source, line);
                                         },

@@ -23,13 +23,17 @@ RunSession::RunSession(boost::asio::io_context& io, report::Console& console, co
       outputs_{std::move(outputs)},
       reporter_{console, clock, std::move(record), {}}
 {
+}
+
+void RunSession::invocation_finished(const core::InvocationReport&)
+{
     // Not from inside the core's call stack: the next step starts on a fresh turn of the loop.
-    reporter_.after_invocation = [this](const core::InvocationReport&, const std::string&) {
-        boost::asio::post(io_, [this] { dispatch_next(); });
-    };
-    reporter_.after_shutdown = [this](const core::ShutdownReport& report) {
-        if (report.final) finish();
-    };
+    boost::asio::post(io_, [this] { dispatch_next(); });
+}
+
+void RunSession::shutdown_finished(const core::ShutdownReport& report)
+{
+    if (report.final) finish();
 }
 
 void RunSession::attach(EnvironmentHost& host)

@@ -15,7 +15,7 @@
 
 namespace lambda_emu {
 
-class RunSession {
+class RunSession final : private core::LifecycleObserver {
 public:
     struct Outputs {
         std::string json_report_path; // --report
@@ -26,7 +26,9 @@ public:
     RunSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, IdGenerator& ids,
                std::vector<invoke::Event> events, report::RunRecord record, Outputs outputs);
 
-    core::LifecycleObserver& observer() { return reporter_; }
+    // The environment's observers: the reporter, then this session, which goes on once the
+    // reporter has recorded each invocation and the final Shutdown phase.
+    std::vector<core::LifecycleObserver*> observers() { return {&reporter_, this}; }
     void process_line(std::string_view source, std::string_view line) { reporter_.process_line(source, line); }
     void attach(EnvironmentHost& host);
     void start();
@@ -36,6 +38,8 @@ public:
     int exit_code() const;
 
 private:
+    void invocation_finished(const core::InvocationReport& report) override;
+    void shutdown_finished(const core::ShutdownReport& report) override;
     void dispatch_next();
     void finish();
 

@@ -20,16 +20,25 @@ std::string utc_date()
     return text;
 }
 
+// The owner's observers first, in their order (a reporter before whoever asks it for what it
+// recorded), then `last`.
+std::vector<core::LifecycleObserver*> followed_by(std::vector<core::LifecycleObserver*> observers,
+                                                  core::LifecycleObserver* last)
+{
+    observers.push_back(last);
+    return observers;
+}
+
 } // namespace
 
 std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                          core::Clock& clock, IdGenerator& ids,
                                                          http::ListenerPorts& listeners, HostOptions options,
-                                                         core::LifecycleObserver& observer, ProcessLineSink lines,
-                                                         std::string& error)
+                                                         std::vector<core::LifecycleObserver*> observers,
+                                                         ProcessLineSink lines, std::string& error)
 {
-    std::unique_ptr<EnvironmentHost> host{
-        new EnvironmentHost{io, reaper, clock, ids, listeners, std::move(options), observer, std::move(lines)}};
+    std::unique_ptr<EnvironmentHost> host{new EnvironmentHost{io, reaper, clock, ids, listeners, std::move(options),
+                                                              std::move(observers), std::move(lines)}};
     http::Server::Options listen;
     listen.port = host->options_.port;
     host->server_ = http::Server::listen(io, host->router_, listen, error);
@@ -54,7 +63,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
 
 EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
                                  IdGenerator& ids, http::ListenerPorts& listeners, HostOptions options,
-                                 core::LifecycleObserver& observer, ProcessLineSink lines)
+                                 std::vector<core::LifecycleObserver*> observers, ProcessLineSink lines)
     : io_{io},
       reaper_{reaper},
       ids_{ids},
@@ -64,7 +73,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
       timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
       telemetry_{std::make_shared<extensions_api::TelemetryHub>(
           io, clock, options_.function, [lines = lines_](const std::string& line) { lines("platform", line); })},
-      observers_{{&observer, telemetry_.get()}},
+      observers_{followed_by(std::move(observers), telemetry_.get())},
       environment_{options_.function, options_.overrides,
                    core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {

@@ -23,6 +23,7 @@
 #include <set>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lambda_emu {
 
@@ -48,10 +49,11 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
     // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
-    // `listeners` for as long as it lives; null with `error` on failure.
+    // `listeners` for as long as it lives; null with `error` on failure. `observers` hear the
+    // lifecycle in their order, then the Telemetry API's subscribers.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                    core::Clock& clock, IdGenerator& ids, http::ListenerPorts& listeners,
-                                                   HostOptions options, core::LifecycleObserver& observer,
+                                                   HostOptions options, std::vector<core::LifecycleObserver*> observers,
                                                    ProcessLineSink lines, std::string& error);
     ~EnvironmentHost() override;
 
@@ -61,7 +63,7 @@ public:
 
 private:
     EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
-                    http::ListenerPorts& listeners, HostOptions options, core::LifecycleObserver& observer,
+                    http::ListenerPorts& listeners, HostOptions options, std::vector<core::LifecycleObserver*> observers,
                     ProcessLineSink lines);
 
     // core::ProcessControl

@@ -58,8 +58,14 @@ public:
     std::size_t queued() const { return queue_.size(); }
 
 private:
-    struct Slot {
-        explicit Slot(boost::asio::io_context& io) : idle_timer{io} {}
+    // One environment and what the pool knows of it. It observes its environment after the
+    // reporter: the invocation's log is complete by then.
+    struct Slot final : core::LifecycleObserver {
+        Slot(EnvironmentPool& pool, boost::asio::io_context& io) : pool{pool}, idle_timer{io} {}
+        void invocation_finished(const core::InvocationReport&) override;
+        void shutdown_finished(const core::ShutdownReport& report) override;
+
+        EnvironmentPool& pool;
         int id = 0;
         std::unique_ptr<EnvironmentReporter> reporter;
         std::unique_ptr<EnvironmentHost> host;
@@ -76,7 +82,7 @@ private:
 
     Slot* create_slot();
     void start(Slot& slot, invoke::Order order);
-    void on_invocation_finished(Slot& slot, const std::string& log);
+    void on_invocation_finished(Slot& slot);
     void dispatch_queue();
     void arm_idle_timer(Slot& slot);
     void retire(Slot& slot, core::ShutdownReason reason);

@@ -116,7 +116,6 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
                   (report.error_type.empty() ? "" : ", " + report.error_type) +
                   "): the next invocation initialises again (a suppressed init)");
     }
-    if (after_init) after_init(report);
 }
 
 void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
@@ -154,7 +153,6 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
         report.error_type != "Emulator.Interrupted") {
         facts_.timeout_or_crash = true;
     }
-    if (after_invocation) after_invocation(report, std::string{invocation_log_.begin(), invocation_log_.end()});
 }
 
 void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool final)
@@ -176,7 +174,6 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
             }
         }
     }
-    if (after_shutdown) after_shutdown(report);
 }
 
 int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
