@@ -88,6 +88,8 @@ double percentile(std::vector<double> values, double p)
 int main(int argc, char** argv)
 {
     const char* runtime = argc > 1 ? argv[1] : LAMBDA_EMU_BENCH_RUNTIME;
+    if (auto error = process::ChildReaper::become_subreaper(); !error.empty())
+        std::fprintf(stderr, "bench: %s\n", error.c_str());
     boost::asio::io_context io;
     process::ChildReaper reaper{io};
     core::SystemClock clock;

@@ -1,45 +1,40 @@
 #pragma once
-// SIGINT, SIGTERM and SIGHUP to the emulator, delivered on the event loop, every time they come.
-// SIGHUP (a closed terminal, a CI runner's hangup) would otherwise kill the emulator at once,
-// with no Shutdown phase and no report.
+// SIGINT, SIGTERM and SIGHUP to the emulator, delivered on the event loop, every time they come:
+// the first spins the run down, any later one kills every process at once. SIGHUP (a closed
+// terminal, a CI runner's hangup) would otherwise kill the emulator at once, with no Shutdown
+// phase and no report.
+#include "report/console.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <csignal>
-#include <functional>
+#include <string>
 
 namespace lambda_emu {
 
 class Interrupts {
 public:
-    Interrupts(boost::asio::io_context& io, std::function<void(int signal)> on_signal)
-        : signals_{io, SIGINT, SIGTERM, SIGHUP}, on_signal_{std::move(on_signal)}
-    {
-        wait();
-    }
+    // What a command does about them.
+    class Target {
+    public:
+        virtual ~Target() = default;
+        // Already on its way down (a signal, or a request): the next signal kills at once.
+        virtual bool spinning_down() const = 0;
+        virtual void spin_down(int signal) = 0;
+        virtual void kill_now() = 0;
+    };
 
-    static const char* name(int signal)
-    {
-        switch (signal) {
-        case SIGINT: return "SIGINT";
-        case SIGTERM: return "SIGTERM";
-        case SIGHUP: return "SIGHUP";
-        }
-        return "a signal";
-    }
+    // `spin_down_words`: what the first signal does, for the console ("shutting down").
+    Interrupts(boost::asio::io_context& io, report::Console& console, Target& target, std::string spin_down_words);
 
 private:
-    void wait()
-    {
-        signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
-            if (ec) return;
-            on_signal_(signal);
-            wait();
-        });
-    }
+    void wait();
+    void on_signal(int signal);
 
     boost::asio::signal_set signals_;
-    std::function<void(int)> on_signal_;
+    report::Console& console_;
+    Target& target_;
+    std::string spin_down_words_;
 };
 
 } // namespace lambda_emu

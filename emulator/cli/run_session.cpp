@@ -4,24 +4,20 @@
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
 #include "report/result_line.hpp"
-#include "interrupts.hpp"
-#include "report_files.hpp"
 
 #include <boost/asio/post.hpp>
-
-#include <csignal>
 
 namespace lambda_emu {
 
 RunSession::RunSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, IdGenerator& ids,
-                       std::vector<invoke::Event> events, report::RunRecord record, Outputs outputs)
+                       std::vector<invoke::Event> events, report::RunRecord record, ReportPaths reports)
     : io_{io},
       console_{console},
       clock_{clock},
       ids_{ids},
       events_{std::move(events)},
-      outputs_{std::move(outputs)},
-      reporter_{console, clock, std::move(record), {}}
+      reporter_{console, clock, std::move(record), {}},
+      end_{console, std::move(reports), reporter_.record().allow_kill}
 {
 }
 
@@ -51,7 +47,7 @@ void RunSession::start()
 void RunSession::dispatch_next()
 {
     auto& environment = host_->environment();
-    if (interrupted_by_ != 0) return;
+    if (spinning_down()) return;
     if (next_event_ == events_.size()) {
         environment.shutdown();
         return;
@@ -61,40 +57,30 @@ void RunSession::dispatch_next()
                        event.source);
     core::InvokeRequest request;
     request.payload = event.payload;
-    request.trace_id = ids_.trace_id(clock_.epoch_ms(clock_.now()) / 1000);
+    request.trace_id = ids_.trace_id(clock_);
     environment.invoke(std::move(request), [this, source = event.source](core::InvokeResult result) {
         reporter_.record_result(result, source);
         console_.result(report::result_line(result));
     });
 }
 
-void RunSession::interrupt(int signal)
+void RunSession::spin_down(int signal)
 {
-    if (interrupted_by_ == 0) {
-        interrupted_by_ = signal;
-        console_.lifecycle(std::string{"interrupted by "} + Interrupts::name(signal) +
-                           ": shutting down (again to kill at once)");
-        host_->environment().shutdown();
-        return;
-    }
-    console_.lifecycle("interrupted again: killing every process now");
-    host_->environment().kill_now();
+    end_.interrupted_by(signal);
+    host_->environment().shutdown();
 }
+
+void RunSession::kill_now() { host_->environment().kill_now(); }
 
 void RunSession::finish()
 {
     auto record = reporter_.record();
     record.exit_code = exit_code();
-    report_write_failed_ |= !write_report_file(console_, outputs_.json_report_path,
-                                               core::json_text(report::json_report(record, clock_), 2) + "\n", "JSON report");
-    report_write_failed_ |= !write_report_file(console_, outputs_.junit_path, report::junit_report(record), "JUnit report");
-    console_.lifecycle("exit code " + std::to_string(exit_code()));
+    end_.write_reports(core::json_text(report::json_report(record, clock_), 2) + "\n", report::junit_report(record),
+                       {&reporter_});
     io_.stop();
 }
 
-int RunSession::exit_code() const
-{
-    return lambda_emu::exit_code({&reporter_}, interrupted_by_, report_write_failed_, outputs_.allow_kill);
-}
+int RunSession::exit_code() const { return end_.exit_code({&reporter_}); }
 
 } // namespace lambda_emu

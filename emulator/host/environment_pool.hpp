@@ -41,6 +41,8 @@ public:
 
     invoke::Admission submit(invoke::Order order) override;
     const core::FunctionConfig& function() const override { return settings_.host.function; }
+    // What every environment's report starts from.
+    const report::RunRecord& seed() const { return seed_; }
 
     // Spins down every environment (and stops accepting), or the one with this id, with this
     // reason; `done(found)` once their Shutdown phases have ended.

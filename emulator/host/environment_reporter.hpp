@@ -18,6 +18,7 @@
 
 namespace lambda_emu {
 
+// What of an environment's run shows in the emulator's exit code (cli/exit_codes.hpp).
 struct ExitFacts {
     bool function_error = false;
     bool timeout_or_crash = false;
@@ -84,9 +85,5 @@ private:
     bool capturing_ = false;
     bool capture_logs_ = false;
 };
-
-// The exit code of a run over these environments (see exit_codes.hpp).
-int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
-              bool allow_kill);
 
 } // namespace lambda_emu
