@@ -2,8 +2,8 @@
 // drives a minimal C++ runtime through N invocations per payload size and prints latency
 // percentiles, throughput, and the emulator's own CPU time per invocation. Figures, not tests.
 #include "core/clock.hpp"
-#include "environment_host.hpp"
-#include "ids.hpp"
+#include "host/environment_host.hpp"
+#include "host/ids.hpp"
 #include "process/child_reaper.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -88,6 +88,8 @@ double percentile(std::vector<double> values, double p)
 int main(int argc, char** argv)
 {
     const char* runtime = argc > 1 ? argv[1] : LAMBDA_EMU_BENCH_RUNTIME;
+    if (auto error = process::ChildReaper::become_subreaper(); !error.empty())
+        std::fprintf(stderr, "bench: %s\n", error.c_str());
     boost::asio::io_context io;
     process::ChildReaper reaper{io};
     core::SystemClock clock;
@@ -101,7 +103,7 @@ int main(int argc, char** argv)
     options.path = "/usr/bin:/bin";
     std::string error;
     http::ListenerPorts listeners;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, driver, [](std::string_view, std::string_view) {},
+    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, {&driver}, [](std::string_view, std::string_view) {},
                                         error);
     if (!host) {
         std::fprintf(stderr, "bench: %s\n", error.c_str());

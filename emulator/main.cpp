@@ -1,8 +1,7 @@
 // lambda-emu: a local AWS Lambda lifecycle emulator. main reads the command line and hands
 // each command to its own function.
-#include "exit_codes.hpp"
-#include "run_command.hpp"
-#include "serve_command.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -45,7 +44,7 @@ int main(int argc, char** argv)
     using namespace lambda_emu;
     CLI::App app{"lambda-emu: run a Lambda function and its extensions through Init, Invoke and Shutdown, locally"};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "lambda-emu 0.1.0");
+    app.set_version_flag("--version", LAMBDA_EMU_VERSION);
 
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Init the function, invoke it once per event, then shut it down");

@@ -9,17 +9,17 @@
 
 namespace lambda_emu::process {
 
-ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io}
+std::string ChildReaper::become_subreaper()
 {
     // Grandchildren (a shell bootstrap's node, an extension's helper) are reparented to us
     // instead of to init, so we can reap them and find them even when they left their group.
-    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
-        subreaper_error_ = std::string{"warning: cannot become a child subreaper ("} + std::strerror(errno) +
-                           "): processes whose parent exits are adopted by init, so one that left its process "
-                           "group may outlive its environment";
-    }
-    wait_for_signal();
+    if (::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0) return {};
+    return std::string{"warning: cannot become a child subreaper ("} + std::strerror(errno) +
+           "): processes whose parent exits are adopted by init, so one that left its process group may outlive "
+           "its environment";
 }
+
+ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io} { wait_for_signal(); }
 
 ChildReaper::~ChildReaper()
 {

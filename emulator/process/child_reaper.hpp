@@ -20,6 +20,10 @@ class ChildReaper {
 public:
     using ExitCallback = std::function<void(core::ExitStatus)>;
 
+    // Makes the emulator a child subreaper (before it starts any child): empty when it became
+    // one, else why not, in one line for the console. A step of its own, as in tini's main.
+    static std::string become_subreaper();
+
     explicit ChildReaper(boost::asio::io_context& io);
     // The emulator is exiting: kills every process that still descends from it and reaps them,
     // so none outlives it and no zombie is left to init.
@@ -33,8 +37,6 @@ public:
     void forget(pid_t pid) { watched_.erase(pid); }
 
     DescendantTracker& descendants() { return descendants_; }
-    // Empty when the emulator became a child subreaper; else why not, in one line for the console.
-    const std::string& subreaper_error() const { return subreaper_error_; }
 
 private:
     void wait_for_signal();
@@ -42,7 +44,6 @@ private:
 
     boost::asio::signal_set sigchld_;
     std::unordered_map<pid_t, ExitCallback> watched_;
-    std::string subreaper_error_;
     DescendantTracker descendants_;
 };
 

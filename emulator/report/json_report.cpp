@@ -65,7 +65,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
 {
     json report;
     report["schemaVersion"] = kReportSchemaVersion;
-    report["generator"] = "lambda-emu 0.1.0";
+    report["generator"] = LAMBDA_EMU_VERSION;
     report["exitCode"] = record.exit_code;
 
     json function;

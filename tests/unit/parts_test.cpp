@@ -1,7 +1,7 @@
 // The small pure parts around the core: routing, Lambda's log lines, result lines, events,
 // customer variables, the extensions' environment.
 #include "core/runtime_environment.hpp"
-#include "customer_variables.hpp"
+#include "cli/customer_variables.hpp"
 #include "http/router.hpp"
 #include "invoke/event_source.hpp"
 #include "report/platform_log.hpp"

@@ -1,7 +1,7 @@
 #pragma once
-// The exit-code contract of `lambda-emu run` (documented in the README). When several apply,
-// the first in this order wins: interrupted, emulator error, init failure, timeout/crash,
-// unclean shutdown, function error.
+// The exit-code contract of `lambda-emu run` and `serve` (documented in the README; computed by
+// run_exit_code in run_end.hpp). When several apply, the first in this order wins: interrupted,
+// emulator error, init failure, timeout/crash, unclean shutdown, function error.
 namespace lambda_emu::exit_codes {
 
 inline constexpr int kSuccess = 0;          // every invocation succeeded, shutdown was clean

@@ -1,7 +1,6 @@
 #include "environment_reporter.hpp"
 #include "core/json_text.hpp"
 
-#include "exit_codes.hpp"
 #include "report/cleanup_table.hpp"
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
@@ -116,7 +115,6 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
                   (report.error_type.empty() ? "" : ", " + report.error_type) +
                   "): the next invocation initialises again (a suppressed init)");
     }
-    if (after_init) after_init(report);
 }
 
 void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
@@ -154,7 +152,6 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
         report.error_type != "Emulator.Interrupted") {
         facts_.timeout_or_crash = true;
     }
-    if (after_invocation) after_invocation(report, std::string{invocation_log_.begin(), invocation_log_.end()});
 }
 
 void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool final)
@@ -176,27 +173,6 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
             }
         }
     }
-    if (after_shutdown) after_shutdown(report);
-}
-
-int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
-              bool allow_kill)
-{
-    ExitFacts all;
-    for (const auto* environment : environments) {
-        const auto& facts = environment->facts();
-        all.function_error |= facts.function_error;
-        all.timeout_or_crash |= facts.timeout_or_crash;
-        all.init_failure |= facts.init_failure;
-        all.unclean_shutdown |= facts.unclean_shutdown;
-    }
-    if (interrupted_by != 0) return 128 + interrupted_by;
-    if (report_failed) return exit_codes::kEmulatorError;
-    if (all.init_failure) return exit_codes::kInitFailure;
-    if (all.timeout_or_crash) return exit_codes::kTimeoutOrCrash;
-    if (all.unclean_shutdown && !allow_kill) return exit_codes::kUncleanShutdown;
-    if (all.function_error) return exit_codes::kFunctionError;
-    return exit_codes::kSuccess;
 }
 
 } // namespace lambda_emu

@@ -1,4 +1,5 @@
 #pragma once
+// host/: one execution environment's wiring (its host, serve's pool of them, what each reports).
 // The owner of one execution environment: its core state machine, its Runtime API listener, its
 // runtime process and its timers. It turns the core's requested effects into processes and
 // asio timers, and process exits and timer expiries back into core events.
@@ -16,13 +17,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <array>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace lambda_emu {
 
@@ -48,10 +49,11 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
     // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
-    // `listeners` for as long as it lives; null with `error` on failure.
+    // `listeners` for as long as it lives; null with `error` on failure. `observers` hear the
+    // lifecycle in their order, then the Telemetry API's subscribers.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                    core::Clock& clock, IdGenerator& ids, http::ListenerPorts& listeners,
-                                                   HostOptions options, core::LifecycleObserver& observer,
+                                                   HostOptions options, std::vector<core::LifecycleObserver*> observers,
                                                    ProcessLineSink lines, std::string& error);
     ~EnvironmentHost() override;
 
@@ -61,7 +63,7 @@ public:
 
 private:
     EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
-                    http::ListenerPorts& listeners, HostOptions options, core::LifecycleObserver& observer,
+                    http::ListenerPorts& listeners, HostOptions options, std::vector<core::LifecycleObserver*> observers,
                     ProcessLineSink lines);
 
     // core::ProcessControl
@@ -78,7 +80,6 @@ private:
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
     void cancel(core::TimerSlot slot) override;
 
-    static constexpr std::size_t kTimerSlots = 7;
     struct Timer {
         explicit Timer(boost::asio::io_context& io) : timer{io} {}
         boost::asio::steady_timer timer;
@@ -94,7 +95,8 @@ private:
     std::string runtime_api_;
     std::vector<std::string> runtime_environment_;
     std::vector<std::string> extension_environment_;
-    std::array<Timer, kTimerSlots> timers_;
+    // One per core::TimerSlot, made on its first arming: no count to keep in step with the enum.
+    std::map<core::TimerSlot, Timer> timers_;
     std::unique_ptr<process::ChildProcess> runtime_;
     bool runtime_alive_ = false;
     std::map<std::string, std::unique_ptr<process::ChildProcess>> extensions_; // by name

@@ -20,16 +20,25 @@ std::string utc_date()
     return text;
 }
 
+// The owner's observers first, in their order (a reporter before whoever asks it for what it
+// recorded), then `last`.
+std::vector<core::LifecycleObserver*> followed_by(std::vector<core::LifecycleObserver*> observers,
+                                                  core::LifecycleObserver* last)
+{
+    observers.push_back(last);
+    return observers;
+}
+
 } // namespace
 
 std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                          core::Clock& clock, IdGenerator& ids,
                                                          http::ListenerPorts& listeners, HostOptions options,
-                                                         core::LifecycleObserver& observer, ProcessLineSink lines,
-                                                         std::string& error)
+                                                         std::vector<core::LifecycleObserver*> observers,
+                                                         ProcessLineSink lines, std::string& error)
 {
-    std::unique_ptr<EnvironmentHost> host{
-        new EnvironmentHost{io, reaper, clock, ids, listeners, std::move(options), observer, std::move(lines)}};
+    std::unique_ptr<EnvironmentHost> host{new EnvironmentHost{io, reaper, clock, ids, listeners, std::move(options),
+                                                              std::move(observers), std::move(lines)}};
     http::Server::Options listen;
     listen.port = host->options_.port;
     host->server_ = http::Server::listen(io, host->router_, listen, error);
@@ -54,17 +63,16 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
 
 EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
                                  IdGenerator& ids, http::ListenerPorts& listeners, HostOptions options,
-                                 core::LifecycleObserver& observer, ProcessLineSink lines)
+                                 std::vector<core::LifecycleObserver*> observers, ProcessLineSink lines)
     : io_{io},
       reaper_{reaper},
       ids_{ids},
       listeners_{listeners},
       options_{std::move(options)},
       lines_{std::move(lines)},
-      timers_{Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}, Timer{io}},
       telemetry_{std::make_shared<extensions_api::TelemetryHub>(
           io, clock, options_.function, [lines = lines_](const std::string& line) { lines("platform", line); })},
-      observers_{{&observer, telemetry_.get()}},
+      observers_{followed_by(std::move(observers), telemetry_.get())},
       environment_{options_.function, options_.overrides,
                    core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {
@@ -81,7 +89,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
 EnvironmentHost::~EnvironmentHost()
 {
     if (server_) listeners_.remove(server_->port());
-    for (auto& slot : timers_) slot.timer.cancel();
+    for (auto& [slot, timer] : timers_) timer.timer.cancel();
     if (runtime_) {
         reaper_.forget(runtime_->pid());
         if (runtime_alive_) runtime_->kill_group();
@@ -207,20 +215,21 @@ std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)
 {
-    auto& timer = timers_[static_cast<std::size_t>(slot)];
+    auto& timer = timers_.try_emplace(slot, io_).first->second;
     const std::uint64_t generation = ++timer.generation;
     timer.timer.expires_at(when);
     timer.timer.async_wait([this, slot, generation](const boost::system::error_code& ec) {
-        if (ec || timers_[static_cast<std::size_t>(slot)].generation != generation) return;
+        if (ec || timers_.at(slot).generation != generation) return;
         environment_.on_timer(slot);
     });
 }
 
 void EnvironmentHost::cancel(core::TimerSlot slot)
 {
-    auto& timer = timers_[static_cast<std::size_t>(slot)];
-    ++timer.generation;
-    timer.timer.cancel();
+    const auto found = timers_.find(slot);
+    if (found == timers_.end()) return; // never armed
+    ++found->second.generation;
+    found->second.timer.cancel();
 }
 
 } // namespace lambda_emu

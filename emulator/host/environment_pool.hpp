@@ -41,6 +41,8 @@ public:
 
     invoke::Admission submit(invoke::Order order) override;
     const core::FunctionConfig& function() const override { return settings_.host.function; }
+    // What every environment's report starts from.
+    const report::RunRecord& seed() const { return seed_; }
 
     // Spins down every environment (and stops accepting), or the one with this id, with this
     // reason; `done(found)` once their Shutdown phases have ended.
@@ -58,8 +60,14 @@ public:
     std::size_t queued() const { return queue_.size(); }
 
 private:
-    struct Slot {
-        explicit Slot(boost::asio::io_context& io) : idle_timer{io} {}
+    // One environment and what the pool knows of it. It observes its environment after the
+    // reporter: the invocation's log is complete by then.
+    struct Slot final : core::LifecycleObserver {
+        Slot(EnvironmentPool& pool, boost::asio::io_context& io) : pool{pool}, idle_timer{io} {}
+        void invocation_finished(const core::InvocationReport&) override;
+        void shutdown_finished(const core::ShutdownReport& report) override;
+
+        EnvironmentPool& pool;
         int id = 0;
         std::unique_ptr<EnvironmentReporter> reporter;
         std::unique_ptr<EnvironmentHost> host;
@@ -76,7 +84,7 @@ private:
 
     Slot* create_slot();
     void start(Slot& slot, invoke::Order order);
-    void on_invocation_finished(Slot& slot, const std::string& log);
+    void on_invocation_finished(Slot& slot);
     void dispatch_queue();
     void arm_idle_timer(Slot& slot);
     void retire(Slot& slot, core::ShutdownReason reason);

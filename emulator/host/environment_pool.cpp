@@ -58,15 +58,17 @@ invoke::Admission EnvironmentPool::submit(invoke::Order order)
 
 EnvironmentPool::Slot* EnvironmentPool::create_slot()
 {
-    auto slot = std::make_unique<Slot>(io_);
+    auto slot = std::make_unique<Slot>(*this, io_);
     slot->id = ++next_id_;
     const std::string label = settings_.concurrency > 1 ? "#" + std::to_string(slot->id) : std::string{};
     slot->reporter = std::make_unique<EnvironmentReporter>(console_, clock_, seed_, label, &kept_invocations_);
     slot->reporter->capture_invocation_logs();
     Slot* raw = slot.get();
     std::string error;
+    // The slot asks the reporter for the invocation's log: it observes after it.
+    std::vector<core::LifecycleObserver*> observers{slot->reporter.get(), raw};
     // The reporter outlives the slot (it keeps the report), and survivors may still write.
-    slot->host = EnvironmentHost::create(io_, reaper_, clock_, ids_, listeners_, settings_.host, *slot->reporter,
+    slot->host = EnvironmentHost::create(io_, reaper_, clock_, ids_, listeners_, settings_.host, std::move(observers),
                                          [reporter = slot->reporter.get()](std::string_view source, std::string_view line) {
                                              reporter->process_line(source, line);
                                          },
@@ -76,12 +78,6 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
         return nullptr;
     }
     slot->reporter->set_runtime_api(slot->host->runtime_api());
-    slot->reporter->after_invocation = [this, raw](const core::InvocationReport&, const std::string& log) {
-        on_invocation_finished(*raw, log);
-    };
-    slot->reporter->after_shutdown = [this, raw](const core::ShutdownReport& report) {
-        if (report.final) on_retired(*raw);
-    };
     console_.lifecycle("environment #" + std::to_string(slot->id) + ": cold start, Runtime API on " +
                        slot->host->runtime_api());
     live_.push_back(std::move(slot));
@@ -108,10 +104,17 @@ void EnvironmentPool::start(Slot& slot, invoke::Order order)
     });
 }
 
-void EnvironmentPool::on_invocation_finished(Slot& slot, const std::string& log)
+void EnvironmentPool::Slot::invocation_finished(const core::InvocationReport&) { pool.on_invocation_finished(*this); }
+
+void EnvironmentPool::Slot::shutdown_finished(const core::ShutdownReport& report)
+{
+    if (report.final) pool.on_retired(*this);
+}
+
+void EnvironmentPool::on_invocation_finished(Slot& slot)
 {
     if (slot.current && slot.current->wants_log_tail && slot.held_result && slot.current->on_done) {
-        slot.current->on_done(*slot.held_result, log);
+        slot.current->on_done(*slot.held_result, slot.reporter->invocation_log());
     }
     slot.current.reset();
     slot.held_result.reset();

@@ -1,8 +1,9 @@
 #pragma once
 // The options `run` and `serve` share: the function, its runtime, its extensions, its limits,
 // and where the reports go; and their translation into one environment's HostOptions.
-#include "environment_host.hpp"
+#include "host/environment_host.hpp"
 #include "report/console.hpp"
+#include "report/run_record.hpp"
 
 #include <optional>
 #include <string>
@@ -32,13 +33,21 @@ struct FunctionOptions {
     std::string junit_path;
 };
 
+struct ReportPaths {
+    std::string json_report; // --report; empty: none
+    std::string junit;       // --junit; empty: none
+};
+
 struct PreparedFunction {
     HostOptions host;
+    report::RunRecord record; // what every environment's report starts from, --allow-kill included
+    ReportPaths reports;
     std::string error; // non-empty: a usage error, nothing was started
 };
 
-// Checks the options, reads --env/--env-file, discovers extensions, and warns (on the console)
-// about a bootstrap that cannot run, which still runs the Lambda way (Runtime.InvalidEntrypoint).
+// Checks the options, reads --env/--env-file, discovers extensions, seeds the report, and warns
+// (on the console) about a bootstrap that cannot run, which still runs the Lambda way
+// (Runtime.InvalidEntrypoint).
 PreparedFunction prepare_function(const FunctionOptions& options, report::Console& console);
 
 } // namespace lambda_emu

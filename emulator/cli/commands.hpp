@@ -1,12 +1,22 @@
 #pragma once
+// cli/: the commands a user types (run, serve): their options and checks, their sessions, the
+// reports and the exit code.
+// `lambda-emu run BOOTSTRAP --event FILE ...`: one environment, the events in order, shut down.
 // `lambda-emu serve BOOTSTRAP --listen 127.0.0.1:9000 ...`: AWS's Invoke API in front of a pool
 // of execution environments, a control endpoint, and shutdown on SIGTERM/SIGINT or on request.
 #include "function_options.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lambda_emu {
+
+struct RunOptions {
+    FunctionOptions function;
+    std::vector<std::string> events;
+};
 
 struct ServeOptions {
     FunctionOptions function;
@@ -16,6 +26,8 @@ struct ServeOptions {
     bool no_queue = false;
 };
 
+// Each returns the process exit code (see exit_codes.hpp).
+int run_command(const RunOptions& options);
 int serve_command(const ServeOptions& options);
 
 } // namespace lambda_emu

@@ -3,8 +3,6 @@
 
 #include "report/json_report.hpp"
 #include "report/junit.hpp"
-#include "interrupts.hpp"
-#include "report_files.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,21 +11,28 @@
 namespace lambda_emu {
 
 ServeSession::ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock,
-                           EnvironmentPool& pool, Outputs outputs)
-    : io_{io}, console_{console}, clock_{clock}, pool_{pool}, outputs_{std::move(outputs)}
+                           EnvironmentPool& pool, ReportPaths reports)
+    : io_{io}, console_{console}, clock_{clock}, pool_{pool}, end_{console, std::move(reports), pool.seed().allow_kill}
 {
+}
+
+std::vector<const EnvironmentReporter*> ServeSession::reporters() const
+{
+    std::vector<const EnvironmentReporter*> reporters;
+    for (const auto& environment : pool_.environments()) reporters.push_back(environment.reporter);
+    return reporters;
 }
 
 std::string ServeSession::report_json() const
 {
     nlohmann::ordered_json report;
     report["schemaVersion"] = report::kReportSchemaVersion;
-    report["generator"] = "lambda-emu 0.1.0";
+    report["generator"] = LAMBDA_EMU_VERSION;
     report["exitCode"] = exit_code();
     nlohmann::ordered_json environments = nlohmann::ordered_json::array();
     for (const auto& environment : pool_.environments()) {
         auto record = environment.reporter->record();
-        record.exit_code = lambda_emu::exit_code({environment.reporter}, 0, false, outputs_.allow_kill);
+        record.exit_code = end_.environment_exit_code(*environment.reporter);
         environments.push_back({{"id", environment.id}, {"report", report::json_report(record, clock_)}});
     }
     report["environments"] = environments;
@@ -67,43 +72,31 @@ void ServeSession::shutdown_answered()
     if (exit_after_answer_ && finished_) stop();
 }
 
-void ServeSession::interrupt(int signal)
+void ServeSession::spin_down(int signal)
 {
-    if (!finishing_) {
-        finishing_ = true;
-        // A hangup is no way to end a test run: unlike SIGTERM and SIGINT, it shows in the exit code.
-        if (signal == SIGHUP) hung_up_ = true;
-        console_.lifecycle(std::string{"interrupted by "} + Interrupts::name(signal) +
-                           ": shutting every environment down (again to kill at once)");
-        pool_.shut_down(std::nullopt, core::ShutdownReason::Spindown, [this](bool) {
-            finish();
-            stop();
-        });
-        return;
-    }
-    console_.lifecycle("interrupted again: killing every process now");
-    pool_.kill_now();
+    finishing_ = true;
+    // A hangup is no way to end a test run: unlike SIGTERM and SIGINT, it shows in the exit code.
+    if (signal == SIGHUP) end_.interrupted_by(signal);
+    pool_.shut_down(std::nullopt, core::ShutdownReason::Spindown, [this](bool) {
+        finish();
+        stop();
+    });
 }
+
+void ServeSession::kill_now() { pool_.kill_now(); }
 
 void ServeSession::finish()
 {
     if (finished_) return;
     finished_ = true;
     std::vector<const report::RunRecord*> records;
-    for (const auto& environment : pool_.environments()) records.push_back(&environment.reporter->record());
-    report_write_failed_ |= !write_report_file(console_, outputs_.json_report_path, report_json(), "JSON report");
-    report_write_failed_ |= !write_report_file(console_, outputs_.junit_path, report::junit_report(records), "JUnit report");
-    console_.lifecycle("exit code " + std::to_string(exit_code()));
+    for (const auto* reporter : reporters()) records.push_back(&reporter->record());
+    end_.write_reports(report_json(), report::junit_report(records), reporters());
 }
 
 void ServeSession::stop() { io_.stop(); }
 
-int ServeSession::exit_code() const
-{
-    std::vector<const EnvironmentReporter*> reporters;
-    for (const auto& environment : pool_.environments()) reporters.push_back(environment.reporter);
-    // For serve SIGTERM and SIGINT are the ordinary way to stop: the exit code is the run's.
-    return lambda_emu::exit_code(reporters, hung_up_ ? SIGHUP : 0, report_write_failed_, outputs_.allow_kill);
-}
+// For serve SIGTERM and SIGINT are the ordinary way to stop: the exit code is the run's.
+int ServeSession::exit_code() const { return end_.exit_code(reporters()); }
 
 } // namespace lambda_emu

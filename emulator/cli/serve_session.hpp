@@ -3,26 +3,23 @@
 // (SIGTERM/SIGINT or POST /lambda-emu/shutdown: every environment spins down in parallel, the
 // reports are written, and the process exits with the run's exit code).
 #include "core/clock.hpp"
-#include "environment_pool.hpp"
+#include "host/environment_pool.hpp"
+#include "interrupts.hpp"
 #include "invoke/invocation_target.hpp"
 #include "report/console.hpp"
+#include "run_end.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <string>
+#include <vector>
 
 namespace lambda_emu {
 
-class ServeSession final : public invoke::ControlTarget {
+class ServeSession final : public invoke::ControlTarget, public Interrupts::Target {
 public:
-    struct Outputs {
-        std::string json_report_path;
-        std::string junit_path;
-        bool allow_kill = false;
-    };
-
     ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, EnvironmentPool& pool,
-                 Outputs outputs);
+                 ReportPaths reports);
 
     void shut_down(std::optional<int> environment, core::ShutdownReason reason,
                    std::function<void(std::optional<std::string>)> done) override;
@@ -32,10 +29,13 @@ public:
 
     // SIGTERM/SIGINT/SIGHUP: the first shuts everything down, the second kills at once. After
     // SIGHUP the exit code is 129.
-    void interrupt(int signal);
+    bool spinning_down() const override { return finishing_; }
+    void spin_down(int signal) override;
+    void kill_now() override;
     int exit_code() const;
 
 private:
+    std::vector<const EnvironmentReporter*> reporters() const;
     void finish(); // every environment is down: reports, then exit
     void stop();
 
@@ -43,12 +43,10 @@ private:
     report::Console& console_;
     core::Clock& clock_;
     EnvironmentPool& pool_;
-    Outputs outputs_;
+    RunEnd end_;
     bool finishing_ = false;
     bool finished_ = false;
     bool exit_after_answer_ = false;
-    bool report_write_failed_ = false;
-    bool hung_up_ = false;
 };
 
 } // namespace lambda_emu

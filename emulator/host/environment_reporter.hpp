@@ -11,7 +11,6 @@
 
 #include <boost/circular_buffer.hpp>
 
-#include <functional>
 #include <unordered_map>
 #include <vector>
 #include <string>
@@ -19,6 +18,7 @@
 
 namespace lambda_emu {
 
+// What of an environment's run shows in the emulator's exit code (cli/exit_codes.hpp).
 struct ExitFacts {
     bool function_error = false;
     bool timeout_or_crash = false;
@@ -36,19 +36,17 @@ public:
                         report::InvocationBudget* budget = nullptr);
 
     void set_runtime_api(std::string runtime_api) { record_.runtime_api = std::move(runtime_api); }
-    // Keep the last 4 KB of each invocation's log for `after_invocation` (serve's
-    // X-Amz-Log-Result, which is Lambda's last 4 KB); off by default.
+    // Keep the last 4 KB of each invocation's log (serve's X-Amz-Log-Result, which is Lambda's
+    // last 4 KB); off by default.
     static constexpr std::size_t kInvocationLogTail = 4096;
     void capture_invocation_logs() { capture_logs_ = true; }
+    // The captured tail of the invocation that finished last, START to REPORT: for an observer
+    // after this reporter in the fan-out, from its own invocation_finished.
+    std::string invocation_log() const { return {invocation_log_.begin(), invocation_log_.end()}; }
     // An invocation's caller got its answer; `source` names the event.
     void record_result(const core::InvokeResult& result, std::string source);
     // A line of a runtime's or extension's output ("runtime", "ext:NAME").
     void process_line(std::string_view source, std::string_view line);
-
-    // Called after the reporter's own work, for its owner to go on.
-    std::function<void(const core::InvocationReport&, const std::string& log)> after_invocation;
-    std::function<void(const core::ShutdownReport&)> after_shutdown;
-    std::function<void(const core::InitReport&)> after_init;
 
     const report::RunRecord& record() const { return record_; }
     const ExitFacts& facts() const { return facts_; }
@@ -87,9 +85,5 @@ private:
     bool capturing_ = false;
     bool capture_logs_ = false;
 };
-
-// The exit code of a run over these environments (see exit_codes.hpp).
-int exit_code(const std::vector<const EnvironmentReporter*>& environments, int interrupted_by, bool report_failed,
-              bool allow_kill);
 
 } // namespace lambda_emu

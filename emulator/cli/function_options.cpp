@@ -156,6 +156,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
 
+    prepared.record.function = host.function;
+    prepared.record.bootstrap = host.bootstrap.string();
+    for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
+    prepared.record.allow_kill = options.allow_kill;
+    prepared.reports = {options.report_path, options.junit_path};
+
     if (!std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
     } else if (::access(bootstrap.c_str(), X_OK) != 0 || std::filesystem::is_directory(bootstrap, fs_error)) {

@@ -1,11 +1,12 @@
-#include "serve_command.hpp"
+#include "commands.hpp"
 
+#include "command_steps.hpp"
 #include "core/clock.hpp"
-#include "environment_pool.hpp"
+#include "host/environment_pool.hpp"
 #include "exit_codes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
-#include "ids.hpp"
+#include "host/ids.hpp"
 #include "numeric_checks.hpp"
 #include "interrupts.hpp"
 #include "invoke/control_api.hpp"
@@ -66,35 +67,26 @@ void raise_open_file_limit()
 int serve_command(const ServeOptions& options)
 {
     report::Console console;
-    auto fail = [&console](int code, const std::string& message) {
-        console.lifecycle("error: " + message);
-        return code;
-    };
     // Each environment holds a runtime, its extensions and a listener: a thousand is Lambda's own
     // default concurrency for an account, and far more than one machine runs.
     if (auto problem = out_of_range("--concurrency", options.concurrency, Range::between(1, 1000), "environments"))
-        return fail(exit_codes::kUsage, *problem);
+        return refuse(console, exit_codes::kUsage, *problem);
     if (options.idle_shutdown_seconds) {
         if (auto problem = out_of_range("--idle-shutdown", *options.idle_shutdown_seconds, Range::above(0, 86400), "seconds"))
-            return fail(exit_codes::kUsage, *problem);
+            return refuse(console, exit_codes::kUsage, *problem);
     }
     const auto listen = parse_listen(options.listen);
-    if (!listen.error.empty()) return fail(exit_codes::kUsage, listen.error);
+    if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     auto prepared = prepare_function(options.function, console);
-    if (!prepared.error.empty()) return fail(exit_codes::kUsage, prepared.error);
+    if (!prepared.error.empty()) return refuse(console, exit_codes::kUsage, prepared.error);
     raise_open_file_limit();
 
+    become_subreaper(console);
     boost::asio::io_context io;
     process::ChildReaper reaper{io};
-    if (!reaper.subreaper_error().empty()) console.lifecycle(reaper.subreaper_error());
     core::SystemClock clock;
     IdGenerator ids;
 
-    report::RunRecord seed;
-    seed.function = prepared.host.function;
-    seed.bootstrap = prepared.host.bootstrap.string();
-    for (const auto& extension : prepared.host.extensions) seed.extension_paths.push_back(extension.string());
-    seed.allow_kill = options.function.allow_kill;
     PoolSettings settings;
     settings.host = std::move(prepared.host);
     settings.host.port = 0; // every environment gets its own ephemeral Runtime API port
@@ -104,27 +96,25 @@ int serve_command(const ServeOptions& options)
         settings.idle_shutdown = core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
     }
     http::ListenerPorts listeners;
-    EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(seed)};
-    const auto& function = options.function;
-    ServeSession session{io, console, clock, pool,
-                         ServeSession::Outputs{function.report_path, function.junit_path, function.allow_kill}};
+    EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(prepared.record)};
+    ServeSession session{io, console, clock, pool, std::move(prepared.reports)};
 
     http::Router router;
-    invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock.epoch_ms(clock.now()) / 1000); });
+    invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
     invoke::add_control_routes(router, session);
     http::Server::Options server_options;
     server_options.address = listen.host;
     server_options.port = listen.port;
     std::string error;
     auto server = http::Server::listen(io, router, server_options, error);
-    if (!server) return fail(exit_codes::kEmulatorError, "cannot listen on " + error);
+    if (!server) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + error);
     listeners.add(server->port());
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
     console.lifecycle("serving function " + pool.function().name + " on " + base +
                       " (POST /2015-03-31/functions/" + pool.function().name +
                       "/invocations; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
 
-    Interrupts interrupts{io, [&session](int signal) { session.interrupt(signal); }};
+    Interrupts interrupts{io, console, session, "shutting every environment down"};
     io.run();
     server->stop();
     return session.exit_code();

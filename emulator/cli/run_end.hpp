@@ -1,0 +1,46 @@
+#pragma once
+// How a run ends, the same for `run` and `serve`: the reports written where --report and --junit
+// say (one that cannot be written is said on the console and makes the exit code 6), and the exit
+// code made of every environment's facts, the signal that stopped the run and --allow-kill.
+#include "function_options.hpp"
+#include "host/environment_reporter.hpp"
+#include "report/console.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lambda_emu {
+
+// The exit code by the contract of exit_codes.hpp: `environments`' facts combined, the signal
+// that stopped the run (0: none that shows in the exit code), whether a report could not be
+// written, and whether killed processes at shutdown are allowed.
+int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed, bool allow_kill);
+
+class RunEnd {
+public:
+    RunEnd(report::Console& console, ReportPaths paths, bool allow_kill);
+
+    // The run was stopped by this signal: the exit code is 128 + its number. The first one counts.
+    void interrupted_by(int signal);
+    int interrupted_by() const { return interrupted_by_; }
+
+    int exit_code(const std::vector<const EnvironmentReporter*>& environments) const;
+    // One environment's exit code as if it had run alone, unstopped: serve's report per environment.
+    int environment_exit_code(const EnvironmentReporter& environment) const;
+
+    // Writes the reports (empty paths are skipped), then says the run's exit code.
+    void write_reports(const std::string& json, const std::string& junit,
+                       const std::vector<const EnvironmentReporter*>& environments);
+
+private:
+    // False when the file could not be written.
+    bool write_file(const std::string& path, const std::string& content, const char* what);
+
+    report::Console& console_;
+    ReportPaths paths_;
+    bool allow_kill_;
+    int interrupted_by_ = 0;
+    bool report_write_failed_ = false;
+};
+
+} // namespace lambda_emu
