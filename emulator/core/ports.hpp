@@ -52,9 +52,8 @@ enum class TimerSlot {
     ExtensionErrorGrace, // likewise after an extension's init/error or exit/error
     RuntimeShare,     // SIGKILL for the runtime at the end of its shutdown share
     ExtensionsDeadline, // SIGKILL for external extensions at the end of the Shutdown phase
-    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report (keep it last)
+    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report
 };
-inline constexpr std::size_t kTimerSlotCount = static_cast<std::size_t>(TimerSlot::ShutdownGiveUp) + 1;
 
 class TimerService {
 public:
