@@ -78,8 +78,8 @@ int main()
         while (*id_at == ' ') ++id_at;
         const std::string id(id_at, std::strcspn(id_at, "\r\n"));
         send_all(fd, "POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\n" + host +
-                         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-                         body);
+                         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                         "\r\n\r\n" + body);
         std::string ignored;
         read_response(fd, buffer, ignored);
     }

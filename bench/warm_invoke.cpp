@@ -23,7 +23,8 @@ double cpu_ms()
 {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
-    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3 +
+           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
 }
 
 // Runs invocations back to back: the next starts when the previous one ended.
@@ -64,7 +65,8 @@ private:
         const auto started = clock_.now();
         host_->environment().invoke(std::move(request), [this, started, counted](core::InvokeResult result) {
             if (result.outcome != core::InvokeOutcome::Success) std::fprintf(stderr, "invocation failed\n");
-            if (counted) latencies_us_.push_back(std::chrono::duration<double, std::micro>(clock_.now() - started).count());
+            if (counted)
+                latencies_us_.push_back(std::chrono::duration<double, std::micro>(clock_.now() - started).count());
         });
     }
 
@@ -103,8 +105,8 @@ int main(int argc, char** argv)
     options.path = "/usr/bin:/bin";
     std::string error;
     http::ListenerPorts listeners;
-    auto host = EnvironmentHost::create(io, reaper, clock, ids, listeners, options, {&driver}, [](std::string_view, std::string_view) {},
-                                        error);
+    auto host = EnvironmentHost::create(
+        io, reaper, clock, ids, listeners, options, {&driver}, [](std::string_view, std::string_view) {}, error);
     if (!host) {
         std::fprintf(stderr, "bench: %s\n", error.c_str());
         return 1;
@@ -125,7 +127,8 @@ int main(int argc, char** argv)
         driver.measure(core::make_payload(std::move(bytes)), 200, count);
         io.restart();
         io.run();
-        const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_before).count();
+        const double wall_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - wall_before).count();
         const double cpu_per_invoke_us = (cpu_ms() - cpu_before) * 1000.0 / (count + 200);
         const auto& latencies = driver.latencies_us();
         double sum = 0;

@@ -18,12 +18,15 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
         ->capture_default_str();
     command.add_option("--init-timeout", function.init_timeout_seconds, "Init limit in seconds (Lambda: 10)")
         ->capture_default_str();
-    command.add_option("-m,--memory", function.memory_mb, "Memory size in MB (Lambda: 128-10240)")->capture_default_str();
+    command.add_option("-m,--memory", function.memory_mb, "Memory size in MB (Lambda: 128-10240)")
+        ->capture_default_str();
     command.add_option("--handler", function.handler, "The _HANDLER value")->capture_default_str();
-    command.add_option("--function-name", function.function_name, "Function name (default: the bootstrap's folder name)");
+    command.add_option("--function-name", function.function_name,
+                       "Function name (default: the bootstrap's folder name)");
     command.add_option("--region", function.region, "AWS region")->capture_default_str();
-    command.add_option("--log-format", function.log_format,
-                       "text or json: Lambda's log format (json sets AWS_LAMBDA_LOG_FORMAT=JSON)")
+    command
+        .add_option("--log-format", function.log_format,
+                    "text or json: Lambda's log format (json sets AWS_LAMBDA_LOG_FORMAT=JSON)")
         ->capture_default_str();
     command.add_option("--env", function.env, "A customer environment variable KEY=VALUE; repeatable");
     command.add_option("--env-file", function.env_files, "A file of KEY=VALUE lines; repeatable");
@@ -32,7 +35,8 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
     command.add_option("--extension", function.extensions, "An external extension executable; repeatable");
     command.add_option("--extensions-dir", function.extensions_dir,
                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
-    command.add_flag("--allow-kill", function.allow_kill, "Killed or crashed processes at shutdown do not fail the run");
+    command.add_flag("--allow-kill", function.allow_kill,
+                     "Killed or crashed processes at shutdown do not fail the run");
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
 }
@@ -49,15 +53,18 @@ int main(int argc, char** argv)
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Init the function, invoke it once per event, then shut it down");
     add_function_options(*run_cmd, run.function);
-    run_cmd->add_option("-e,--event", run.events, "An event file (JSON), or - for standard input; repeatable, in order");
+    run_cmd->add_option("-e,--event", run.events,
+                        "An event file (JSON), or - for standard input; repeatable, in order");
     run_cmd->add_option("--port", run.function.port, "Runtime API port on 127.0.0.1 (default: an ephemeral one)");
 
     ServeOptions serve;
-    auto* serve_cmd = app.add_subcommand("serve", "Serve AWS's Invoke API; environments on demand; shut down on request");
+    auto* serve_cmd =
+        app.add_subcommand("serve", "Serve AWS's Invoke API; environments on demand; shut down on request");
     add_function_options(*serve_cmd, serve.function);
     serve_cmd->add_option("--listen", serve.listen, "Address of the invoke and control endpoints (loopback only)")
         ->capture_default_str();
-    serve_cmd->add_option("-c,--concurrency", serve.concurrency, "Execution environments at most")->capture_default_str();
+    serve_cmd->add_option("-c,--concurrency", serve.concurrency, "Execution environments at most")
+        ->capture_default_str();
     serve_cmd->add_option("--idle-shutdown", serve.idle_shutdown_seconds,
                           "Spin an environment down after this many idle seconds");
     serve_cmd->add_flag("--no-queue", serve.no_queue,

@@ -24,8 +24,10 @@ bool is_uuid(std::string_view text)
 std::optional<http::Response> refuse_identifier(const http::Request& request)
 {
     const auto id = request[kIdentifierHeader];
-    if (id.empty()) return render_refusal("Extension.MissingExtensionIdentifier", "Missing Lambda-Extension-Identifier header");
-    if (!is_uuid(id)) return render_refusal("Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier");
+    if (id.empty())
+        return render_refusal("Extension.MissingExtensionIdentifier", "Missing Lambda-Extension-Identifier header");
+    if (!is_uuid(id))
+        return render_refusal("Extension.InvalidExtensionIdentifier", "Invalid Lambda-Extension-Identifier");
     return std::nullopt;
 }
 

@@ -40,7 +40,8 @@ std::string event_json(const core::ExtensionEvent& event)
 http::Response render_event(const core::ExtensionEvent& event)
 {
     auto response = http::json_response(http::Status::ok, event_json(event));
-    if (event.type == core::ExtensionEvent::Type::Invoke) response.set("Lambda-Extension-Event-Identifier", event.event_id);
+    if (event.type == core::ExtensionEvent::Type::Invoke)
+        response.set("Lambda-Extension-Event-Identifier", event.event_id);
     return response;
 }
 

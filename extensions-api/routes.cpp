@@ -75,9 +75,10 @@ void post_error(core::Environment& environment, http::Request& request, http::Re
         responder.send(render_refusal("Extension.MissingHeader", "Lambda-Extension-Function-Error-Type not found"));
         return;
     }
-    const auto refused =
-        init_error ? environment.extension_init_error(id, error_type) : environment.extension_exit_error(id, error_type);
-    responder.send(refused ? render_refusal(*refused) : http::json_response(http::Status::accepted, R"({"status":"OK"})"));
+    const auto refused = init_error ? environment.extension_init_error(id, error_type)
+                                    : environment.extension_exit_error(id, error_type);
+    responder.send(refused ? render_refusal(*refused)
+                           : http::json_response(http::Status::accepted, R"({"status":"OK"})"));
 }
 
 } // namespace
@@ -101,7 +102,8 @@ void add_routes(http::Router& router, core::Environment& environment)
                        responder.send(render_refusal(*refused));
                        return;
                    }
-                   responder.send(render_registration(std::get<core::Registration>(registered), accepts_account_id(request)));
+                   responder.send(
+                       render_registration(std::get<core::Registration>(registered), accepts_account_id(request)));
                });
 
     router.add(http::Verb::get, "/2020-01-01/extension/event/next",

@@ -98,14 +98,16 @@ private:
         if (dropped_records_ > 0) {
             // Say what was lost, first thing in the next batch.
             if (subscription_.platform) {
-                batch.push_back(core::json_text(records::event(first_dropped_at_, "platform.logsDropped",
-                                                               records::logs_dropped(dropped_bytes_, dropped_records_))));
+                batch.push_back(
+                    core::json_text(records::event(first_dropped_at_, "platform.logsDropped",
+                                                   records::logs_dropped(dropped_bytes_, dropped_records_))));
             }
             dropped_records_ = 0;
             dropped_bytes_ = 0;
         }
         while (!queue_.empty() && batch.size() < static_cast<std::size_t>(subscription_.buffering.max_items) &&
-               (batch.empty() || bytes + queue_.front().size() <= static_cast<std::size_t>(subscription_.buffering.max_bytes))) {
+               (batch.empty() ||
+                bytes + queue_.front().size() <= static_cast<std::size_t>(subscription_.buffering.max_bytes))) {
             bytes += queue_.front().size();
             queued_bytes_ -= queue_.front().size();
             batch.push_back(std::move(queue_.front()));
@@ -181,17 +183,23 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
     const bool logs = subscription.api == TelemetryApi::Logs;
     // Subscribing again replaces the earlier subscription of the same API (it is idempotent).
     subscribers_.erase(std::remove_if(subscribers_.begin(), subscribers_.end(),
-                                      [&](const auto& s) { return s->subscription().api == subscription.api && s->name() == extension_name; }),
+                                      [&](const auto& s) {
+                                          return s->subscription().api == subscription.api &&
+                                                 s->name() == extension_name;
+                                      }),
                        subscribers_.end());
     auto subscriber = std::make_shared<Subscriber>(io_, extension_name, subscription);
-    for (const auto& published : init_backlog_) deliver(*subscriber, published.kind, published.event, published.audience, published.time);
+    for (const auto& published : init_backlog_)
+        deliver(*subscriber, published.kind, published.event, published.audience, published.time);
     subscribers_.push_back(std::move(subscriber));
     std::string types;
-    for (const auto& [wanted, label] : {std::pair{subscription.platform, "Platform"}, std::pair{subscription.function, "Function"},
-                                        std::pair{subscription.extension, "Extension"}}) {
+    for (const auto& [wanted, label] :
+         {std::pair{subscription.platform, "Platform"}, std::pair{subscription.function, "Function"},
+          std::pair{subscription.extension, "Extension"}}) {
         if (wanted) types += (types.empty() ? "" : ", ") + std::string{label};
     }
-    auto record = records::subscription(extension_name, subscription.platform, subscription.function, subscription.extension);
+    auto record =
+        records::subscription(extension_name, subscription.platform, subscription.function, subscription.extension);
     const char* type = logs ? "platform.logsSubscription" : "platform.telemetrySubscription";
     platform_line_(function_.log_format == "JSON"
                        ? core::json_text(records::event(clock_.to_wall(clock_.now()), type, record))
@@ -216,9 +224,9 @@ void TelemetryHub::deliver(Subscriber& subscriber, Kind kind, const std::string&
     const bool logs = subscription.api == TelemetryApi::Logs;
     if (logs ? !audience.logs : !audience.telemetry) return;
     if (logs && audience.logs_2021_only && subscription.schema_version != "2021-03-18") return;
-    const bool wanted = kind == Kind::Platform ? subscription.platform
-                      : kind == Kind::Function ? subscription.function
-                                               : subscription.extension;
+    const bool wanted = kind == Kind::Platform   ? subscription.platform
+                        : kind == Kind::Function ? subscription.function
+                                                 : subscription.extension;
     if (wanted) subscriber.add(event, shutting_down_, now);
 }
 
@@ -232,7 +240,8 @@ void TelemetryHub::log_line(std::string_view source, std::string_view line)
     if (!listening()) return;
     const bool from_runtime = source == "runtime";
     const Kind kind = from_runtime ? Kind::Function : Kind::Extension;
-    publish(kind, from_runtime ? "function" : "extension", records::Json(std::string{line}), Audience{true, true, false});
+    publish(kind, from_runtime ? "function" : "extension", records::Json(std::string{line}),
+            Audience{true, true, false});
 }
 
 void TelemetryHub::init_started(core::InitPhase phase)
@@ -269,7 +278,8 @@ void TelemetryHub::init_finished(const core::InitReport& report)
 void TelemetryHub::invocation_started(const core::Invocation& invocation)
 {
     if (!listening()) return;
-    publish(Kind::Platform, "platform.start", records::start(invocation, function_.version), Audience{true, true, false});
+    publish(Kind::Platform, "platform.start", records::start(invocation, function_.version),
+            Audience{true, true, false});
 }
 
 void TelemetryHub::runtime_exit_during_invocation(const std::string&, const std::string& message)

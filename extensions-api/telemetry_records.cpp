@@ -15,7 +15,10 @@ Json status_fields(Json record, const char* status, const std::string& error_typ
     return record;
 }
 
-double two_decimals(double value) { return std::round(value * 100.0) / 100.0; }
+double two_decimals(double value)
+{
+    return std::round(value * 100.0) / 100.0;
+}
 
 } // namespace
 
@@ -95,10 +98,12 @@ Json runtime_done(const core::RuntimeDoneReport& done, const core::Clock& clock)
     record["requestId"] = done.request_id;
     record = status_fields(record, core::to_string(done.status), done.error_type);
     record["metrics"] = {{"durationMs", two_decimals(done.duration_ms)}, {"producedBytes", done.produced_bytes}};
-    const auto response_at = done.delivered_at + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                                     std::chrono::duration<double, std::milli>(done.response_latency_ms));
+    const auto response_at =
+        done.delivered_at + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double, std::milli>(done.response_latency_ms));
     record["spans"] = Json::array({
-        {{"name", "responseLatency"}, {"start", iso8601(clock.to_wall(done.delivered_at))},
+        {{"name", "responseLatency"},
+         {"start", iso8601(clock.to_wall(done.delivered_at))},
          {"durationMs", two_decimals(done.response_latency_ms)}},
         {{"name", "responseDuration"}, {"start", iso8601(clock.to_wall(response_at))}, {"durationMs", 0.0}},
     });
@@ -136,6 +141,9 @@ Json logs_dropped(std::size_t dropped_bytes, std::size_t dropped_records)
                 {"reason", "Consumer seems to have fallen behind as it has not acknowledged receipt of logs."}};
 }
 
-Json end(const std::string& request_id) { return Json{{"requestId", request_id}}; }
+Json end(const std::string& request_id)
+{
+    return Json{{"requestId", request_id}};
+}
 
 } // namespace lambda_emu::extensions_api::records

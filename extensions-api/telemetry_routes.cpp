@@ -34,7 +34,7 @@ void subscribe(core::Environment& environment, TelemetryHub& hub, const http::Li
         responder.send(http::json_response(
             http::Status::bad_request,
             core::json_text(nlohmann::ordered_json{{"errorMessage", parsed.error},
-                                                 {"errorType", logs ? "Logs.ValidationError" : "ValidationError"}})));
+                                                   {"errorType", logs ? "Logs.ValidationError" : "ValidationError"}})));
         return;
     }
     hub.subscribe(extension->name, *parsed.subscription);
@@ -48,7 +48,8 @@ void add_telemetry_routes(http::Router& router, core::Environment& environment, 
 {
     for (const auto api : {TelemetryApi::Telemetry, TelemetryApi::Logs}) {
         router.add(http::Verb::put, api == TelemetryApi::Telemetry ? "/2022-07-01/telemetry" : "/2020-08-15/logs",
-                   [&environment, &hub, &own, api](http::Request& request, const http::PathParams&, http::Responder responder) {
+                   [&environment, &hub, &own, api](http::Request& request, const http::PathParams&,
+                                                   http::Responder responder) {
                        subscribe(environment, hub, own, api, request, responder);
                    });
     }

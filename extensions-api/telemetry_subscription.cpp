@@ -63,7 +63,8 @@ void read_destination(const json& destination, Destination& out, std::vector<std
         out.protocol = Destination::Protocol::Tcp;
         const auto found = destination.find("port");
         const long long port = found != destination.end() && found->is_number_integer() ? found->get<long long>() : 0;
-        if (port < 1 || port > 65535 || port == 9001) problems.push_back("port should be between 1 and 65535, not 9001");
+        if (port < 1 || port > 65535 || port == 9001)
+            problems.push_back("port should be between 1 and 65535, not 9001");
         else if (own.contains(static_cast<unsigned short>(port))) problems.push_back(own_port_problem("port", port));
         else out.port = static_cast<unsigned short>(port);
         return;
@@ -125,9 +126,9 @@ ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body,
     if (!schema_version) {
         problems.push_back("schemaVersion should be a string");
     } else if (std::find(versions.begin(), versions.end(), subscription.schema_version) == versions.end()) {
-        problems.push_back(subscription.schema_version.empty() ? "schemaVersion is not provided"
-                                                               : "schemaVersion " + subscription.schema_version +
-                                                                     " is not supported");
+        problems.push_back(subscription.schema_version.empty()
+                               ? "schemaVersion is not provided"
+                               : "schemaVersion " + subscription.schema_version + " is not supported");
     }
 
     const auto types = document.value("types", json::array());
@@ -137,7 +138,9 @@ ParsedSubscription parse_subscription(TelemetryApi api, const std::string& body,
         if (name == "platform") subscription.platform = true;
         else if (name == "function") subscription.function = true;
         else if (name == "extension") subscription.extension = true;
-        else problems.push_back("type " + (name.empty() ? core::json_text(type) : name) + " is not one of platform, function, extension");
+        else
+            problems.push_back("type " + (name.empty() ? core::json_text(type) : name) +
+                               " is not one of platform, function, extension");
     }
 
     if (document.contains("buffering")) {

@@ -62,16 +62,15 @@ private:
 
 struct World {
     explicit World(boost::asio::io_context& io)
-        : hub{io, clock, FakeEnvironment::function_config(), [](const std::string&) {}},
-          fake{hub},
-          environment{fake.environment},
-          target{environment, fake.config}
+        : hub{io, clock, FakeEnvironment::function_config(), [](const std::string&) {}}, fake{hub},
+          environment{fake.environment}, target{environment, fake.config}
     {
         runtime_api::add_routes(router, environment);
         extensions_api::add_routes(router, environment);
         extensions_api::add_telemetry_routes(router, environment, hub, listeners);
-        invoke::add_invoke_routes(router, target,
-                                  [] { return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0"; });
+        invoke::add_invoke_routes(router, target, [] {
+            return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
+        });
         invoke::add_control_routes(router, target);
         std::string error;
         server = http::Server::listen(io, router, {}, error);

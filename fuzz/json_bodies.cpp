@@ -124,4 +124,3 @@ void json_bodies(std::string_view input)
 }
 
 } // namespace lambda_emu::fuzz
-

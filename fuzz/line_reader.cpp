@@ -52,8 +52,7 @@ std::vector<std::string> line_reader(std::string_view input)
     constexpr std::size_t kPiece = 32 * 1024;
     for (std::size_t at = 0; at < input.size(); at += kPiece) {
         boost::asio::write(write_end, boost::asio::buffer(input.substr(at, kPiece)));
-        while (io.poll() > 0) {
-        }
+        while (io.poll() > 0) {}
     }
     write_end.close();
     io.run(); // until the reader has seen end of file

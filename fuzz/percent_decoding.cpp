@@ -13,7 +13,8 @@ void percent_decoding(std::string_view input)
 {
     const auto newline = input.find('\n');
     const std::string name{input.substr(0, newline)};
-    const std::string query = newline == std::string_view::npos ? std::string{} : std::string{input.substr(newline + 1)};
+    const std::string query =
+        newline == std::string_view::npos ? std::string{} : std::string{input.substr(newline + 1)};
     const std::string target = "/2015-03-31/functions/x/invocations?" + query;
     core::FunctionConfig function;
     function.name = "fn";

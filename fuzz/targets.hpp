@@ -11,7 +11,10 @@
 namespace lambda_emu::fuzz {
 
 // http_apis: see api_world.hpp.
-inline Exchange http_apis(std::string_view input) { return exchange(input); }
+inline Exchange http_apis(std::string_view input)
+{
+    return exchange(input);
+}
 
 // json_bodies: the first byte picks the reader, the rest is the document (json_bodies.cpp).
 void json_bodies(std::string_view input);

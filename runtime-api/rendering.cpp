@@ -20,7 +20,10 @@ http::Response render_invocation(const core::Invocation& invocation)
     return response;
 }
 
-http::Response render_accepted() { return http::json_response(http::Status::accepted, R"({"status":"OK"})"); }
+http::Response render_accepted()
+{
+    return http::json_response(http::Status::accepted, R"({"status":"OK"})");
+}
 
 http::Response render_refusal(const core::RuntimeCallError& error)
 {
@@ -31,9 +34,11 @@ http::Response render_refusal(const core::RuntimeCallError& error)
     case Kind::InvalidStateTransition:
         return http::json_response(http::Status::forbidden, core::error_json("InvalidStateTransition", error.message));
     case Kind::PayloadTooLarge:
-        return http::json_response(http::Status::payload_too_large, core::error_json("RequestEntityTooLarge", error.message));
+        return http::json_response(http::Status::payload_too_large,
+                                   core::error_json("RequestEntityTooLarge", error.message));
     case Kind::InvalidResponseMode:
-        return http::json_response(http::Status::bad_request, core::error_json("InvalidFunctionResponseMode", error.message));
+        return http::json_response(http::Status::bad_request,
+                                   core::error_json("InvalidFunctionResponseMode", error.message));
     case Kind::TruncatedRequest:
         return http::json_response(http::Status::bad_request, core::error_json("TruncatedHTTPRequest", error.message));
     }

@@ -49,7 +49,8 @@ void post_response(core::Environment& environment, http::Request& request, const
     response.content_type = content_type.empty() ? "application/json" : std::string{content_type};
     // Beast merges a chunked body's trailers into the fields once the body is read.
     if (const auto error_type = request[kErrorTypeTrailer]; mode == "streaming" && !error_type.empty()) {
-        response.stream_error = stream_error_from_trailers(std::string{error_type}, std::string{request[kErrorBodyTrailer]});
+        response.stream_error =
+            stream_error_from_trailers(std::string{error_type}, std::string{request[kErrorBodyTrailer]});
     }
     response.body = core::make_payload(std::move(body.bytes));
     answer(responder, environment.runtime_response(request_id, std::move(response)));
@@ -61,8 +62,10 @@ void add_routes(http::Router& router, core::Environment& environment)
 {
     router.add(http::Verb::get, "/2018-06-01/runtime/invocation/next",
                [&environment](http::Request&, const http::PathParams&, http::Responder responder) {
-                   const auto refused = environment.runtime_next(
-                       [responder](const core::Invocation& invocation) mutable { responder.send(render_invocation(invocation)); });
+                   const auto refused =
+                       environment.runtime_next([responder](const core::Invocation& invocation) mutable {
+                           responder.send(render_invocation(invocation));
+                       });
                    if (refused) responder.send(render_refusal(*refused));
                });
 
@@ -95,7 +98,8 @@ void add_routes(http::Router& router, core::Environment& environment)
             }
             answer(responder, environment.runtime_error(params[0], read_posted_error(request)));
         },
-        kPostLimit, http::RouteHooks{.refuse_from_head = refuse_unknown_id(environment), .answers_oversized_body = true});
+        kPostLimit,
+        http::RouteHooks{.refuse_from_head = refuse_unknown_id(environment), .answers_oversized_body = true});
 
     router.add(
         http::Verb::post, "/2018-06-01/runtime/init/error",
@@ -108,9 +112,10 @@ void add_routes(http::Router& router, core::Environment& environment)
         },
         kPostLimit, http::RouteHooks{.answers_oversized_body = true});
 
-    router.add(http::Verb::get, "/2018-06-01/ping", [](http::Request&, const http::PathParams&, http::Responder responder) {
-        responder.send(http::make_response(http::Status::ok, "pong", "text/plain; charset=utf-8"));
-    });
+    router.add(http::Verb::get, "/2018-06-01/ping",
+               [](http::Request&, const http::PathParams&, http::Responder responder) {
+                   responder.send(http::make_response(http::Status::ok, "pong", "text/plain; charset=utf-8"));
+               });
 }
 
 } // namespace lambda_emu::runtime_api

@@ -21,7 +21,8 @@ std::string add(core::Variables& variables, const std::string& assignment, const
 
 } // namespace
 
-CustomerVariables read_customer_variables(const std::vector<std::string>& env_files, const std::vector<std::string>& env)
+CustomerVariables read_customer_variables(const std::vector<std::string>& env_files,
+                                          const std::vector<std::string>& env)
 {
     CustomerVariables result;
     for (const auto& path : env_files) {

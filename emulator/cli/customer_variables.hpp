@@ -15,6 +15,7 @@ struct CustomerVariables {
 
 // Files first, then --env, so a flag overrides a file. Files hold KEY=VALUE lines; blank lines
 // and lines starting with # are skipped.
-CustomerVariables read_customer_variables(const std::vector<std::string>& env_files, const std::vector<std::string>& env);
+CustomerVariables read_customer_variables(const std::vector<std::string>& env_files,
+                                          const std::vector<std::string>& env);
 
 } // namespace lambda_emu

@@ -15,7 +15,10 @@ namespace lambda_emu {
 
 namespace {
 
-core::Millis seconds_to_ms(double seconds) { return core::Millis{static_cast<long long>(std::llround(seconds * 1000))}; }
+core::Millis seconds_to_ms(double seconds)
+{
+    return core::Millis{static_cast<long long>(std::llround(seconds * 1000))};
+}
 
 // Values Lambda would provide itself, taken from the emulator's environment when present:
 // credentials for SDK calls, and the loader path a locally built runtime may need.
@@ -37,7 +40,8 @@ std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& op
     namespace fs = std::filesystem;
     std::vector<fs::path> found;
     std::error_code ec;
-    fs::path directory = options.extensions_dir.empty() ? task_root / "opt" / "extensions" : fs::path{options.extensions_dir};
+    fs::path directory =
+        options.extensions_dir.empty() ? task_root / "opt" / "extensions" : fs::path{options.extensions_dir};
     if (!options.extensions_dir.empty() && !fs::is_directory(directory, ec)) {
         error = "--extensions-dir " + options.extensions_dir + " is not a directory";
         return {};
@@ -106,7 +110,9 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     for (const auto& [option, value] : {std::pair{"--runtime-grace", options.runtime_grace_ms},
                                         std::pair{"--shutdown-budget", options.shutdown_budget_ms}}) {
         if (!value) continue;
-        if (auto problem = out_of_range(option, static_cast<double>(*value), Range::between(0, kMaxShutdownOverrideMs), "ms")) return problem;
+        if (auto problem =
+                out_of_range(option, static_cast<double>(*value), Range::between(0, kMaxShutdownOverrideMs), "ms"))
+            return problem;
     }
     if (options.log_format != "text" && options.log_format != "json") return "--log-format must be text or json";
     if (!options.function_name.empty() && !is_lambda_function_name(options.function_name))

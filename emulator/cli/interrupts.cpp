@@ -20,10 +20,8 @@ const char* name(int signal)
 
 Interrupts::Interrupts(boost::asio::io_context& io, report::Console& console, Target& target,
                        std::string spin_down_words)
-    : signals_{io, SIGINT, SIGTERM, SIGHUP},
-      console_{console},
-      target_{target},
-      spin_down_words_{std::move(spin_down_words)}
+    : signals_{io, SIGINT, SIGTERM, SIGHUP}, console_{console}, target_{target}, spin_down_words_{
+                                                                                     std::move(spin_down_words)}
 {
     wait();
 }

@@ -11,13 +11,8 @@ namespace lambda_emu {
 
 RunSession::RunSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, IdGenerator& ids,
                        std::vector<invoke::Event> events, report::RunRecord record, ReportPaths reports)
-    : io_{io},
-      console_{console},
-      clock_{clock},
-      ids_{ids},
-      events_{std::move(events)},
-      reporter_{console, clock, std::move(record), {}},
-      end_{console, std::move(reports), reporter_.record().allow_kill}
+    : io_{io}, console_{console}, clock_{clock}, ids_{ids}, events_{std::move(events)},
+      reporter_{console, clock, std::move(record), {}}, end_{console, std::move(reports), reporter_.record().allow_kill}
 {
 }
 
@@ -70,7 +65,10 @@ void RunSession::spin_down(int signal)
     host_->environment().shutdown();
 }
 
-void RunSession::kill_now() { host_->environment().kill_now(); }
+void RunSession::kill_now()
+{
+    host_->environment().kill_now();
+}
 
 void RunSession::finish()
 {
@@ -81,6 +79,9 @@ void RunSession::finish()
     io_.stop();
 }
 
-int RunSession::exit_code() const { return end_.exit_code({&reporter_}); }
+int RunSession::exit_code() const
+{
+    return end_.exit_code({&reporter_});
+}
 
 } // namespace lambda_emu

@@ -72,7 +72,8 @@ int serve_command(const ServeOptions& options)
     if (auto problem = out_of_range("--concurrency", options.concurrency, Range::between(1, 1000), "environments"))
         return refuse(console, exit_codes::kUsage, *problem);
     if (options.idle_shutdown_seconds) {
-        if (auto problem = out_of_range("--idle-shutdown", *options.idle_shutdown_seconds, Range::above(0, 86400), "seconds"))
+        if (auto problem =
+                out_of_range("--idle-shutdown", *options.idle_shutdown_seconds, Range::above(0, 86400), "seconds"))
             return refuse(console, exit_codes::kUsage, *problem);
     }
     const auto listen = parse_listen(options.listen);
@@ -93,7 +94,8 @@ int serve_command(const ServeOptions& options)
     settings.concurrency = options.concurrency;
     settings.queue = !options.no_queue;
     if (options.idle_shutdown_seconds) {
-        settings.idle_shutdown = core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
+        settings.idle_shutdown =
+            core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
     }
     http::ListenerPorts listeners;
     EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(prepared.record)};
@@ -110,8 +112,8 @@ int serve_command(const ServeOptions& options)
     if (!server) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + error);
     listeners.add(server->port());
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
-    console.lifecycle("serving function " + pool.function().name + " on " + base +
-                      " (POST /2015-03-31/functions/" + pool.function().name +
+    console.lifecycle("serving function " + pool.function().name + " on " + base + " (POST /2015-03-31/functions/" +
+                      pool.function().name +
                       "/invocations; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};

@@ -83,7 +83,10 @@ void ServeSession::spin_down(int signal)
     });
 }
 
-void ServeSession::kill_now() { pool_.kill_now(); }
+void ServeSession::kill_now()
+{
+    pool_.kill_now();
+}
 
 void ServeSession::finish()
 {
@@ -94,9 +97,15 @@ void ServeSession::finish()
     end_.write_reports(report_json(), report::junit_report(records), reporters());
 }
 
-void ServeSession::stop() { io_.stop(); }
+void ServeSession::stop()
+{
+    io_.stop();
+}
 
 // For serve SIGTERM and SIGINT are the ordinary way to stop: the exit code is the run's.
-int ServeSession::exit_code() const { return end_.exit_code(reporters()); }
+int ServeSession::exit_code() const
+{
+    return end_.exit_code(reporters());
+}
 
 } // namespace lambda_emu

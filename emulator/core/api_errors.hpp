@@ -7,11 +7,11 @@
 namespace lambda_emu::core {
 
 enum class RuntimeCallErrorKind {
-    InvalidRequestId,          // 400 InvalidRequestID
-    InvalidStateTransition,    // 403 InvalidStateTransition
-    PayloadTooLarge,           // 413 RequestEntityTooLarge
-    InvalidResponseMode,       // 400 InvalidFunctionResponseMode
-    TruncatedRequest,          // 400 TruncatedHTTPRequest
+    InvalidRequestId,       // 400 InvalidRequestID
+    InvalidStateTransition, // 403 InvalidStateTransition
+    PayloadTooLarge,        // 413 RequestEntityTooLarge
+    InvalidResponseMode,    // 400 InvalidFunctionResponseMode
+    TruncatedRequest,       // 400 TruncatedHTTPRequest
 };
 
 struct RuntimeCallError {

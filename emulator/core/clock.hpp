@@ -27,10 +27,7 @@ public:
 // The real clock: anchors the steady clock to the wall clock once, at construction.
 class SystemClock final : public Clock {
 public:
-    SystemClock()
-        : steady_anchor_{std::chrono::steady_clock::now()}, wall_anchor_{std::chrono::system_clock::now()}
-    {
-    }
+    SystemClock() : steady_anchor_{std::chrono::steady_clock::now()}, wall_anchor_{std::chrono::system_clock::now()} {}
     SteadyTime now() const override { return std::chrono::steady_clock::now(); }
     WallTime to_wall(SteadyTime t) const override
     {

@@ -137,7 +137,8 @@ void Environment::on_timer(TimerSlot slot)
         for (auto& extension : extensions_) {
             if (extension.alive &&
                 (extension.state == ExtensionState::InitError || extension.state == ExtensionState::ExitError)) {
-                extension_failed(extension.error_type, "extension " + extension.name + " reported " + extension.reported_error_type);
+                extension_failed(extension.error_type,
+                                 "extension " + extension.name + " reported " + extension.reported_error_type);
                 return;
             }
         }

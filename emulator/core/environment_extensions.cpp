@@ -21,7 +21,10 @@ std::string extension_transition_message(ExtensionState from, const char* to, co
 
 } // namespace
 
-const char* to_string(ExtensionKind kind) { return kind == ExtensionKind::Internal ? "internal" : "external"; }
+const char* to_string(ExtensionKind kind)
+{
+    return kind == ExtensionKind::Internal ? "internal" : "external";
+}
 
 const char* rapid_state_name(ExtensionState state)
 {
@@ -40,8 +43,7 @@ const char* rapid_state_name(ExtensionState state)
 
 namespace {
 
-template <class Extensions>
-auto* registered_with_id(Extensions& extensions, std::string_view extension_id)
+template <class Extensions> auto* registered_with_id(Extensions& extensions, std::string_view extension_id)
 {
     auto found = std::find_if(extensions.begin(), extensions.end(),
                               [&](const Extension& e) { return e.registered() && e.id == extension_id; });
@@ -93,10 +95,12 @@ std::variant<Registration, ExtensionCallError> Environment::extension_register(c
             return ExtensionCallError{Kind::RegistrationClosed, "Extension registration closed already"};
         }
         if (wants_shutdown) {
-            return ExtensionCallError{Kind::InvalidEventType, "SHUTDOWN: ShutdownEventNotSupportedForInternalExtension"};
+            return ExtensionCallError{Kind::InvalidEventType,
+                                      "SHUTDOWN: ShutdownEventNotSupportedForInternalExtension"};
         }
     }
-    const auto registered = std::count_if(extensions_.begin(), extensions_.end(), [](const Extension& e) { return e.registered(); });
+    const auto registered =
+        std::count_if(extensions_.begin(), extensions_.end(), [](const Extension& e) { return e.registered(); });
     if (static_cast<std::size_t>(registered) >= kMaxExtensions) {
         return ExtensionCallError{Kind::TooManyExtensions, "Extension limit (10) reached"};
     }
@@ -144,9 +148,7 @@ ExtensionCallResult Environment::extension_next(std::string_view extension_id, E
         extension->parked = std::move(on_event);
         finish_init_if_everyone_is_ready();
         return std::nullopt;
-    case ExtensionState::Ready:
-        extension->parked = std::move(on_event);
-        return std::nullopt;
+    case ExtensionState::Ready: extension->parked = std::move(on_event); return std::nullopt;
     case ExtensionState::Processing:
     case ExtensionState::ShutDown:
         extension->parked = std::move(on_event);
@@ -162,8 +164,7 @@ ExtensionCallResult Environment::extension_next(std::string_view extension_id, E
     case ExtensionState::Launched:
     case ExtensionState::InitError:
     case ExtensionState::ExitError:
-    case ExtensionState::Exited:
-        break;
+    case ExtensionState::Exited: break;
     }
     return ExtensionCallError{ExtensionCallErrorKind::InvalidExtensionState,
                               extension_transition_message(extension->state, "Ready", extension->name)};
@@ -174,15 +175,16 @@ ExtensionCallResult Environment::enter_error_state(std::string_view extension_id
 {
     Extension* extension = find_extension_by_id(extension_id);
     if (!extension) {
-        return ExtensionCallError{ExtensionCallErrorKind::UnknownExtensionIdentifier, "Unknown Lambda-Extension-Identifier"};
+        return ExtensionCallError{ExtensionCallErrorKind::UnknownExtensionIdentifier,
+                                  "Unknown Lambda-Extension-Identifier"};
     }
     // Repeated calls in an error state are accepted; only the first error counts.
-    if (extension->state == ExtensionState::InitError || extension->state == ExtensionState::ExitError) return std::nullopt;
-    const bool allowed = error_state == ExtensionState::InitError
-                             ? extension->state == ExtensionState::Registered
-                             : (extension->state == ExtensionState::Registered ||
-                                extension->state == ExtensionState::Ready ||
-                                extension->state == ExtensionState::Processing);
+    if (extension->state == ExtensionState::InitError || extension->state == ExtensionState::ExitError)
+        return std::nullopt;
+    const bool allowed = error_state == ExtensionState::InitError ? extension->state == ExtensionState::Registered
+                                                                  : (extension->state == ExtensionState::Registered ||
+                                                                     extension->state == ExtensionState::Ready ||
+                                                                     extension->state == ExtensionState::Processing);
     if (!allowed) {
         return ExtensionCallError{ExtensionCallErrorKind::InvalidExtensionState,
                                   extension_transition_message(extension->state, target, extension->name)};

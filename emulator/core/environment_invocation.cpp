@@ -142,7 +142,8 @@ void Environment::announce_end(ClosedInvocation& closed)
     ports_.observer.invocation_finished(closed.report);
 }
 
-void Environment::announce_runtime_done(const ActiveInvocation& active, InvokeStatus status, const std::string& error_type)
+void Environment::announce_runtime_done(const ActiveInvocation& active, InvokeStatus status,
+                                        const std::string& error_type)
 {
     const auto started_at = active.started_at();
     const auto* delivered = active.delivered();
@@ -196,9 +197,9 @@ void Environment::runtime_died_mid_invocation(ExitStatus status)
 void Environment::interrupt_invocation(ClosedInvocation closed)
 {
     answer(closed.invocation, InvokeOutcome::Interrupted,
-           make_payload(error_json("Emulator.Interrupted",
-                                   "RequestId: " + closed.invocation.invocation.request_id +
-                                       " Error: the emulator was shut down during the invocation")),
+           make_payload(
+               error_json("Emulator.Interrupted", "RequestId: " + closed.invocation.invocation.request_id +
+                                                      " Error: the emulator was shut down during the invocation")),
            "application/json", "Emulator.Interrupted");
     announce_end(closed);
 }

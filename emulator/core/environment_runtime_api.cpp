@@ -38,8 +38,7 @@ RuntimeCallResult Environment::runtime_next(NextHandler on_invocation)
     }
     case RuntimeState::InitError:
     case RuntimeState::NotStarted:
-    case RuntimeState::Exited:
-        break;
+    case RuntimeState::Exited: break;
     }
     return RuntimeCallError{RuntimeCallErrorKind::InvalidStateTransition,
                             runtime_state_transition_message(runtime_, "Ready")};

@@ -14,7 +14,10 @@ namespace {
 // processes before the report is written anyway (a process stuck in the D state).
 constexpr Millis kExitReportSlack{2000};
 
-std::string ms_text(Millis value) { return std::to_string(value.count()) + " ms"; }
+std::string ms_text(Millis value)
+{
+    return std::to_string(value.count()) + " ms";
+}
 
 } // namespace
 
@@ -48,8 +51,7 @@ void Environment::shutdown(ShutdownReason reason)
         if (in_flight) interrupt_invocation(std::move(*in_flight));
         return;
     }
-    case Phase::Done:
-        return;
+    case Phase::Done: return;
     }
 }
 
@@ -214,7 +216,8 @@ void Environment::complete_shutdown_if_everyone_exited()
     auto* progress = shutdown_in_progress();
     if (!progress) return;
     const auto& processes = progress->report.processes;
-    if (std::any_of(processes.begin(), processes.end(), [](const ProcessCleanup& p) { return p.awaiting_exit(); })) return;
+    if (std::any_of(processes.begin(), processes.end(), [](const ProcessCleanup& p) { return p.awaiting_exit(); }))
+        return;
     complete_shutdown();
 }
 

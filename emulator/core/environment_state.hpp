@@ -67,9 +67,9 @@ struct Done {
 };
 } // namespace environment_state
 
-using EnvironmentState = std::variant<environment_state::Uninitialized, environment_state::Init,
-                                      environment_state::Idle, environment_state::Invoke,
-                                      environment_state::Shutdown, environment_state::Done>;
+using EnvironmentState =
+    std::variant<environment_state::Uninitialized, environment_state::Init, environment_state::Idle,
+                 environment_state::Invoke, environment_state::Shutdown, environment_state::Done>;
 
 // The stages of an invocation, in order: Held -> Started -> Delivered -> Answered -> RuntimeDone.
 namespace invocation_stage {

@@ -23,10 +23,7 @@ struct FunctionConfig {
 
     // Unqualified ARN: what `Lambda-Runtime-Invoked-Function-Arn` carries when the caller used
     // the bare function name.
-    std::string arn() const
-    {
-        return "arn:aws:lambda:" + region + ":" + account_id + ":function:" + name;
-    }
+    std::string arn() const { return "arn:aws:lambda:" + region + ":" + account_id + ":function:" + name; }
 };
 
 } // namespace lambda_emu::core

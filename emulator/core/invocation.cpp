@@ -13,7 +13,10 @@ const char* to_string(InvokeStatus status)
     return "unknown";
 }
 
-const char* to_string(InitPhase phase) { return phase == InitPhase::Init ? "init" : "invoke"; }
+const char* to_string(InitPhase phase)
+{
+    return phase == InitPhase::Init ? "init" : "invoke";
+}
 
 const char* to_string(InitStatus status)
 {

@@ -16,7 +16,10 @@ namespace lambda_emu::core {
 // response, and from the runtime's /response to the caller.
 using Payload = std::shared_ptr<const std::string>;
 
-inline Payload make_payload(std::string bytes) { return std::make_shared<const std::string>(std::move(bytes)); }
+inline Payload make_payload(std::string bytes)
+{
+    return std::make_shared<const std::string>(std::move(bytes));
+}
 
 // Where a streamed response's bytes go as they arrive, with back-pressure: `write` takes a chunk
 // and says whether the consumer wants more now; after a `false` the producer stops reading and
@@ -49,13 +52,13 @@ struct Invocation {
 };
 
 enum class InvokeOutcome {
-    Success,        // the runtime posted /response
-    FunctionError,  // /error, a streamed error trailer, an oversized response
-    Timeout,        // Sandbox.Timedout
-    RuntimeExit,    // Runtime.ExitError: the runtime died mid-invocation
-    InitFailure,    // the (suppressed) init inside this invocation failed
+    Success,          // the runtime posted /response
+    FunctionError,    // /error, a streamed error trailer, an oversized response
+    Timeout,          // Sandbox.Timedout
+    RuntimeExit,      // Runtime.ExitError: the runtime died mid-invocation
+    InitFailure,      // the (suppressed) init inside this invocation failed
     ExtensionFailure, // Extension.Crash or Extension.ExitError during the invocation
-    Interrupted,    // the emulator was shut down while the invocation ran
+    Interrupted,      // the emulator was shut down while the invocation ran
 };
 
 // What the caller receives. Every outcome other than Success carries
@@ -100,9 +103,9 @@ struct RuntimeDoneReport {
     std::string request_id;
     InvokeStatus status = InvokeStatus::Success;
     std::string error_type;
-    double duration_ms = 0;        // from the invocation's start
+    double duration_ms = 0; // from the invocation's start
     std::size_t produced_bytes = 0;
-    SteadyTime delivered_at{};     // the runtime got the event
+    SteadyTime delivered_at{};      // the runtime got the event
     double response_latency_ms = 0; // delivered until its response arrived
 };
 

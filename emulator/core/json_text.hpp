@@ -9,8 +9,7 @@
 
 namespace lambda_emu::core {
 
-template <typename Json>
-std::string json_text(const Json& document, int indent = -1)
+template <typename Json> std::string json_text(const Json& document, int indent = -1)
 {
     return document.dump(indent, ' ', false, Json::error_handler_t::replace);
 }

@@ -46,13 +46,13 @@ public:
 };
 
 enum class TimerSlot {
-    InitDeadline,     // the 10 s Init limit
-    InvokeDeadline,   // the function timeout
-    InitErrorGrace,   // after /init/error the runtime may exit by itself before the reset
+    InitDeadline,        // the 10 s Init limit
+    InvokeDeadline,      // the function timeout
+    InitErrorGrace,      // after /init/error the runtime may exit by itself before the reset
     ExtensionErrorGrace, // likewise after an extension's init/error or exit/error
-    RuntimeShare,     // SIGKILL for the runtime at the end of its shutdown share
-    ExtensionsDeadline, // SIGKILL for external extensions at the end of the Shutdown phase
-    ShutdownGiveUp,   // never wait forever for an exit the kernel does not report
+    RuntimeShare,        // SIGKILL for the runtime at the end of its shutdown share
+    ExtensionsDeadline,  // SIGKILL for external extensions at the end of the Shutdown phase
+    ShutdownGiveUp,      // never wait forever for an exit the kernel does not report
 };
 
 class TimerService {

@@ -77,9 +77,11 @@ std::vector<std::string> runtime_environment(const FunctionConfig& config, const
 std::vector<std::string> extension_environment(const std::vector<std::string>& runtime_environment)
 {
     static constexpr std::array<std::string_view, 10> kRuntimeOnly{
-        "AWS_EXECUTION_ENV",       "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_XRAY_CONTEXT_MISSING",
-        "AWS_XRAY_DAEMON_ADDRESS", "LAMBDA_RUNTIME_DIR",        "LAMBDA_TASK_ROOT",           "_AWS_XRAY_DAEMON_ADDRESS",
-        "_AWS_XRAY_DAEMON_PORT",   "_HANDLER"};
+        "AWS_EXECUTION_ENV",          "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_XRAY_CONTEXT_MISSING",
+        "AWS_XRAY_DAEMON_ADDRESS",    "LAMBDA_RUNTIME_DIR",
+        "LAMBDA_TASK_ROOT",           "_AWS_XRAY_DAEMON_ADDRESS",
+        "_AWS_XRAY_DAEMON_PORT",      "_HANDLER"};
     std::vector<std::string> environment;
     for (const auto& entry : runtime_environment) {
         const std::string_view key = std::string_view{entry}.substr(0, entry.find('='));

@@ -13,12 +13,12 @@ namespace lambda_emu::core {
 using Variables = std::vector<std::pair<std::string, std::string>>;
 
 struct RuntimeEnvironmentInputs {
-    std::string runtime_api;   // "127.0.0.1:PORT"
-    std::string task_root;     // the bootstrap's folder
+    std::string runtime_api; // "127.0.0.1:PORT"
+    std::string task_root;   // the bootstrap's folder
     std::string log_stream_name;
-    std::string path;          // the host's PATH: runtimes need node or python from it
-    Variables passed_through;  // host values Lambda would supply itself (credentials, LD_LIBRARY_PATH)
-    Variables customer;        // --env / --env-file, already checked
+    std::string path;         // the host's PATH: runtimes need node or python from it
+    Variables passed_through; // host values Lambda would supply itself (credentials, LD_LIBRARY_PATH)
+    Variables customer;       // --env / --env-file, already checked
 };
 
 // Nothing is inherited from the emulator's own environment but what `inputs` names.

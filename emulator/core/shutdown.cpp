@@ -15,7 +15,10 @@ const char* to_string(ShutdownReason reason)
     return "unknown";
 }
 
-const char* to_string(ProcessKind kind) { return kind == ProcessKind::Runtime ? "runtime" : "extension"; }
+const char* to_string(ProcessKind kind)
+{
+    return kind == ProcessKind::Runtime ? "runtime" : "extension";
+}
 
 const char* to_string(Verdict verdict)
 {
@@ -44,8 +47,8 @@ ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions,
         budget.send_sigterm = true;
         budget.runtime_share = Millis{internal_extensions > 0 ? 500 : 300};
         budget.phase = Millis{2000};
-        budget.source = internal_extensions > 0 ? "Lambda: external and internal extensions"
-                                                : "Lambda: external extensions";
+        budget.source =
+            internal_extensions > 0 ? "Lambda: external and internal extensions" : "Lambda: external extensions";
     }
     if (overrides.runtime_grace && budget.send_sigterm) {
         budget.runtime_share = *overrides.runtime_grace;

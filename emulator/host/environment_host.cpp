@@ -64,12 +64,8 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
 EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
                                  IdGenerator& ids, http::ListenerPorts& listeners, HostOptions options,
                                  std::vector<core::LifecycleObserver*> observers, ProcessLineSink lines)
-    : io_{io},
-      reaper_{reaper},
-      ids_{ids},
-      listeners_{listeners},
-      options_{std::move(options)},
-      lines_{std::move(lines)},
+    : io_{io}, reaper_{reaper}, ids_{ids}, listeners_{listeners}, options_{std::move(options)}, lines_{std::move(
+                                                                                                    lines)},
       telemetry_{std::make_shared<extensions_api::TelemetryHub>(
           io, clock, options_.function, [lines = lines_](const std::string& line) { lines("platform", line); })},
       observers_{followed_by(std::move(observers), telemetry_.get())},
@@ -151,7 +147,10 @@ int EnvironmentHost::runtime_peak_memory_mb()
     return last_peak_memory_mb_;
 }
 
-int EnvironmentHost::runtime_group_survivors() { return runtime_ ? process::count_group_members(runtime_->pid()) : 0; }
+int EnvironmentHost::runtime_group_survivors()
+{
+    return runtime_ ? process::count_group_members(runtime_->pid()) : 0;
+}
 
 std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions()
 {

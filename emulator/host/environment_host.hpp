@@ -63,8 +63,8 @@ public:
 
 private:
     EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock, IdGenerator& ids,
-                    http::ListenerPorts& listeners, HostOptions options, std::vector<core::LifecycleObserver*> observers,
-                    ProcessLineSink lines);
+                    http::ListenerPorts& listeners, HostOptions options,
+                    std::vector<core::LifecycleObserver*> observers, ProcessLineSink lines);
 
     // core::ProcessControl
     core::SpawnOutcome start_runtime() override;
@@ -103,7 +103,7 @@ private:
     std::size_t extension_generation_ = 0; // exits of an earlier Init's extensions are not news
     int last_peak_memory_mb_ = 0;
     process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
-    std::set<pid_t> killed_groups_; // SIGKILLed since the last Shutdown phase ended
+    std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;

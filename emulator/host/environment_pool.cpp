@@ -9,14 +9,8 @@ namespace lambda_emu {
 EnvironmentPool::EnvironmentPool(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
                                  IdGenerator& ids, http::ListenerPorts& listeners, report::Console& console,
                                  PoolSettings settings, report::RunRecord seed)
-    : io_{io},
-      reaper_{reaper},
-      clock_{clock},
-      ids_{ids},
-      listeners_{listeners},
-      console_{console},
-      settings_{std::move(settings)},
-      seed_{std::move(seed)}
+    : io_{io}, reaper_{reaper}, clock_{clock}, ids_{ids},
+      listeners_{listeners}, console_{console}, settings_{std::move(settings)}, seed_{std::move(seed)}
 {
 }
 
@@ -68,11 +62,12 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
     // The slot asks the reporter for the invocation's log: it observes after it.
     std::vector<core::LifecycleObserver*> observers{slot->reporter.get(), raw};
     // The reporter outlives the slot (it keeps the report), and survivors may still write.
-    slot->host = EnvironmentHost::create(io_, reaper_, clock_, ids_, listeners_, settings_.host, std::move(observers),
-                                         [reporter = slot->reporter.get()](std::string_view source, std::string_view line) {
-                                             reporter->process_line(source, line);
-                                         },
-                                         error);
+    slot->host = EnvironmentHost::create(
+        io_, reaper_, clock_, ids_, listeners_, settings_.host, std::move(observers),
+        [reporter = slot->reporter.get()](std::string_view source, std::string_view line) {
+            reporter->process_line(source, line);
+        },
+        error);
     if (!slot->host) {
         console_.lifecycle("error: cannot start an execution environment: cannot listen on " + error);
         return nullptr;
@@ -104,7 +99,10 @@ void EnvironmentPool::start(Slot& slot, invoke::Order order)
     });
 }
 
-void EnvironmentPool::Slot::invocation_finished(const core::InvocationReport&) { pool.on_invocation_finished(*this); }
+void EnvironmentPool::Slot::invocation_finished(const core::InvocationReport&)
+{
+    pool.on_invocation_finished(*this);
+}
 
 void EnvironmentPool::Slot::shutdown_finished(const core::ShutdownReport& report)
 {

@@ -73,7 +73,7 @@ private:
         std::unique_ptr<EnvironmentHost> host;
         bool busy = false;
         bool retiring = false;
-        std::optional<invoke::Order> current; // its on_done and tail wish, while it runs
+        std::optional<invoke::Order> current;          // its on_done and tail wish, while it runs
         std::optional<core::InvokeResult> held_result; // for a Tail caller, until the log is complete
         boost::asio::steady_timer idle_timer;
     };

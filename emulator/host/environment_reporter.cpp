@@ -11,17 +11,14 @@ namespace lambda_emu {
 
 EnvironmentReporter::EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record,
                                          std::string label, report::InvocationBudget* budget)
-    : console_{console},
-      clock_{clock},
-      record_{std::move(record)},
-      budget_{budget ? *budget : own_budget_},
-      json_log_format_{record_.function.log_format == "JSON"},
-      label_{std::move(label)},
-      invocation_log_{kInvocationLogTail}
+    : console_{console}, clock_{clock}, record_{std::move(record)}, budget_{budget ? *budget : own_budget_},
+      json_log_format_{record_.function.log_format == "JSON"}, label_{std::move(label)}, invocation_log_{
+                                                                                             kInvocationLogTail}
 {
 }
 
-void EnvironmentReporter::platform_event(const std::string& text, const char* type, extensions_api::records::Json record)
+void EnvironmentReporter::platform_event(const std::string& text, const char* type,
+                                         extensions_api::records::Json record)
 {
     if (!json_log_format_) {
         platform(text);
@@ -80,8 +77,8 @@ void EnvironmentReporter::init_started(core::InitPhase phase)
         platform_event(report::init_start_line(), "platform.initStart",
                        extensions_api::records::init_start(phase, record_.function.name, record_.function.version));
     }
-    lifecycle(std::string{"Init ("} + core::to_string(phase) + "): starting the runtime, AWS_LAMBDA_RUNTIME_API=" +
-              record_.runtime_api);
+    lifecycle(std::string{"Init ("} + core::to_string(phase) +
+              "): starting the runtime, AWS_LAMBDA_RUNTIME_API=" + record_.runtime_api);
 }
 
 void EnvironmentReporter::extensions_initialised(const std::vector<core::Extension>& extensions)
@@ -89,7 +86,8 @@ void EnvironmentReporter::extensions_initialised(const std::vector<core::Extensi
     record_.extensions.clear();
     for (const auto& extension : extensions) {
         if (!extension.registered()) continue;
-        record_.extensions.push_back({extension.name, extension.kind, extension.wants_invoke, extension.wants_shutdown});
+        record_.extensions.push_back(
+            {extension.name, extension.kind, extension.wants_invoke, extension.wants_shutdown});
         std::string events;
         if (extension.wants_invoke) events = "INVOKE";
         if (extension.wants_shutdown) events += events.empty() ? "SHUTDOWN" : ", SHUTDOWN";
@@ -104,7 +102,8 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
     record_.inits.push_back(report);
     // Lambda writes no INIT_REPORT for a successful on-demand init (its time shows in REPORT).
     if (report.status != core::InitStatus::Success || report.phase == core::InitPhase::Invoke) {
-        platform_event(report::init_report_line(report), "platform.initReport", extensions_api::records::init_report(report));
+        platform_event(report::init_report_line(report), "platform.initReport",
+                       extensions_api::records::init_report(report));
     }
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.2f ms", report.duration_ms);

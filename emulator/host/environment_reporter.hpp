@@ -81,7 +81,7 @@ private:
         std::string source;
     };
     std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends
-    boost::circular_buffer<char> invocation_log_; // a ring: older bytes fall out as new ones come
+    boost::circular_buffer<char> invocation_log_;     // a ring: older bytes fall out as new ones come
     bool capturing_ = false;
     bool capture_logs_ = false;
 };

@@ -6,7 +6,10 @@
 
 namespace lambda_emu {
 
-std::string IdGenerator::uuid() { return boost::uuids::to_string(random_()); }
+std::string IdGenerator::uuid()
+{
+    return boost::uuids::to_string(random_());
+}
 
 std::string IdGenerator::hex(std::size_t digits)
 {

@@ -52,18 +52,21 @@ struct CappedStringBody {
         void init(const boost::optional<std::uint64_t>& content_length, boost::beast::error_code& ec)
         {
             ec = {};
-            if (content_length && *content_length <= body_.limit) body_.bytes.reserve(static_cast<std::size_t>(*content_length));
+            if (content_length && *content_length <= body_.limit)
+                body_.bytes.reserve(static_cast<std::size_t>(*content_length));
         }
         template <class ConstBufferSequence>
         std::size_t put(const ConstBufferSequence& buffers, boost::beast::error_code& ec)
         {
             ec = {};
             std::size_t total = 0;
-            for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
+            for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers);
+                 ++it) {
                 const boost::asio::const_buffer buffer = *it;
                 const auto* data = static_cast<const char*>(buffer.data());
                 if (body_.sink) {
-                    if (buffer.size() > 0 && !body_.sink.write(std::string_view{data, buffer.size()})) body_.sink_full = true;
+                    if (buffer.size() > 0 && !body_.sink.write(std::string_view{data, buffer.size()}))
+                        body_.sink_full = true;
                     body_.received += buffer.size();
                     total += buffer.size();
                     continue;

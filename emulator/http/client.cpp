@@ -37,14 +37,14 @@ public:
         if (!open_ec) set_close_on_exec(socket_.native_handle());
         socket_.async_connect(endpoint, [self = shared_from_this()](const boost::system::error_code& ec) {
             if (ec) return self->finish(false);
-            beast_http::async_write(self->socket_, self->request_,
-                                    [self](const boost::system::error_code& write_ec, std::size_t) {
-                                        if (write_ec) return self->finish(false);
-                                        beast_http::async_read(self->socket_, self->buffer_, self->response_,
-                                                               [self](const boost::system::error_code& read_ec, std::size_t) {
-                                                                   self->finish(!read_ec && self->response_.result_int() < 400);
-                                                               });
-                                    });
+            beast_http::async_write(
+                self->socket_, self->request_, [self](const boost::system::error_code& write_ec, std::size_t) {
+                    if (write_ec) return self->finish(false);
+                    beast_http::async_read(self->socket_, self->buffer_, self->response_,
+                                           [self](const boost::system::error_code& read_ec, std::size_t) {
+                                               self->finish(!read_ec && self->response_.result_int() < 400);
+                                           });
+                });
         });
     }
 
@@ -90,15 +90,16 @@ void ByteStream::send(std::shared_ptr<const std::string> bytes, std::function<vo
     boost::system::error_code open_ec;
     if (!socket_.is_open()) socket_.open(endpoint.protocol(), open_ec);
     if (!open_ec) set_close_on_exec(socket_.native_handle());
-    socket_.async_connect(endpoint, [self = shared_from_this(), write, done](const boost::system::error_code& ec) mutable {
-        if (ec) {
-            self->close();
-            done(false);
-            return;
-        }
-        self->connected_ = true;
-        write();
-    });
+    socket_.async_connect(endpoint,
+                          [self = shared_from_this(), write, done](const boost::system::error_code& ec) mutable {
+                              if (ec) {
+                                  self->close();
+                                  done(false);
+                                  return;
+                              }
+                              self->connected_ = true;
+                              write();
+                          });
 }
 
 void ByteStream::close()

@@ -2,7 +2,6 @@
 
 namespace lambda_emu::http {
 
-
 Response make_response(Status status, std::shared_ptr<const std::string> body, std::string_view content_type)
 {
     Response response{status, 11};

@@ -17,7 +17,10 @@ std::vector<std::string_view> split_path(std::string_view path)
     return segments;
 }
 
-bool is_placeholder(const std::string& segment) { return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}'; }
+bool is_placeholder(const std::string& segment)
+{
+    return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
 
 } // namespace
 
@@ -30,7 +33,8 @@ std::string query_parameter(std::string_view target, std::string_view name)
         const auto amp = query.find('&');
         const auto pair = query.substr(0, amp);
         const auto equals = pair.find('=');
-        if (pair.substr(0, equals) == name) return equals == std::string_view::npos ? "" : std::string{pair.substr(equals + 1)};
+        if (pair.substr(0, equals) == name)
+            return equals == std::string_view::npos ? "" : std::string{pair.substr(equals + 1)};
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);
     }

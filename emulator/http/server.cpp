@@ -50,11 +50,8 @@ std::unique_ptr<Server> Server::listen(boost::asio::io_context& io, const Router
 }
 
 Server::Server(tcp::acceptor acceptor, const Router& router, const Options& options)
-    : acceptor_{std::move(acceptor)},
-      retry_timer_{acceptor_.get_executor()},
-      router_{router},
-      max_connections_{connection_cap(options.max_connections)},
-      timeouts_{options.timeouts}
+    : acceptor_{std::move(acceptor)}, retry_timer_{acceptor_.get_executor()}, router_{router},
+      max_connections_{connection_cap(options.max_connections)}, timeouts_{options.timeouts}
 {
     port_ = acceptor_.local_endpoint().port();
     accept();

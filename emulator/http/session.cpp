@@ -36,26 +36,24 @@ constexpr std::size_t kMaxStreamedBody = 200 * 1024 * 1024;
 Response internal_error(const std::string& what)
 {
     const nlohmann::json body{{"errorMessage", "Internal Server Error: " + what}, {"errorType", "InternalServerError"}};
-    return json_response(Status::internal_server_error, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    return json_response(Status::internal_server_error,
+                         body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Response payload_too_large(std::size_t limit)
 {
-    const nlohmann::json body{{"errorMessage", "Exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes)."},
-                              {"errorType", "RequestEntityTooLarge"}};
+    const nlohmann::json body{
+        {"errorMessage", "Exceeded maximum allowed payload size (" + std::to_string(limit) + " bytes)."},
+        {"errorType", "RequestEntityTooLarge"}};
     return json_response(Status::payload_too_large, body.dump());
 }
 
 } // namespace
 
-Session::Session(boost::asio::ip::tcp::socket socket, const Router& router, std::shared_ptr<ConnectionRegistry> registry,
-                 const ConnectionTimeouts& timeouts)
-    : socket_{std::move(socket)},
-      router_{router},
-      registry_{std::move(registry)},
-      registered_{registry_->add(*this)},
-      timeouts_{timeouts},
-      deadline_{socket_.get_executor()}
+Session::Session(boost::asio::ip::tcp::socket socket, const Router& router,
+                 std::shared_ptr<ConnectionRegistry> registry, const ConnectionTimeouts& timeouts)
+    : socket_{std::move(socket)}, router_{router}, registry_{std::move(registry)},
+      registered_{registry_->add(*this)}, timeouts_{timeouts}, deadline_{socket_.get_executor()}
 {
 }
 
@@ -102,13 +100,14 @@ void Session::await_next_request()
     }
     stage_ = Stage::Idle;
     arm_deadline(timeouts_.idle);
-    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
-        if (ec) {
-            self->fail(ec, "waiting for a request");
-            return;
-        }
-        self->read_header();
-    });
+    socket_.async_wait(boost::asio::ip::tcp::socket::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& ec) {
+                           if (ec) {
+                               self->fail(ec, "waiting for a request");
+                               return;
+                           }
+                           self->read_header();
+                       });
 }
 
 void Session::read_header()
@@ -121,10 +120,9 @@ void Session::read_header()
     parser_.emplace();
     parser_->header_limit(64 * 1024);
     parser_->body_limit(boost::none); // CappedStringBody bounds the memory itself
-    beast_http::async_read_header(socket_, buffer_, *parser_,
-                                  [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
-                                      self->on_header(ec);
-                                  });
+    beast_http::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_header(ec); });
 }
 
 void Session::on_header(const boost::beast::error_code& ec)
@@ -174,11 +172,12 @@ void Session::on_header(const boost::beast::error_code& ec)
     // curl asks before sending bodies over 1 MB; without an answer it waits a second.
     if (boost::beast::iequals(request[beast_http::field::expect], "100-continue")) {
         auto go_ahead = std::make_shared<beast_http::response<beast_http::empty_body>>(Status::continue_, 11);
-        beast_http::async_write(socket_, *go_ahead,
-                                [self = shared_from_this(), go_ahead](const boost::beast::error_code& write_ec, std::size_t) {
-                                    if (write_ec) self->fail(write_ec, "writing 100 Continue");
-                                    else self->read_body();
-                                });
+        beast_http::async_write(
+            socket_, *go_ahead,
+            [self = shared_from_this(), go_ahead](const boost::beast::error_code& write_ec, std::size_t) {
+                if (write_ec) self->fail(write_ec, "writing 100 Continue");
+                else self->read_body();
+            });
         return;
     }
     read_body();
@@ -191,10 +190,9 @@ void Session::read_body()
     else arm_deadline(timeouts_.body_progress);
     // Read piece by piece: a chunked body is judged as it grows, and a streamed one can pause
     // while its consumer is full, the peer then waiting in TCP's own flow control, not in our memory.
-    beast_http::async_read_some(socket_, buffer_, *parser_,
-                                [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
-                                    self->on_body_part(ec);
-                                });
+    beast_http::async_read_some(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_body_part(ec); });
 }
 
 void Session::on_body_part(const boost::beast::error_code& ec)
@@ -272,8 +270,9 @@ void Session::respond(Response response, AfterSent after_sent)
     response_ = std::move(response);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
-    beast_http::async_write(socket_, response_,
-                            [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });
+    beast_http::async_write(
+        socket_, response_,
+        [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });
 }
 
 void Session::on_write(const boost::beast::error_code& ec)

@@ -39,7 +39,10 @@ public:
     std::shared_ptr<ResponseStream> respond_in_pieces(Response head) override;
 
     // For the listener's cap: idle between requests or still waiting for a head, and since when.
-    bool waiting_for_request() const { return stage_ == Stage::Idle || stage_ == Stage::Header || stage_ == Stage::Lingering; }
+    bool waiting_for_request() const
+    {
+        return stage_ == Stage::Idle || stage_ == Stage::Header || stage_ == Stage::Lingering;
+    }
     std::chrono::steady_clock::time_point waiting_since() const { return waiting_since_; }
     // Closes the connection now and leaves the registry (its pending read ends as aborted).
     void evict();
@@ -53,7 +56,7 @@ private:
     void read_body();
     void on_body_part(const boost::beast::error_code& ec);
     void dispatch();
-    void answer_oversized(); // from the head, or once a chunked body passes the limit
+    void answer_oversized();                             // from the head, or once a chunked body passes the limit
     void reject(Status status, const std::string& text); // answer and close
     void on_write(const boost::beast::error_code& ec);
     // The one place connection errors are judged: a peer going away is normal, the rest is said.

@@ -59,15 +59,15 @@ void Session::start_lingering()
 void Session::linger()
 {
     buffer_.consume(buffer_.size());
-    socket_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                                    std::size_t bytes) {
-        self->lingered_bytes_ += bytes;
-        if (ec || self->lingered_bytes_ > kLingerBytes) {
-            self->close();
-            return;
-        }
-        self->linger();
-    });
+    socket_.async_read_some(buffer_.prepare(64 * 1024),
+                            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t bytes) {
+                                self->lingered_bytes_ += bytes;
+                                if (ec || self->lingered_bytes_ > kLingerBytes) {
+                                    self->close();
+                                    return;
+                                }
+                                self->linger();
+                            });
 }
 
 } // namespace lambda_emu::http

@@ -79,10 +79,9 @@ void Session::write_queued()
 {
     if (raw_writing_ || raw_queue_.empty()) return;
     raw_writing_ = true;
-    boost::asio::async_write(socket_, boost::asio::buffer(raw_queue_.front()),
-                             [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) {
-                                 self->on_raw_written(ec);
-                             });
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(raw_queue_.front()),
+        [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_raw_written(ec); });
 }
 
 void Session::on_raw_written(const boost::beast::error_code& ec)

@@ -41,48 +41,52 @@ void give_back_free_memory()
 
 void add_control_routes(http::Router& router, ControlTarget& target)
 {
-    router.add(http::Verb::get, "/lambda-emu/health", [&target](http::Request&, const http::PathParams&, http::Responder responder) {
-        responder.send(http::json_response(http::Status::ok, target.health_json()));
-    });
-    router.add(http::Verb::get, "/lambda-emu/report", [&target](http::Request&, const http::PathParams&, http::Responder responder) {
-        responder.send(http::json_response(http::Status::ok, target.report_json()), give_back_free_memory);
-    });
-    router.add(http::Verb::post, "/lambda-emu/shutdown",
-               [&target](http::Request& request, const http::PathParams&, http::Responder responder) {
-                   const auto reason = parse_reason(http::query_parameter(request.target(), "reason"));
-                   if (!reason) {
-                       responder.send(control_error(http::Status::bad_request,
-                                                    "reason must be spindown, timeout or failure"));
-                       return;
-                   }
-                   std::optional<int> environment;
-                   if (const auto text = http::query_parameter(request.target(), "environment"); !text.empty()) {
-                       int id = 0;
-                       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-                       if (ec != std::errc{} || end != text.data() + text.size()) {
-                           responder.send(control_error(http::Status::bad_request, "environment must be a number"));
-                           return;
-                       }
-                       environment = id;
-                   }
-                   target.shut_down(environment, *reason, [responder, &target](std::optional<std::string> report) mutable {
-                       if (report) {
-                           responder.send(http::json_response(http::Status::ok, *report), [&target] {
-                               give_back_free_memory();
-                               target.shutdown_answered();
-                           });
-                       } else {
-                           responder.send(control_error(http::Status::not_found, "no such environment is running"));
-                       }
-                   });
+    router.add(http::Verb::get, "/lambda-emu/health",
+               [&target](http::Request&, const http::PathParams&, http::Responder responder) {
+                   responder.send(http::json_response(http::Status::ok, target.health_json()));
                });
+    router.add(http::Verb::get, "/lambda-emu/report",
+               [&target](http::Request&, const http::PathParams&, http::Responder responder) {
+                   responder.send(http::json_response(http::Status::ok, target.report_json()), give_back_free_memory);
+               });
+    router.add(
+        http::Verb::post, "/lambda-emu/shutdown",
+        [&target](http::Request& request, const http::PathParams&, http::Responder responder) {
+            const auto reason = parse_reason(http::query_parameter(request.target(), "reason"));
+            if (!reason) {
+                responder.send(control_error(http::Status::bad_request, "reason must be spindown, timeout or failure"));
+                return;
+            }
+            std::optional<int> environment;
+            if (const auto text = http::query_parameter(request.target(), "environment"); !text.empty()) {
+                int id = 0;
+                const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+                if (ec != std::errc{} || end != text.data() + text.size()) {
+                    responder.send(control_error(http::Status::bad_request, "environment must be a number"));
+                    return;
+                }
+                environment = id;
+            }
+            target.shut_down(environment, *reason, [responder, &target](std::optional<std::string> report) mutable {
+                if (report) {
+                    responder.send(http::json_response(http::Status::ok, *report), [&target] {
+                        give_back_free_memory();
+                        target.shutdown_answered();
+                    });
+                } else {
+                    responder.send(control_error(http::Status::not_found, "no such environment is running"));
+                }
+            });
+        });
     // Anything else under /lambda-emu/ is an unknown action, said so in words.
     for (const auto verb : {http::Verb::get, http::Verb::post}) {
-        router.add(verb, "/lambda-emu/{action}", [](http::Request&, const http::PathParams& params, http::Responder responder) {
-            responder.send(control_error(http::Status::not_found, "unknown control action '" + params[0] +
+        router.add(verb, "/lambda-emu/{action}",
+                   [](http::Request&, const http::PathParams& params, http::Responder responder) {
+                       responder.send(
+                           control_error(http::Status::not_found, "unknown control action '" + params[0] +
                                                                       "': use GET /lambda-emu/health, GET "
                                                                       "/lambda-emu/report, POST /lambda-emu/shutdown"));
-        });
+                   });
     }
 }
 

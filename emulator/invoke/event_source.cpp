@@ -42,9 +42,10 @@ LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& 
             }
         }
         if (bytes.size() > kMaxSyncPayload) {
-            loaded = {{}, "event " + name + " is " + std::to_string(bytes.size()) + " bytes: over the " +
-                              std::to_string(kMaxSyncPayload) +
-                              "-byte limit of a synchronous invocation (Lambda answers RequestTooLargeException)"};
+            loaded = {{},
+                      "event " + name + " is " + std::to_string(bytes.size()) + " bytes: over the " +
+                          std::to_string(kMaxSyncPayload) +
+                          "-byte limit of a synchronous invocation (Lambda answers RequestTooLargeException)"};
             return loaded;
         }
         if (const auto problem = json_problem(bytes)) {

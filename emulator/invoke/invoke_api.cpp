@@ -25,7 +25,8 @@ http::Response render_result(const core::InvokeResult& result, const std::string
     // "The status code in the API response doesn't reflect function errors" (INVOKE-DOC).
     if (result.is_function_error()) response.set("X-Amz-Function-Error", "Unhandled");
     if (with_log) {
-        const std::string_view tail = std::string_view{log}.substr(log.size() > kLogTailBytes ? log.size() - kLogTailBytes : 0);
+        const std::string_view tail =
+            std::string_view{log}.substr(log.size() > kLogTailBytes ? log.size() - kLogTailBytes : 0);
         response.set("X-Amz-Log-Result", http::base64_encode(tail));
     }
     return response;
@@ -37,7 +38,8 @@ void finish_stream(http::ResponseStream& stream, const core::InvokeResult& resul
     if (result.is_function_error()) {
         trailers.emplace_back("X-Amz-Function-Error", "Unhandled");
         trailers.emplace_back("X-Amz-Function-Error-Type", result.error_type);
-        trailers.emplace_back("X-Amz-Function-Error-Body", http::base64_encode(result.payload ? *result.payload : std::string{}));
+        trailers.emplace_back("X-Amz-Function-Error-Body",
+                              http::base64_encode(result.payload ? *result.payload : std::string{}));
     }
     stream.finish(trailers);
 }
@@ -93,7 +95,8 @@ void attach_caller(Order& order, http::Responder responder)
                                    [caller](std::function<void()> resume) { caller->when_ready(std::move(resume)); }};
         };
     }
-    order.on_done = [caller, with_log = order.wants_log_tail](const core::InvokeResult& result, const std::string& log) {
+    order.on_done = [caller, with_log = order.wants_log_tail](const core::InvokeResult& result,
+                                                              const std::string& log) {
         caller->finish(result, log, with_log);
     };
     order.on_dropped = [caller] { caller->drop(); };
@@ -110,8 +113,7 @@ std::optional<http::Response> answer_admission(Admission admission, bool asynchr
         return std::nullopt;
     case Admission::Busy:
         return aws_error(http::Status::too_many_requests, "TooManyRequestsException", "Rate Exceeded.");
-    case Admission::ShuttingDown:
-        return shutting_down();
+    case Admission::ShuttingDown: return shutting_down();
     case Admission::Unavailable:
         return aws_error(http::Status::internal_server_error, "ServiceException",
                          "lambda-emu could not start an execution environment (see its log)");

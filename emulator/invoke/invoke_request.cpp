@@ -65,7 +65,8 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
         addressed.bad_escape = shown_escape(http::first_bad_escape(decoded_name ? raw_qualifier : raw_name));
         return addressed;
     }
-    // name | name:qualifier | account:function:name[:qualifier] | arn:aws:lambda:region:account:function:name[:qualifier]
+    // name | name:qualifier | account:function:name[:qualifier] |
+    // arn:aws:lambda:region:account:function:name[:qualifier]
     const std::string& name = *decoded_name;
     const auto parts = split(name, ':');
     std::string function_name;
@@ -88,8 +89,8 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
         if (parts.size() == 2) qualifier = parts[1];
     }
     const std::string shown_name = function_name.empty() ? name : function_name;
-    addressed.missing_arn = "arn:aws:lambda:" + function.region + ":" + function.account_id + ":function:" + shown_name +
-                            ":" + (qualifier.empty() ? "$LATEST" : qualifier);
+    addressed.missing_arn = "arn:aws:lambda:" + function.region + ":" + function.account_id +
+                            ":function:" + shown_name + ":" + (qualifier.empty() ? "$LATEST" : qualifier);
     // `function` is the name AWS's runtime interface emulator serves, so its users' URLs keep working.
     const bool same_function = function_name == function.name || (!addressed_by_arn && function_name == "function");
     addressed.found = well_formed && same_function && (qualifier.empty() || qualifier == "$LATEST");
@@ -106,7 +107,8 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
         return invalid_parameter("Invalid percent-encoding '" + addressed.bad_escape + "' in " + addressed.undecodable);
     }
     if (!addressed.found) {
-        return aws_error(http::Status::not_found, "ResourceNotFoundException", "Function not found: " + addressed.missing_arn);
+        return aws_error(http::Status::not_found, "ResourceNotFoundException",
+                         "Function not found: " + addressed.missing_arn);
     }
     std::string type{request["X-Amz-Invocation-Type"]};
     if (type.empty()) type = "RequestResponse";

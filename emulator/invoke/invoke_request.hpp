@@ -14,8 +14,8 @@ namespace lambda_emu::invoke {
 // Qualifier parameter, both still percent-encoded, checked against the one function served.
 struct AddressedFunction {
     bool found = false;
-    std::string invoked_arn;   // as the runtime sees it: qualified when the caller qualified it
-    std::string missing_arn;   // for ResourceNotFoundException's message
+    std::string invoked_arn; // as the runtime sees it: qualified when the caller qualified it
+    std::string missing_arn; // for ResourceNotFoundException's message
     // Set when the name or the Qualifier holds an escape that is not `%` and two hex digits:
     // which one ("functionName" or "Qualifier") and the escape, printable.
     std::string undecodable;
@@ -34,6 +34,9 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
                                       const std::function<std::string()>& new_trace_id);
 
 // An Event invocation: the caller is answered 202 once it is taken, and hears nothing more.
-inline bool is_asynchronous(const Order& order) { return order.source == "Event"; }
+inline bool is_asynchronous(const Order& order)
+{
+    return order.source == "Event";
+}
 
 } // namespace lambda_emu::invoke

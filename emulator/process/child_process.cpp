@@ -116,9 +116,9 @@ SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& sp
     bp::process child{io.get_executor()};
     {
         bp::posix::default_launcher launcher;
-        child = launcher(io.get_executor(), ec, spec.executable, spec.arguments,
-                         ExactEnvironment{spec.environment}, bp::process_start_dir{spec.working_directory},
-                         bp::process_stdio{nullptr, out, err}, OwnGroupAndParentDeathSignal{::getpid()});
+        child = launcher(io.get_executor(), ec, spec.executable, spec.arguments, ExactEnvironment{spec.environment},
+                         bp::process_start_dir{spec.working_directory}, bp::process_stdio{nullptr, out, err},
+                         OwnGroupAndParentDeathSignal{::getpid()});
     }
     if (ec) return {nullptr, go_style_error(spec.executable, ec)};
     // The emulator's reaper owns the exit from here on: let go of Boost's handle (detach, so its
@@ -130,7 +130,10 @@ SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& sp
     return {std::unique_ptr<ChildProcess>{new ChildProcess{pid}}, {}};
 }
 
-void ChildProcess::terminate() const { ::kill(pid_, SIGTERM); }
+void ChildProcess::terminate() const
+{
+    ::kill(pid_, SIGTERM);
+}
 
 void ChildProcess::kill_group() const
 {
@@ -138,7 +141,10 @@ void ChildProcess::kill_group() const
     ::kill(-pid_, SIGKILL);
 }
 
-int ChildProcess::peak_memory_mb() const { return static_cast<int>((peak_resident_kb(pid_) + 1023) / 1024); }
+int ChildProcess::peak_memory_mb() const
+{
+    return static_cast<int>((peak_resident_kb(pid_) + 1023) / 1024);
+}
 
 long peak_resident_kb(pid_t root)
 {

@@ -24,14 +24,15 @@ class ChildProcess;
 
 struct SpawnResult {
     std::unique_ptr<ChildProcess> child; // null when it could not start
-    std::string error;                   // Go's wording, as RAPID reports it: "fork/exec PATH: no such file or directory"
+    std::string error; // Go's wording, as RAPID reports it: "fork/exec PATH: no such file or directory"
 };
 
 class ChildProcess {
 public:
     // stdin is /dev/null; stdout and stderr go to the sinks, one line at a time. The child gets
     // SIGKILL if the emulator dies, so none outlives it.
-    static SpawnResult spawn(boost::asio::io_context& io, const SpawnSpec& spec, LineSink on_stdout, LineSink on_stderr);
+    static SpawnResult spawn(boost::asio::io_context& io, const SpawnSpec& spec, LineSink on_stdout,
+                             LineSink on_stderr);
 
     pid_t pid() const { return pid_; }
     // SIGTERM to this process only: what AWS sends the runtime.

@@ -19,7 +19,10 @@ std::string ChildReaper::become_subreaper()
            "its environment";
 }
 
-ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io} { wait_for_signal(); }
+ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io}
+{
+    wait_for_signal();
+}
 
 ChildReaper::~ChildReaper()
 {
@@ -28,8 +31,7 @@ ChildReaper::~ChildReaper()
     // each exit, never long.
     for (int attempt = 0; attempt < 200; ++attempt) {
         pid_t pid = 0;
-        while ((pid = ::waitpid(-1, nullptr, WNOHANG)) > 0) {
-        }
+        while ((pid = ::waitpid(-1, nullptr, WNOHANG)) > 0) {}
         if (pid < 0) return; // ECHILD: no child left
         ::usleep(5000);
     }

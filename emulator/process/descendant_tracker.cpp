@@ -97,8 +97,7 @@ void DescendantTracker::refresh()
         std::vector<pid_t> frontier;
         for (auto member = family.members.begin(); member != family.members.end();) {
             ProcessEntry now;
-            if (!read_process_entry(member->first, now) || !now.live() ||
-                now.start_time != member->second.start_time) {
+            if (!read_process_entry(member->first, now) || !now.live() || now.start_time != member->second.start_time) {
                 member = family.members.erase(member);
                 continue;
             }

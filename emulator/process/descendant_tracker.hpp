@@ -10,8 +10,8 @@
 // lives, all at once, by walking down from each member through /proc/PID/task/*/children: the
 // cost follows the environments' own processes, not the machine's. An orphan adopted before any
 // walk saw its parent is attributed by its environment (the family's AWS_LAMBDA_RUNTIME_API
-// address), else to the family that claims every orphan (`run`'s only environment). Whatever is left unclaimed dies when the emulator
-// exits (ChildReaper's destructor).
+// address), else to the family that claims every orphan (`run`'s only environment). Whatever is left unclaimed dies
+// when the emulator exits (ChildReaper's destructor).
 #include "process_table.hpp"
 
 #include <boost/asio/io_context.hpp>

@@ -15,7 +15,7 @@ struct ProcessEntry {
     unsigned long long start_time = 0; // clock ticks after boot (stat field 22): a pid plus this names one process
     char state = '?';                  // 'Z' for a zombie
     int threads = 0;
-    std::string command;               // the kernel's short name (comm)
+    std::string command; // the kernel's short name (comm)
 
     bool live() const { return state != 'Z' && state != 'X'; }
 };

@@ -27,20 +27,21 @@ std::string exit_text(const core::ProcessCleanup& process)
 
 std::string cleanup_table(const core::ShutdownReport& report)
 {
-    const std::vector<std::string> header{"process", "kind",  "pid",   "SIGTERM", "SHUTDOWN", "SIGKILL", "exited",
-                                          "cleanup ms", "deadline", "headroom", "exit", "verdict"};
+    const std::vector<std::string> header{"process", "kind",       "pid",      "SIGTERM",  "SHUTDOWN", "SIGKILL",
+                                          "exited",  "cleanup ms", "deadline", "headroom", "exit",     "verdict"};
     std::vector<std::vector<std::string>> rows{header};
     for (const auto& process : report.processes) {
         std::optional<double> headroom;
         if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
             headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
         }
-        rows.push_back({process.name, core::to_string(process.kind), std::to_string(process.pid),
-                        ms(core::offset_ms(report, process.sigterm_at)), ms(core::offset_ms(report, process.shutdown_event_at)),
-                        ms(core::offset_ms(report, process.sigkill_at)),
-                        process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
-                        ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom),
-                        exit_text(process), core::to_string(process.verdict)});
+        rows.push_back(
+            {process.name, core::to_string(process.kind), std::to_string(process.pid),
+             ms(core::offset_ms(report, process.sigterm_at)), ms(core::offset_ms(report, process.shutdown_event_at)),
+             ms(core::offset_ms(report, process.sigkill_at)),
+             process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
+             ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom),
+             exit_text(process), core::to_string(process.verdict)});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : rows)
@@ -68,7 +69,8 @@ std::string cleanup_table(const core::ShutdownReport& report)
         }
         text += "  escaped: " + std::to_string(report.escaped_processes.size()) +
                 " process(es) started by the runtime or an extension outlived them, out of reach of their process "
-                "group, and were killed: " + names + "\n";
+                "group, and were killed: " +
+                names + "\n";
     }
     for (const auto& note : report.diagnostics) text += "  note: " + note + "\n";
     return text;

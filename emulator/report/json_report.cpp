@@ -9,8 +9,14 @@ namespace {
 using json = nlohmann::ordered_json;
 
 // Milliseconds with 0.1 ms resolution, as the report promises.
-json ms(double value) { return std::round(value * 10.0) / 10.0; }
-json ms(const std::optional<double>& value) { return value ? ms(*value) : json(nullptr); }
+json ms(double value)
+{
+    return std::round(value * 10.0) / 10.0;
+}
+json ms(const std::optional<double>& value)
+{
+    return value ? ms(*value) : json(nullptr);
+}
 
 json exit_json(const std::optional<core::ExitStatus>& status)
 {

@@ -57,9 +57,11 @@ TestCase not_kept_case(const RunRecord& record)
     }
     const auto first_kept = record.invocations_not_kept + 1;
     TestCase test{record.function.name + ".invoke",
-                  "invocations 1-" + std::to_string(record.invocations_not_kept) + " (not kept in full; only the last " +
-                      std::to_string(record.invocations.size()) + ", from " + std::to_string(first_kept) + ", are)",
-                  record.invocation_summary.total_duration_ms - kept_ms, {}};
+                  "invocations 1-" + std::to_string(record.invocations_not_kept) +
+                      " (not kept in full; only the last " + std::to_string(record.invocations.size()) + ", from " +
+                      std::to_string(first_kept) + ", are)",
+                  record.invocation_summary.total_duration_ms - kept_ms,
+                  {}};
     std::string failed;
     for (const auto& [outcome, count] : outcomes) {
         if (outcome == "success" || outcome == "none" || count == 0) continue; // as for kept ones
@@ -81,8 +83,10 @@ std::string testsuite(const RunRecord& record, std::size_t index)
         const auto& invocation = record.invocations[i];
         const auto number = record.invocations_not_kept + i + 1;
         TestCase test{record.function.name + ".invoke",
-                      "invocation " + std::to_string(number) + " (" + invocation.source + ") " + invocation.report.request_id,
-                      invocation.report.duration_ms, {}};
+                      "invocation " + std::to_string(number) + " (" + invocation.source + ") " +
+                          invocation.report.request_id,
+                      invocation.report.duration_ms,
+                      {}};
         if (invocation.outcome && *invocation.outcome != core::InvokeOutcome::Success) {
             test.failure = std::string{to_string(*invocation.outcome)} + ": " + invocation.error_type;
         }
@@ -94,7 +98,8 @@ std::string testsuite(const RunRecord& record, std::size_t index)
             TestCase test{record.function.name + ".shutdown",
                           process.name + " cleanup (" + core::to_string(shutdown.reason) +
                               (shutdown.final ? "" : ", reset") + ")",
-                          core::cleanup_duration_ms(process).value_or(0), {}};
+                          core::cleanup_duration_ms(process).value_or(0),
+                          {}};
             if (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed) {
                 test.failure = std::string{core::to_string(process.verdict)} + ": " + process.name +
                                (process.exit_status ? " (" + process.exit_status->describe() + ")" : std::string{});
@@ -110,8 +115,8 @@ std::string testsuite(const RunRecord& record, std::size_t index)
     }
     std::string xml = "  <testsuite name=\"lambda-emu " + escape(record.function.name) +
                       (index > 0 ? " #" + std::to_string(index) : std::string{}) + "\" tests=\"" +
-           std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" +
-           seconds(total_ms) + "\">\n";
+                      std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
+                      "\" errors=\"0\" time=\"" + seconds(total_ms) + "\">\n";
     for (const auto& test : cases) {
         xml += "    <testcase classname=\"" + escape(test.classname) + "\" name=\"" + escape(test.name) + "\" time=\"" +
                seconds(test.duration_ms) + "\"";
@@ -127,7 +132,10 @@ std::string testsuite(const RunRecord& record, std::size_t index)
 
 } // namespace
 
-std::string junit_report(const RunRecord& record) { return junit_report(std::vector<const RunRecord*>{&record}); }
+std::string junit_report(const RunRecord& record)
+{
+    return junit_report(std::vector<const RunRecord*>{&record});
+}
 
 std::string junit_report(const std::vector<const RunRecord*>& records)
 {

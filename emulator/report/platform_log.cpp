@@ -23,9 +23,10 @@ std::string init_start_line()
 
 std::string init_report_line(const core::InitReport& report)
 {
-    std::string line = "INIT_REPORT Init Duration: " + two_decimals(report.duration_ms) + " ms\tPhase: " +
-                       core::to_string(report.phase) + "\tStatus: " + core::to_string(report.status);
-    if (report.status == core::InitStatus::Error && !report.error_type.empty()) line += "\tError Type: " + report.error_type;
+    std::string line = "INIT_REPORT Init Duration: " + two_decimals(report.duration_ms) +
+                       " ms\tPhase: " + core::to_string(report.phase) + "\tStatus: " + core::to_string(report.status);
+    if (report.status == core::InitStatus::Error && !report.error_type.empty())
+        line += "\tError Type: " + report.error_type;
     return line;
 }
 
@@ -34,7 +35,10 @@ std::string start_line(const std::string& request_id, const std::string& version
     return "START RequestId: " + request_id + " Version: " + version;
 }
 
-std::string end_line(const std::string& request_id) { return "END RequestId: " + request_id; }
+std::string end_line(const std::string& request_id)
+{
+    return "END RequestId: " + request_id;
+}
 
 std::string report_line(const core::InvocationReport& report)
 {

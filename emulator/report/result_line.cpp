@@ -9,8 +9,10 @@ std::string result_line(const core::InvokeResult& result)
 {
     nlohmann::ordered_json line;
     line["requestId"] = result.request_id;
-    line["functionError"] = result.is_function_error() ? nlohmann::ordered_json("Unhandled") : nlohmann::ordered_json(nullptr);
-    line["errorType"] = result.error_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.error_type);
+    line["functionError"] =
+        result.is_function_error() ? nlohmann::ordered_json("Unhandled") : nlohmann::ordered_json(nullptr);
+    line["errorType"] =
+        result.error_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(result.error_type);
     line["contentType"] = result.content_type;
     const std::string& bytes = result.payload ? *result.payload : std::string{};
     auto parsed = nlohmann::ordered_json::parse(bytes, nullptr, false);

@@ -9,7 +9,10 @@ namespace {
 namespace utf = boost::locale::utf;
 using Utf8 = utf::utf_traits<char>;
 
-bool is_bad(utf::code_point point) { return point == utf::illegal || point == utf::incomplete; }
+bool is_bad(utf::code_point point)
+{
+    return point == utf::illegal || point == utf::incomplete;
+}
 
 } // namespace
 

@@ -49,7 +49,8 @@ TEST_CASE("the server's listener and the connections it accepts are close-on-exe
     client.connect({boost::asio::ip::make_address_v4("127.0.0.1"), server->port()});
     // Let the server accept: the accepted socket shows up as one more socket in this process.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds{5};
-    while (open_sockets().size() < 3 && std::chrono::steady_clock::now() < deadline) io.run_for(std::chrono::milliseconds{10});
+    while (open_sockets().size() < 3 && std::chrono::steady_clock::now() < deadline)
+        io.run_for(std::chrono::milliseconds{10});
 
     int checked = 0;
     for (const int fd : open_sockets()) {

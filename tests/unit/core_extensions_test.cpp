@@ -7,8 +7,8 @@
 #include <csignal>
 
 using namespace lambda_emu;
-using lambda_emu::testing::Harness;
 using core::Millis;
+using lambda_emu::testing::Harness;
 
 namespace {
 
@@ -30,7 +30,8 @@ struct ExtensionHarness : Harness {
         for (const auto& [name, subscribed] : externals) processes.external_extensions.push_back(name);
         environment.start_init();
         std::vector<std::string> ids;
-        for (const auto& [name, subscribed] : externals) ids.push_back(registered_id(environment.extension_register(name, subscribed)));
+        for (const auto& [name, subscribed] : externals)
+            ids.push_back(registered_id(environment.extension_register(name, subscribed)));
         next();
         for (const auto& id : ids) extension_next(id);
         REQUIRE(environment.phase() == core::Phase::Idle);

@@ -6,8 +6,8 @@
 #include <csignal>
 
 using namespace lambda_emu;
-using lambda_emu::testing::Harness;
 using core::Millis;
+using lambda_emu::testing::Harness;
 
 TEST_CASE("cold Init ends when the runtime first calls /next, and its duration comes from the clock")
 {
@@ -167,8 +167,9 @@ TEST_CASE("a timeout answers Sandbox.Timedout, resets with reason timeout, and t
     h.fire(core::TimerSlot::InvokeDeadline);
     REQUIRE(h.results.size() == 1);
     CHECK(h.results[0].outcome == core::InvokeOutcome::Timeout);
-    CHECK(*h.results[0].payload ==
-          R"({"errorMessage":"RequestId: req-1 Error: Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"})");
+    CHECK(
+        *h.results[0].payload ==
+        R"({"errorMessage":"RequestId: req-1 Error: Task timed out after 3.00 seconds","errorType":"Sandbox.Timedout"})");
     CHECK(h.observer.finished[0].status == core::InvokeStatus::Timeout);
     CHECK(h.environment.phase() == core::Phase::Shutdown);
     CHECK(h.processes.sigterms == 0); // no extension registered: no SIGTERM
@@ -199,7 +200,8 @@ TEST_CASE("a runtime that dies mid-invocation gives Runtime.ExitError with Lambd
     };
     for (const auto& [status, message] :
          {Case{core::ExitStatus::exited(1), "RequestId: req-1 Error: Runtime exited with error: exit status 1"},
-          Case{core::ExitStatus::killed_by(SIGKILL), "RequestId: req-1 Error: Runtime exited with error: signal: killed"},
+          Case{core::ExitStatus::killed_by(SIGKILL),
+               "RequestId: req-1 Error: Runtime exited with error: signal: killed"},
           Case{core::ExitStatus::exited(0), "RequestId: req-1 Error: Runtime exited without providing a reason"}}) {
         Harness h;
         h.warm();
@@ -255,7 +257,8 @@ TEST_CASE("/init/error gives the runtime time to exit, then the caller gets the 
 {
     Harness h;
     h.environment.start_init();
-    const core::Payload posted = core::make_payload(R"({"errorMessage":"no config","errorType":"Runtime.ConfigError"})");
+    const core::Payload posted =
+        core::make_payload(R"({"errorMessage":"no config","errorType":"Runtime.ConfigError"})");
     CHECK_FALSE(h.environment.runtime_init_error(core::RuntimeError{"Runtime.ConfigError", posted}));
     CHECK(h.timers.is_armed(core::TimerSlot::InitErrorGrace));
     CHECK(h.observer.inits.empty());

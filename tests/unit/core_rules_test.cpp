@@ -150,7 +150,8 @@ TEST_CASE("the runtime gets Lambda's variables and nothing else")
     CHECK(has("TABLE=t1"));
     CHECK(has("TZ=Europe/Paris")); // unreserved: the customer may override it
     CHECK_FALSE(has("TZ=:UTC"));
-    CHECK(std::none_of(env.begin(), env.end(), [](const std::string& e) { return e.rfind("AWS_EXECUTION_ENV=", 0) == 0; }));
+    CHECK(std::none_of(env.begin(), env.end(),
+                       [](const std::string& e) { return e.rfind("AWS_EXECUTION_ENV=", 0) == 0; }));
 }
 
 TEST_CASE("reserved variables are refused with a reason")

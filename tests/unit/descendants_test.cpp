@@ -18,7 +18,8 @@
 using namespace lambda_emu;
 using lambda_emu::testing::Harness;
 
-TEST_CASE("descendants are looked for after each invocation and at the start of a Shutdown phase; escapees are reported")
+TEST_CASE(
+    "descendants are looked for after each invocation and at the start of a Shutdown phase; escapees are reported")
 {
     Harness h;
     h.warm();
@@ -47,8 +48,7 @@ pid_t start_waiting_child(int fds[2], const char* name)
         ::prctl(PR_SET_NAME, name);
         ::close(fds[1]);
         char byte;
-        while (::read(fds[0], &byte, 1) > 0) {
-        }
+        while (::read(fds[0], &byte, 1) > 0) {}
         ::_exit(0);
     }
     return pid;
@@ -155,8 +155,7 @@ TEST_CASE("a descendant seen once stays in its family after its parent exits, ev
         }
         ::close(release[1]);
         char byte;
-        while (::read(release[0], &byte, 1) > 0) {
-        }
+        while (::read(release[0], &byte, 1) > 0) {}
         ::_exit(0);
     }
     tracker.add_root(family, root);

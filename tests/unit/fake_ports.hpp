@@ -47,7 +47,8 @@ public:
     std::vector<core::LaunchedExtension> start_external_extensions() override
     {
         std::vector<core::LaunchedExtension> launched;
-        for (const auto& name : external_extensions) launched.push_back({name, 500 + static_cast<int>(launched.size()), {}});
+        for (const auto& name : external_extensions)
+            launched.push_back({name, 500 + static_cast<int>(launched.size()), {}});
         return launched;
     }
     void kill_extension(const std::string& name) override { killed_extensions.push_back(name); }
@@ -90,22 +91,24 @@ struct Harness {
         c.name = "fn";
         return c;
     }();
-    core::Environment environment{config, {},
-                                  core::Ports{clock, processes, timers, observer,
-                                              [this] { return "req-" + std::to_string(++next_id); }}};
+    core::Environment environment{config, {}, core::Ports{clock, processes, timers, observer, [this] {
+                                                              return "req-" + std::to_string(++next_id);
+                                                          }}};
 
     std::vector<core::InvokeResult> results;
     std::vector<core::Invocation> delivered;
 
     core::RuntimeCallResult next()
     {
-        return environment.runtime_next([this](const core::Invocation& invocation) { delivered.push_back(invocation); });
+        return environment.runtime_next(
+            [this](const core::Invocation& invocation) { delivered.push_back(invocation); });
     }
     void invoke(std::string payload = "{}")
     {
         core::InvokeRequest request;
         request.payload = core::make_payload(std::move(payload));
-        environment.invoke(std::move(request), [this](core::InvokeResult result) { results.push_back(std::move(result)); });
+        environment.invoke(std::move(request),
+                           [this](core::InvokeResult result) { results.push_back(std::move(result)); });
     }
     core::RuntimeCallResult respond(const std::string& id, std::string body = R"({"ok":true})")
     {

@@ -126,7 +126,8 @@ TEST_CASE("a Telemetry API subscription whose schemaVersion is not a string is a
 {
     const std::string body = R"({"schemaVersion":1,"types":["platform"]})";
     const auto exchange = fuzz::http_apis(
-        "POST /2020-01-01/extension/register HTTP/1.1\r\nHost: x\r\nLambda-Extension-Name: ext\r\nContent-Length: 21\r\n\r\n"
+        "POST /2020-01-01/extension/register HTTP/1.1\r\nHost: x\r\nLambda-Extension-Name: ext\r\nContent-Length: "
+        "21\r\n\r\n"
         R"({"events":["INVOKE"]})"
         "PUT /2022-07-01/telemetry HTTP/1.1\r\nHost: x\r\nLambda-Extension-Identifier: " +
         std::string{fuzz::kFirstId} + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
@@ -136,7 +137,8 @@ TEST_CASE("a Telemetry API subscription whose schemaVersion is not a string is a
     const auto second = answer.find("HTTP/1.1 ", 1);
     REQUIRE(second != std::string::npos);
     CHECK(answer.compare(second, 13, "HTTP/1.1 400 ") == 0);
-    CHECK(answer.find(R"("errorMessage":"schemaVersion should be a string; destination is not provided")") != std::string::npos);
+    CHECK(answer.find(R"("errorMessage":"schemaVersion should be a string; destination is not provided")") !=
+          std::string::npos);
     CHECK(answer.find(R"("errorType":"ValidationError")") != std::string::npos);
 }
 

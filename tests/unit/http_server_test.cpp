@@ -67,8 +67,7 @@ struct LiveServer {
     }
     unsigned short port() const { return server->port(); }
     // Runs `code` on the server's loop (where route code runs) and waits for it.
-    template <class Code>
-    void on_loop(Code code)
+    template <class Code> void on_loop(Code code)
     {
         std::promise<void> done;
         boost::asio::post(io, [&] {
@@ -78,8 +77,7 @@ struct LiveServer {
         done.get_future().wait();
     }
     // Waits (up to a generous 10 s) until `condition`, checked on the loop, holds.
-    template <class Condition>
-    bool eventually(Condition condition)
+    template <class Condition> bool eventually(Condition condition)
     {
         for (int i = 0; i < 1000; ++i) {
             bool holds = false;
@@ -147,7 +145,10 @@ struct Client {
     }
 };
 
-std::string body_of(const std::string& response) { return response.substr(response.find("\r\n\r\n") + 4); }
+std::string body_of(const std::string& response)
+{
+    return response.substr(response.find("\r\n\r\n") + 4);
+}
 
 std::string get(std::string_view path, std::string_view extra_headers = "")
 {
@@ -169,10 +170,11 @@ TEST_CASE("a route handler that throws gets its caller a Lambda-shaped 500, and 
     live.router.add(http::Verb::get, "/throws", [](http::Request&, const http::PathParams&, http::Responder) {
         throw std::runtime_error{"bad byte \xff in a message"};
     });
-    live.router.add(http::Verb::get, "/answers-then-throws", [](http::Request&, const http::PathParams&, http::Responder responder) {
-        responder.send(http::make_response(http::Status::accepted, "fine", "text/plain"));
-        throw std::logic_error{"too late to matter"};
-    });
+    live.router.add(http::Verb::get, "/answers-then-throws",
+                    [](http::Request&, const http::PathParams&, http::Responder responder) {
+                        responder.send(http::make_response(http::Status::accepted, "fine", "text/plain"));
+                        throw std::logic_error{"too late to matter"};
+                    });
     add_ping(live.router);
     live.start();
 
@@ -228,9 +230,11 @@ TEST_CASE("a slow header, a stalled body and an idle keep-alive connection are c
 {
     LiveServer live;
     add_ping(live.router);
-    live.router.add(http::Verb::post, "/upload", [](http::Request& request, const http::PathParams&, http::Responder responder) {
-        responder.send(http::make_response(http::Status::ok, std::to_string(request.body().bytes.size()), "text/plain"));
-    });
+    live.router.add(http::Verb::post, "/upload",
+                    [](http::Request& request, const http::PathParams&, http::Responder responder) {
+                        responder.send(http::make_response(http::Status::ok,
+                                                           std::to_string(request.body().bytes.size()), "text/plain"));
+                    });
     http::Server::Options options;
     options.timeouts.header = 300ms;
     options.timeouts.body_progress = 300ms;
@@ -278,13 +282,15 @@ TEST_CASE("parked long polls and streamed responses are never timed out")
     LiveServer live;
     std::vector<http::Responder> parked;
     std::shared_ptr<http::ResponseStream> stream;
-    live.router.add(http::Verb::get, "/next", [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-        parked.push_back(std::move(responder));
-    });
-    live.router.add(http::Verb::get, "/stream", [&stream](http::Request&, const http::PathParams&, http::Responder responder) {
-        stream = responder.stream(http::make_response(http::Status::ok, std::string{}, "text/plain"));
-        stream->write("first ");
-    });
+    live.router.add(http::Verb::get, "/next",
+                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
+                        parked.push_back(std::move(responder));
+                    });
+    live.router.add(http::Verb::get, "/stream",
+                    [&stream](http::Request&, const http::PathParams&, http::Responder responder) {
+                        stream = responder.stream(http::make_response(http::Status::ok, std::string{}, "text/plain"));
+                        stream->write("first ");
+                    });
     http::Server::Options options;
     options.timeouts.header = 100ms;
     options.timeouts.body_progress = 100ms;
@@ -314,9 +320,10 @@ TEST_CASE("at the cap, the connection waiting longest makes room; busy ones are 
     LiveServer live;
     add_ping(live.router);
     std::vector<http::Responder> parked;
-    live.router.add(http::Verb::get, "/next", [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-        parked.push_back(std::move(responder));
-    });
+    live.router.add(http::Verb::get, "/next",
+                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
+                        parked.push_back(std::move(responder));
+                    });
     http::Server::Options options;
     options.max_connections = 4;
     live.start(options);
@@ -350,9 +357,10 @@ TEST_CASE("when every connection is busy, the newcomer is the one turned away")
 {
     LiveServer live;
     std::vector<http::Responder> parked;
-    live.router.add(http::Verb::get, "/next", [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-        parked.push_back(std::move(responder));
-    });
+    live.router.add(http::Verb::get, "/next",
+                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
+                        parked.push_back(std::move(responder));
+                    });
     http::Server::Options options;
     options.max_connections = 2;
     live.start(options);
@@ -375,7 +383,8 @@ TEST_CASE("bodies that can never be taken are answered from the head, without be
     LiveServer live;
     int handled = 0;
     live.router.add(
-        http::Verb::post, "/small", [&handled](http::Request&, const http::PathParams&, http::Responder responder) {
+        http::Verb::post, "/small",
+        [&handled](http::Request&, const http::PathParams&, http::Responder responder) {
             ++handled;
             responder.send(http::make_response(http::Status::ok, "taken", "text/plain"));
         },
@@ -383,8 +392,9 @@ TEST_CASE("bodies that can never be taken are answered from the head, without be
     live.router.add(
         http::Verb::post, "/own-413",
         [](http::Request& request, const http::PathParams&, http::Responder responder) {
-            responder.send(http::make_response(request.body().overflowed() ? http::Status::payload_too_large : http::Status::ok,
-                                               std::to_string(request.body().received), "text/plain"));
+            responder.send(
+                http::make_response(request.body().overflowed() ? http::Status::payload_too_large : http::Status::ok,
+                                    std::to_string(request.body().received), "text/plain"));
         },
         16, http::RouteHooks{.answers_oversized_body = true});
     live.router.add(
@@ -393,7 +403,8 @@ TEST_CASE("bodies that can never be taken are answered from the head, without be
             responder.send(http::make_response(http::Status::accepted, "accepted", "text/plain"));
         },
         16,
-        http::RouteHooks{.refuse_from_head = [](const http::Request&, const http::PathParams& params) -> std::optional<http::Response> {
+        http::RouteHooks{.refuse_from_head = [](const http::Request&,
+                                                const http::PathParams& params) -> std::optional<http::Response> {
             if (params[0] == "current") return std::nullopt;
             return http::make_response(http::Status::bad_request, "Invalid request ID", "text/plain");
         }});

@@ -41,8 +41,14 @@ Checked check(http::Request& request, const std::string& name = "fn")
     return checked;
 }
 
-std::string error_type(const http::Response& response) { return std::string{response["x-amzn-ErrorType"]}; }
-std::string message(const http::Response& response) { return nlohmann::json::parse(*response.body())["message"]; }
+std::string error_type(const http::Response& response)
+{
+    return std::string{response["x-amzn-ErrorType"]};
+}
+std::string message(const http::Response& response)
+{
+    return nlohmann::json::parse(*response.body())["message"];
+}
 
 } // namespace
 
@@ -63,7 +69,8 @@ TEST_CASE("an invoke request is refused in Lambda's words: unknown function, bad
     auto big_event = invoke_request("\"" + std::string(invoke::kMaxAsyncPayload, 'x') + "\"", "Event");
     const auto too_large = std::get<http::Response>(check(big_event).result);
     CHECK(too_large.result() == http::Status::payload_too_large);
-    CHECK(message(too_large) == "1048578 byte payload is too large for the Event invocation type (limit 1048576 bytes)");
+    CHECK(message(too_large) ==
+          "1048578 byte payload is too large for the Event invocation type (limit 1048576 bytes)");
 
     auto not_json = invoke_request("{nope");
     const auto parse_refusal = std::get<http::Response>(check(not_json).result);
@@ -109,7 +116,8 @@ TEST_CASE("the admission's answer: nothing yet for a synchronous order taken, 20
     const auto busy = *invoke::answer_admission(invoke::Admission::Busy, false);
     CHECK(busy.result() == http::Status::too_many_requests);
     CHECK(message(busy) == "Rate Exceeded.");
-    CHECK(invoke::answer_admission(invoke::Admission::ShuttingDown, true)->result() == http::Status::service_unavailable);
+    CHECK(invoke::answer_admission(invoke::Admission::ShuttingDown, true)->result() ==
+          http::Status::service_unavailable);
     CHECK(error_type(*invoke::answer_admission(invoke::Admission::Unavailable, false)) == "ServiceException");
 }
 
@@ -124,6 +132,7 @@ TEST_CASE("an event file for run over the synchronous limit is refused with the 
     const auto loaded = invoke::load_events({path}, no_input);
     std::remove(path.c_str());
     CHECK(loaded.events.empty());
-    CHECK(loaded.error == "event " + path + " is 6291458 bytes: over the 6291456-byte limit of a synchronous invocation "
-                                              "(Lambda answers RequestTooLargeException)");
+    CHECK(loaded.error == "event " + path +
+                              " is 6291458 bytes: over the 6291456-byte limit of a synchronous invocation "
+                              "(Lambda answers RequestTooLargeException)");
 }

@@ -19,8 +19,9 @@ TEST_CASE("the router matches literals and placeholders, and tells 405 from 404"
 {
     http::Router router;
     int hits = 0;
-    router.add(http::Verb::post, "/2018-06-01/runtime/invocation/{id}/response",
-               [&](http::Request&, const http::PathParams&, http::Responder) { ++hits; }, 42);
+    router.add(
+        http::Verb::post, "/2018-06-01/runtime/invocation/{id}/response",
+        [&](http::Request&, const http::PathParams&, http::Responder) { ++hits; }, 42);
     auto found = router.match(http::Verb::post, "/2018-06-01/runtime/invocation/abc/response?x=1");
     REQUIRE(found.kind == http::Router::Match::Kind::Found);
     CHECK(found.params == http::PathParams{"abc"});
@@ -30,7 +31,8 @@ TEST_CASE("the router matches literals and placeholders, and tells 405 from 404"
     CHECK(empty.params == http::PathParams{""});
     CHECK(router.match(http::Verb::get, "/2018-06-01/runtime/invocation/abc/response").kind ==
           http::Router::Match::Kind::MethodNotAllowed);
-    CHECK(router.match(http::Verb::post, "/2018-06-01/runtime/invocation/abc").kind == http::Router::Match::Kind::NotFound);
+    CHECK(router.match(http::Verb::post, "/2018-06-01/runtime/invocation/abc").kind ==
+          http::Router::Match::Kind::NotFound);
 }
 
 TEST_CASE("platform log lines are Lambda's, tab-separated")
@@ -42,8 +44,9 @@ TEST_CASE("platform log lines are Lambda's, tab-separated")
     report.memory_size_mb = 1024;
     report.max_memory_used_mb = 64;
     report.init_duration_ms = 3152.176;
-    CHECK(report::report_line(report) == "REPORT RequestId: id-1\tDuration: 2.85 ms\tBilled Duration: 3 ms\tMemory Size: "
-                                         "1024 MB\tMax Memory Used: 64 MB\tInit Duration: 3152.18 ms\t");
+    CHECK(report::report_line(report) ==
+          "REPORT RequestId: id-1\tDuration: 2.85 ms\tBilled Duration: 3 ms\tMemory Size: "
+          "1024 MB\tMax Memory Used: 64 MB\tInit Duration: 3152.18 ms\t");
     report.init_duration_ms.reset();
     report.status = core::InvokeStatus::Timeout;
     CHECK(report::report_line(report).substr(report::report_line(report).size() - 16) == "\tStatus: timeout");
@@ -58,14 +61,16 @@ TEST_CASE("platform log lines are Lambda's, tab-separated")
 
 TEST_CASE("result lines carry JSON payloads as JSON and anything else as text")
 {
-    core::InvokeResult json_result{"r1", core::InvokeOutcome::Success, core::make_payload("{\n \"a\": [1]\n}"),
-                                   "application/json", {}};
-    CHECK(report::result_line(json_result) ==
-          R"({"requestId":"r1","functionError":null,"errorType":null,"contentType":"application/json","payload":{"a":[1]}})");
+    core::InvokeResult json_result{
+        "r1", core::InvokeOutcome::Success, core::make_payload("{\n \"a\": [1]\n}"), "application/json", {}};
+    CHECK(
+        report::result_line(json_result) ==
+        R"({"requestId":"r1","functionError":null,"errorType":null,"contentType":"application/json","payload":{"a":[1]}})");
     core::InvokeResult text{"r2", core::InvokeOutcome::FunctionError, core::make_payload("not json"), "text/plain",
                             "Function.X"};
-    CHECK(report::result_line(text) ==
-          R"({"requestId":"r2","functionError":"Unhandled","errorType":"Function.X","contentType":"text/plain","payloadText":"not json"})");
+    CHECK(
+        report::result_line(text) ==
+        R"({"requestId":"r2","functionError":"Unhandled","errorType":"Function.X","contentType":"text/plain","payloadText":"not json"})");
 }
 
 TEST_CASE("events: any JSON value, stdin once, invalid JSON refused with the parser's words")
@@ -115,9 +120,11 @@ TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem n
     using extensions_api::parse_subscription;
     using extensions_api::TelemetryApi;
     const http::ListenerPorts none;
-    const auto good = parse_subscription(TelemetryApi::Telemetry, R"({"schemaVersion":"2022-12-13","types":["platform","function"],
+    const auto good =
+        parse_subscription(TelemetryApi::Telemetry, R"({"schemaVersion":"2022-12-13","types":["platform","function"],
         "buffering":{"maxItems":1000,"maxBytes":262144,"timeoutMs":25},
-        "destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:8080/lambda"}})", none);
+        "destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain:8080/lambda"}})",
+                           none);
     REQUIRE(good.subscription);
     CHECK(good.subscription->platform);
     CHECK_FALSE(good.subscription->extension);
@@ -125,26 +132,37 @@ TEST_CASE("telemetry subscriptions are validated as Lambda does, every problem n
     CHECK(good.subscription->destination.path == "/lambda");
     CHECK(good.subscription->buffering.timeout_ms == 25);
 
-    const auto defaults = parse_subscription(TelemetryApi::Telemetry,
+    const auto defaults = parse_subscription(
+        TelemetryApi::Telemetry,
         R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":4243}})", none);
     REQUIRE(defaults.subscription);
     CHECK(defaults.subscription->buffering.max_items == 10000);
     CHECK(defaults.subscription->buffering.max_bytes == 262144);
     CHECK(defaults.subscription->buffering.timeout_ms == 1000);
 
-    const auto bad = parse_subscription(TelemetryApi::Telemetry,
-        R"({"schemaVersion":"2022-07-01","types":[],"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain"}})", none);
+    const auto bad = parse_subscription(
+        TelemetryApi::Telemetry,
+        R"({"schemaVersion":"2022-07-01","types":[],"destination":{"protocol":"HTTP","URI":"http://sandbox.localdomain"}})",
+        none);
     CHECK(bad.error == "types should not be empty; URI port is not provided");
-    CHECK(parse_subscription(TelemetryApi::Telemetry, R"({"types":["platform"],"destination":{"protocol":"TCP","port":1}})", none).error ==
-          "schemaVersion is not provided");
     CHECK(parse_subscription(TelemetryApi::Telemetry,
-                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://example.com:80/"}})", none)
-              .error == "URI host should be sandbox.localdomain");
-    CHECK(parse_subscription(TelemetryApi::Telemetry,
-                             R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":9001}})", none)
+                             R"({"types":["platform"],"destination":{"protocol":"TCP","port":1}})", none)
+              .error == "schemaVersion is not provided");
+    CHECK(
+        parse_subscription(
+            TelemetryApi::Telemetry,
+            R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://example.com:80/"}})",
+            none)
+            .error == "URI host should be sandbox.localdomain");
+    CHECK(parse_subscription(
+              TelemetryApi::Telemetry,
+              R"({"schemaVersion":"2022-07-01","types":["platform"],"destination":{"protocol":"TCP","port":9001}})",
+              none)
               .error.find("not 9001") != std::string::npos);
     // The Logs API's schema version may be left out.
-    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"HTTP","URI":"http://sandbox:1234"}})", none)
+    CHECK(parse_subscription(TelemetryApi::Logs,
+                             R"({"types":["function"],"destination":{"protocol":"HTTP","URI":"http://sandbox:1234"}})",
+                             none)
               .subscription->schema_version == "2020-08-15");
     CHECK(parse_subscription(TelemetryApi::Logs, "not json", none).error == "request body is not a JSON object");
 }
@@ -157,14 +175,16 @@ TEST_CASE("a telemetry subscription may not name one of the emulator's own liste
     own.add(41000);
     const auto http_refused = parse_subscription(
         TelemetryApi::Telemetry,
-        R"({"schemaVersion":"2022-12-13","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://sandbox:41000/"}})", own);
+        R"({"schemaVersion":"2022-12-13","types":["platform"],"destination":{"protocol":"HTTP","URI":"http://sandbox:41000/"}})",
+        own);
     CHECK_FALSE(http_refused.subscription);
     CHECK(http_refused.error.find("URI port 41000 is lambda-emu's own listener") == 0);
     const auto tcp_refused = parse_subscription(
         TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"TCP","port":41000}})", own);
     CHECK(tcp_refused.error.find("port 41000 is lambda-emu's own listener") == 0);
     own.remove(41000);
-    CHECK(parse_subscription(TelemetryApi::Logs, R"({"types":["function"],"destination":{"protocol":"TCP","port":41000}})", own)
+    CHECK(parse_subscription(TelemetryApi::Logs,
+                             R"({"types":["function"],"destination":{"protocol":"TCP","port":41000}})", own)
               .subscription);
 }
 
