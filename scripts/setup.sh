@@ -15,6 +15,8 @@ packages=(
   autoconf automake libtool make
   # scripts/fuzz.sh: libFuzzer and the sanitizers' runtimes come with Debian's clang
   clang libclang-rt-14-dev
+  # scripts/check-format.sh
+  clang-format
 )
 
 missing=()

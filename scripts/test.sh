@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Sets everything up on a fresh Debian 12 machine and passes every test: unit and integration
+# Sets everything up on a fresh Debian 12 machine and passes every test: the format check, unit and integration
 # tests on the normal build (warnings are errors), then again under ASan + UBSan, then a short
 # run of every libFuzzer target (a finding fails it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/check-format.sh
 bash scripts/build.sh release
 (cd build && ctest --output-on-failure -j2)
 bash scripts/build.sh sanitize
