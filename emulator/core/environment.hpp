@@ -1,4 +1,6 @@
 #pragma once
+// core/: Lambda's lifecycle as a state machine; no sockets, no processes, no Beast.
+//
 // One execution environment: the runtime and its extensions through Init, Invoke and
 // Shutdown, as a state machine. Inputs are API calls, process exits, timers and requests from
 // the host; outputs go through the ports. No sockets, no processes, no Beast here.

@@ -1,4 +1,6 @@
 #pragma once
+// process/: child processes: spawn with Lambda's environment, output lines, exits, signals, descendants.
+//
 // One child process of the emulator (a runtime or an extension): started with Boost.Process
 // in a process group of its own, with Lambda's environment, its output read line by line.
 #include "line_reader.hpp"

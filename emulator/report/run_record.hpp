@@ -1,4 +1,6 @@
 #pragma once
+// report/: what a run observed, and its renderings: log lines, the cleanup table, JSON, JUnit.
+//
 // Everything one `run` observed, kept for the JSON report and JUnit: Init attempts, invocations
 // with their outcomes, every Shutdown phase with every process. Invocations are kept in a
 // bounded form, so that a `serve` running for days stays flat in memory: a summary of every
