@@ -135,7 +135,11 @@ std::vector<ProcessEntry> DescendantTracker::kill_family(FamilyId family)
     auto found = families_.find(family);
     if (found == families_.end()) return killed;
     for (const auto& [pid, entry] : found->second.members) {
-        if (::kill(pid, SIGKILL) == 0) killed.push_back(entry);
+        // Read again just before the kill: the same process (pid and start time), and named as it
+        // is now (a child that exec'd since it was first seen carries its new command name).
+        ProcessEntry now;
+        if (!read_process_entry(pid, now) || now.start_time != entry.start_time || !now.live()) continue;
+        if (::kill(pid, SIGKILL) == 0) killed.push_back(std::move(now));
     }
     found->second.members.clear();
     return killed;
