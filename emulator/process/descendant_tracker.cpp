@@ -1,6 +1,7 @@
 #include "descendant_tracker.hpp"
 
 #include <csignal>
+#include <iterator>
 #include <unistd.h>
 #include <unordered_map>
 #include <unordered_set>
@@ -80,6 +81,21 @@ void DescendantTracker::add_root(FamilyId family, pid_t pid)
     if (found != families_.end() && read_process_entry(pid, entry)) found->second.members[pid] = std::move(entry);
 }
 
+bool DescendantTracker::is_condemned(const ProcessEntry& entry) const
+{
+    const auto found = condemned_.find(entry.pid);
+    return found != condemned_.end() && found->second == entry.start_time;
+}
+
+void DescendantTracker::forget_the_dead()
+{
+    for (auto victim = condemned_.begin(); victim != condemned_.end();) {
+        ProcessEntry now;
+        const bool gone = !read_process_entry(victim->first, now) || now.start_time != victim->second;
+        victim = gone ? condemned_.erase(victim) : std::next(victim);
+    }
+}
+
 void DescendantTracker::refresh_unless_fresh()
 {
     if (std::chrono::steady_clock::now() - last_refresh_ >= kFreshEnough) refresh();
@@ -89,6 +105,7 @@ void DescendantTracker::refresh()
 {
     if (families_.empty()) return;
     last_refresh_ = std::chrono::steady_clock::now();
+    forget_the_dead();
     const ChildrenIndex index;
     std::unordered_set<pid_t> claimed;
     for (auto& [id, family] : families_) {
@@ -113,7 +130,7 @@ void DescendantTracker::refresh()
     for (const pid_t orphan : index.of(::getpid())) {
         if (claimed.count(orphan) != 0) continue;
         ProcessEntry entry;
-        if (!read_process_entry(orphan, entry) || !entry.live()) continue;
+        if (!read_process_entry(orphan, entry) || !entry.live() || is_condemned(entry)) continue;
         Family* owner = nullptr;
         for (auto& [id, family] : families_) {
             if (!family.marker.empty() && environment_holds(orphan, family.marker)) {
@@ -139,7 +156,11 @@ std::vector<ProcessEntry> DescendantTracker::kill_family(FamilyId family)
         // is now (a child that exec'd since it was first seen carries its new command name).
         ProcessEntry now;
         if (!read_process_entry(pid, now) || now.start_time != entry.start_time || !now.live()) continue;
-        if (::kill(pid, SIGKILL) == 0) killed.push_back(std::move(now));
+        if (is_condemned(now) || ::kill(pid, SIGKILL) != 0) continue;
+        // Dying takes a moment, longer on a loaded machine: until it is gone, no later scan may
+        // adopt it as an orphan of another family and report it twice.
+        condemned_[pid] = now.start_time;
+        killed.push_back(std::move(now));
     }
     found->second.members.clear();
     return killed;

@@ -59,12 +59,16 @@ private:
         std::map<pid_t, ProcessEntry> members;
     };
     void schedule_scan();
+    // Killed by kill_family and not yet gone (a dying process, or a zombie not yet reaped).
+    bool is_condemned(const ProcessEntry& entry) const;
+    void forget_the_dead();
 
     boost::asio::steady_timer timer_;
     bool scanning_ = false;
     std::chrono::steady_clock::time_point last_refresh_{};
     FamilyId next_id_ = 1;
     std::map<FamilyId, Family> families_;
+    std::map<pid_t, unsigned long long> condemned_; // pid -> start time
 };
 
 } // namespace lambda_emu::process
