@@ -99,9 +99,14 @@ std::vector<pid_t> children_of(pid_t pid)
 
 bool proc_lists_children()
 {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", ::getpid(), ::getpid());
-    return ::access(path, R_OK) == 0;
+    // A property of the kernel, asked once: the tracker asks before every walk, up to a hundred
+    // times a second under load.
+    static const bool listed = [] {
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", ::getpid(), ::getpid());
+        return ::access(path, R_OK) == 0;
+    }();
+    return listed;
 }
 
 bool environment_holds(pid_t pid, std::string_view variable)
