@@ -162,6 +162,14 @@ void add_ping(http::Router& router)
     });
 }
 
+// A long poll like /runtime/invocation/next: the responder is parked, answered later by the test.
+void add_parking_route(http::Router& router, std::vector<http::Responder>& parked)
+{
+    router.add(http::Verb::get, "/next", [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
+        parked.push_back(std::move(responder));
+    });
+}
+
 } // namespace
 
 TEST_CASE("a route handler that throws gets its caller a Lambda-shaped 500, and the server goes on")
@@ -282,10 +290,7 @@ TEST_CASE("parked long polls and streamed responses are never timed out")
     LiveServer live;
     std::vector<http::Responder> parked;
     std::shared_ptr<http::ResponseStream> stream;
-    live.router.add(http::Verb::get, "/next",
-                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-                        parked.push_back(std::move(responder));
-                    });
+    add_parking_route(live.router, parked);
     live.router.add(http::Verb::get, "/stream",
                     [&stream](http::Request&, const http::PathParams&, http::Responder responder) {
                         stream = responder.stream(http::make_response(http::Status::ok, std::string{}, "text/plain"));
@@ -320,10 +325,7 @@ TEST_CASE("at the cap, the connection waiting longest makes room; busy ones are 
     LiveServer live;
     add_ping(live.router);
     std::vector<http::Responder> parked;
-    live.router.add(http::Verb::get, "/next",
-                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-                        parked.push_back(std::move(responder));
-                    });
+    add_parking_route(live.router, parked);
     http::Server::Options options;
     options.max_connections = 4;
     live.start(options);
@@ -357,10 +359,7 @@ TEST_CASE("when every connection is busy, the newcomer is the one turned away")
 {
     LiveServer live;
     std::vector<http::Responder> parked;
-    live.router.add(http::Verb::get, "/next",
-                    [&parked](http::Request&, const http::PathParams&, http::Responder responder) {
-                        parked.push_back(std::move(responder));
-                    });
+    add_parking_route(live.router, parked);
     http::Server::Options options;
     options.max_connections = 2;
     live.start(options);
