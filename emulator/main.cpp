@@ -2,6 +2,7 @@
 // each command to its own function.
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/managed_runtimes.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,7 +13,10 @@ using lambda_emu::FunctionOptions;
 // The options `run` and `serve` share.
 void add_function_options(CLI::App& command, FunctionOptions& function)
 {
-    command.add_option("bootstrap", function.bootstrap, "The runtime's executable (Lambda's bootstrap)")->required();
+    command
+        .add_option("bootstrap", function.bootstrap,
+                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder")
+        ->required();
     command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
     command.add_option("-t,--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
         ->capture_default_str();
@@ -20,7 +24,11 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
         ->capture_default_str();
     command.add_option("-m,--memory", function.memory_mb, "Memory size in MB (Lambda: 128-10240)")
         ->capture_default_str();
-    command.add_option("--handler", function.handler, "The _HANDLER value")->capture_default_str();
+    command.add_option("--handler", function.handler,
+                       "The _HANDLER value (default: function.handler, with --runtime index.handler)");
+    command.add_option("--runtime", function.runtime,
+                       "A managed runtime to run the function's folder with: " + lambda_emu::managed_runtime_ids() +
+                           " (default: the bootstrap is the runtime)");
     command.add_option("--function-name", function.function_name,
                        "Function name (default: the bootstrap's folder name)");
     command.add_option("--region", function.region, "AWS region")->capture_default_str();

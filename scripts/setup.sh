@@ -50,3 +50,13 @@ install_npm_sample() { # folder, a file that exists once installed
 install_npm_sample node-ric aws-lambda-ric/dist/rapid-client.node
 install_npm_sample node-postgres pg/package.json
 echo "setup: sample npm packages ready"
+
+# The managed runtimes' clients (`--runtime nodejs22.x`): AWS's aws-lambda-ric at the versions
+# runtimes/nodejs/package-lock.json pins, installed again whenever that lock file changes.
+node_runtime="$(cd "$(dirname "$0")/.." && pwd)/runtimes/nodejs"
+if ! cmp -s "$node_runtime/package-lock.json" "$node_runtime/node_modules/.installed-lock.json"; then
+  echo "setup: npm ci in runtimes/nodejs (builds the clients' native code; a few minutes)"
+  (cd "$node_runtime" && npm ci --no-audit --no-fund --loglevel=error &&
+    cp package-lock.json node_modules/.installed-lock.json)
+fi
+echo "setup: managed runtime clients ready"

@@ -2,6 +2,7 @@
 
 #include "customer_variables.hpp"
 #include "exit_codes.hpp"
+#include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
 #include "report/utf8.hpp"
 
@@ -98,7 +99,7 @@ bool is_handler(const std::string& handler)
 
 // Every number finite and in Lambda's range (or, for the overrides, a sane one), every name of
 // Lambda's form: what the command line says is checked before anything starts.
-std::optional<std::string> function_settings_problem(const FunctionOptions& options)
+std::optional<std::string> function_settings_problem(const FunctionOptions& options, const std::string& handler)
 {
     if (auto problem = out_of_range("--timeout", options.timeout_seconds, Range::above(0, 900), "seconds",
                                     "Lambda allows 1 to 900"))
@@ -119,9 +120,38 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
         return "--function-name must be a Lambda function name: 1 to 64 letters, digits, hyphens or underscores";
     if (!is_region_name(options.region))
         return "--region must be a region name such as us-east-1 (lowercase letters, digits and hyphens)";
-    if (!is_handler(options.handler))
+    if (!is_handler(handler))
         return "--handler must be a Lambda handler: 1 to 128 characters of UTF-8 text without white space";
     return std::nullopt;
+}
+
+// Where scripts/setup.sh installs the managed runtimes' clients (runtimes/ in the project).
+const std::filesystem::path kRuntimesFolder{LAMBDA_EMU_RUNTIMES_DIR};
+
+// --runtime: the executable, its arguments and variables in place of a bootstrap; the function's
+// folder is the task root. Empty `error` when it can start.
+std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesystem::path& function_folder,
+                                HostOptions& host, report::RuntimeRecord& record, report::Console& console)
+{
+    std::error_code ec;
+    if (!std::filesystem::is_directory(function_folder, ec)) {
+        return "--runtime " + std::string{runtime.id} +
+               " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
+    }
+    auto resolved =
+        resolve_managed_runtime(runtime, kRuntimesFolder, host.path, function_folder.string(), host.function.handler);
+    if (!resolved.error.empty()) return resolved.error;
+    if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
+    host.bootstrap = resolved.executable;
+    host.bootstrap_arguments = std::move(resolved.arguments);
+    host.task_root = function_folder;
+    host.managed_runtime = std::move(resolved.variables);
+    record.id = runtime.id;
+    record.version = runtime.runtime_version;
+    record.executable = resolved.executable.string();
+    record.executable_version = std::move(resolved.executable_version);
+    record.client = runtime.client_name;
+    return {};
 }
 
 } // namespace
@@ -133,7 +163,18 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         prepared.error = std::move(message);
         return prepared;
     };
-    if (auto problem = function_settings_problem(options)) return refuse(std::move(*problem));
+    const ManagedRuntime* managed = nullptr;
+    if (!options.runtime.empty()) {
+        managed = find_managed_runtime(options.runtime);
+        if (!managed) {
+            return refuse("--runtime " + options.runtime + " is not a runtime lambda-emu provides (" +
+                          managed_runtime_ids() + "); for any other, give its bootstrap: lambda-emu run ./bootstrap");
+        }
+        if (!options.bootstrap_arguments.empty())
+            return refuse("--runtime " + options.runtime + " takes the function's folder and no arguments after it");
+    }
+    const std::string handler = options.handler.value_or(managed ? "index.handler" : "function.handler");
+    if (auto problem = function_settings_problem(options, handler)) return refuse(std::move(*problem));
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
 
@@ -142,10 +183,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     HostOptions& host = prepared.host;
     host.bootstrap = bootstrap;
     host.bootstrap_arguments = options.bootstrap_arguments;
-    host.task_root = bootstrap.parent_path();
+    // A managed runtime's task root is the function's folder itself, a bootstrap's its folder.
+    const auto function_folder = bootstrap.has_filename() ? bootstrap : bootstrap.parent_path();
+    host.task_root = managed ? function_folder : bootstrap.parent_path();
     host.function.name = options.function_name.empty() ? host.task_root.filename().string() : options.function_name;
     if (host.function.name.empty()) host.function.name = "function";
-    host.function.handler = options.handler;
+    host.function.handler = handler;
     host.function.region = options.region;
     host.function.log_format = options.log_format == "json" ? "JSON" : "Text";
     host.function.memory_mb = options.memory_mb;
@@ -158,6 +201,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const char* path = std::getenv("PATH");
     host.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host.port = options.port;
+    prepared.record.runtime.executable = bootstrap.string();
+    if (managed) {
+        if (auto error = use_managed_runtime(*managed, function_folder, host, prepared.record.runtime, console);
+            !error.empty())
+            return refuse(std::move(error));
+    }
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
@@ -168,9 +217,15 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.allow_kill = options.allow_kill;
     prepared.reports = {options.report_path, options.junit_path};
 
+    if (managed) return prepared;
     if (!std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
-    } else if (::access(bootstrap.c_str(), X_OK) != 0 || std::filesystem::is_directory(bootstrap, fs_error)) {
+    } else if (std::filesystem::is_directory(bootstrap, fs_error)) {
+        console.lifecycle("warning: bootstrap " + bootstrap.string() +
+                          " is a directory (Runtime.InvalidEntrypoint); to run a handler in it, add --runtime with "
+                          "one of " +
+                          managed_runtime_ids());
+    } else if (::access(bootstrap.c_str(), X_OK) != 0) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() +
                           " is not an executable file (Runtime.InvalidEntrypoint); chmod +x it");
     }

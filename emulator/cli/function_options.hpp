@@ -17,8 +17,9 @@ struct FunctionOptions {
     double timeout_seconds = 3;
     double init_timeout_seconds = 10;
     int memory_mb = 128;
-    std::string handler = "function.handler";
-    std::string function_name; // default: the bootstrap's folder name
+    std::optional<std::string> handler; // default: function.handler, or index.handler with a managed runtime
+    std::string runtime;                // --runtime nodejs22.x; empty: the bootstrap is the runtime
+    std::string function_name;          // default: the bootstrap's folder name
     std::string region = "us-east-1";
     std::string log_format = "text"; // text | json
     std::vector<std::string> env;

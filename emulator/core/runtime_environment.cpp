@@ -64,6 +64,7 @@ std::vector<std::string> runtime_environment(const FunctionConfig& config, const
     set(variables, "_AWS_XRAY_DAEMON_PORT", "2000");
     // Present when a log format is configured; Text is the default and leaves it out (LAMBDA-SPEC 5.1).
     if (config.log_format == "JSON") set(variables, "AWS_LAMBDA_LOG_FORMAT", "JSON");
+    for (const auto& [key, value] : inputs.managed_runtime) set(variables, key, value);
     for (const auto& [key, value] : inputs.passed_through) set(variables, key, value);
     // Customer variables last: Lambda lets them override the unreserved ones (PATH, LANG, TZ, ...).
     for (const auto& [key, value] : inputs.customer) set(variables, key, value);

@@ -18,7 +18,10 @@ struct RuntimeEnvironmentInputs {
     std::string log_stream_name;
     std::string path;         // the host's PATH: runtimes need node or python from it
     Variables passed_through; // host values Lambda would supply itself (credentials, LD_LIBRARY_PATH)
-    Variables customer;       // --env / --env-file, already checked
+    // A managed runtime's own (AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, NODE_PATH): the runtime's only,
+    // over Lambda's defaults, under the customer's.
+    Variables managed_runtime;
+    Variables customer; // --env / --env-file, already checked
 };
 
 // Nothing is inherited from the emulator's own environment but what `inputs` names.

@@ -56,8 +56,11 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     inputs.path = host->options_.path;
     inputs.passed_through = host->options_.passed_through;
     inputs.customer = host->options_.customer_variables;
+    // Extensions never see what a managed runtime's bootstrap exports for itself (NODE_PATH).
+    host->extension_environment_ =
+        core::extension_environment(core::runtime_environment(host->options_.function, inputs));
+    inputs.managed_runtime = host->options_.managed_runtime;
     host->runtime_environment_ = core::runtime_environment(host->options_.function, inputs);
-    host->extension_environment_ = core::extension_environment(host->runtime_environment_);
     return host;
 }
 

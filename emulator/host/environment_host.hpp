@@ -36,6 +36,7 @@ struct HostOptions {
     std::vector<std::filesystem::path> extensions; // external extension executables
     core::Variables customer_variables;
     core::Variables passed_through;
+    core::Variables managed_runtime; // --runtime: what that runtime adds for itself (cli/managed_runtimes)
     std::string path;
     unsigned short port = 0;
     // `run`: the only environment, so every orphan the emulator adopts is this one's.

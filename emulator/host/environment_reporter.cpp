@@ -74,7 +74,7 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
 void EnvironmentReporter::init_started(core::InitPhase phase)
 {
     if (phase == core::InitPhase::Init) {
-        platform_event(report::init_start_line(), "platform.initStart",
+        platform_event(report::init_start_line(record_.runtime.version), "platform.initStart",
                        extensions_api::records::init_start(phase, record_.function.name, record_.function.version));
     }
     lifecycle(std::string{"Init ("} + core::to_string(phase) +

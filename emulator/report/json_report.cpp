@@ -83,6 +83,12 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     function["memorySizeMB"] = record.function.memory_mb;
     function["timeoutMs"] = record.function.timeout.count();
     function["initTimeoutMs"] = record.function.init_timeout.count();
+    json runtime{{"id", record.runtime.id}, {"executable", record.runtime.executable}};
+    if (!record.runtime.client.empty()) {
+        runtime["executableVersion"] = record.runtime.executable_version;
+        runtime["client"] = record.runtime.client;
+    }
+    function["runtime"] = runtime;
     report["function"] = function;
 
     json environment;

@@ -15,10 +15,10 @@ std::string two_decimals(double value)
 
 } // namespace
 
-std::string init_start_line()
+std::string init_start_line(const std::string& runtime_version)
 {
-    return "INIT_START Runtime Version: provided:al2023.lambda-emu\tRuntime Version ARN: "
-           "arn:aws:lambda:us-east-1::runtime:lambda-emu";
+    return "INIT_START Runtime Version: " + runtime_version +
+           ".lambda-emu\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:lambda-emu";
 }
 
 std::string init_report_line(const core::InitReport& report)

@@ -7,7 +7,8 @@
 
 namespace lambda_emu::report {
 
-std::string init_start_line();
+// `runtime_version`: "provided:al2023", "nodejs:22" (RuntimeRecord::version).
+std::string init_start_line(const std::string& runtime_version);
 std::string init_report_line(const core::InitReport& report);
 std::string start_line(const std::string& request_id, const std::string& version);
 std::string end_line(const std::string& request_id);

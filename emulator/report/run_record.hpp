@@ -44,8 +44,18 @@ struct InvocationSummary {
     void add(const InvocationRecord& invocation);
 };
 
+// Which runtime ran the function: its own bootstrap (Lambda's OS-only runtime), or a managed one.
+struct RuntimeRecord {
+    std::string id = "provided.al2023";      // Lambda's runtime identifier, or the OS-only runtime's
+    std::string version = "provided:al2023"; // INIT_START's "Runtime Version"
+    std::string executable;                  // the bootstrap, or the managed runtime's node
+    std::string executable_version;          // managed: what the executable says of itself ("v20.20.2")
+    std::string client;                      // managed: the runtime interface client ("aws-lambda-ric 3.3.0")
+};
+
 struct RunRecord {
     core::FunctionConfig function;
+    RuntimeRecord runtime;
     std::string bootstrap;
     std::string runtime_api;
     std::vector<std::string> extension_paths;

@@ -1,0 +1,78 @@
+#pragma once
+// Managed runtimes (`--runtime nodejs22.x`): instead of the function's own bootstrap, the
+// emulator starts a language's executable with AWS's official runtime interface client, installed
+// by scripts/setup.sh into the project's runtimes/ folder, in the environment Lambda's managed
+// runtime of that name gives it. One table entry per runtime id; nothing else knows a language.
+#include "core/runtime_environment.hpp"
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lambda_emu {
+
+struct ManagedRuntime {
+    std::string_view id;              // Lambda's runtime identifier, "nodejs22.x"
+    std::string_view runtime_version; // INIT_START's "Runtime Version: nodejs:22..."
+    std::string_view language;        // in messages: "Node.js"
+    std::string_view executable;      // looked up on PATH: "node"
+    std::string_view version;         // the language version Lambda runs for this id: "22" (Python's: "3.12")
+    // The client's entry, relative to the runtimes folder, and the folder Lambda's
+    // LAMBDA_RUNTIME_DIR (/var/runtime) stands for, also relative to it.
+    std::string_view client_entry;
+    std::string_view client_name; // for people and the report: "aws-lambda-ric 3.3.0"
+    std::string_view runtime_dir;
+    // The executable's arguments; "{client}" is the entry's absolute path, "{handler}" _HANDLER.
+    // (Python's would be {"-m", "awslambdaric", "{handler}"}.)
+    std::span<const std::string_view> arguments;
+    // The module search path the runtime's own bootstrap exports when the customer set none:
+    // its variable (NODE_PATH) and parts, where "{version}", "{runtime}" and "{task}" are replaced.
+    std::string_view module_path_variable;
+    std::span<const std::string_view> module_path;
+};
+
+// Every managed runtime the emulator provides, in the order help and errors list them.
+std::span<const ManagedRuntime> managed_runtimes();
+const ManagedRuntime* find_managed_runtime(std::string_view id);
+
+// Where a managed runtime's pieces are: Lambda's paths, or the sandbox's mapping of them.
+struct ManagedRuntimePaths {
+    std::string task_root;   // LAMBDA_TASK_ROOT
+    std::string runtime_dir; // LAMBDA_RUNTIME_DIR
+};
+
+// The variables a managed runtime adds to Lambda's own (LAMBDA-SPEC 5.1, Lambda's defined runtime
+// environment variables): AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, and the module search path its
+// bootstrap exports. Only the runtime gets them; extensions do not.
+core::Variables managed_runtime_variables(const ManagedRuntime& runtime, const ManagedRuntimePaths& paths);
+
+// A managed runtime made ready to start on this machine.
+struct ResolvedRuntime {
+    std::filesystem::path executable;   // absolute
+    std::vector<std::string> arguments; // placeholders replaced
+    std::string executable_version;     // as the executable says it: "v20.20.2"
+    core::Variables variables;          // managed_runtime_variables()
+    std::string warning;                // non-empty: say it, then run anyway
+    std::string error;                  // non-empty: nothing can start
+};
+
+// Finds the executable on `search_path` (PATH), asks its version, checks that the client is
+// installed under `runtimes_folder`. A different major version than Lambda's runs with a warning;
+// a missing executable or client is an error that says what to install.
+ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const std::filesystem::path& runtimes_folder,
+                                        const std::string& search_path, const std::string& task_root,
+                                        const std::string& handler);
+
+// "nodejs18.x, nodejs20.x, ..." for messages.
+std::string managed_runtime_ids();
+
+// The version number in what an executable says of itself: "20.20.2" of "v20.20.2", "3.12.1" of
+// "Python 3.12.1"; empty when there is none.
+std::string version_number_of(std::string_view version_text);
+
+// Whether a version number is of the given release line: "20.20.2" is of "20", not of "2".
+bool is_version_of(std::string_view number, std::string_view version);
+
+} // namespace lambda_emu
