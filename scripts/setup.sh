@@ -50,3 +50,12 @@ install_npm_sample() { # folder, a file that exists once installed
 install_npm_sample node-ric aws-lambda-ric/dist/rapid-client.node
 install_npm_sample node-postgres pg/package.json
 echo "setup: sample npm packages ready"
+
+# AWS's SDK for JavaScript v3 (@aws-sdk/client-lambda), from its lock file: the tests call
+# InvokeWithResponseStream on serve with it (tests/integration/sdk/).
+sdk="$(cd "$(dirname "$0")/.." && pwd)/tests/integration/sdk"
+if [[ ! -e "$sdk/node_modules/@aws-sdk/client-lambda/package.json" ]]; then
+  echo "setup: npm ci in tests/integration/sdk"
+  (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: test npm packages ready"
