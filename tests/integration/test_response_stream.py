@@ -85,6 +85,20 @@ class ResponseStreamWithTheSdk(unittest.TestCase):
         self.assertEqual(lines[0]["error"]["name"], "ResourceNotFoundException")
 
 
+class ResponseStreamTimeout(unittest.TestCase):
+    def test_a_timeout_mid_stream_ends_the_stream_with_sandbox_timedout(self):
+        with harness.Serve(STREAMER, "--timeout", "1") as serve:
+            # No signal file: the runtime sends its first chunk, then waits past the timeout.
+            lines = invoke_with_response_stream(serve, {"mode": "stream"})
+            code, _, _ = serve.stop()
+        self.assertEqual([line["chunk"] for line in lines if "chunk" in line], ["first "])
+        complete = lines[-1]["complete"]
+        self.assertEqual(complete["ErrorCode"], "Sandbox.Timedout")
+        self.assertRegex(complete["ErrorDetails"], r"Task timed out after 1\.00 seconds$")
+        self.assertEqual(code, 4)  # a timeout, as for any invocation
+        harness.assert_nothing_left(self, serve.name)
+
+
 class ResponseStreamOnTheWire(unittest.TestCase):
     """What the SDKs do not show: the Event type's refusal and DryRun."""
 
