@@ -65,8 +65,7 @@ public:
     void drop()
     {
         if (stage_ == Stage::Waiting || stage_ == Stage::ReadingPrelude) {
-            answer(aws_error(http::Status::service_unavailable, "ServiceException",
-                             "lambda-emu is shutting down and accepts no more invocations"));
+            answer(shutting_down());
         }
     }
 

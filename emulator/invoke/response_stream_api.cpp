@@ -1,8 +1,6 @@
 #include "response_stream_api.hpp"
 
-#include "aws_errors.hpp"
 #include "core/json_text.hpp"
-#include "http/base64.hpp"
 #include "http/event_stream.hpp"
 #include "invoke_api.hpp"
 #include "invoke_request.hpp"
@@ -18,8 +16,6 @@ namespace lambda_emu::invoke {
 namespace {
 
 constexpr const char* kEventStreamType = "application/vnd.amazon.eventstream";
-// X-Amz-Log-Result's and LogResult's share of the log, as for Invoke.
-constexpr std::size_t kLogTailBytes = 4096;
 
 // What the SDKs show as ErrorDetails: the error's message when the function's error is Lambda's
 // JSON error object (`Task timed out after 3.00 seconds` for a timeout), else its body as sent.
@@ -72,8 +68,7 @@ public:
     void drop()
     {
         if (!started_) {
-            responder_.send(aws_error(http::Status::service_unavailable, "ServiceException",
-                                      "lambda-emu is shutting down and accepts no more invocations"));
+            responder_.send(shutting_down());
         }
     }
 
@@ -114,11 +109,7 @@ std::string invoke_complete_event(const core::InvokeResult& result, const std::s
         complete["ErrorCode"] = result.error_type;
         complete["ErrorDetails"] = error_details(result);
     }
-    if (log) {
-        const std::string_view tail =
-            std::string_view{*log}.substr(log->size() > kLogTailBytes ? log->size() - kLogTailBytes : 0);
-        complete["LogResult"] = http::base64_encode(tail);
-    }
+    if (log) complete["LogResult"] = log_result(*log);
     return http::encode_event_stream_message(
         {{":event-type", "InvokeComplete"}, {":content-type", "application/json"}, {":message-type", "event"}},
         core::json_text(complete));
