@@ -6,7 +6,9 @@
 #include "extensions-api/telemetry_hub.hpp"
 #include "http/server.hpp"
 #include "invoke/control_api.hpp"
+#include "invoke/function_url_api.hpp"
 #include "invoke/invoke_api.hpp"
+#include "invoke/response_stream_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -71,6 +73,14 @@ struct World {
         invoke::add_invoke_routes(router, target, [] {
             return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
         });
+        invoke::add_response_stream_routes(router, target, [] {
+            return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
+        });
+        invoke::add_function_url_routes(
+            router, target,
+            {[] { return std::string{"00000000-0000-0000-0000-000000000000"}; },
+             [] { return std::string{"Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0"}; },
+             [] { return std::int64_t{1583348638390}; }});
         invoke::add_control_routes(router, target);
         std::string error;
         server = http::Server::listen(io, router, {}, error);

@@ -29,4 +29,8 @@ std::vector<std::string> line_reader(std::string_view input);
 // The lines `input` must give: split at '\n', one '\r' before it dropped, a non-empty tail last.
 std::vector<std::string> expected_lines(std::string_view input);
 
+// event_stream: the bytes as a stream of event-stream messages, decoded (each message re-encoded
+// to the same bytes), and as a payload encoded and decoded again; aborts when they disagree.
+void event_stream(std::string_view input);
+
 } // namespace lambda_emu::fuzz

@@ -12,7 +12,7 @@ seconds=${1:-20}
 [[ $seconds =~ ^[0-9]+$ && $seconds -gt 0 ]] || { echo "usage: $0 [SECONDS]" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build-fuzz
-targets=(http_apis json_bodies percent_decoding line_reader)
+targets=(http_apis json_bodies percent_decoding line_reader event_stream)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DLAMBDA_EMU_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null

@@ -60,3 +60,11 @@ if ! cmp -s "$node_runtime/package-lock.json" "$node_runtime/node_modules/.insta
     cp package-lock.json node_modules/.installed-lock.json)
 fi
 echo "setup: managed runtime clients ready"
+# AWS's SDK for JavaScript v3 (@aws-sdk/client-lambda), from its lock file: the tests call
+# InvokeWithResponseStream on serve with it (tests/integration/sdk/).
+sdk="$(cd "$(dirname "$0")/.." && pwd)/tests/integration/sdk"
+if [[ ! -e "$sdk/node_modules/@aws-sdk/client-lambda/package.json" ]]; then
+  echo "setup: npm ci in tests/integration/sdk"
+  (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: test npm packages ready"

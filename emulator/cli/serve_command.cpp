@@ -10,7 +10,9 @@
 #include "numeric_checks.hpp"
 #include "interrupts.hpp"
 #include "invoke/control_api.hpp"
+#include "invoke/function_url_api.hpp"
 #include "invoke/invoke_api.hpp"
+#include "invoke/response_stream_api.hpp"
 #include "process/child_reaper.hpp"
 #include "serve_session.hpp"
 
@@ -103,6 +105,10 @@ int serve_command(const ServeOptions& options)
 
     http::Router router;
     invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
+    invoke::add_response_stream_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
+    invoke::add_function_url_routes(router, pool,
+                                    {[&ids] { return ids.uuid(); }, [&ids, &clock] { return ids.trace_id(clock); },
+                                     [&clock] { return clock.epoch_ms(clock.now()); }});
     invoke::add_control_routes(router, session);
     http::Server::Options server_options;
     server_options.address = listen.host;
@@ -113,8 +119,9 @@ int serve_command(const ServeOptions& options)
     listeners.add(server->port());
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
     console.lifecycle("serving function " + pool.function().name + " on " + base + " (POST /2015-03-31/functions/" +
+                      pool.function().name + "/invocations; function URL: " + invoke::kFunctionUrlPrefix + "/" +
                       pool.function().name +
-                      "/invocations; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
+                      "/; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};
     io.run();

@@ -45,7 +45,16 @@ void Router::add(Verb method, std::string_view pattern, Handler handler, std::si
 {
     std::vector<std::string> segments;
     for (auto segment : split_path(pattern)) segments.emplace_back(segment);
-    routes_.push_back(Route{method, std::move(segments), std::move(handler), body_limit, std::move(hooks)});
+    routes_.push_back(
+        Route{Extent::WholePath, method, std::move(segments), std::move(handler), body_limit, std::move(hooks)});
+}
+
+void Router::add_prefix(std::string_view pattern, Handler handler, std::size_t body_limit, RouteHooks hooks)
+{
+    std::vector<std::string> segments;
+    for (auto segment : split_path(pattern)) segments.emplace_back(segment);
+    routes_.push_back(Route{Extent::AnyMethodAndPrefix, Verb::unknown, std::move(segments), std::move(handler),
+                            body_limit, std::move(hooks)});
 }
 
 Router::Match Router::match(Verb method, std::string_view target) const
@@ -54,14 +63,21 @@ Router::Match Router::match(Verb method, std::string_view target) const
     const auto segments = split_path(path);
     Match result;
     for (const auto& route : routes_) {
-        if (route.segments.size() != segments.size()) continue;
+        const bool prefix = route.extent == Extent::AnyMethodAndPrefix;
+        if (prefix ? segments.size() < route.segments.size() : route.segments.size() != segments.size()) continue;
         PathParams params;
         bool same_path = true;
-        for (std::size_t i = 0; i < segments.size() && same_path; ++i) {
+        for (std::size_t i = 0; i < route.segments.size() && same_path; ++i) {
             if (is_placeholder(route.segments[i])) params.emplace_back(segments[i]);
             else same_path = route.segments[i] == segments[i];
         }
         if (!same_path) continue;
+        if (prefix) {
+            std::string rest;
+            for (std::size_t i = route.segments.size(); i < segments.size(); ++i) rest.append("/").append(segments[i]);
+            params.push_back(std::move(rest));
+            return Match{Match::Kind::Found, &route.handler, &route.hooks, route.body_limit, std::move(params)};
+        }
         if (route.method != method) {
             result.kind = Match::Kind::MethodNotAllowed;
             continue;

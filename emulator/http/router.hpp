@@ -41,6 +41,10 @@ class Router {
 public:
     void add(Verb method, std::string_view pattern, Handler handler, std::size_t body_limit = kDefaultBodyLimit,
              RouteHooks hooks = {});
+    // Any method, and any path that begins with `pattern`'s segments: the handler gets the
+    // placeholders, then the rest of the path ("/a/b", "/" for a trailing slash, "" for none).
+    void add_prefix(std::string_view pattern, Handler handler, std::size_t body_limit = kDefaultBodyLimit,
+                    RouteHooks hooks = {});
 
     struct Match {
         enum class Kind { Found, MethodNotAllowed, NotFound } kind = Kind::NotFound;
@@ -52,7 +56,10 @@ public:
     Match match(Verb method, std::string_view target) const;
 
 private:
+    // A route matches its method and its whole path, or any method and what begins with it.
+    enum class Extent { WholePath, AnyMethodAndPrefix };
     struct Route {
+        Extent extent;
         Verb method;
         std::vector<std::string> segments;
         Handler handler;

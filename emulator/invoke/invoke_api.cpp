@@ -12,9 +12,6 @@ namespace lambda_emu::invoke {
 
 namespace {
 
-// X-Amz-Log-Result carries the last 4 KB of the invocation's log.
-constexpr std::size_t kLogTailBytes = 4096;
-
 // A streamed answer's outcome comes after its body, in trailers (declared in the head).
 constexpr const char* kStreamTrailers = "X-Amz-Function-Error, X-Amz-Function-Error-Type, X-Amz-Function-Error-Body";
 
@@ -24,11 +21,7 @@ http::Response render_result(const core::InvokeResult& result, const std::string
     response.set("X-Amz-Executed-Version", "$LATEST");
     // "The status code in the API response doesn't reflect function errors" (INVOKE-DOC).
     if (result.is_function_error()) response.set("X-Amz-Function-Error", "Unhandled");
-    if (with_log) {
-        const std::string_view tail =
-            std::string_view{log}.substr(log.size() > kLogTailBytes ? log.size() - kLogTailBytes : 0);
-        response.set("X-Amz-Log-Result", http::base64_encode(tail));
-    }
+    if (with_log) response.set("X-Amz-Log-Result", log_result(log));
     return response;
 }
 
@@ -42,12 +35,6 @@ void finish_stream(http::ResponseStream& stream, const core::InvokeResult& resul
                               http::base64_encode(result.payload ? *result.payload : std::string{}));
     }
     stream.finish(trailers);
-}
-
-http::Response shutting_down()
-{
-    return aws_error(http::Status::service_unavailable, "ServiceException",
-                     "lambda-emu is shutting down and accepts no more invocations");
 }
 
 // The caller of a synchronous invocation, waiting on its connection for one answer: the whole
@@ -103,6 +90,18 @@ void attach_caller(Order& order, http::Responder responder)
 }
 
 } // namespace
+
+std::string log_result(std::string_view log)
+{
+    constexpr std::size_t kLogTailBytes = 4096;
+    return http::base64_encode(log.substr(log.size() > kLogTailBytes ? log.size() - kLogTailBytes : 0));
+}
+
+http::Response shutting_down()
+{
+    return aws_error(http::Status::service_unavailable, "ServiceException",
+                     "lambda-emu is shutting down and accepts no more invocations");
+}
 
 std::optional<http::Response> answer_admission(Admission admission, bool asynchronous)
 {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace lambda_emu::invoke {
 
@@ -20,5 +21,11 @@ void add_invoke_routes(http::Router& router, InvocationTarget& target, std::func
 // What the caller hears once the environments took or refused its order: nothing yet when a
 // synchronous order was taken (its answer comes when the invocation is done), 202 for an Event.
 std::optional<http::Response> answer_admission(Admission admission, bool asynchronous);
+
+// The answer to a caller whose order was dropped, or refused, because everything shuts down.
+http::Response shutting_down();
+
+// X-Amz-Log-Result and InvokeComplete's LogResult: base64 of the log's last 4 KB.
+std::string log_result(std::string_view log);
 
 } // namespace lambda_emu::invoke

@@ -100,7 +100,7 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
 
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
                                       const core::FunctionConfig& function,
-                                      const std::function<std::string()>& new_trace_id)
+                                      const std::function<std::string()>& new_trace_id, InvokeOperation operation)
 {
     const auto addressed = address_function(function, name, http::query_parameter(request.target(), "Qualifier"));
     if (!addressed.undecodable.empty()) {
@@ -112,10 +112,13 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
     }
     std::string type{request["X-Amz-Invocation-Type"]};
     if (type.empty()) type = "RequestResponse";
-    if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
+    // InvokeWithResponseStream's InvocationType is RequestResponse or DryRun only (its API reference).
+    const bool streaming = operation == InvokeOperation::InvokeWithResponseStream;
+    if (type != "RequestResponse" && (type != "Event" || streaming) && type != "DryRun") {
         return invalid_parameter("1 validation error detected: Value '" + type +
                                  "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value "
-                                 "set: [Event, RequestResponse, DryRun]");
+                                 "set: " +
+                                 (streaming ? "[RequestResponse, DryRun]" : "[Event, RequestResponse, DryRun]"));
     }
     const std::size_t limit = type == "Event" ? kMaxAsyncPayload : kMaxSyncPayload;
     auto& body = request.body();

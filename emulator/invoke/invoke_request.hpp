@@ -24,6 +24,10 @@ struct AddressedFunction {
 AddressedFunction address_function(const core::FunctionConfig& function, const std::string& name,
                                    const std::string& qualifier);
 
+// The two operations that invoke: Invoke answers at once, buffered; InvokeWithResponseStream
+// answers with an event stream and has no Event invocation type.
+enum class InvokeOperation { Invoke, InvokeWithResponseStream };
+
 // An order to submit (without its caller attached yet), or the answer to send at once: a
 // refusal in Lambda's words, or DryRun's 204. `name` is the path's {name} segment as sent; the
 // request's body is moved into the order. `new_trace_id` is called only for an order to submit
@@ -31,7 +35,8 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
 using CheckedInvoke = std::variant<Order, http::Response>;
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
                                       const core::FunctionConfig& function,
-                                      const std::function<std::string()>& new_trace_id);
+                                      const std::function<std::string()>& new_trace_id,
+                                      InvokeOperation operation = InvokeOperation::Invoke);
 
 // An Event invocation: the caller is answered 202 once it is taken, and hears nothing more.
 inline bool is_asynchronous(const Order& order)

@@ -75,6 +75,8 @@ void replay(const std::string& target, const std::string& bytes)
         fuzz::json_bodies(bytes);
     } else if (target == "percent_decoding") {
         fuzz::percent_decoding(bytes);
+    } else if (target == "event_stream") {
+        fuzz::event_stream(bytes);
     } else if (target == "line_reader") {
         CHECK(fuzz::line_reader(bytes) == fuzz::expected_lines(bytes));
     } else {

@@ -1,0 +1,154 @@
+#include "function_url_api.hpp"
+
+#include "aws_errors.hpp"
+#include "function_url_event.hpp"
+#include "invoke_api.hpp"
+#include "invoke_request.hpp"
+#include "limits.hpp"
+
+#include <memory>
+#include <utility>
+
+namespace lambda_emu::invoke {
+
+namespace {
+
+// A prelude is a small JSON object; one that never ends is not a function URL's answer.
+constexpr std::size_t kMaxPreludeBytes = 1024 * 1024;
+
+// The HTTP client of one function URL request. Its answer is the function's buffered answer
+// mapped at the end, or, when the runtime streams, a head and the body as it comes.
+class FunctionUrlCaller {
+public:
+    explicit FunctionUrlCaller(http::Responder responder) : responder_{std::move(responder)} {}
+
+    void start_stream(const std::string& content_type)
+    {
+        if (stage_ != Stage::Waiting) return;
+        if (content_type == kHttpIntegrationContentType) {
+            stage_ = Stage::ReadingPrelude;
+            return;
+        }
+        // A stream without the HTTP integration's prelude is the body itself.
+        stream_ = responder_.stream(http::make_response(http::Status::ok, std::string{}, content_type.c_str()));
+        stage_ = Stage::Streaming;
+    }
+    bool write(std::string_view chunk)
+    {
+        switch (stage_) {
+        case Stage::ReadingPrelude: return read_prelude(chunk);
+        case Stage::Streaming: return !stream_ || stream_->write(chunk);
+        case Stage::Waiting:
+        case Stage::Answered: return true; // the client has its answer: the rest is dropped
+        }
+        return true;
+    }
+    void when_ready(std::function<void()> resume)
+    {
+        if (stage_ == Stage::Streaming && stream_) stream_->when_ready(std::move(resume));
+        else resume();
+    }
+    void finish(const core::InvokeResult& result)
+    {
+        switch (stage_) {
+        case Stage::Waiting: answer(function_url_response(result)); return;
+        case Stage::ReadingPrelude: answer(bad_gateway()); return; // the stream ended before its body began
+        case Stage::Streaming:
+            // Once the head is out a failure cannot change the status; the body ends where it stopped.
+            if (stream_) stream_->finish({});
+            stream_.reset();
+            stage_ = Stage::Answered;
+            return;
+        case Stage::Answered: return;
+        }
+    }
+    void drop()
+    {
+        if (stage_ == Stage::Waiting || stage_ == Stage::ReadingPrelude) {
+            answer(shutting_down());
+        }
+    }
+
+private:
+    enum class Stage { Waiting, ReadingPrelude, Streaming, Answered };
+
+    void answer(http::Response response)
+    {
+        stage_ = Stage::Answered;
+        prelude_.clear();
+        responder_.send(std::move(response));
+    }
+    bool read_prelude(std::string_view chunk)
+    {
+        prelude_.append(chunk);
+        const auto end = prelude_.find(std::string(kPreludeSeparatorBytes, '\0'));
+        if (end == std::string::npos) {
+            if (prelude_.size() > kMaxPreludeBytes) answer(bad_gateway());
+            return true;
+        }
+        auto head = head_from_prelude(std::string_view{prelude_}.substr(0, end));
+        if (!head) {
+            answer(bad_gateway());
+            return true;
+        }
+        const std::string body = prelude_.substr(end + kPreludeSeparatorBytes);
+        prelude_.clear();
+        stream_ = responder_.stream(std::move(*head));
+        stage_ = Stage::Streaming;
+        return write(body);
+    }
+
+    http::Responder responder_;
+    Stage stage_ = Stage::Waiting;
+    std::string prelude_;
+    std::shared_ptr<http::ResponseStream> stream_;
+};
+
+void attach_function_url_caller(Order& order, http::Responder responder)
+{
+    auto caller = std::make_shared<FunctionUrlCaller>(std::move(responder));
+    order.request.accept_stream = [caller](const std::string& content_type) {
+        caller->start_stream(content_type);
+        return core::ChunkSink{[caller](std::string_view chunk) { return caller->write(chunk); },
+                               [caller](std::function<void()> resume) { caller->when_ready(std::move(resume)); }};
+    };
+    order.on_done = [caller](const core::InvokeResult& result, const std::string&) { caller->finish(result); };
+    order.on_dropped = [caller] { caller->drop(); };
+}
+
+} // namespace
+
+void add_function_url_routes(http::Router& router, InvocationTarget& target, FunctionUrlSources sources)
+{
+    router.add_prefix(
+        kFunctionUrlPattern,
+        [&target, sources](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            const auto& function = target.function();
+            const auto addressed = address_function(function, params[0], "");
+            if (!addressed.found) {
+                std::string message = "Function not found: ";
+                message.append(addressed.missing_arn.empty() ? params[0] : addressed.missing_arn);
+                responder.send(aws_error(http::Status::not_found, "ResourceNotFoundException", message));
+                return;
+            }
+            FunctionUrlContext context;
+            context.raw_path = params[1].empty() ? "/" : params[1];
+            context.function_name = function.name;
+            context.account_id = function.account_id;
+            context.request_id = sources.new_request_id();
+            context.trace_id = sources.new_trace_id();
+            context.epoch_ms = sources.now_epoch_ms();
+            Order order;
+            order.request.payload = core::make_payload(function_url_event(request, context));
+            order.request.invoked_function_arn = function.arn();
+            order.request.trace_id = context.trace_id;
+            order.source = "FunctionUrl";
+            attach_function_url_caller(order, responder);
+            if (auto answer = answer_admission(target.submit(std::move(order)), false)) {
+                responder.send(std::move(*answer));
+            }
+        },
+        kMaxSyncPayload);
+}
+
+} // namespace lambda_emu::invoke

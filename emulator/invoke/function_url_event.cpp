@@ -1,0 +1,231 @@
+#include "function_url_event.hpp"
+
+#include "core/json_text.hpp"
+#include "http/base64.hpp"
+#include "http/percent.hpp"
+#include "report/utf8.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace lambda_emu::invoke {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string lower(std::string_view text)
+{
+    std::string out{text};
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string_view trim(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
+// A query key or value as the function sees it: decoded, or as sent when it holds a bad escape.
+std::string decoded(std::string_view text)
+{
+    auto value = http::percent_decode(text);
+    return value ? std::move(*value) : std::string{text};
+}
+
+// "07/Sep/2021:22:50:22 +0000", the event's `requestContext.time`.
+std::string request_time(std::int64_t epoch_ms)
+{
+    const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char text[40];
+    std::snprintf(text, sizeof text, "%02d/%s/%04d:%02d:%02d:%02d +0000", utc.tm_mday, kMonths[utc.tm_mon % 12],
+                  utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    return text;
+}
+
+// A header field the function asked for, unless it could break the response's framing.
+bool is_safe_field(std::string_view text)
+{
+    return text.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
+}
+
+// The emulator frames the response itself (a length, or chunks when streamed).
+bool is_framing_field(std::string_view name)
+{
+    return boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding") ||
+           boost::beast::iequals(name, "connection");
+}
+
+// `headers` (strings, or numbers and booleans written as JSON) and `cookies` (each a Set-Cookie)
+// of a structured answer or a streaming prelude.
+void apply_headers_and_cookies(const Json& answer, http::Response& response)
+{
+    if (const auto headers = answer.find("headers"); headers != answer.end() && headers->is_object()) {
+        for (const auto& [name, value] : headers->items()) {
+            std::string text;
+            if (value.is_string()) text = value.get<std::string>();
+            else if (value.is_number() || value.is_boolean()) text = value.dump();
+            else continue;
+            if (name.empty() || !is_safe_field(name) || !is_safe_field(text) || is_framing_field(name)) continue;
+            response.set(name, text);
+        }
+    }
+    if (const auto cookies = answer.find("cookies"); cookies != answer.end() && cookies->is_array()) {
+        for (const auto& cookie : *cookies) {
+            if (cookie.is_string() && is_safe_field(cookie.get_ref<const std::string&>())) {
+                response.insert(boost::beast::http::field::set_cookie, cookie.get<std::string>());
+            }
+        }
+    }
+}
+
+std::optional<http::Status> status_of(const Json& answer, http::Status absent)
+{
+    const auto code = answer.find("statusCode");
+    if (code == answer.end()) return absent;
+    if (!code->is_number_integer()) return std::nullopt;
+    const auto value = code->get<std::int64_t>();
+    if (value < 100 || value > 599) return std::nullopt;
+    return static_cast<http::Status>(value);
+}
+
+} // namespace
+
+bool is_text_body(std::string_view content_type, std::string_view body)
+{
+    const std::string type = lower(trim(content_type.substr(0, content_type.find(';'))));
+    const bool textual = type.starts_with("text/") || type == "application/json" || type == "application/javascript" ||
+                         type == "application/xml" || type == "application/x-www-form-urlencoded" ||
+                         type.ends_with("+json") || type.ends_with("+xml");
+    return textual && report::is_utf8(body);
+}
+
+std::string function_url_event(const http::Request& request, const FunctionUrlContext& context)
+{
+    Json headers = Json::object();
+    Json cookies = Json::array();
+    for (const auto& field : request) {
+        const std::string name = lower(field.name_string());
+        const std::string_view value{field.value().data(), field.value().size()};
+        if (name == "cookie") { // the Cookie header becomes `cookies`, as API Gateway's 2.0 format has it
+            std::string_view rest = value;
+            while (!rest.empty()) {
+                const auto semicolon = rest.find(';');
+                if (const auto cookie = trim(rest.substr(0, semicolon)); !cookie.empty()) cookies.push_back(cookie);
+                rest = semicolon == std::string_view::npos ? std::string_view{} : rest.substr(semicolon + 1);
+            }
+            continue;
+        }
+        auto& joined = headers[name];
+        if (joined.is_null()) joined = std::string{value};
+        else joined = joined.get<std::string>() + "," + std::string{value};
+    }
+    headers["x-amzn-trace-id"] = context.trace_id;
+    headers["x-forwarded-for"] = context.source_ip;
+    headers["x-forwarded-proto"] = "http";
+
+    const std::string_view target{request.target().data(), request.target().size()};
+    const auto question = target.find('?');
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+    Json parameters = Json::object();
+    for (std::string_view rest = query; !rest.empty();) {
+        const auto amp = rest.find('&');
+        const auto pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto equals = pair.find('=');
+        const std::string key = decoded(pair.substr(0, equals));
+        const std::string value = equals == std::string_view::npos ? std::string{} : decoded(pair.substr(equals + 1));
+        auto& joined = parameters[key];
+        joined = joined.is_null() ? value : joined.get<std::string>() + "," + value;
+    }
+
+    Json event;
+    event["version"] = "2.0";
+    event["routeKey"] = "$default";
+    event["rawPath"] = context.raw_path;
+    event["rawQueryString"] = std::string{query};
+    if (!cookies.empty()) event["cookies"] = std::move(cookies);
+    event["headers"] = std::move(headers);
+    if (!parameters.empty()) event["queryStringParameters"] = std::move(parameters);
+    const std::string host{request[boost::beast::http::field::host]};
+    event["requestContext"] = {
+        {"accountId", context.account_id},
+        {"apiId", context.function_name},
+        {"domainName", host},
+        {"domainPrefix", context.function_name},
+        {"http",
+         {{"method", std::string{request.method_string()}},
+          {"path", context.raw_path},
+          {"protocol", request.version() == 10 ? "HTTP/1.0" : "HTTP/1.1"},
+          {"sourceIp", context.source_ip},
+          {"userAgent", std::string{request[boost::beast::http::field::user_agent]}}}},
+        {"requestId", context.request_id},
+        {"routeKey", "$default"},
+        {"stage", "$default"},
+        {"time", request_time(context.epoch_ms)},
+        {"timeEpoch", context.epoch_ms},
+    };
+    const std::string& body = request.body().bytes;
+    const bool text = is_text_body(request[boost::beast::http::field::content_type], body);
+    if (!body.empty()) event["body"] = text ? body : http::base64_encode(body);
+    event["isBase64Encoded"] = !body.empty() && !text;
+    return core::json_text(event);
+}
+
+http::Response bad_gateway()
+{
+    return http::make_response(http::Status::bad_gateway, "Internal Server Error", "text/plain; charset=utf-8");
+}
+
+http::Response function_url_response(const core::InvokeResult& result)
+{
+    if (result.is_function_error() || !result.payload) return bad_gateway();
+    const auto answer = Json::parse(*result.payload, nullptr, false);
+    if (answer.is_discarded()) return bad_gateway();
+    // "If your function returns valid JSON and doesn't return a statusCode", Lambda sends it as
+    // it is: 200, application/json (the developer guide's response payload format).
+    if (!answer.is_object() || !answer.contains("statusCode")) {
+        return http::make_response(http::Status::ok, result.payload, "application/json");
+    }
+    const auto status = status_of(answer, http::Status::ok);
+    if (!status) return bad_gateway();
+    std::string body;
+    if (const auto found = answer.find("body"); found != answer.end() && !found->is_null()) {
+        body = found->is_string() ? found->get<std::string>() : core::json_text(*found);
+    }
+    if (const auto base64 = answer.find("isBase64Encoded");
+        base64 != answer.end() && base64->is_boolean() && base64->get<bool>()) {
+        auto bytes = http::base64_decode(body);
+        if (!bytes) return bad_gateway();
+        body = std::move(*bytes);
+    }
+    auto response = http::make_response(*status, std::move(body), "");
+    apply_headers_and_cookies(answer, response);
+    return response;
+}
+
+std::optional<http::Response> head_from_prelude(std::string_view prelude)
+{
+    const auto answer = Json::parse(prelude, nullptr, false);
+    if (!answer.is_object()) return std::nullopt;
+    const auto status = status_of(answer, http::Status::ok);
+    if (!status) return std::nullopt;
+    auto head = http::make_response(*status, std::string{}, "");
+    apply_headers_and_cookies(answer, head);
+    return head;
+}
+
+} // namespace lambda_emu::invoke

@@ -1,0 +1,152 @@
+"""Function URLs on `serve` (/lambda-url/{name}/...), called with curl as a browser or any HTTP
+client would: the request becomes the payload format 2.0 event, the function's answer the HTTP
+response, a streaming function's body reaches the client as it is written."""
+import base64
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+STREAMER = harness.RUNTIMES / "streamer" / "bootstrap"
+
+
+def curl(*args, timeout=60):
+    """Runs curl; returns (status, lower-cased headers as a list of pairs, body bytes)."""
+    done = subprocess.run(["curl", "-sS", "-D", "-", *args], capture_output=True, timeout=timeout)
+    if done.returncode != 0:
+        raise AssertionError(f"curl failed: {done.stderr.decode(errors='replace')}")
+    head, _, body = done.stdout.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = [(name.strip().lower(), value.strip()) for name, _, value in (line.partition(":") for line in lines[1:])]
+    return status, headers, body
+
+
+def header(headers, name):
+    return [value for key, value in headers if key == name]
+
+
+class FunctionUrl(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.serve = harness.Serve(STREAMER, "--timeout", "30")
+        cls.base = f"{cls.serve.url}/lambda-url/{cls.serve.name}"
+
+    @classmethod
+    def tearDownClass(cls):
+        code, _, stderr = cls.serve.stop()
+        assert code == 0, stderr
+        harness.kill_leftovers(cls.serve.name)
+
+    def test_get_with_query_and_cookies_becomes_the_2_0_event(self):
+        status, headers, body = curl(f"{self.base}/echo?name=Jane&tag=a&tag=b%20c", "-H", "X-Repeated: one",
+                                     "-H", "X-Repeated: two", "-H", "Cookie: session=abc; theme=dark",
+                                     "-A", "curl-test")
+        self.assertEqual(status, 200)
+        self.assertEqual(header(headers, "content-type"), ["application/json"])
+        event = json.loads(body)
+        self.assertEqual(event["version"], "2.0")
+        self.assertEqual(event["routeKey"], "$default")
+        self.assertEqual(event["rawPath"], "/echo")
+        self.assertEqual(event["rawQueryString"], "name=Jane&tag=a&tag=b%20c")
+        self.assertEqual(event["queryStringParameters"], {"name": "Jane", "tag": "a,b c"})
+        self.assertEqual(event["cookies"], ["session=abc", "theme=dark"])
+        self.assertNotIn("cookie", event["headers"])
+        self.assertEqual(event["headers"]["x-repeated"], "one,two")
+        self.assertEqual(event["headers"]["user-agent"], "curl-test")
+        self.assertTrue(event["headers"]["x-amzn-trace-id"].startswith("Root=1-"))
+        context = event["requestContext"]
+        self.assertEqual(context["http"], {"method": "GET", "path": "/echo", "protocol": "HTTP/1.1",
+                                           "sourceIp": "127.0.0.1", "userAgent": "curl-test"})
+        self.assertEqual((context["stage"], context["routeKey"]), ("$default", "$default"))
+        self.assertEqual(context["domainName"], f"127.0.0.1:{self.serve.port}")
+        self.assertRegex(context["requestId"], r"^[0-9a-f-]{36}$")
+        self.assertRegex(context["time"], r"^\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000$")
+        self.assertIsInstance(context["timeEpoch"], int)
+        self.assertNotIn("body", event)
+        self.assertFalse(event["isBase64Encoded"])
+
+    def test_a_text_body_is_passed_as_text(self):
+        _, _, body = curl("-X", "PUT", f"{self.base}/echo", "-H", "Content-Type: application/json",
+                          "--data-binary", '{"k": "v"}')
+        event = json.loads(body)
+        self.assertEqual(event["requestContext"]["http"]["method"], "PUT")
+        self.assertEqual((event["body"], event["isBase64Encoded"]), ('{"k": "v"}', False))
+
+    def test_a_binary_body_is_base64_both_ways(self):
+        directory = tempfile.mkdtemp()
+        try:
+            sent = bytes(range(256)) * 4
+            path = pathlib.Path(directory) / "body.bin"
+            path.write_bytes(sent)
+            status, headers, body = curl("-X", "POST", f"{self.base}/binary", "-H",
+                                         "Content-Type: application/octet-stream", "--data-binary", f"@{path}")
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        self.assertEqual(status, 200)
+        self.assertEqual(header(headers, "content-type"), ["application/octet-stream"])
+        self.assertEqual(body, sent[::-1])  # the function got the bytes (base64) and sent them back reversed
+
+    def test_a_structured_answer_sets_status_headers_and_cookies(self):
+        status, headers, body = curl(f"{self.base}/structured")
+        self.assertEqual(status, 201)
+        self.assertEqual(header(headers, "content-type"), ["text/plain"])
+        self.assertEqual(header(headers, "x-custom"), ["yes"])
+        self.assertEqual(header(headers, "set-cookie"), ["a=1; Path=/", "b=2; Max-Age=60"])
+        self.assertEqual(body, b"created")
+
+    def test_a_plain_json_value_is_200_application_json(self):
+        status, headers, body = curl(f"{self.base}/plain")
+        self.assertEqual(status, 200)
+        self.assertEqual(header(headers, "content-type"), ["application/json"])
+        self.assertEqual(json.loads(body), {"hello": "world"})
+
+    def test_another_function_name_is_not_found(self):
+        status, _, _ = curl(f"{self.serve.url}/lambda-url/other-function/echo")
+        self.assertEqual(status, 404)
+
+    def test_a_streamed_answer_reaches_the_client_before_the_function_ends(self):
+        directory = tempfile.mkdtemp()
+        signal = pathlib.Path(directory) / "first-bytes-received"
+        try:
+            with subprocess.Popen(["curl", "-sSN", "-D", "-", f"{self.base}/stream?signal={signal}"],
+                                  stdout=subprocess.PIPE) as client:
+                received = b""
+                while b"first\n" not in received:
+                    piece = client.stdout.read1(65536)
+                    if not piece:
+                        break
+                    received += piece
+                # The function waits for this file before it writes its last bytes.
+                signal.write_text("got the first bytes\n")
+                rest = client.stdout.read()
+                client.wait(timeout=30)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        head, _, body = (received + rest).partition(b"\r\n\r\n")
+        head = head.decode()
+        self.assertTrue(head.startswith("HTTP/1.1 200"), head)
+        self.assertIn("Content-Type: text/plain", head)
+        self.assertIn("X-Streamed: yes", head)
+        self.assertIn("Set-Cookie: s=1", head)
+        self.assertIn("Transfer-Encoding: chunked", head)
+        self.assertEqual(body, b"first\nlast (signalled)\n")
+
+
+class FunctionUrlErrors(unittest.TestCase):
+    def test_a_function_error_is_502(self):
+        with harness.Serve(STREAMER) as serve:
+            status, _, body = curl(f"{serve.url}/lambda-url/{serve.name}/error")
+            self.assertEqual((status, body), (502, b"Internal Server Error"))
+            code, _, _ = serve.stop()
+            self.assertEqual(code, 1)  # a function error, as for any invocation
+        harness.assert_nothing_left(self, serve.name)
+
+
+if __name__ == "__main__":
+    unittest.main()
