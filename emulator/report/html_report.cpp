@@ -371,7 +371,7 @@ svg{display:block;font:11px system-ui,sans-serif;margin:6px 0}
 .row-band{fill:#f6f7fa}.row-band.odd{fill:#eceff4}.row-label{font-weight:600;fill:#1d2330}.row-note{fill:#6b7385}
 .tick{stroke:#c9ced8;stroke-width:1}.tick-label{fill:#6b7385;text-anchor:middle}.axis-note{fill:#6b7385}
 .span.init{fill:#8fb3e8}.span.init.status-error,.span.init.status-timeout{fill:#e8a08f}
-.span.invocation{fill:#4f7fd0}.span.invocation.outcome-function-error{fill:#d99b2b}
+.span.invocation{fill:#4f7fd0;stroke:#fff;stroke-width:1}.span.invocation.outcome-function-error{fill:#d99b2b}
 .span.invocation.outcome-timeout,.span.invocation.outcome-runtime-exit,.span.invocation.outcome-extension-failure,
 .span.invocation.outcome-init-failure{fill:#c8453a}
 .span.shutdown{fill:#c7cbd3;opacity:.7}.span.shutdown.reset{fill:#e9c46a}
