@@ -41,7 +41,7 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
 
     char heading[200];
     std::snprintf(heading, sizeof heading,
-                  "  timeline, 0 to %.0f ms (%.1f ms a column): T SIGTERM, S SHUTDOWN, K SIGKILL, x exit, | deadline, "
+                  "  timeline, 0 to %.0f ms (%.3g ms a column): T SIGTERM, S SHUTDOWN, K SIGKILL, x exit, | deadline, "
                   "= cleanup, . headroom",
                   scale, scale / kTimelineWidth);
     std::string text = palette.dim(heading) + "\n";
@@ -81,7 +81,10 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
                 bar[c] = letter;
                 previous = c;
             }
-            if (kill) note = "killed at its deadline";
+            if (kill) {
+                note = process.verdict == core::Verdict::NotSignalled ? "SIGKILL without notice (Lambda's rule)"
+                                                                      : "killed at its deadline";
+            }
             if (!exit) note = "exit not observed";
         }
         while (!bar.empty() && bar.back() == ' ') bar.pop_back();
