@@ -66,6 +66,22 @@ class Install(unittest.TestCase):
             self.assertIn("COMMANDS", shown.stdout)
 
 
+class CiExample(unittest.TestCase):
+    def test_the_github_actions_example_installs_serves_tests_and_fails_on_the_report(self):
+        text = (harness.ROOT / "docs" / "github-actions-example.yml").read_text()
+        try:
+            import yaml  # python3-yaml, where installed: the file must at least be a workflow
+        except ImportError:
+            yaml = None
+        if yaml:
+            workflow = yaml.safe_load(text)
+            steps = workflow["jobs"]["lifecycle"]["steps"]
+            text = "\n".join(step.get("run", "") for step in steps)
+        for needle in ("apt-get install -y ./lambda-emu.deb", "lambda-emu serve", "/lambda-emu/health",
+                       "/lambda-emu/shutdown", "lambda-emu report report.json", "jq -e"):
+            self.assertIn(needle, text)
+
+
 class DebianPackage(unittest.TestCase):
     def test_cpack_builds_a_deb_with_binary_schema_and_man_page(self):
         with tempfile.TemporaryDirectory() as out:
