@@ -79,8 +79,10 @@ public:
         }
         if (tag.size() > 1 && tag[0] == '!') fail(property, tag + " cannot be resolved locally");
         if (node.IsMap() && node.size() == 1) {
-            const auto key = node.begin()->first.Scalar();
-            const auto& value = node.begin()->second;
+            // Copies: the iterator's pair is a temporary (its nodes would dangle by reference).
+            const auto entry = *node.begin();
+            const std::string key = entry.first.Scalar();
+            const YAML::Node value = entry.second;
             if (key == "Ref") return ref(value.Scalar(), property);
             if (key == "Fn::Sub" && value.IsScalar()) return sub(value.Scalar(), property);
             if (key.starts_with("Fn::")) fail(property, key + " cannot be resolved locally");
