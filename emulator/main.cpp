@@ -3,20 +3,35 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/managed_runtimes.hpp"
+#include "cli/template_options.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <set>
+#include <string>
 
 namespace {
 
 using lambda_emu::FunctionOptions;
+
+// --color: colour on a terminal (auto), always, or never; NO_COLOR turns auto off.
+void add_colour_option(CLI::App& command, std::string& colour)
+{
+    command.add_option("--color", colour, "Colour: auto (a terminal without NO_COLOR), always or never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+}
 
 // The options `run` and `serve` share.
 void add_function_options(CLI::App& command, FunctionOptions& function)
 {
     command
         .add_option("bootstrap", function.bootstrap,
-                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder")
+                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; with --template, the function's logical ID")
         ->required();
+    command.add_option("--template", function.template_path,
+                       "A SAM template: the function's settings from it (the command line's options win)");
     command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
     command.add_option("-t,--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
         ->capture_default_str();
@@ -47,6 +62,22 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                      "Killed or crashed processes at shutdown do not fail the run");
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
+    command.add_option("--html", function.html_path, "Write a self-contained HTML report (timelines) to this file");
+    add_colour_option(command, function.colour);
+}
+
+// --template: the template's settings under the ones the command line gave.
+bool apply_template_of(const CLI::App& command, FunctionOptions& function)
+{
+    if (function.template_path.empty()) return true;
+    std::set<std::string> given;
+    for (const auto* option : command.get_options()) {
+        if (option->count() > 0) given.insert(option->get_name());
+    }
+    const auto error = apply_template(function, given);
+    if (error.empty()) return true;
+    std::fprintf(stderr, "[lambda-emu] error: %s\n", error.c_str());
+    return false;
 }
 
 } // namespace
@@ -78,13 +109,25 @@ int main(int argc, char** argv)
     serve_cmd->add_flag("--no-queue", serve.no_queue,
                         "Answer 429 TooManyRequestsException when every environment is busy, instead of queueing");
 
+    ReportOptions report;
+    auto* report_cmd = app.add_subcommand(
+        "report", "Render a saved JSON report again: the cleanup table and timeline, an HTML page, JUnit");
+    report_cmd->add_option("report", report.report_path, "A JSON report of run or serve (--report), or - for stdin")
+        ->required();
+    report_cmd->add_flag("--table", report.table,
+                         "Print the cleanup tables and timelines as the run did (the default without --html/--junit)");
+    report_cmd->add_option("--html", report.html_path, "Write the self-contained HTML report to this file");
+    report_cmd->add_option("--junit", report.junit_path, "Write the JUnit XML report to this file");
+    add_colour_option(*report_cmd, report.colour);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
         const int code = app.exit(error);
         return code == 0 ? 0 : exit_codes::kUsage;
     }
-    if (*run_cmd) return run_command(run);
-    if (*serve_cmd) return serve_command(serve);
+    if (*run_cmd) return apply_template_of(*run_cmd, run.function) ? run_command(run) : exit_codes::kUsage;
+    if (*serve_cmd) return apply_template_of(*serve_cmd, serve.function) ? serve_command(serve) : exit_codes::kUsage;
+    if (*report_cmd) return report_command(report);
     return exit_codes::kUsage;
 }

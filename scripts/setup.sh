@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev
   # scripts/check-format.sh
   clang-format
+  # the man page, generated from --help at build time; SAM templates; the HTML report's browser test
+  help2man libyaml-cpp-dev chromium
 )
 
 missing=()

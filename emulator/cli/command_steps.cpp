@@ -10,6 +10,12 @@ int refuse(report::Console& console, int code, const std::string& message)
     return code;
 }
 
+void use_colour(report::Console& console, const std::string& mode)
+{
+    const auto parsed = report::parse_colour_mode(mode).value_or(report::ColourMode::Auto);
+    console.set_palette(report::Palette{report::colour_wanted(parsed, stderr)});
+}
+
 void become_subreaper(report::Console& console)
 {
     if (auto error = process::ChildReaper::become_subreaper(); !error.empty()) console.lifecycle(error);

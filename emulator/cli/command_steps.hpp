@@ -13,4 +13,7 @@ int refuse(report::Console& console, int code, const std::string& message);
 // when it cannot (the run goes on).
 void become_subreaper(report::Console& console);
 
+// Colour on stderr as --color (auto|always|never, checked by the parser) and NO_COLOR say.
+void use_colour(report::Console& console, const std::string& mode);
+
 } // namespace lambda_emu

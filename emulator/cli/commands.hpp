@@ -26,8 +26,19 @@ struct ServeOptions {
     bool no_queue = false;
 };
 
+// `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered
+// again (the table the run printed, the HTML page, JUnit).
+struct ReportOptions {
+    std::string report_path; // a JSON report of run or serve; - for standard input
+    bool table = false;
+    std::string html_path;
+    std::string junit_path;
+    std::string colour = "auto";
+};
+
 // Each returns the process exit code (see exit_codes.hpp).
 int run_command(const RunOptions& options);
 int serve_command(const ServeOptions& options);
+int report_command(const ReportOptions& options);
 
 } // namespace lambda_emu

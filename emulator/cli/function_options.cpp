@@ -177,6 +177,9 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     if (auto problem = function_settings_problem(options, handler)) return refuse(std::move(*problem));
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
+    // The template's variables first: --env-file and --env override them.
+    customer.variables.insert(customer.variables.begin(), options.template_variables.begin(),
+                              options.template_variables.end());
 
     std::error_code fs_error;
     const auto bootstrap = std::filesystem::absolute(options.bootstrap, fs_error).lexically_normal();
@@ -215,7 +218,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.bootstrap = host.bootstrap.string();
     for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
     prepared.record.allow_kill = options.allow_kill;
-    prepared.reports = {options.report_path, options.junit_path};
+    prepared.reports = {options.report_path, options.junit_path, options.html_path};
 
     if (managed) return prepared;
     if (!std::filesystem::exists(bootstrap, fs_error)) {

@@ -32,11 +32,16 @@ struct FunctionOptions {
     bool allow_kill = false;
     std::string report_path;
     std::string junit_path;
+    std::string html_path;              // --html FILE
+    std::string colour = "auto";        // --color auto|always|never
+    std::string template_path;          // --template FILE: `bootstrap` is then the function's logical ID
+    core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
 };
 
 struct ReportPaths {
     std::string json_report; // --report; empty: none
     std::string junit;       // --junit; empty: none
+    std::string html;        // --html; empty: none
 };
 
 struct PreparedFunction {

@@ -19,6 +19,7 @@ namespace lambda_emu {
 int run_command(const RunOptions& options)
 {
     report::Console console;
+    use_colour(console, options.function.colour);
     auto prepared = prepare_function(options.function, console);
     if (!prepared.error.empty()) return refuse(console, exit_codes::kUsage, prepared.error);
     auto loaded = invoke::load_events(options.events, std::cin);

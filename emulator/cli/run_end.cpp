@@ -1,6 +1,7 @@
 #include "run_end.hpp"
 
 #include "exit_codes.hpp"
+#include "report/html_report.hpp"
 
 #include <fstream>
 
@@ -51,6 +52,10 @@ void RunEnd::write_reports(const std::string& json, const std::string& junit,
 {
     report_write_failed_ |= !write_file(paths_.json_report, json, "JSON report");
     report_write_failed_ |= !write_file(paths_.junit, junit, "JUnit report");
+    if (!paths_.html.empty()) {
+        report_write_failed_ |=
+            !write_file(paths_.html, report::html_report(nlohmann::ordered_json::parse(json)), "HTML report");
+    }
     console_.lifecycle("exit code " + std::to_string(exit_code(environments)));
 }
 

@@ -69,6 +69,7 @@ void raise_open_file_limit()
 int serve_command(const ServeOptions& options)
 {
     report::Console console;
+    use_colour(console, options.function.colour);
     // Each environment holds a runtime, its extensions and a listener: a thousand is Lambda's own
     // default concurrency for an account, and far more than one machine runs.
     if (auto problem = out_of_range("--concurrency", options.concurrency, Range::between(1, 1000), "environments"))

@@ -99,7 +99,7 @@ void Environment::finish_init_success()
     if (init.phase == InitPhase::Init) state_ = environment_state::Idle{duration};
     else std::get<environment_state::Invoke>(state_).suppressed_init.reset();
     ports_.observer.extensions_initialised(extensions_);
-    ports_.observer.init_finished(InitReport{init.phase, InitStatus::Success, {}, duration});
+    ports_.observer.init_finished(InitReport{init.phase, InitStatus::Success, {}, duration, init.started_at});
     if (!invocation_) return;
     if (is<environment_state::Idle>() && std::holds_alternative<invocation_stage::Held>(invocation_->stage)) {
         start_invocation(); // held behind the cold Init
@@ -115,7 +115,8 @@ void Environment::fail_init(InitStatus status, const std::string& error_type, Pa
     ports_.timers.cancel(TimerSlot::InitDeadline);
     ports_.timers.cancel(TimerSlot::InitErrorGrace);
     const SteadyTime ended = init.posted_error ? init.posted_error->at : now();
-    ports_.observer.init_finished(InitReport{init.phase, status, error_type, to_ms(ended - init.started_at)});
+    ports_.observer.init_finished(
+        InitReport{init.phase, status, error_type, to_ms(ended - init.started_at), init.started_at});
 
     std::optional<ClosedInvocation> failed;
     if (init.phase == InitPhase::Invoke && invocation_) failed = close_invocation(InvokeStatus::Error, error_type);

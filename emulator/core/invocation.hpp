@@ -120,6 +120,7 @@ struct InitReport {
     InitStatus status = InitStatus::Success;
     std::string error_type;
     double duration_ms = 0;
+    SteadyTime started_at{}; // for the report's time axis
 };
 
 } // namespace lambda_emu::core

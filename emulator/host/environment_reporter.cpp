@@ -1,7 +1,7 @@
 #include "environment_reporter.hpp"
 #include "core/json_text.hpp"
 
-#include "report/cleanup_table.hpp"
+#include "report/shutdown_summary.hpp"
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
 
@@ -163,7 +163,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
     record_.shutdowns.push_back(report);
     // The environment is gone for good: its report stays, its log tail's buffer need not.
     if (report.final) invocation_log_ = boost::circular_buffer<char>{};
-    console_.block(report::cleanup_table(report));
+    console_.block(report::shutdown_summary(report, console_.palette()));
     if (report.final) {
         for (const auto& process : report.processes) {
             if (!process.exited_before_shutdown &&

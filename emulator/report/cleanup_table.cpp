@@ -25,7 +25,7 @@ std::string exit_text(const core::ProcessCleanup& process)
 
 } // namespace
 
-std::string cleanup_table(const core::ShutdownReport& report)
+std::string cleanup_table(const core::ShutdownReport& report, const Palette& palette)
 {
     const std::vector<std::string> header{"process", "kind",       "pid",      "SIGTERM",  "SHUTDOWN", "SIGKILL",
                                           "exited",  "cleanup ms", "deadline", "headroom", "exit",     "verdict"};
@@ -53,10 +53,14 @@ std::string cleanup_table(const core::ShutdownReport& report)
                   static_cast<long long>(report.budget.phase.count()), report.budget.send_sigterm ? "yes" : "no");
     std::string text = std::string{"Shutdown ("} + core::to_string(report.reason) + (report.final ? "" : ", reset") +
                        "): " + budget + " [" + report.budget.source + "]; times in ms from the phase's start\n";
-    for (const auto& row : rows) {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto& row = rows[r];
         text += "  ";
         for (std::size_t i = 0; i < row.size(); ++i) {
-            text += row[i];
+            // Colour wraps the cell after its width is measured, so the columns stay aligned.
+            if (r > 0 && header[i] == "process") text += palette.label(row[i], row[i]);
+            else if (r > 0 && header[i] == "verdict") text += palette.verdict(row[i], row[i]);
+            else text += row[i];
             if (i + 1 < row.size()) text += std::string(widths[i] - row[i].size() + 2, ' ');
         }
         text += '\n';

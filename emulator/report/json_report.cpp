@@ -112,6 +112,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         entry["status"] = core::to_string(init.status);
         entry["errorType"] = init.error_type.empty() ? json(nullptr) : json(init.error_type);
         entry["durationMs"] = ms(init.duration_ms);
+        entry["startedAtEpochMs"] = clock.epoch_ms(init.started_at);
         inits.push_back(entry);
     }
     report["inits"] = inits;
@@ -130,6 +131,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         entry["memorySizeMB"] = r.memory_size_mb;
         entry["maxMemoryUsedMB"] = r.max_memory_used_mb;
         entry["initDurationMs"] = ms(r.init_duration_ms);
+        entry["startedAtEpochMs"] = clock.epoch_ms(r.started_at);
         invocations.push_back(entry);
     }
     report["invocations"] = invocations;

@@ -1,0 +1,63 @@
+#include "template_options.hpp"
+
+#include "core/runtime_environment.hpp"
+#include "template/sam_template.hpp"
+
+namespace lambda_emu {
+
+namespace {
+
+// Properties whose options come with features on their way (managed runtimes, the sandbox).
+// Until those options exist, each is refused here with its one line; once they do, map the
+// property into FunctionOptions here instead (the lead wires this after merging).
+std::string needs_unlanded_option(const sam::FunctionProperties& function)
+{
+    const auto line = [&function](const std::string& property, const std::string& needs) {
+        return "template: " + function.logical_id + "." + property + ": " + needs + ", which this build lacks; " +
+               "remove the property or run without --template";
+    };
+    if (function.runtime && !function.runtime->starts_with("provided")) {
+        return line("Runtime", *function.runtime + " needs managed-runtime support (--runtime)") +
+               " (with a provided.* runtime the bootstrap in CodeUri runs)";
+    }
+    if (!function.layers.empty()) return line("Layers", "layers need --layer support");
+    if (function.ephemeral_storage_mb)
+        return line("EphemeralStorage", "EphemeralStorage needs --ephemeral-storage support");
+    return {};
+}
+
+} // namespace
+
+std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
+{
+    const auto read = sam::read_function_file(options.template_path, options.bootstrap);
+    if (!read.error.empty()) return read.error;
+    const auto& function = read.function;
+    if (auto refused = needs_unlanded_option(function); !refused.empty()) return refused;
+    const auto wins = [&given](const char* option) { return given.contains(option); };
+
+    // provided.*: Lambda runs the `bootstrap` file at the root of the code.
+    const auto code =
+        function.code_uri ? *function.code_uri : std::filesystem::absolute(options.template_path).parent_path();
+    options.bootstrap = (code / "bootstrap").string();
+    if (!wins("--function-name")) options.function_name = function.function_name.value_or(function.logical_id);
+    if (function.handler && !wins("--handler")) options.handler = *function.handler;
+    if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;
+    if (function.timeout_seconds && !wins("--timeout")) options.timeout_seconds = *function.timeout_seconds;
+    if (function.log_format && !wins("--log-format")) {
+        if (*function.log_format == "JSON") options.log_format = "json";
+        else if (*function.log_format == "Text") options.log_format = "text";
+        else
+            return "template: " + function.logical_id + ".LoggingConfig.LogFormat: '" + *function.log_format +
+                   "' is neither Text nor JSON; pass --log-format text|json";
+    }
+    // Before --env-file and --env, which therefore override them.
+    for (const auto& [key, value] : function.variables) {
+        if (auto reserved = core::reserved_variable_error(key))
+            return "template: " + function.logical_id + ".Environment.Variables." + key + ": " + *reserved;
+        options.template_variables.emplace_back(key, value);
+    }
+    return {};
+}
+
+} // namespace lambda_emu

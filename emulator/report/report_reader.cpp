@@ -1,0 +1,207 @@
+#include "report_reader.hpp"
+
+#include "shutdown_summary.hpp"
+
+#include <initializer_list>
+#include <stdexcept>
+#include <type_traits>
+
+namespace lambda_emu::report {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+template <typename Enum> const char* to_word(Enum value)
+{
+    if constexpr (std::is_same_v<Enum, core::InvokeOutcome>) return to_string(value);
+    else return core::to_string(value);
+}
+
+// The enum value whose report word is `word`, from the same to_string the report was written with.
+template <typename Enum> Enum parse_word(const json& word, std::initializer_list<Enum> values, const char* field)
+{
+    const auto text = word.get<std::string>();
+    for (const auto value : values) {
+        if (text == to_word(value)) return value;
+    }
+    throw std::runtime_error(std::string{"unknown "} + field + " \"" + text + "\"");
+}
+
+core::SteadyTime at_epoch_ms(const json& epoch_ms)
+{
+    return core::SteadyTime{} + std::chrono::milliseconds{epoch_ms.get<std::int64_t>()};
+}
+
+std::optional<core::SteadyTime> offset(const core::SteadyTime& start, const json& ms)
+{
+    if (ms.is_null()) return std::nullopt;
+    return start + from_report_ms(ms.get<double>());
+}
+
+std::optional<double> optional_ms(const json& ms)
+{
+    if (ms.is_null()) return std::nullopt;
+    return ms.get<double>();
+}
+
+std::string text_or_empty(const json& value)
+{
+    return value.is_null() ? std::string{} : value.get<std::string>();
+}
+
+core::ShutdownReport read_shutdown(const json& entry)
+{
+    core::ShutdownReport shutdown;
+    shutdown.reason =
+        parse_word(entry.at("reason"),
+                   {core::ShutdownReason::Spindown, core::ShutdownReason::Timeout, core::ShutdownReason::Failure},
+                   "shutdown reason");
+    shutdown.final = entry.at("final").get<bool>();
+    shutdown.started_at = at_epoch_ms(entry.at("startedAtEpochMs"));
+    shutdown.ended_at = shutdown.started_at + from_report_ms(entry.at("durationMs").get<double>());
+    const auto& budget = entry.at("budget");
+    shutdown.budget.send_sigterm = budget.at("sigterm").get<bool>();
+    shutdown.budget.runtime_share = core::Millis{budget.at("runtimeShareMs").get<long long>()};
+    shutdown.budget.phase = core::Millis{budget.at("phaseMs").get<long long>()};
+    shutdown.budget.source = budget.at("source").get<std::string>();
+    shutdown.internal_extensions = entry.at("registeredExtensions").at("internal").get<int>();
+    shutdown.external_extensions = entry.at("registeredExtensions").at("external").get<int>();
+    for (const auto& item : entry.at("processes")) {
+        core::ProcessCleanup process;
+        process.name = item.at("name").get<std::string>();
+        process.kind = parse_word(item.at("kind"), {core::ProcessKind::Runtime, core::ProcessKind::ExternalExtension},
+                                  "process kind");
+        process.pid = item.at("pid").get<int>();
+        process.exited_before_shutdown = item.at("exitedBeforeShutdown").get<bool>();
+        process.sigterm_at = offset(shutdown.started_at, item.at("sigtermMs"));
+        process.shutdown_event_at = offset(shutdown.started_at, item.at("shutdownEventMs"));
+        process.sigkill_at = offset(shutdown.started_at, item.at("sigkillMs"));
+        process.exit_observed_at = offset(shutdown.started_at, item.at("exitObservedMs"));
+        process.deadline = offset(shutdown.started_at, item.at("deadlineMs"));
+        if (const auto& exit = item.at("exit"); !exit.is_null()) {
+            process.exit_status = exit.at("signal").is_null()
+                                      ? core::ExitStatus::exited(exit.at("code").get<int>())
+                                      : core::ExitStatus::killed_by(exit.at("signal").get<int>());
+        }
+        process.verdict = parse_word(
+            item.at("verdict"),
+            {core::Verdict::Graceful, core::Verdict::Killed, core::Verdict::Crashed, core::Verdict::NotSignalled},
+            "verdict");
+        shutdown.processes.push_back(std::move(process));
+    }
+    for (const auto& item : entry.value("escapedProcesses", json::array())) {
+        shutdown.escaped_processes.push_back({item.at("pid").get<int>(), item.at("command").get<std::string>()});
+    }
+    shutdown.diagnostics = entry.at("diagnostics").get<std::vector<std::string>>();
+    return shutdown;
+}
+
+RunRecord read_run(const json& report)
+{
+    RunRecord record;
+    record.exit_code = report.at("exitCode").get<int>();
+    const auto& function = report.at("function");
+    record.function.name = function.at("name").get<std::string>();
+    record.function.version = function.at("version").get<std::string>();
+    record.function.handler = function.at("handler").get<std::string>();
+    record.function.region = function.at("region").get<std::string>();
+    record.function.memory_mb = function.at("memorySizeMB").get<int>();
+    record.function.timeout = core::Millis{function.at("timeoutMs").get<long long>()};
+    record.function.init_timeout = core::Millis{function.at("initTimeoutMs").get<long long>()};
+    const auto& environment = report.at("environment");
+    record.bootstrap = environment.at("bootstrap").get<std::string>();
+    record.runtime_api = environment.at("runtimeApi").get<std::string>();
+    record.extension_paths = environment.at("extensionPaths").get<std::vector<std::string>>();
+    for (const auto& item : environment.at("extensions")) {
+        ExtensionRecord extension;
+        extension.name = item.at("name").get<std::string>();
+        extension.kind = parse_word(item.at("kind"), {core::ExtensionKind::Internal, core::ExtensionKind::External},
+                                    "extension kind");
+        for (const auto& event : item.at("events")) {
+            extension.invoke |= event == "INVOKE";
+            extension.shutdown |= event == "SHUTDOWN";
+        }
+        record.extensions.push_back(std::move(extension));
+    }
+    for (const auto& item : report.at("inits")) {
+        core::InitReport init;
+        init.phase = parse_word(item.at("phase"), {core::InitPhase::Init, core::InitPhase::Invoke}, "init phase");
+        init.status =
+            parse_word(item.at("status"),
+                       {core::InitStatus::Success, core::InitStatus::Error, core::InitStatus::Timeout}, "init status");
+        init.error_type = text_or_empty(item.at("errorType"));
+        init.duration_ms = item.at("durationMs").get<double>();
+        if (item.contains("startedAtEpochMs")) init.started_at = at_epoch_ms(item.at("startedAtEpochMs"));
+        record.inits.push_back(std::move(init));
+    }
+    for (const auto& item : report.at("invocations")) {
+        InvocationRecord invocation;
+        invocation.source = item.at("event").get<std::string>();
+        if (!item.at("outcome").is_null()) {
+            invocation.outcome = parse_word(item.at("outcome"),
+                                            {core::InvokeOutcome::Success, core::InvokeOutcome::FunctionError,
+                                             core::InvokeOutcome::Timeout, core::InvokeOutcome::RuntimeExit,
+                                             core::InvokeOutcome::InitFailure, core::InvokeOutcome::ExtensionFailure,
+                                             core::InvokeOutcome::Interrupted},
+                                            "outcome");
+        }
+        auto& r = invocation.report;
+        r.request_id = item.at("requestId").get<std::string>();
+        r.status = parse_word(item.at("status"),
+                              {core::InvokeStatus::Success, core::InvokeStatus::Error, core::InvokeStatus::Timeout,
+                               core::InvokeStatus::Failure},
+                              "invocation status");
+        r.error_type = text_or_empty(item.at("errorType"));
+        invocation.error_type = r.error_type;
+        r.duration_ms = item.at("durationMs").get<double>();
+        r.billed_duration_ms = item.at("billedDurationMs").get<std::int64_t>();
+        r.memory_size_mb = item.at("memorySizeMB").get<int>();
+        r.max_memory_used_mb = item.at("maxMemoryUsedMB").get<int>();
+        r.init_duration_ms = optional_ms(item.at("initDurationMs"));
+        if (item.contains("startedAtEpochMs")) {
+            r.started_at = at_epoch_ms(item.at("startedAtEpochMs"));
+            r.ended_at = r.started_at + from_report_ms(r.duration_ms);
+        }
+        record.invocations.push_back(std::move(invocation));
+    }
+    record.invocations_not_kept = report.value("invocationsNotKept", std::uint64_t{0});
+    if (report.contains("invocationSummary")) {
+        const auto& summary = report.at("invocationSummary");
+        record.invocation_summary.count = summary.at("count").get<std::uint64_t>();
+        for (const auto& [outcome, count] : summary.at("byOutcome").items())
+            record.invocation_summary.by_outcome[outcome] = count.get<std::uint64_t>();
+        const auto& durations = summary.at("durationMs");
+        record.invocation_summary.min_duration_ms = durations.at("min").get<double>();
+        record.invocation_summary.max_duration_ms = durations.at("max").get<double>();
+        record.invocation_summary.total_duration_ms = durations.at("total").get<double>();
+    } else {
+        for (const auto& invocation : record.invocations) record.invocation_summary.add(invocation);
+    }
+    for (const auto& item : report.at("shutdowns")) record.shutdowns.push_back(read_shutdown(item));
+    return record;
+}
+
+} // namespace
+
+ReadReport read_report(const json& report)
+{
+    ReadReport read;
+    try {
+        if (!report.is_object()) throw std::runtime_error("the document is not a JSON object");
+        const auto version = report.at("schemaVersion").get<std::string>();
+        if (!version.starts_with("1.")) throw std::runtime_error("schemaVersion " + version + " is not 1.x");
+        if (report.contains("environments")) {
+            for (const auto& environment : report.at("environments"))
+                read.environments.push_back(read_run(environment.at("report")));
+        } else {
+            read.environments.push_back(read_run(report));
+        }
+    } catch (const std::exception& error) {
+        read.environments.clear();
+        read.error = std::string{"not a lambda-emu report: "} + error.what();
+    }
+    return read;
+}
+
+} // namespace lambda_emu::report

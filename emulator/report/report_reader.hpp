@@ -1,0 +1,22 @@
+#pragma once
+// A saved JSON report read back into the run records it was written from, so `lambda-emu report`
+// renders the cleanup table, the timeline and JUnit with the same code as the run did. Times come
+// back at the report's resolution (0.1 ms within a Shutdown phase, 1 ms on the epoch axis).
+#include "run_record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace lambda_emu::report {
+
+struct ReadReport {
+    std::vector<RunRecord> environments; // a run's report: one; serve's: one per environment
+    std::string error;                   // non-empty: not a report this version can read
+};
+
+// A run report (schema in docs/report.schema.json) or serve's {"environments": [{"id", "report"}]}.
+ReadReport read_report(const nlohmann::ordered_json& report);
+
+} // namespace lambda_emu::report

@@ -1,0 +1,46 @@
+#pragma once
+// template/: an AWS SAM template read for one function, so `run` and `serve` take the settings a
+// team already keeps there. Only what can be known locally is taken: plain values, `!Ref` to a
+// parameter with a Default, `!Sub` of such parameters; anything else (a parameter without a
+// default, `!GetAtt`, a layer ARN, an S3 CodeUri) is one clear error naming the property and
+// what to pass on the command line instead.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lambda_emu::sam {
+
+// One AWS::Serverless::Function's properties, merged over Globals.Function (the function's own
+// win; Environment.Variables merge key by key, as SAM does).
+struct FunctionProperties {
+    std::string logical_id;
+    std::optional<std::string> function_name; // FunctionName, when a plain value
+    std::optional<std::string> handler;
+    std::optional<std::string> runtime;            // e.g. provided.al2023, nodejs20.x
+    std::optional<std::filesystem::path> code_uri; // a local folder, made absolute from the template's
+    std::optional<int> memory_mb;
+    std::optional<double> timeout_seconds;
+    std::vector<std::pair<std::string, std::string>> variables; // Environment.Variables, in the template's order
+    std::vector<std::filesystem::path> layers;                  // local folders (a LayerVersion's ContentUri)
+    std::optional<int> ephemeral_storage_mb;                    // EphemeralStorage.Size
+    std::optional<std::string> log_format;                      // LoggingConfig.LogFormat: Text | JSON
+    std::optional<std::string> application_log_level;           // LoggingConfig.ApplicationLogLevel
+    std::optional<std::string> system_log_level;                // LoggingConfig.SystemLogLevel
+};
+
+struct ReadFunction {
+    FunctionProperties function;
+    std::string error; // non-empty: one line, naming the property and what to pass instead
+};
+
+// `yaml`: the template's text; `folder`: where relative CodeUri and ContentUri start (the
+// template's folder); `logical_id`: the function to read.
+ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id);
+
+// The same, from the template's file.
+ReadFunction read_function_file(const std::filesystem::path& template_path, const std::string& logical_id);
+
+} // namespace lambda_emu::sam

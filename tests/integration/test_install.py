@@ -1,0 +1,107 @@
+"""Installed like a tool: `cmake --install` into a temporary prefix gives a binary that runs from
+there (its --version is the project's, a real run of a sample works), the report's schema and a
+man page covering every command; `cpack -G DEB` builds a package holding them, with the
+project's version and Depends on the libraries the binary links."""
+import json
+import pathlib
+import re
+import subprocess
+import tempfile
+import unittest
+
+import harness
+
+BUILD = pathlib.Path(harness.EMULATOR).resolve().parent
+VERSION = re.search(r"project\(lambda_emu VERSION ([0-9.]+)", (harness.ROOT / "CMakeLists.txt").read_text()).group(1)
+
+
+def run(*command, **kwargs):
+    return subprocess.run([str(c) for c in command], capture_output=True, text=True, timeout=300, **kwargs)
+
+
+class Install(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.prefix = tempfile.TemporaryDirectory()
+        cls.installed = run("cmake", "--install", BUILD, "--prefix", cls.prefix.name)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.prefix.cleanup()
+
+    def path(self, relative):
+        return pathlib.Path(self.prefix.name) / relative
+
+    def test_install_puts_binary_schema_and_man_page_under_the_prefix(self):
+        self.assertEqual(self.installed.returncode, 0, self.installed.stderr)
+        self.assertTrue(self.path("bin/lambda-emu").is_file())
+        schema = json.loads(self.path("share/lambda-emu/report.schema.json").read_text())
+        self.assertIn("schemaVersion", schema["properties"])
+        self.assertTrue(self.path("share/doc/lambda-emu/README.md").is_file())
+
+    def test_installed_binary_says_the_project_version(self):
+        done = run(self.path("bin/lambda-emu"), "--version")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.strip(), f"lambda-emu {VERSION}")
+
+    def test_installed_binary_runs_a_sample(self):
+        name = harness.unique_name("installed")
+        done = run(self.path("bin/lambda-emu"), "run", harness.SAMPLES / "bash-runtime" / "bootstrap",
+                   "--function-name", name, "--event", "-", input='{"name": "installed"}')
+        harness.assert_nothing_left(self, name)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        result = json.loads(done.stdout.splitlines()[0])
+        self.assertIsNone(result["functionError"])
+        self.assertIn("REPORT RequestId", done.stderr)
+
+    def test_man_page_covers_every_command(self):
+        page = self.path("share/man/man1/lambda-emu.1").read_text()
+        self.assertIn(".TH LAMBDA-EMU", page.upper())
+        self.assertIn(VERSION, page)
+        for needle in ("lambda-emu run", "lambda-emu serve", "lambda-emu report", "\\-\\-event", "\\-\\-listen",
+                       "\\-\\-html", "\\-\\-color", "\\-\\-allow\\-kill"):
+            self.assertIn(needle, page)
+        shown = run("man", "-l", "-P", "cat", self.path("share/man/man1/lambda-emu.1"))
+        if shown.returncode == 0:  # man itself may not be installed; the page's text is checked above
+            self.assertIn("COMMANDS", shown.stdout)
+
+
+class CiExample(unittest.TestCase):
+    def test_the_github_actions_example_installs_serves_tests_and_fails_on_the_report(self):
+        text = (harness.ROOT / "docs" / "github-actions-example.yml").read_text()
+        try:
+            import yaml  # python3-yaml, where installed: the file must at least be a workflow
+        except ImportError:
+            yaml = None
+        if yaml:
+            workflow = yaml.safe_load(text)
+            steps = workflow["jobs"]["lifecycle"]["steps"]
+            text = "\n".join(step.get("run", "") for step in steps)
+        for needle in ("apt-get install -y ./lambda-emu.deb", "lambda-emu serve", "/lambda-emu/health",
+                       "/lambda-emu/shutdown", "lambda-emu report report.json", "jq -e"):
+            self.assertIn(needle, text)
+
+
+class DebianPackage(unittest.TestCase):
+    def test_cpack_builds_a_deb_with_binary_schema_and_man_page(self):
+        with tempfile.TemporaryDirectory() as out:
+            built = run("cpack", "-G", "DEB", "--config", BUILD / "CPackConfig.cmake", "-B", out)
+            self.assertEqual(built.returncode, 0, built.stdout + built.stderr)
+            packages = list(pathlib.Path(out).glob("*.deb"))
+            self.assertEqual(len(packages), 1, built.stdout)
+            deb = packages[0]
+            self.assertTrue(deb.name.startswith(f"lambda-emu_{VERSION}"), deb.name)
+            contents = run("dpkg-deb", "-c", deb).stdout
+            for member in ("./usr/bin/lambda-emu", "./usr/share/lambda-emu/report.schema.json",
+                           "./usr/share/man/man1/lambda-emu.1"):
+                self.assertIn(member, contents)
+            fields = {f: run("dpkg-deb", "-f", deb, f).stdout.strip() for f in ("Package", "Version", "Depends")}
+            self.assertEqual(fields["Package"], "lambda-emu")
+            self.assertEqual(fields["Version"], VERSION)
+            # What the binary links, found by dpkg-shlibdeps, with versions.
+            for library in ("libc6", "libstdc++6", "libgcc-s1", "libyaml-cpp"):
+                self.assertRegex(fields["Depends"], rf"{re.escape(library)}[0-9.]* \(>= [0-9]")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,131 @@
+// The SAM template reader: properties from the function and from Globals.Function (the
+// function's win), parameters' defaults, local layers, and one clear line for what cannot be
+// known locally.
+#include "template/sam_template.hpp"
+
+#include <doctest/doctest.h>
+
+namespace {
+
+using lambda_emu::sam::read_function;
+
+constexpr const char* kTemplate = R"(
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Stage:
+    Type: String
+    Default: test
+  Secret:
+    Type: String
+Globals:
+  Function:
+    Timeout: 7
+    MemorySize: 256
+    Runtime: provided.al2023
+    Environment:
+      Variables:
+        SHARED: from-globals
+        OVERRIDDEN: from-globals
+    LoggingConfig:
+      LogFormat: JSON
+Resources:
+  Deps:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: layers/deps
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/worker
+      Handler: worker.handle
+      MemorySize: 512
+      Environment:
+        Variables:
+          OVERRIDDEN: from-function
+          STAGE: !Ref Stage
+          TABLE: !Sub "orders-${Stage}-${!Literal}"
+      Layers:
+        - !Ref Deps
+      EphemeralStorage:
+        Size: 1024
+  Secretive:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Environment:
+        Variables:
+          API_KEY: !Ref Secret
+  Linked:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          QUEUE_URL: !GetAtt Queue.QueueUrl
+  WithArn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Layers:
+        - arn:aws:lambda:us-east-1:123456789012:layer:deps:3
+  LongForm:
+    Type: AWS::Serverless::Function
+    Properties:
+      Timeout: {"Ref": "Stage"}
+  Queue:
+    Type: AWS::SQS::Queue
+)";
+
+} // namespace
+
+TEST_CASE("a function's properties come from itself, then from Globals.Function")
+{
+    const auto read = read_function(kTemplate, "/project", "Worker");
+    REQUIRE(read.error.empty());
+    const auto& f = read.function;
+    CHECK(f.handler == "worker.handle");
+    CHECK(f.runtime == "provided.al2023");
+    CHECK(f.code_uri == std::filesystem::path{"/project/src/worker"});
+    CHECK(f.memory_mb == 512);       // the function's own
+    CHECK(f.timeout_seconds == 7.0); // from Globals
+    CHECK(f.log_format == "JSON");
+    CHECK(f.ephemeral_storage_mb == 1024);
+    REQUIRE(f.layers.size() == 1);
+    CHECK(f.layers[0] == std::filesystem::path{"/project/layers/deps"});
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(f.variables == std::vector<Pair>{{"SHARED", "from-globals"},
+                                           {"OVERRIDDEN", "from-function"},
+                                           {"STAGE", "test"},
+                                           {"TABLE", "orders-test-${Literal}"}});
+}
+
+TEST_CASE("what cannot be resolved locally is one line naming the property and what to pass")
+{
+    auto read = read_function(kTemplate, "/project", "Secretive");
+    CHECK(read.error ==
+          "template: Secretive.Environment.Variables.API_KEY: !Ref Secret is a parameter without a Default; pass "
+          "--env API_KEY=VALUE");
+    read = read_function(kTemplate, "/project", "Linked");
+    CHECK(read.error == "template: Linked.Environment.Variables.QUEUE_URL: !GetAtt cannot be resolved locally; pass "
+                        "--env QUEUE_URL=VALUE");
+    read = read_function(kTemplate, "/project", "WithArn");
+    CHECK(read.error == "template: WithArn.Layers[0]: is a layer ARN "
+                        "(arn:aws:lambda:us-east-1:123456789012:layer:deps:3), which cannot be fetched locally; pass a "
+                        "local copy of the layer with --layer DIR");
+}
+
+TEST_CASE("the long form of Ref resolves as the short one")
+{
+    const auto read = read_function(kTemplate, "/project", "LongForm");
+    // "test" is the default, and not a number.
+    CHECK(read.error == "template: LongForm.Timeout: 'test' is not a whole number; pass --timeout S");
+}
+
+TEST_CASE("a missing or wrong logical ID names the template's functions")
+{
+    auto read = read_function(kTemplate, "/project", "Nope");
+    CHECK(read.error == "template: no resource Nope; its functions: Worker, Secretive, Linked, WithArn, LongForm");
+    read = read_function(kTemplate, "/project", "Queue");
+    CHECK(read.error == "template: Queue is a AWS::SQS::Queue, not an AWS::Serverless::Function");
+    read = read_function("Resources: [unclosed", "/project", "Worker");
+    CHECK(read.error.starts_with("template: not a YAML template:"));
+}
