@@ -16,10 +16,6 @@ std::string needs_unlanded_option(const sam::FunctionProperties& function)
         return "template: " + function.logical_id + "." + property + ": " + needs + ", which this build lacks; " +
                "remove the property or run without --template";
     };
-    if (function.runtime && !function.runtime->starts_with("provided")) {
-        return line("Runtime", *function.runtime + " needs managed-runtime support (--runtime)") +
-               " (with a provided.* runtime the bootstrap in CodeUri runs)";
-    }
     if (!function.layers.empty()) return line("Layers", "layers need --layer support");
     if (function.ephemeral_storage_mb)
         return line("EphemeralStorage", "EphemeralStorage needs --ephemeral-storage support");
@@ -36,10 +32,13 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     if (auto refused = needs_unlanded_option(function); !refused.empty()) return refused;
     const auto wins = [&given](const char* option) { return given.contains(option); };
 
-    // provided.*: Lambda runs the `bootstrap` file at the root of the code.
+    // provided.*: Lambda runs the `bootstrap` file at the root of the code; a managed runtime (nodejs22.x)
+    // runs the handler found in the code's folder.
     const auto code =
         function.code_uri ? *function.code_uri : std::filesystem::absolute(options.template_path).parent_path();
-    options.bootstrap = (code / "bootstrap").string();
+    if (function.runtime && !function.runtime->starts_with("provided") && !wins("--runtime"))
+        options.runtime = *function.runtime;
+    options.bootstrap = options.runtime.empty() ? (code / "bootstrap").string() : code.string();
     if (!wins("--function-name")) options.function_name = function.function_name.value_or(function.logical_id);
     if (function.handler && !wins("--handler")) options.handler = *function.handler;
     if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;

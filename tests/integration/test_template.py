@@ -82,8 +82,8 @@ TEMPLATE = textwrap.dedent('''\
       Managed:
         Type: AWS::Serverless::Function
         Properties:
-          CodeUri: src/
-          Handler: index.handler
+          CodeUri: node/
+          Handler: app.handler
           Runtime: nodejs20.x
 ''')
 
@@ -98,6 +98,9 @@ class Template(unittest.TestCase):
         bootstrap = root / "src" / "bootstrap"
         bootstrap.write_text(BOOTSTRAP)
         bootstrap.chmod(0o755)
+        (root / "node").mkdir()
+        (root / "node" / "app.js").write_text(
+            "exports.handler = async (event) => ({ echoed: event, runtime: process.env.AWS_EXECUTION_ENV });\n")
         cls.template = root / "template.yaml"
         cls.template.write_text(TEMPLATE)
 
@@ -167,11 +170,15 @@ class Template(unittest.TestCase):
         self.assert_one_clear_line(done, "template: Layered.Layers: layers need --layer support, which this build "
                                          "lacks; remove the property or run without --template")
 
-    def test_a_managed_runtime_needs_runtime_support(self):
-        done = self.run_template("Managed")
-        self.assertEqual(done.returncode, 2, done.stderr)
-        self.assertIn("template: Managed.Runtime: nodejs20.x needs managed-runtime support (--runtime)", done.stderr)
-        self.assertEqual(len(done.stderr.strip().splitlines()), 1)
+    def test_a_managed_runtime_runs_the_handler_in_code_uri(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            event = pathlib.Path(scratch) / "event.json"
+            event.write_text('{"order": 7}')
+            report = pathlib.Path(scratch) / "report.json"
+            done = self.run_template("Managed", "--event", str(event), "--report", str(report))
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn('{"echoed":{"order":7},"runtime":"AWS_Lambda_nodejs20.x"}', done.stdout)
+            self.assertEqual(json.loads(report.read_text())["function"]["runtime"]["id"], "nodejs20.x")
 
     def test_an_unknown_logical_id_names_the_functions(self):
         done = self.run_template("Nope")
