@@ -3,6 +3,7 @@
 #include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -210,6 +211,32 @@ std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
     }
     killed_groups_.clear();
     return escaped;
+}
+
+void EnvironmentHost::freeze_environment()
+{
+    if (!options_.freeze) return;
+    std::vector<pid_t> groups;
+    if (runtime_ && runtime_alive_) groups.push_back(runtime_->pid());
+    for (const auto& [name, extension] : extensions_) groups.push_back(extension->pid());
+    // What left those groups (setsid) is stopped one by one: the tracker looked at the end of
+    // the invocation, a moment ago.
+    std::vector<process::ProcessEntry> strays;
+    for (auto& member : reaper_.descendants().members(family_)) {
+        if (member.live() && std::find(groups.begin(), groups.end(), member.group) == groups.end()) {
+            strays.push_back(std::move(member));
+        }
+    }
+    freezer_.freeze(std::move(groups), std::move(strays));
+    // Lambda buffers what a frozen subscriber would be sent (LAMBDA-SPEC 3): it could not take it.
+    telemetry_->hold_deliveries();
+}
+
+void EnvironmentHost::thaw_environment()
+{
+    if (freezer_.state() == process::Freezer::State::Thawed) return;
+    freezer_.thaw();
+    telemetry_->resume_deliveries();
 }
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)

@@ -166,6 +166,15 @@ std::vector<ProcessEntry> DescendantTracker::kill_family(FamilyId family)
     return killed;
 }
 
+std::vector<ProcessEntry> DescendantTracker::members(FamilyId family) const
+{
+    std::vector<ProcessEntry> members;
+    if (auto found = families_.find(family); found != families_.end()) {
+        for (const auto& [pid, entry] : found->second.members) members.push_back(entry);
+    }
+    return members;
+}
+
 std::vector<ProcessEntry> DescendantTracker::kill_every_descendant()
 {
     const ChildrenIndex index;

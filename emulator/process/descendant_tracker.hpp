@@ -47,6 +47,8 @@ public:
     // The same unless that was done less than kFreshEnough ago: after each invocation, where a
     // busy environment finishes thousands a second and a walk costs about 10 us.
     void refresh_unless_fresh();
+    // The family's members as the last scan saw them (pid, group and start time).
+    std::vector<ProcessEntry> members(FamilyId family) const;
     // Scans, then sends SIGKILL to every live member of the family; returns those it killed.
     std::vector<ProcessEntry> kill_family(FamilyId family);
     // Sends SIGKILL to every live descendant of the emulator; returns them.
