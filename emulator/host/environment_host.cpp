@@ -3,7 +3,6 @@
 #include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -219,14 +218,10 @@ void EnvironmentHost::freeze_environment()
     std::vector<pid_t> groups;
     if (runtime_ && runtime_alive_) groups.push_back(runtime_->pid());
     for (const auto& [name, extension] : extensions_) groups.push_back(extension->pid());
-    // What left those groups (setsid) is stopped one by one: the tracker looked at the end of
-    // the invocation, a moment ago.
-    std::vector<process::ProcessEntry> strays;
-    for (auto& member : reaper_.descendants().members(family_)) {
-        if (member.live() && std::find(groups.begin(), groups.end(), member.group) == groups.end()) {
-            strays.push_back(std::move(member));
-        }
-    }
+    // What left those groups (setsid) is stopped one by one, as the tracker knows them (it looked
+    // at the end of the invocation, a moment ago; after an Init it looks now).
+    reaper_.descendants().refresh_unless_fresh();
+    auto strays = reaper_.descendants().members_outside(family_, groups);
     freezer_.freeze(std::move(groups), std::move(strays));
     // Lambda buffers what a frozen subscriber would be sent (LAMBDA-SPEC 3): it could not take it.
     telemetry_->hold_deliveries();

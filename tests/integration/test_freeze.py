@@ -130,6 +130,27 @@ class FrozenShutdownTest(unittest.TestCase):
         self.assertEqual(verdicts, {"runtime": "graceful", "shutdown-logger": "graceful"}, shutdown)
 
 
+class EscapedProcessTest(unittest.TestCase):
+    def test_a_process_that_left_the_group_is_frozen_too(self):
+        with tempfile.TemporaryDirectory() as folder:
+            pid_file = os.path.join(folder, "escapee.pid")
+            with harness.Serve(harness.RUNTIMES / "escaper" / "bootstrap", "--env",
+                               f"ESCAPEE_PID_FILE={pid_file}") as serve:
+                invoke_json(serve, {})
+                time.sleep(0.3)
+                with open(pid_file) as f:
+                    escapee = int(f.read())
+                states = process_states(serve.name)
+                invoke_json(serve, {})
+                report = shut_down(serve)["environments"][0]["report"]
+                serve.stop()
+            harness.assert_nothing_left(self, serve.name)
+        self.assertEqual(states.get(escapee), "T", states)
+        self.assertTrue(all(state == "T" for state in states.values()), states)
+        escaped = [p["pid"] for s in report["shutdowns"] for p in s["escapedProcesses"]]
+        self.assertIn(escapee, escaped)
+
+
 class FrozenTelemetryTest(unittest.TestCase):
     def test_a_frozen_subscriber_gets_every_record_after_the_thaw(self):
         with tempfile.TemporaryDirectory() as folder:
