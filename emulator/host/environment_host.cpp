@@ -4,6 +4,7 @@
 #include "runtime-api/runtime_api.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <ctime>
 
 namespace lambda_emu {
@@ -128,7 +129,10 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
 
 void EnvironmentHost::terminate_runtime()
 {
-    if (runtime_ && runtime_alive_) runtime_->terminate();
+    if (!runtime_ || !runtime_alive_) return;
+    // Thawed a moment ago (the Shutdown phase thaws first): see signal_after_thaw.
+    if (options_.freeze) process::signal_after_thaw(runtime_->pid(), SIGTERM);
+    else runtime_->terminate();
 }
 
 void EnvironmentHost::kill_runtime()

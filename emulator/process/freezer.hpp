@@ -37,4 +37,12 @@ private:
     std::vector<ProcessEntry> strays_;
 };
 
+// SIGTERM (or another catchable signal) to a process that may just have been thawed, delivered
+// as the kernel delivers it to a running one. Sent to the process as a whole, it would be taken by
+// whichever of its threads first leaves the stop, not by the main thread that the kernel prefers
+// (and that Python, for one, needs: its handlers run on the main thread, which would sleep on in
+// its read of /next). So it goes to the main thread unless that thread blocks it, else to the
+// process. Reads /proc/PID/status once: for the Shutdown phase, not for every invocation.
+void signal_after_thaw(pid_t pid, int signal);
+
 } // namespace lambda_emu::process
