@@ -44,8 +44,10 @@ def invoke_json(serve, event):
 
 
 def shut_down(serve):
+    """Shuts every environment down, which ends `serve`; waits for it to exit by itself."""
     status, _, body = serve.request("POST", "/lambda-emu/shutdown")
     assert status == 200, (status, body)
+    serve.process.wait(timeout=30)
     return json.loads(body)
 
 
