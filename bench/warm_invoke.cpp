@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdio>
 #include <sys/resource.h>
+#include <string_view>
 #include <vector>
 
 using namespace lambda_emu;
@@ -89,7 +90,13 @@ double percentile(std::vector<double> values, double p)
 
 int main(int argc, char** argv)
 {
-    const char* runtime = argc > 1 ? argv[1] : LAMBDA_EMU_BENCH_RUNTIME;
+    // warm_invoke [RUNTIME] [--no-freeze]: the freeze between invocations is on unless told.
+    const char* runtime = LAMBDA_EMU_BENCH_RUNTIME;
+    bool freeze = true;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view{argv[i]} == "--no-freeze") freeze = false;
+        else runtime = argv[i];
+    }
     if (auto error = process::ChildReaper::become_subreaper(); !error.empty())
         std::fprintf(stderr, "bench: %s\n", error.c_str());
     boost::asio::io_context io;
@@ -103,6 +110,7 @@ int main(int argc, char** argv)
     options.bootstrap = runtime;
     options.task_root = std::filesystem::path{runtime}.parent_path();
     options.path = "/usr/bin:/bin";
+    options.freeze = freeze;
     std::string error;
     http::ListenerPorts listeners;
     auto host = EnvironmentHost::create(
@@ -114,7 +122,8 @@ int main(int argc, char** argv)
     driver.attach(*host);
     host->environment().start_init();
 
-    std::printf("warm invocations through lambda-emu's environment host and a minimal C++ runtime\n");
+    std::printf("warm invocations through lambda-emu's environment host and a minimal C++ runtime (freeze %s)\n",
+                freeze ? "on" : "off");
     std::printf("%10s %8s %10s %10s %10s %12s %16s\n", "payload", "count", "p50 us", "p99 us", "mean us", "invokes/s",
                 "emulator CPU us");
     for (const std::size_t size : {std::size_t{64}, std::size_t{64 * 1024}, std::size_t{1024 * 1024}}) {

@@ -60,6 +60,8 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
     command.add_flag("--allow-kill", function.allow_kill,
                      "Killed or crashed processes at shutdown do not fail the run");
+    command.add_flag("--no-freeze", function.no_freeze,
+                     "Leave the processes running between invocations (Lambda freezes them)");
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
     command.add_option("--html", function.html_path, "Write a self-contained HTML report (timelines) to this file");

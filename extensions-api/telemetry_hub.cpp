@@ -46,6 +46,20 @@ public:
         schedule();
     }
 
+    // While the environment is frozen: queue, but send nothing (a batch already on its way
+    // completes at the thaw, when the listener reads it).
+    void hold()
+    {
+        held_ = true;
+        timer_.cancel();
+        timer_armed_ = false;
+    }
+    void resume()
+    {
+        held_ = false;
+        schedule();
+    }
+
     void flush_now()
     {
         urgent_ = true;
@@ -68,7 +82,7 @@ private:
 
     void schedule()
     {
-        if (stopped_ || sending_ || queue_.empty()) return;
+        if (stopped_ || held_ || sending_ || queue_.empty()) return;
         if (urgent_ || batch_is_full()) {
             send();
             return;
@@ -85,7 +99,7 @@ private:
             auto self = weak.lock();
             if (ec || !self) return;
             self->timer_armed_ = false;
-            if (!self->queue_.empty() && !self->sending_) self->send();
+            if (!self->queue_.empty() && !self->sending_ && !self->held_) self->send();
         });
     }
 
@@ -163,6 +177,7 @@ private:
     bool timer_armed_ = false;
     bool urgent_ = false;
     bool stopped_ = false;
+    bool held_ = false; // the environment is frozen
     int failures_ = 0;
     std::shared_ptr<http::ByteStream> tcp_;
 };
@@ -178,6 +193,18 @@ TelemetryHub::~TelemetryHub()
     for (auto& subscriber : subscribers_) subscriber->stop();
 }
 
+void TelemetryHub::hold_deliveries()
+{
+    deliveries_ = Deliveries::Held;
+    for (auto& subscriber : subscribers_) subscriber->hold();
+}
+
+void TelemetryHub::resume_deliveries()
+{
+    deliveries_ = Deliveries::Open;
+    for (auto& subscriber : subscribers_) subscriber->resume();
+}
+
 void TelemetryHub::subscribe(const std::string& extension_name, const Subscription& subscription)
 {
     const bool logs = subscription.api == TelemetryApi::Logs;
@@ -189,6 +216,7 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
                                       }),
                        subscribers_.end());
     auto subscriber = std::make_shared<Subscriber>(io_, extension_name, subscription);
+    if (deliveries_ == Deliveries::Held) subscriber->hold();
     for (const auto& published : init_backlog_)
         deliver(*subscriber, published.kind, published.event, published.audience, published.time);
     subscribers_.push_back(std::move(subscriber));

@@ -30,6 +30,11 @@ public:
     TelemetryHub& operator=(const TelemetryHub&) = delete;
 
     void subscribe(const std::string& extension_name, const Subscription& subscription);
+    // The subscribers are processes of the environment: while it is frozen nothing is sent to
+    // them (a POST to a stopped listener would hang until the thaw); records queue as usual and
+    // go out once it is thawed.
+    void hold_deliveries();
+    void resume_deliveries();
     // A line of the runtime's ("runtime") or an extension's ("ext:NAME") output.
     void log_line(std::string_view source, std::string_view line);
 
@@ -78,6 +83,8 @@ private:
     bool initializing_ = false;
     std::vector<records::Json> ready_extensions_; // published between initRuntimeDone and initReport
     bool shutting_down_ = false;
+    enum class Deliveries { Open, Held };
+    Deliveries deliveries_ = Deliveries::Open;
 };
 
 } // namespace lambda_emu::extensions_api

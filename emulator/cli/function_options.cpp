@@ -218,6 +218,8 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.bootstrap = host.bootstrap.string();
     for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
     prepared.record.allow_kill = options.allow_kill;
+    host.freeze = !options.no_freeze;
+    prepared.record.freeze_method = host.freeze ? process::Freezer::kMethod : "";
     prepared.reports = {options.report_path, options.junit_path, options.html_path};
 
     if (managed) return prepared;

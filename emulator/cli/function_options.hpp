@@ -30,6 +30,7 @@ struct FunctionOptions {
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     bool allow_kill = false;
+    bool no_freeze = false; // --no-freeze: processes run on between invocations
     std::string report_path;
     std::string junit_path;
     std::string html_path;              // --html FILE

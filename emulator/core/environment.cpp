@@ -18,6 +18,15 @@ const char* to_string(Phase phase)
     return "unknown";
 }
 
+const char* to_string(FreezeState state)
+{
+    switch (state) {
+    case FreezeState::Thawed: return "thawed";
+    case FreezeState::Frozen: return "frozen";
+    }
+    return "unknown";
+}
+
 const char* rapid_state_name(RuntimeState state)
 {
     switch (state) {
@@ -89,6 +98,27 @@ bool Environment::spinning_down_for_good() const
     if (is<environment_state::Done>()) return true;
     const auto* shutting_down = std::get_if<environment_state::Shutdown>(&state_);
     return shutting_down && shutting_down->shutdown.final;
+}
+
+// ---------------------------------------------------------------- freeze and thaw
+
+// Idle as Lambda counts it: the environment is Idle (Init over, or the invocation ended because
+// the runtime called /next after answering and every INVOKE subscriber called /event/next) and
+// no invocation waits to be delivered. Lambda freezes it here (LAMBDA-SPEC 4.5).
+void Environment::freeze_if_idle()
+{
+    if (freeze_ == FreezeState::Frozen || !is<environment_state::Idle>() || invocation_) return;
+    freeze_ = FreezeState::Frozen;
+    ports_.processes.freeze_environment();
+    ports_.observer.environment_frozen();
+}
+
+void Environment::thaw()
+{
+    if (freeze_ == FreezeState::Thawed) return;
+    freeze_ = FreezeState::Thawed;
+    ports_.processes.thaw_environment();
+    ports_.observer.environment_thawed();
 }
 
 // ---------------------------------------------------------------- exits and timers

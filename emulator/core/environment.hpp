@@ -80,6 +80,7 @@ public:
     // Telemetry and Logs API subscriptions are accepted during Init only (LAMBDA-SPEC 3.1).
     bool accepting_subscriptions() const { return current_init() != nullptr; }
     RuntimeState runtime_state() const { return runtime_; }
+    FreezeState freeze_state() const { return freeze_; }
     const FunctionConfig& config() const { return config_; }
     const std::vector<Extension>& extensions() const { return extensions_; }
     // The registered extension with this identifier, if any.
@@ -134,6 +135,10 @@ private:
     ExtensionCallResult enter_error_state(std::string_view extension_id, ExtensionState error_state, const char* target,
                                           const std::string& error_type);
 
+    // Freeze: once Idle with nothing held, and before the next event or the Shutdown phase
+    void freeze_if_idle();
+    void thaw();
+
     // Shutdown
     void begin_shutdown(ShutdownReason reason, bool final);
     void tell_extensions_to_shut_down();
@@ -148,6 +153,7 @@ private:
     Ports ports_;
 
     EnvironmentState state_;
+    FreezeState freeze_ = FreezeState::Thawed;
     RuntimeState runtime_ = RuntimeState::NotStarted;
     int runtime_pid_ = 0;
     std::optional<ExitStatus> runtime_exit_;

@@ -100,7 +100,10 @@ void Environment::finish_init_success()
     else std::get<environment_state::Invoke>(state_).suppressed_init.reset();
     ports_.observer.extensions_initialised(extensions_);
     ports_.observer.init_finished(InitReport{init.phase, InitStatus::Success, {}, duration, init.started_at});
-    if (!invocation_) return;
+    if (!invocation_) {
+        freeze_if_idle(); // initialised ahead of any invocation: frozen until one comes
+        return;
+    }
     if (is<environment_state::Idle>() && std::holds_alternative<invocation_stage::Held>(invocation_->stage)) {
         start_invocation(); // held behind the cold Init
     } else if (is<environment_state::Invoke>()) {

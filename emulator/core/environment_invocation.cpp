@@ -68,6 +68,7 @@ void Environment::start_invocation()
 void Environment::deliver_invocation()
 {
     auto& active = *invocation_;
+    thaw(); // before any event goes out: the runtime and the extensions must be able to take it
     runtime_ = RuntimeState::Running;
     active.stage = invocation_stage::Delivered{*active.started_at(), now()};
     ports_.observer.invocation_started(active.invocation);
@@ -165,6 +166,8 @@ void Environment::end_invocation_normally()
     auto closed = close_invocation(answer.status, answer.error_type);
     state_ = environment_state::Idle{};
     announce_end(closed);
+    // Unless whoever heard END/REPORT handed over the next invocation at once.
+    freeze_if_idle();
 }
 
 void Environment::invocation_timed_out()

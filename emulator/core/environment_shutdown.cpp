@@ -80,6 +80,8 @@ ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string&
 
 void Environment::begin_shutdown(ShutdownReason reason, bool final)
 {
+    // A frozen process could neither take SIGTERM or SHUTDOWN nor clean up.
+    thaw();
     ports_.processes.track_descendants(true); // before any signal breaks a line of descent
     // The record is filled in place: the runtime and the extensions are signalled from it.
     auto& progress = state_.emplace<environment_state::Shutdown>().shutdown;

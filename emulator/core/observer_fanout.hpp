@@ -38,6 +38,14 @@ public:
     {
         each([&](auto& o) { o.invocation_finished(report); });
     }
+    void environment_frozen() override
+    {
+        each([&](auto& o) { o.environment_frozen(); });
+    }
+    void environment_thawed() override
+    {
+        each([&](auto& o) { o.environment_thawed(); });
+    }
     void shutdown_started(ShutdownReason reason, bool final) override
     {
         each([&](auto& o) { o.shutdown_started(reason, final); });

@@ -43,6 +43,12 @@ public:
     // SIGKILL to every process the runtime and the extensions started that still runs once they
     // are gone; returns those no group kill had reached, for the report.
     virtual std::vector<EscapedProcess> kill_descendants() = 0;
+
+    // Lambda freezes the environment between invocations: nothing the runtime or an extension
+    // started runs until the next event or the Shutdown phase thaws it (LAMBDA-SPEC 4.5). The
+    // core says when; the host may decline (--no-freeze). Neither call may block.
+    virtual void freeze_environment() = 0;
+    virtual void thaw_environment() = 0;
 };
 
 enum class TimerSlot {
@@ -73,6 +79,11 @@ public:
     virtual void runtime_exit_during_invocation(const std::string& /*request_id*/, const std::string& /*message*/) {}
     virtual void runtime_done(const RuntimeDoneReport&) {}
     virtual void invocation_finished(const InvocationReport&) {}
+    // The environment is idle as Lambda counts it (the runtime on /next after its answer, every
+    // INVOKE subscriber on /event/next) and frozen until it is thawed: for the next event, which
+    // follows at once, or for the Shutdown phase, before any signal.
+    virtual void environment_frozen() {}
+    virtual void environment_thawed() {}
     virtual void shutdown_started(ShutdownReason, bool /*final*/) {}
     virtual void shutdown_finished(const ShutdownReport&) {}
 };

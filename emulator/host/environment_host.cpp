@@ -4,6 +4,7 @@
 #include "runtime-api/runtime_api.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <ctime>
 
 namespace lambda_emu {
@@ -131,7 +132,10 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
 
 void EnvironmentHost::terminate_runtime()
 {
-    if (runtime_ && runtime_alive_) runtime_->terminate();
+    if (!runtime_ || !runtime_alive_) return;
+    // Thawed a moment ago (the Shutdown phase thaws first): see signal_after_thaw.
+    if (options_.freeze) process::signal_after_thaw(runtime_->pid(), SIGTERM);
+    else runtime_->terminate();
 }
 
 void EnvironmentHost::kill_runtime()
@@ -213,6 +217,28 @@ std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
     }
     killed_groups_.clear();
     return escaped;
+}
+
+void EnvironmentHost::freeze_environment()
+{
+    if (!options_.freeze) return;
+    std::vector<pid_t> groups;
+    if (runtime_ && runtime_alive_) groups.push_back(runtime_->pid());
+    for (const auto& [name, extension] : extensions_) groups.push_back(extension->pid());
+    // What left those groups (setsid) is stopped one by one, as the tracker knows them (it looked
+    // at the end of the invocation, a moment ago; after an Init it looks now).
+    reaper_.descendants().refresh_unless_fresh();
+    auto strays = reaper_.descendants().members_outside(family_, groups);
+    freezer_.freeze(std::move(groups), std::move(strays));
+    // Lambda buffers what a frozen subscriber would be sent (LAMBDA-SPEC 3): it could not take it.
+    telemetry_->hold_deliveries();
+}
+
+void EnvironmentHost::thaw_environment()
+{
+    if (freezer_.state() == process::Freezer::State::Thawed) return;
+    freezer_.thaw();
+    telemetry_->resume_deliveries();
 }
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)

@@ -13,6 +13,7 @@
 #include "ids.hpp"
 #include "process/child_process.hpp"
 #include "process/child_reaper.hpp"
+#include "process/freezer.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -41,6 +42,8 @@ struct HostOptions {
     unsigned short port = 0;
     // `run`: the only environment, so every orphan the emulator adopts is this one's.
     bool claims_every_orphan = false;
+    // Freeze the processes between invocations, as Lambda does (--no-freeze: leave them running).
+    bool freeze = true;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -77,6 +80,8 @@ private:
     void kill_extension(const std::string& name) override;
     void track_descendants(bool now) override;
     std::vector<core::EscapedProcess> kill_descendants() override;
+    void freeze_environment() override;
+    void thaw_environment() override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
     void cancel(core::TimerSlot slot) override;
@@ -105,6 +110,7 @@ private:
     int last_peak_memory_mb_ = 0;
     process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
     std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
+    process::Freezer freezer_;
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;

@@ -1,10 +1,14 @@
 #include "environment_reporter.hpp"
 #include "core/json_text.hpp"
 
-#include "report/shutdown_summary.hpp"
+#include "report/cleanup_table.hpp"
+#include "report/late_output.hpp"
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
+#include "report/shutdown_summary.hpp"
+#include "report/utf8.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace lambda_emu {
@@ -47,6 +51,51 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
     if (label_.empty()) console_.process_line(source, line);
     else console_.process_line(std::string{source} + label_, line);
     capture(line);
+    if (idle_window_ == IdleWindow::None) return;
+    if (auto* late = late_output()) {
+        (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
+        if (late->first_line.empty()) {
+            // Enough to recognise it; a cut through a character becomes U+FFFD.
+            late->first_line = report::valid_utf8("[" + std::string{source} + "] " +
+                                                  std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
+        }
+    }
+}
+
+report::LateOutput* EnvironmentReporter::late_output()
+{
+    if (last_ended_.empty() || record_.invocations.empty()) return nullptr;
+    auto& last = record_.invocations.back();
+    if (last.report.request_id != last_ended_ || !last.late_output) return nullptr;
+    return &*last.late_output;
+}
+
+void EnvironmentReporter::environment_frozen()
+{
+    // Frozen after an Init has no invocation to tell of; only the one after an invocation counts.
+    if (last_ended_.empty() || record_.invocations.empty() ||
+        record_.invocations.back().report.request_id != last_ended_) {
+        return;
+    }
+    record_.invocations.back().late_output = report::LateOutput{};
+    idle_window_ = IdleWindow::AfterEnd;
+}
+
+void EnvironmentReporter::environment_thawed()
+{
+    if (idle_window_ == IdleWindow::AfterEnd) idle_window_ = IdleWindow::AfterThaw;
+}
+
+// The next event or SIGTERM went out: what the processes print from now on is theirs.
+void EnvironmentReporter::close_idle_window()
+{
+    if (idle_window_ == IdleWindow::None) return;
+    idle_window_ = IdleWindow::None;
+    const auto* late = late_output();
+    last_ended_.clear();
+    if (!late || late->after_end + late->after_thaw == 0) return;
+    lifecycle("note: " + report::late_output_diagnostic(*late, record_.invocations.back().report.request_id,
+                                                        !record_.freeze_method.empty()));
 }
 
 void EnvironmentReporter::capture(std::string_view line)
@@ -118,6 +167,7 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
 
 void EnvironmentReporter::invocation_started(const core::Invocation& invocation)
 {
+    close_idle_window();
     invocation_log_.clear();
     capturing_ = capture_logs_;
     platform_event(report::start_line(invocation.request_id, record_.function.version), "platform.start",
@@ -146,6 +196,9 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
         answers_.erase(found);
     }
     budget_.add(record_, std::move(invocation));
+    last_ended_ = report.status == core::InvokeStatus::Success || report.status == core::InvokeStatus::Error
+                      ? report.request_id
+                      : std::string{}; // a timeout or a crash resets: no freeze follows
     // A crash after the runtime answered leaves the caller's answer alone but still fails the run.
     if ((report.status == core::InvokeStatus::Timeout || report.status == core::InvokeStatus::Failure) &&
         report.error_type != "Emulator.Interrupted") {
@@ -155,6 +208,7 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
 
 void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool final)
 {
+    close_idle_window();
     lifecycle(std::string{final ? "Shutdown" : "Reset"} + " (reason " + core::to_string(reason) + ")");
 }
 

@@ -57,10 +57,22 @@ public:
     void invocation_started(const core::Invocation& invocation) override;
     void runtime_exit_during_invocation(const std::string& request_id, const std::string& message) override;
     void invocation_finished(const core::InvocationReport& report) override;
+    void environment_frozen() override;
+    void environment_thawed() override;
     void shutdown_started(core::ShutdownReason reason, bool final) override;
     void shutdown_finished(const core::ShutdownReport& report) override;
 
 private:
+    // Where the environment stands around the freeze after an invocation, for its late output.
+    enum class IdleWindow {
+        None,      // an Init, an invocation or a Shutdown phase runs; or idle after an Init
+        AfterEnd,  // the invocation ended, the environment is frozen (or, --no-freeze, idle)
+        AfterThaw, // thawed; the next event or SIGTERM has not gone out yet
+    };
+    // The record of the invocation the window follows, while it is still kept in full.
+    report::LateOutput* late_output();
+    void close_idle_window();
+
     void platform(const std::string& line); // Lambda's own line: printed, and part of the invocation's log
     // Lambda's own line in the format chosen: the text, or the same event as JSON.
     void platform_event(const std::string& text, const char* type, extensions_api::records::Json record);
@@ -84,6 +96,8 @@ private:
     boost::circular_buffer<char> invocation_log_;     // a ring: older bytes fall out as new ones come
     bool capturing_ = false;
     bool capture_logs_ = false;
+    IdleWindow idle_window_ = IdleWindow::None;
+    std::string last_ended_; // request id of the invocation that ended last, normally
 };
 
 } // namespace lambda_emu

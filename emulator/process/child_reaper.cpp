@@ -21,6 +21,14 @@ std::string ChildReaper::become_subreaper()
 
 ChildReaper::ChildReaper(boost::asio::io_context& io) : sigchld_{io, SIGCHLD}, descendants_{io}
 {
+    // Only exits are news: the freeze between invocations stops and continues children
+    // (process/freezer.hpp), and without SA_NOCLDSTOP each would wake the loop for nothing.
+    // (Asio's own flag for this comes with Boost 1.82; its handler stays as it installed it.)
+    struct sigaction action {};
+    if (::sigaction(SIGCHLD, nullptr, &action) == 0) {
+        action.sa_flags |= SA_NOCLDSTOP;
+        ::sigaction(SIGCHLD, &action, nullptr);
+    }
     wait_for_signal();
 }
 

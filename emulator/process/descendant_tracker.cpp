@@ -1,5 +1,7 @@
 #include "descendant_tracker.hpp"
 
+#include <algorithm>
+
 #include <csignal>
 #include <iterator>
 #include <unistd.h>
@@ -164,6 +166,19 @@ std::vector<ProcessEntry> DescendantTracker::kill_family(FamilyId family)
     }
     found->second.members.clear();
     return killed;
+}
+
+std::vector<ProcessEntry> DescendantTracker::members_outside(FamilyId family, const std::vector<pid_t>& groups) const
+{
+    std::vector<ProcessEntry> outside;
+    const auto found = families_.find(family);
+    if (found == families_.end()) return outside;
+    for (const auto& [pid, entry] : found->second.members) {
+        if (entry.live() && std::find(groups.begin(), groups.end(), entry.group) == groups.end()) {
+            outside.push_back(entry);
+        }
+    }
+    return outside;
 }
 
 std::vector<ProcessEntry> DescendantTracker::kill_every_descendant()

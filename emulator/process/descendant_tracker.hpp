@@ -47,6 +47,9 @@ public:
     // The same unless that was done less than kFreshEnough ago: after each invocation, where a
     // busy environment finishes thousands a second and a walk costs about 10 us.
     void refresh_unless_fresh();
+    // The family's live members, as the last scan saw them, that are in none of `groups`: what
+    // left the process groups of its roots (usually nothing).
+    std::vector<ProcessEntry> members_outside(FamilyId family, const std::vector<pid_t>& groups) const;
     // Scans, then sends SIGKILL to every live member of the family; returns those it killed.
     std::vector<ProcessEntry> kill_family(FamilyId family);
     // Sends SIGKILL to every live descendant of the emulator; returns them.

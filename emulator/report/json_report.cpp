@@ -1,4 +1,5 @@
 #include "json_report.hpp"
+#include "late_output.hpp"
 
 #include <cmath>
 
@@ -104,6 +105,9 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     }
     environment["extensions"] = extensions;
     report["environment"] = environment;
+    // Lambda freezes the environment between invocations; how the emulator did it, if it did.
+    report["freeze"] = {{"enabled", !record.freeze_method.empty()},
+                        {"method", record.freeze_method.empty() ? json(nullptr) : json(record.freeze_method)}};
 
     json inits = json::array();
     for (const auto& init : record.inits) {
@@ -132,6 +136,16 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         entry["maxMemoryUsedMB"] = r.max_memory_used_mb;
         entry["initDurationMs"] = ms(r.init_duration_ms);
         entry["startedAtEpochMs"] = clock.epoch_ms(r.started_at);
+        if (invocation.late_output) {
+            const auto& late = *invocation.late_output;
+            const std::string diagnostic = late_output_diagnostic(late, r.request_id, !record.freeze_method.empty());
+            entry["lateOutput"] = {{"afterEnd", late.after_end},
+                                   {"afterThaw", late.after_thaw},
+                                   {"firstLine", late.first_line.empty() ? json(nullptr) : json(late.first_line)},
+                                   {"diagnostic", diagnostic.empty() ? json(nullptr) : json(diagnostic)}};
+        } else {
+            entry["lateOutput"] = nullptr;
+        }
         invocations.push_back(entry);
     }
     report["invocations"] = invocations;

@@ -26,11 +26,23 @@ struct ExtensionRecord {
     bool shutdown = false;
 };
 
+// Output of the environment's processes around the freeze that followed an invocation: work that
+// went on after it had ended, which on Lambda runs late (at the next thaw) or never.
+struct LateOutput {
+    // Lines that reached the emulator after the invocation ended and before the environment was
+    // thawed again: printed before the freeze took hold (with --no-freeze: while it was idle).
+    std::uint64_t after_end = 0;
+    // Lines that reached it after the thaw and before the next event went out (or SIGTERM).
+    std::uint64_t after_thaw = 0;
+    std::string first_line; // the first of them, "[source] text", for the diagnostic
+};
+
 struct InvocationRecord {
     std::string source; // the event's file, "stdin", "default"
     core::InvocationReport report;
     std::optional<core::InvokeOutcome> outcome; // what the caller got
     std::string error_type;
+    std::optional<LateOutput> late_output; // set once the environment went idle after it
 };
 
 // Over every invocation of an environment, kept in full or not.
@@ -66,6 +78,7 @@ struct RunRecord {
     InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
     bool allow_kill = false;
+    std::string freeze_method; // how processes were frozen between invocations; empty: --no-freeze
     int exit_code = 0;
 };
 

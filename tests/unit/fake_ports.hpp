@@ -40,7 +40,11 @@ public:
         if (!spawn_error.empty()) return {false, 0, spawn_error};
         return {true, 100 + starts, {}};
     }
-    void terminate_runtime() override { ++sigterms; }
+    void terminate_runtime() override
+    {
+        ++sigterms;
+        journal.push_back(frozen ? "sigterm while frozen" : "sigterm");
+    }
     void kill_runtime() override { ++sigkills; }
     int runtime_peak_memory_mb() override { return 42; }
     int runtime_group_survivors() override { return survivors; }
@@ -54,6 +58,19 @@ public:
     void kill_extension(const std::string& name) override { killed_extensions.push_back(name); }
     void track_descendants(bool) override { ++descendant_scans; }
     std::vector<core::EscapedProcess> kill_descendants() override { return std::move(escaped); }
+    void freeze_environment() override
+    {
+        frozen = true;
+        journal.push_back("freeze");
+    }
+    void thaw_environment() override
+    {
+        frozen = false;
+        journal.push_back("thaw");
+    }
+
+    bool frozen = false;
+    std::vector<std::string> journal; // freezes, thaws and SIGTERMs, in order
 
     std::vector<std::string> external_extensions;
     std::vector<std::string> killed_extensions;
