@@ -3,6 +3,8 @@
 #include "customer_variables.hpp"
 #include "exit_codes.hpp"
 #include "numeric_checks.hpp"
+#include "process/layers.hpp"
+#include "process/sandbox.hpp"
 #include "report/utf8.hpp"
 
 #include <algorithm>
@@ -29,6 +31,85 @@ core::Variables passed_through_variables()
         if (const char* value = std::getenv(key)) variables.emplace_back(key, value);
     }
     return variables;
+}
+
+std::optional<std::string> duplicate_extension_name(const std::vector<std::filesystem::path>& found)
+{
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (found[i].filename() == found[j].filename()) {
+                return "two extensions are named " + found[i].filename().string() +
+                       ": an extension registers under its file name, which must be unique";
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+// The regular files of the staged /opt/extensions, in name order.
+std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt)
+{
+    std::vector<std::filesystem::path> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator{staged_opt / "extensions", ec}) {
+        if (entry.is_regular_file(ec)) found.push_back(entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+struct PreparedSandbox {
+    std::shared_ptr<const SandboxSettings> settings; // null: no sandbox
+    std::string error;
+    int error_exit_code = exit_codes::kUsage;
+};
+
+// --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
+// not otherwise; on fails with that line); the layers unpacked once for every environment.
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxRecord& record,
+                                report::Console& console)
+{
+    PreparedSandbox prepared;
+    record.ephemeral_storage_mb = options.ephemeral_storage_mb;
+    for (const auto& layer : options.layers) record.layers.push_back(layer);
+    if (options.sandbox == "off") {
+        if (!options.layers.empty())
+            prepared.error = "--layer needs the sandbox (/opt exists only inside it): drop --sandbox off";
+        record.off_reason = "--sandbox off";
+        return prepared;
+    }
+    if (auto unavailable = process::user_namespaces_unavailable(); !unavailable.empty()) {
+        if (options.sandbox == "on" || !options.layers.empty()) {
+            prepared.error = "--sandbox on: " + unavailable;
+            if (options.sandbox != "on") prepared.error = "--layer needs the sandbox, and " + unavailable;
+            prepared.error_exit_code = exit_codes::kEmulatorError;
+        } else {
+            console.lifecycle("sandbox: off: " + unavailable + " (--sandbox off silences this line)");
+            record.off_reason = unavailable;
+        }
+        return prepared;
+    }
+    std::vector<std::filesystem::path> layers;
+    std::error_code ec;
+    for (const auto& layer : options.layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
+    std::string error;
+    auto staged = process::stage_layers(layers, error);
+    if (!staged) {
+        prepared.error = error;
+        return prepared;
+    }
+    auto settings = std::make_shared<SandboxSettings>();
+    settings->layers = std::move(staged);
+    settings->ephemeral_storage_mb = options.ephemeral_storage_mb;
+    settings->memory_limit = process::MemoryLimitMethod::RssSampling;
+    record.enabled = true;
+    record.memory_limit = process::to_string(settings->memory_limit);
+    console.lifecycle("sandbox: on: /var/task read-only, /opt from " + std::to_string(layers.size()) +
+                      " layer(s), a private /tmp of " + std::to_string(options.ephemeral_storage_mb) +
+                      " MB, sandbox.localdomain, memory limit " + std::to_string(options.memory_mb) + " MB (" +
+                      record.memory_limit + ")");
+    prepared.settings = std::move(settings);
+    return prepared;
 }
 
 // External extensions: every regular file of the extensions directory, in name order, then each
@@ -59,14 +140,9 @@ std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& op
         }
         found.push_back(fs::absolute(path, ec).lexically_normal());
     }
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-            if (found[i].filename() == found[j].filename()) {
-                error = "two extensions are named " + found[i].filename().string() +
-                        ": an extension registers under its file name, which must be unique";
-                return {};
-            }
-        }
+    if (auto clash = duplicate_extension_name(found)) {
+        error = *clash;
+        return {};
     }
     return found;
 }
@@ -115,6 +191,11 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
             return problem;
     }
     if (options.log_format != "text" && options.log_format != "json") return "--log-format must be text or json";
+    if (options.sandbox != "auto" && options.sandbox != "on" && options.sandbox != "off")
+        return "--sandbox must be auto, on or off";
+    if (auto problem = out_of_range("--ephemeral-storage", options.ephemeral_storage_mb, Range::between(512, 10240),
+                                    "MB", "Lambda's range"))
+        return problem;
     if (!options.function_name.empty() && !is_lambda_function_name(options.function_name))
         return "--function-name must be a Lambda function name: 1 to 64 letters, digits, hyphens or underscores";
     if (!is_region_name(options.region))
@@ -158,9 +239,22 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const char* path = std::getenv("PATH");
     host.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host.port = options.port;
+    auto sandbox = prepare_sandbox(options, prepared.record.sandbox, console);
+    if (!sandbox.error.empty()) {
+        prepared.error_exit_code = sandbox.error_exit_code;
+        return refuse(std::move(sandbox.error));
+    }
+    host.sandbox = sandbox.settings;
+
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
+    if (host.sandbox) {
+        // Lambda starts the executables of /opt/extensions: the layers' come first.
+        auto from_layers = layer_extensions(host.sandbox->layers->path());
+        host.extensions.insert(host.extensions.begin(), from_layers.begin(), from_layers.end());
+        if (auto clash = duplicate_extension_name(host.extensions)) return refuse(*clash);
+    }
 
     prepared.record.function = host.function;
     prepared.record.bootstrap = host.bootstrap.string();
@@ -168,7 +262,11 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.allow_kill = options.allow_kill;
     prepared.reports = {options.report_path, options.junit_path};
 
-    if (!std::filesystem::exists(bootstrap, fs_error)) {
+    const bool bootstrap_from_layer =
+        host.sandbox && std::filesystem::exists(host.sandbox->layers->path() / "bootstrap", fs_error);
+    if (bootstrap_from_layer && !std::filesystem::exists(bootstrap, fs_error)) {
+        console.lifecycle("bootstrap: /opt/bootstrap, from a layer (Lambda looks in /var/task, then /opt)");
+    } else if (!std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
     } else if (::access(bootstrap.c_str(), X_OK) != 0 || std::filesystem::is_directory(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() +

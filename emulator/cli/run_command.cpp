@@ -20,7 +20,7 @@ int run_command(const RunOptions& options)
 {
     report::Console console;
     auto prepared = prepare_function(options.function, console);
-    if (!prepared.error.empty()) return refuse(console, exit_codes::kUsage, prepared.error);
+    if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     auto loaded = invoke::load_events(options.events, std::cin);
     if (!loaded.error.empty()) return refuse(console, exit_codes::kUsage, loaded.error);
     HostOptions& host_options = prepared.host;

@@ -13,6 +13,9 @@
 #include "ids.hpp"
 #include "process/child_process.hpp"
 #include "process/child_reaper.hpp"
+#include "process/memory_guard.hpp"
+#include "process/sandbox.hpp"
+#include "sandbox_settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -40,6 +43,8 @@ struct HostOptions {
     unsigned short port = 0;
     // `run`: the only environment, so every orphan the emulator adopts is this one's.
     bool claims_every_orphan = false;
+    // Null: no sandbox (--sandbox off, or a kernel without user namespaces).
+    std::shared_ptr<const SandboxSettings> sandbox;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -104,6 +109,14 @@ private:
     int last_peak_memory_mb_ = 0;
     process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
     std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
+    std::unique_ptr<process::Sandbox> sandbox_;          // null without one
+    std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox
+    bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it
+
+    // The runtime's executable and working directory as the runtime sees them.
+    std::filesystem::path runtime_executable() const;
+    std::filesystem::path working_directory() const;
+    void runtime_exceeded_memory(pid_t pid, long resident_kb);
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;

@@ -44,6 +44,15 @@ struct InvocationSummary {
     void add(const InvocationRecord& invocation);
 };
 
+// Whether the function ran in the sandbox, and how (README "Sandbox").
+struct SandboxRecord {
+    bool enabled = false;
+    std::string off_reason; // why not, when --sandbox auto found no user namespaces
+    std::vector<std::string> layers;
+    int ephemeral_storage_mb = 0;
+    std::string memory_limit = "none"; // how --memory is enforced: "rss-sampling" or "none"
+};
+
 struct RunRecord {
     core::FunctionConfig function;
     std::string bootstrap;
@@ -56,6 +65,7 @@ struct RunRecord {
     InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
     bool allow_kill = false;
+    SandboxRecord sandbox;
     int exit_code = 0;
 };
 
