@@ -45,6 +45,9 @@ def handle(event):
             chunks.append(bytearray(8 * 1024 * 1024))
             time.sleep(0.01)
         return {"allocated": len(chunks) * 8}
+    if action == "statvfs":
+        info = os.statvfs(event["path"])
+        return {"sizeMB": info.f_blocks * info.f_frsize // (1024 * 1024)}
     if action == "describe":
         try:
             sandbox = socket.gethostbyname("sandbox.localdomain")
@@ -191,9 +194,12 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual([p for p in tmpdir.glob("lambda-emu-*") if str(os.getpid()) in p.name], [])
 
     def test_tmp_is_limited_to_the_ephemeral_storage(self):
-        run, _ = self.run_function(
-            events=[{"action": "write", "path": "/tmp/big", "content": "x" * (600 * 1024 * 1024)}], env={})
-        self.assertEqual(run.results[0]["payload"], {"written": False, "errno": "ENOSPC"}, run)
+        run, report = self.run_function("--ephemeral-storage", "600", events=[{"action": "statvfs", "path": "/tmp"}])
+        self.assertEqual(run.results[0]["payload"], {"sizeMB": 600}, run)
+        self.assertEqual(report["sandbox"]["ephemeralStorageMB"], 600)
+        run, _ = self.run_function("--ephemeral-storage", "100", events=[{"action": "describe"}])
+        self.assertEqual(run.code, 2, run)
+        self.assertIn("--ephemeral-storage", run.stderr)
 
     def test_an_extension_layer_shaped_like_aws_examples_runs_unmodified(self):
         layer = self.folder / "extension-layer.zip"
