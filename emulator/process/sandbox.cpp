@@ -117,13 +117,30 @@ std::string user_namespaces_unavailable()
         return "this kernel does not allow unprivileged user namespaces (simulated by LAMBDA_EMU_TEST_NO_USERNS=1, "
                "a test-only switch)";
     }
+    // The child tries what the sandbox needs: a user and a mount namespace, its id maps, and a
+    // mount in it (a container's security profile may allow the first and refuse the last).
+    // Its exit code is the errno, plus 64 once the namespaces exist.
+    const std::string uid_map = id_map(::getuid());
+    const std::string gid_map = id_map(::getgid());
     const pid_t pid = ::fork();
     if (pid < 0) return std::string{"cannot fork to ask the kernel: "} + std::strerror(errno);
-    if (pid == 0) ::_exit(::unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0 ? 0 : (errno & 0x7f));
+    if (pid == 0) {
+        if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) ::_exit(errno & 0x3f);
+        if (!write_file("/proc/self/setgroups", "deny") || !write_file("/proc/self/uid_map", uid_map) ||
+            !write_file("/proc/self/gid_map", gid_map) ||
+            ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+            ::mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m") != 0)
+            ::_exit(64 + (errno & 0x3f));
+        ::_exit(0);
+    }
     const int status = wait_for(pid);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
-    const int error = WIFEXITED(status) ? WEXITSTATUS(status) : EPERM;
-    return std::string{"this kernel does not allow unprivileged user namespaces (unshare: "} + std::strerror(error) +
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : EPERM;
+    if (code >= 64) {
+        return std::string{"this machine allows user namespaces but not mounts in them ("} +
+               std::strerror(code - 64) + "; a container's security profile, say)";
+    }
+    return std::string{"this kernel does not allow unprivileged user namespaces (unshare: "} + std::strerror(code) +
            ")";
 }
 

@@ -148,14 +148,20 @@ class SandboxTest(unittest.TestCase):
 
     def run_function(self, *args, events, env=None):
         report_path = self.folder / "report.json"
+        # The emulator stages its folders (layers, each environment's sandbox) under TMPDIR.
+        staging = self.folder / "staging"
+        staging.mkdir(exist_ok=True)
         saved = dict(os.environ)
         try:
             os.environ.update(env or {})
+            os.environ["TMPDIR"] = str(staging)
+            os.environ.pop("LAMBDA_EMU_SANDBOX", None)  # the harness's default for the other suites
             run = harness.run(self.bootstrap, "--report", str(report_path), *args, name=self.name, events=events)
         finally:
             os.environ.clear()
             os.environ.update(saved)
         harness.assert_nothing_left(self, self.name)
+        self.assertEqual(list(staging.glob("lambda-emu-*")), [], "a staged folder was left behind")
         report = json.loads(report_path.read_text()) if report_path.exists() else None
         if report is not None:
             problems = schema.errors(report, SCHEMA)
@@ -189,9 +195,6 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual(report["sandbox"]["enabled"], True)
         self.assertEqual(report["sandbox"]["ephemeralStorageMB"], 512)
         self.assertIn("sandbox: on:", run.stderr)
-        # Nothing staged is left behind.
-        tmpdir = pathlib.Path(os.environ.get("TMPDIR", "/tmp"))
-        self.assertEqual([p for p in tmpdir.glob("lambda-emu-*") if str(os.getpid()) in p.name], [])
 
     def test_tmp_is_limited_to_the_ephemeral_storage(self):
         run, report = self.run_function("--ephemeral-storage", "600", events=[{"action": "statvfs", "path": "/tmp"}])
