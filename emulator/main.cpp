@@ -41,7 +41,8 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                     "/tmp, sandbox hostnames) and memory limit, in Linux namespaces")
         ->capture_default_str()
         ->envname("LAMBDA_EMU_SANDBOX");
-    command.add_option("--layer", function.layers, "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
+    command.add_option("--layer", function.layers,
+                       "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
     command.add_option("--ephemeral-storage", function.ephemeral_storage_mb, "/tmp's size in MB (Lambda: 512-10240)")
         ->capture_default_str();
     command.add_flag("--allow-kill", function.allow_kill,

@@ -17,6 +17,8 @@ packages=(
   clang libclang-rt-14-dev
   # scripts/check-format.sh
   clang-format
+  # --layer: a layer's .zip is unpacked with it (keeping executable bits)
+  unzip
 )
 
 missing=()

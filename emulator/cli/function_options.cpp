@@ -66,8 +66,7 @@ struct PreparedSandbox {
 
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
-PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxRecord& record,
-                                report::Console& console)
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxRecord& record, report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;

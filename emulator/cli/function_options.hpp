@@ -46,7 +46,7 @@ struct PreparedFunction {
     HostOptions host;
     report::RunRecord record; // what every environment's report starts from, --allow-kill included
     ReportPaths reports;
-    std::string error; // non-empty: a usage error, nothing was started
+    std::string error;       // non-empty: a usage error, nothing was started
     int error_exit_code = 2; // exit_codes::kUsage, or kEmulatorError when the machine cannot do what was asked
 };
 

@@ -107,8 +107,8 @@ private:
     std::map<std::string, std::unique_ptr<process::ChildProcess>> extensions_; // by name
     std::size_t extension_generation_ = 0; // exits of an earlier Init's extensions are not news
     int last_peak_memory_mb_ = 0;
-    process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
-    std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
+    process::DescendantTracker::FamilyId family_ = 0;    // this environment's processes, all generations
+    std::set<pid_t> killed_groups_;                      // SIGKILLed since the last Shutdown phase ended
     std::unique_ptr<process::Sandbox> sandbox_;          // null without one
     std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox
     bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it

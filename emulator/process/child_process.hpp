@@ -20,7 +20,7 @@ namespace lambda_emu::process {
 struct SpawnSpec {
     std::filesystem::path executable;
     std::vector<std::string> arguments;
-    std::vector<std::string> environment; // "KEY=value", nothing inherited
+    std::vector<std::string> environment;    // "KEY=value", nothing inherited
     std::filesystem::path working_directory; // inside the sandbox, when there is one
     // The environment's namespaces, entered before exec; the paths above are then seen inside them.
     std::optional<SandboxEntry> sandbox;

@@ -29,15 +29,15 @@ std::string unzip_into(const fs::path& zip, const fs::path& folder)
     pid_t pid = 0;
     const int spawned = ::posix_spawnp(&pid, "unzip", &actions, nullptr, const_cast<char* const*>(argv), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return std::string{"cannot run unzip ("} + std::strerror(spawned) + "; scripts/setup.sh installs it)";
+    if (spawned != 0)
+        return std::string{"cannot run unzip ("} + std::strerror(spawned) + "; scripts/setup.sh installs it)";
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
     // unzip's 1 is "warnings only" (a skipped `../` entry, say): the rest was unpacked.
     if (WIFEXITED(status) && WEXITSTATUS(status) == 1) return {};
-    return "unzip failed (" + std::string{WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status))
-                                                            : "killed"} +
+    return "unzip failed (" +
+           std::string{WIFEXITED(status) ? "exit status " + std::to_string(WEXITSTATUS(status)) : "killed"} +
            "): is it a zip file?";
 }
 
@@ -48,8 +48,9 @@ std::unique_ptr<StagedDirectory> stage_layers(const std::vector<fs::path>& layer
     auto staged = StagedDirectory::create("opt", error);
     if (!staged) return nullptr;
     std::error_code ec;
-    fs::permissions(staged->path(), fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                        fs::perms::others_read | fs::perms::others_exec,
+    fs::permissions(staged->path(),
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                        fs::perms::others_exec,
                     ec);
     for (const auto& layer : layers) {
         std::string problem;

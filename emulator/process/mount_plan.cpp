@@ -30,8 +30,8 @@ constexpr std::uint64_t kMountAttrReadOnly = 0x1;
 int make_read_only(const char* path, bool recursive) noexcept
 {
     MountAttributes attributes{kMountAttrReadOnly, 0, 0, 0};
-    return static_cast<int>(::syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attributes,
-                                      sizeof attributes));
+    return static_cast<int>(
+        ::syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attributes, sizeof attributes));
 }
 
 std::string inside(const fs::path& root, const std::string& name)
@@ -58,7 +58,8 @@ void add_host_entries(std::vector<MountStep>& steps, const fs::path& root, const
             if (!ec) steps.push_back({MountStep::Kind::Symlink, link.string(), target, {}});
         } else if (entry.is_directory(ec)) {
             steps.push_back({MountStep::Kind::Mkdir, {}, target, {}});
-            steps.push_back({rw ? MountStep::Kind::BindRW : MountStep::Kind::BindRO, entry.path().string(), target, {}});
+            steps.push_back(
+                {rw ? MountStep::Kind::BindRW : MountStep::Kind::BindRO, entry.path().string(), target, {}});
         } else if (entry.is_regular_file(ec)) {
             steps.push_back({MountStep::Kind::Touch, {}, target, {}});
             steps.push_back({MountStep::Kind::BindRO, entry.path().string(), target, {}});
@@ -95,7 +96,9 @@ std::vector<MountStep> plan_mounts(const SandboxLayout& layout)
     steps.push_back({MountStep::Kind::Symlink, "/tmp", inside(root, "var/tmp"), {}});
 
     steps.push_back({MountStep::Kind::Mkdir, {}, inside(root, "tmp"), {}});
-    steps.push_back({MountStep::Kind::Tmpfs, {}, inside(root, "tmp"),
+    steps.push_back({MountStep::Kind::Tmpfs,
+                     {},
+                     inside(root, "tmp"),
                      "size=" + std::to_string(layout.ephemeral_storage_mb) + "m,mode=1777"});
     steps.push_back({MountStep::Kind::Mkdir, {}, inside(root, "opt"), {}});
     steps.push_back({MountStep::Kind::BindRO, layout.staged_opt.string(), inside(root, "opt"), {}});

@@ -15,14 +15,14 @@ namespace lambda_emu::process {
 
 struct MountStep {
     enum class Kind {
-        Mkdir,      // target
-        Touch,      // target: an empty file, a mount point for a file
-        Symlink,    // source is the link's text, target the link
-        BindRO,     // source onto target, recursively, then read-only (all submounts too)
-        BindRW,     // source onto target, recursively (/proc, /dev: writable as on Lambda)
-        Tmpfs,      // a tmpfs at target with `data` as its options ("size=512m,mode=1777")
-        RootTmpfs,  // the new root's own tmpfs at target
-        PivotRoot,  // target becomes /, the old root is detached and forgotten
+        Mkdir,        // target
+        Touch,        // target: an empty file, a mount point for a file
+        Symlink,      // source is the link's text, target the link
+        BindRO,       // source onto target, recursively, then read-only (all submounts too)
+        BindRW,       // source onto target, recursively (/proc, /dev: writable as on Lambda)
+        Tmpfs,        // a tmpfs at target with `data` as its options ("size=512m,mode=1777")
+        RootTmpfs,    // the new root's own tmpfs at target
+        PivotRoot,    // target becomes /, the old root is detached and forgotten
         ReadOnlyRoot, // the new root's tmpfs itself becomes read-only (its binds are already)
     };
     Kind kind;

@@ -68,8 +68,8 @@ bool hidden_inside(const fs::path& path)
 }
 
 // The namespace maker, between fork and _exit: system calls only.
-[[noreturn]] void make_namespaces(int report_fd, int release_fd, const std::string& uid_map,
-                                  const std::string& gid_map, const std::vector<MountStep>& steps) noexcept
+[[noreturn]] void make_namespaces(int report_fd, int release_fd, const std::string& uid_map, const std::string& gid_map,
+                                  const std::vector<MountStep>& steps) noexcept
 {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     SetupResult result;
@@ -89,8 +89,7 @@ bool hidden_inside(const fs::path& path)
     if (result.error == 0) {
         // Stay until the emulator holds the namespaces (it closes the other end).
         char byte;
-        while (::read(release_fd, &byte, 1) < 0 && errno == EINTR) {
-        }
+        while (::read(release_fd, &byte, 1) < 0 && errno == EINTR) {}
     }
     ::_exit(result.error == 0 ? 0 : 1);
 }
@@ -104,8 +103,7 @@ std::string id_map(unsigned id)
 int wait_for(pid_t pid)
 {
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return status;
 }
 
@@ -137,8 +135,8 @@ std::string user_namespaces_unavailable()
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {};
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : EPERM;
     if (code >= 64) {
-        return std::string{"this machine allows user namespaces but not mounts in them ("} +
-               std::strerror(code - 64) + "; a container's security profile, say)";
+        return std::string{"this machine allows user namespaces but not mounts in them ("} + std::strerror(code - 64) +
+               "; a container's security profile, say)";
     }
     return std::string{"this kernel does not allow unprivileged user namespaces (unshare: "} + std::strerror(code) +
            ")";
@@ -211,8 +209,7 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     }
     SetupResult result{EPIPE, kStepUnshare};
     ssize_t got = 0;
-    while ((got = ::read(report[0], &result, sizeof result)) < 0 && errno == EINTR) {
-    }
+    while ((got = ::read(report[0], &result, sizeof result)) < 0 && errno == EINTR) {}
     if (got != static_cast<ssize_t>(sizeof result)) result = {EPIPE, kStepUnshare};
     ::close(report[0]);
     if (result.error == 0) {
@@ -225,7 +222,9 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     wait_for(maker);
     if (result.error != 0) {
         switch (result.step) {
-        case kStepUnshare: error = std::string{"cannot make the sandbox: unshare: "} + std::strerror(result.error); break;
+        case kStepUnshare:
+            error = std::string{"cannot make the sandbox: unshare: "} + std::strerror(result.error);
+            break;
         case kStepIdMaps:
             error = std::string{"cannot make the sandbox: writing uid_map/gid_map: "} + std::strerror(result.error);
             break;

@@ -54,7 +54,7 @@ def handle(event):
         except OSError as e:
             sandbox = "unresolved: " + str(e)
         return {"taskRoot": os.environ.get("LAMBDA_TASK_ROOT"), "cwd": os.getcwd(), "sandbox": sandbox,
-                "uid": os.getuid()}
+                "uid": os.getuid(), "pid": os.getpid()}
     return {"unknown": action}
 
 while True:
@@ -249,6 +249,34 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual(report["sandbox"]["memoryLimit"], "rss-sampling")
         reports = [line for line in run.stderr.splitlines() if line.startswith("REPORT")]
         self.assertIn("Max Memory Used: ", reports[0])
+
+    def test_the_emulator_signals_and_measures_the_real_processes_in_the_sandbox(self):
+        # No PID namespace: the pid the runtime sees is the one the emulator signals and reports.
+        run, report = self.run_function(events=[{"action": "describe"}])
+        runtime = [p for p in report["shutdowns"][-1]["processes"] if p["kind"] == "runtime"][0]
+        self.assertEqual(runtime["pid"], run.results[0]["payload"]["pid"], run)
+        self.assertEqual(runtime["exit"]["signal"], 9)
+
+        # The Shutdown phase keeps its shares and verdicts: a cleanup of 100 ms after SIGTERM is
+        # graceful, one that ignores SIGTERM is killed at the runtime's 300 ms.
+        sigterm_aware = harness.SAMPLES / "sigterm-aware-runtime" / "bootstrap"
+        logger = harness.SAMPLES / "extensions" / "shutdown-logger"
+        for variables, verdict in ((["--env", "CLEANUP_MS=100"], "graceful"), (["--env", "IGNORE_SIGTERM=1"], "killed")):
+            self.bootstrap = sigterm_aware
+            run, report = self.run_function("--sandbox", "on", "--extension", str(logger), *variables, events=[{}])
+            processes = {p["kind"]: p for p in report["shutdowns"][-1]["processes"]}
+            self.assertEqual(report["sandbox"]["enabled"], True)
+            self.assertEqual(processes["runtime"]["sigtermMs"], 0.0, run)
+            self.assertEqual(processes["runtime"]["verdict"], verdict, run)
+            self.assertEqual(processes["extension"]["verdict"], "graceful", run)
+            if verdict == "graceful":
+                self.assertEqual(processes["runtime"]["exit"]["code"], 0)
+                self.assertGreaterEqual(processes["runtime"]["exitObservedMs"], 95)
+            else:
+                self.assertEqual(processes["runtime"]["exit"]["signal"], 9)
+                self.assertEqual(processes["runtime"]["deadlineMs"], 300.0, run)
+                self.assertGreaterEqual(processes["runtime"]["sigkillMs"], 300.0, run)
+            self.assertTrue(any("SHUTDOWN (spindown)" in line for line in run.lines("[ext:shutdown-logger]")), run)
 
     def test_sandbox_off_behaves_as_before(self):
         run, report = self.run_function("--sandbox", "off",
