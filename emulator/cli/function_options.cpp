@@ -66,7 +66,8 @@ struct PreparedSandbox {
 
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
-PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxRecord& record, report::Console& console)
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root,
+                                report::SandboxRecord& record, report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;
@@ -77,17 +78,20 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxR
         record.off_reason = "--sandbox off";
         return prepared;
     }
-    if (auto unavailable = process::user_namespaces_unavailable(); !unavailable.empty()) {
+    // The machine cannot: `on` (or a layer, which needs it) fails with the reason, `auto` says it
+    // in one line and runs without.
+    auto cannot = [&](const std::string& why) {
         if (options.sandbox == "on" || !options.layers.empty()) {
-            prepared.error = "--sandbox on: " + unavailable;
-            if (options.sandbox != "on") prepared.error = "--layer needs the sandbox, and " + unavailable;
+            prepared.error = (options.sandbox == "on" ? "--sandbox on: " : "--layer needs the sandbox, and ") + why;
             prepared.error_exit_code = exit_codes::kEmulatorError;
         } else {
-            console.lifecycle("sandbox: off: " + unavailable + " (--sandbox off silences this line)");
-            record.off_reason = unavailable;
+            console.lifecycle("sandbox: off: " + why + " (--sandbox off silences this line)");
+            record.off_reason = why;
         }
         return prepared;
-    }
+    };
+    if (auto unavailable = process::user_namespaces_unavailable(); !unavailable.empty()) return cannot(unavailable);
+
     std::vector<std::filesystem::path> layers;
     std::error_code ec;
     for (const auto& layer : options.layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
@@ -97,6 +101,14 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, report::SandboxR
         prepared.error = error;
         return prepared;
     }
+    // One trial sandbox, at once: a machine that allows the namespaces may still refuse one of
+    // the mounts (a container's profile), and that is better said now than at the first Init.
+    process::SandboxLayout trial;
+    trial.task_root = task_root;
+    trial.staged_opt = staged->path();
+    trial.ephemeral_storage_mb = options.ephemeral_storage_mb;
+    if (!process::Sandbox::create(trial, {}, error)) return cannot(error);
+
     auto settings = std::make_shared<SandboxSettings>();
     settings->layers = std::move(staged);
     settings->ephemeral_storage_mb = options.ephemeral_storage_mb;
@@ -238,7 +250,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const char* path = std::getenv("PATH");
     host.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host.port = options.port;
-    auto sandbox = prepare_sandbox(options, prepared.record.sandbox, console);
+    auto sandbox = prepare_sandbox(options, host.task_root, prepared.record.sandbox, console);
     if (!sandbox.error.empty()) {
         prepared.error_exit_code = sandbox.error_exit_code;
         return refuse(std::move(sandbox.error));
