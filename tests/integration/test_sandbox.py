@@ -45,6 +45,11 @@ def handle(event):
             chunks.append(bytearray(8 * 1024 * 1024))
             time.sleep(0.01)
         return {"allocated": len(chunks) * 8}
+    if action == "mark":
+        with open("/tmp/mark", "w") as f:
+            f.write(event["content"])
+        time.sleep(event["seconds"])
+        return {"content": open("/tmp/mark").read(), "tmp": sorted(os.listdir("/tmp"))}
     if action == "statvfs":
         info = os.statvfs(event["path"])
         return {"sizeMB": info.f_blocks * info.f_frsize // (1024 * 1024)}
@@ -260,7 +265,11 @@ class SandboxTest(unittest.TestCase):
         # The Shutdown phase keeps its shares and verdicts: a cleanup of 100 ms after SIGTERM is
         # graceful, one that ignores SIGTERM is killed at the runtime's 300 ms.
         sigterm_aware = harness.SAMPLES / "sigterm-aware-runtime" / "bootstrap"
-        logger = harness.SAMPLES / "extensions" / "shutdown-logger"
+        # A copy in the test's folder, under /tmp, which the sandbox's own /tmp hides: the
+        # emulator binds its folder in, so it still starts.
+        logger = self.folder / "extensions" / "shutdown-logger"
+        logger.parent.mkdir()
+        shutil.copy(harness.SAMPLES / "extensions" / "shutdown-logger", logger)
         for variables, verdict in ((["--env", "CLEANUP_MS=100"], "graceful"), (["--env", "IGNORE_SIGTERM=1"], "killed")):
             self.bootstrap = sigterm_aware
             run, report = self.run_function("--sandbox", "on", "--extension", str(logger), *variables, events=[{}])
@@ -277,6 +286,37 @@ class SandboxTest(unittest.TestCase):
                 self.assertEqual(processes["runtime"]["deadlineMs"], 300.0, run)
                 self.assertGreaterEqual(processes["runtime"]["sigkillMs"], 300.0, run)
             self.assertTrue(any("SHUTDOWN (spindown)" in line for line in run.lines("[ext:shutdown-logger]")), run)
+
+    def test_each_environment_of_serve_has_its_own_sandbox(self):
+        import threading
+        staging = self.folder / "staging"
+        staging.mkdir()
+        saved = dict(os.environ)
+        try:
+            os.environ["TMPDIR"] = str(staging)
+            os.environ.pop("LAMBDA_EMU_SANDBOX", None)
+            with harness.Serve(self.bootstrap, "--concurrency", "2", name=self.name) as serve:
+                answers = {}
+
+                def invoke(content):
+                    event = {"action": "mark", "content": content, "seconds": 1}
+                    answers[content] = json.loads(serve.invoke(json.dumps(event).encode())[2])
+
+                # Two at once: two environments, each writing /tmp/mark while the other does.
+                threads = [threading.Thread(target=invoke, args=(c,)) for c in ("first", "second")]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                code, _, stderr = serve.stop()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        self.assertEqual(answers["first"], {"content": "first", "tmp": ["mark"]}, stderr)
+        self.assertEqual(answers["second"], {"content": "second", "tmp": ["mark"]}, stderr)
+        self.assertEqual(code, 0, stderr)
+        harness.assert_nothing_left(self, self.name)
+        self.assertEqual(list(staging.glob("lambda-emu-*")), [], "a staged folder was left behind")
 
     def test_sandbox_off_behaves_as_before(self):
         run, report = self.run_function("--sandbox", "off",
