@@ -44,7 +44,10 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     http::Server::Options listen;
     listen.port = host->options_.port;
     host->server_ = http::Server::listen(io, host->router_, listen, error);
-    if (!host->server_) return nullptr;
+    if (!host->server_) {
+        error = "cannot listen on " + error;
+        return nullptr;
+    }
     listeners.add(host->server_->port());
 
     if (const auto& sandbox = host->options_.sandbox) {
@@ -59,7 +62,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         if (sandbox->memory_limit == process::MemoryLimitMethod::RssSampling) {
             host->memory_guard_ = std::make_unique<process::MemoryGuard>(
                 io, static_cast<long>(host->options_.function.memory_mb) * 1024,
-                [raw = host.get()](long resident_kb) { raw->runtime_exceeded_memory(0, resident_kb); });
+                [raw = host.get()](long resident_kb) { raw->runtime_exceeded_memory(resident_kb); });
         }
     }
 
@@ -182,7 +185,7 @@ std::filesystem::path EnvironmentHost::working_directory() const
 
 // Past the memory size Lambda kills the runtime; the invocation fails with Runtime.OutOfMemory
 // and the environment is reset (LAMBDA-SPEC 4.3).
-void EnvironmentHost::runtime_exceeded_memory(pid_t, long resident_kb)
+void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
 {
     if (!runtime_ || !runtime_alive_) return;
     runtime_out_of_memory_ = true;

@@ -53,7 +53,8 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
-    // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
+    // Listens on 127.0.0.1 (an ephemeral port unless options.port), makes the sandbox if the options
+    // ask for one, and adds that port to
     // `listeners` for as long as it lives; null with `error` on failure. `observers` hear the
     // lifecycle in their order, then the Telemetry API's subscribers.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
@@ -116,7 +117,7 @@ private:
     // The runtime's executable and working directory as the runtime sees them.
     std::filesystem::path runtime_executable() const;
     std::filesystem::path working_directory() const;
-    void runtime_exceeded_memory(pid_t pid, long resident_kb);
+    void runtime_exceeded_memory(long resident_kb);
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;
