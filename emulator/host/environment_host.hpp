@@ -53,10 +53,10 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
-    // Listens on 127.0.0.1 (an ephemeral port unless options.port), makes the sandbox if the options
-    // ask for one, and adds that port to
-    // `listeners` for as long as it lives; null with `error` on failure. `observers` hear the
-    // lifecycle in their order, then the Telemetry API's subscribers.
+    // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
+    // `listeners` for as long as it lives; makes the environment's sandbox when the options ask
+    // for one; null with `error` on failure. `observers` hear the lifecycle in their order, then
+    // the Telemetry API's subscribers.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                    core::Clock& clock, IdGenerator& ids, http::ListenerPorts& listeners,
                                                    HostOptions options, std::vector<core::LifecycleObserver*> observers,
