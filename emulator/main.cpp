@@ -58,6 +58,16 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
     command.add_option("--extension", function.extensions, "An external extension executable; repeatable");
     command.add_option("--extensions-dir", function.extensions_dir,
                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
+    command
+        .add_option("--sandbox", function.sandbox,
+                    "auto, on or off: run the function in Lambda's filesystem (/var/task read-only, /opt, a private "
+                    "/tmp, sandbox hostnames) and memory limit, in Linux namespaces")
+        ->capture_default_str()
+        ->envname("LAMBDA_EMU_SANDBOX");
+    command.add_option("--layer", function.layers,
+                       "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
+    command.add_option("--ephemeral-storage", function.ephemeral_storage_mb, "/tmp's size in MB (Lambda: 512-10240)")
+        ->capture_default_str();
     command.add_flag("--allow-kill", function.allow_kill,
                      "Killed or crashed processes at shutdown do not fail the run");
     command.add_flag("--no-freeze", function.no_freeze,

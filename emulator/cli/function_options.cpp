@@ -4,6 +4,8 @@
 #include "exit_codes.hpp"
 #include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
+#include "process/layers.hpp"
+#include "process/sandbox.hpp"
 #include "report/utf8.hpp"
 
 #include <algorithm>
@@ -30,6 +32,96 @@ core::Variables passed_through_variables()
         if (const char* value = std::getenv(key)) variables.emplace_back(key, value);
     }
     return variables;
+}
+
+std::optional<std::string> duplicate_extension_name(const std::vector<std::filesystem::path>& found)
+{
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (found[i].filename() == found[j].filename()) {
+                return "two extensions are named " + found[i].filename().string() +
+                       ": an extension registers under its file name, which must be unique";
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+// The regular files of the staged /opt/extensions, in name order.
+std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt)
+{
+    std::vector<std::filesystem::path> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator{staged_opt / "extensions", ec}) {
+        if (entry.is_regular_file(ec)) found.push_back(entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+struct PreparedSandbox {
+    std::shared_ptr<const SandboxSettings> settings; // null: no sandbox
+    std::string error;
+    int error_exit_code = exit_codes::kUsage;
+};
+
+// --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
+// not otherwise; on fails with that line); the layers unpacked once for every environment.
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root,
+                                report::SandboxRecord& record, report::Console& console)
+{
+    PreparedSandbox prepared;
+    record.ephemeral_storage_mb = options.ephemeral_storage_mb;
+    for (const auto& layer : options.layers) record.layers.push_back(layer);
+    if (options.sandbox == "off") {
+        if (!options.layers.empty())
+            prepared.error = "--layer needs the sandbox (/opt exists only inside it): drop --sandbox off";
+        record.off_reason = "--sandbox off";
+        return prepared;
+    }
+    // The machine cannot: `on` (or a layer, which needs it) fails with the reason, `auto` says it
+    // in one line and runs without.
+    auto cannot = [&](const std::string& why) {
+        if (options.sandbox == "on" || !options.layers.empty()) {
+            prepared.error = (options.sandbox == "on" ? "--sandbox on: " : "--layer needs the sandbox, and ") + why;
+            prepared.error_exit_code = exit_codes::kEmulatorError;
+        } else {
+            console.lifecycle("sandbox: off: " + why + " (--sandbox off silences this line)");
+            record.off_reason = why;
+        }
+        return prepared;
+    };
+    if (auto unavailable = process::user_namespaces_unavailable(); !unavailable.empty()) return cannot(unavailable);
+
+    std::vector<std::filesystem::path> layers;
+    std::error_code ec;
+    for (const auto& layer : options.layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
+    std::string error;
+    auto staged = process::stage_layers(layers, error);
+    if (!staged) {
+        prepared.error = error;
+        return prepared;
+    }
+    // One trial sandbox, at once: a machine that allows the namespaces may still refuse one of
+    // the mounts (a container's profile), and that is better said now than at the first Init.
+    process::SandboxLayout trial;
+    trial.task_root = task_root;
+    trial.staged_opt = staged->path();
+    trial.ephemeral_storage_mb = options.ephemeral_storage_mb;
+    if (!process::Sandbox::create(trial, {}, error)) return cannot(error);
+
+    auto settings = std::make_shared<SandboxSettings>();
+    settings->layers = std::move(staged);
+    settings->ephemeral_storage_mb = options.ephemeral_storage_mb;
+    settings->memory_limit = process::MemoryLimitMethod::RssSampling;
+    record.enabled = true;
+    record.memory_limit = process::to_string(settings->memory_limit);
+    console.lifecycle("sandbox: on: /var/task read-only, /opt from " + std::to_string(layers.size()) +
+                      " layer(s), a private /tmp of " + std::to_string(options.ephemeral_storage_mb) +
+                      " MB, sandbox.localdomain, memory limit " + std::to_string(options.memory_mb) + " MB (" +
+                      record.memory_limit + ")");
+    prepared.settings = std::move(settings);
+    return prepared;
 }
 
 // External extensions: every regular file of the extensions directory, in name order, then each
@@ -60,14 +152,9 @@ std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& op
         }
         found.push_back(fs::absolute(path, ec).lexically_normal());
     }
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-            if (found[i].filename() == found[j].filename()) {
-                error = "two extensions are named " + found[i].filename().string() +
-                        ": an extension registers under its file name, which must be unique";
-                return {};
-            }
-        }
+    if (auto clash = duplicate_extension_name(found)) {
+        error = *clash;
+        return {};
     }
     return found;
 }
@@ -116,6 +203,11 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
             return problem;
     }
     if (options.log_format != "text" && options.log_format != "json") return "--log-format must be text or json";
+    if (options.sandbox != "auto" && options.sandbox != "on" && options.sandbox != "off")
+        return "--sandbox must be auto, on or off";
+    if (auto problem = out_of_range("--ephemeral-storage", options.ephemeral_storage_mb, Range::between(512, 10240),
+                                    "MB", "Lambda's range"))
+        return problem;
     if (!options.function_name.empty() && !is_lambda_function_name(options.function_name))
         return "--function-name must be a Lambda function name: 1 to 64 letters, digits, hyphens or underscores";
     if (!is_region_name(options.region))
@@ -138,8 +230,9 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
         return "--runtime " + std::string{runtime.id} +
                " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
     }
-    auto resolved =
-        resolve_managed_runtime(runtime, kRuntimesFolder, host.path, function_folder.string(), host.function.handler);
+    // NODE_PATH names the task root as the runtime sees it: /var/task in the sandbox.
+    const std::string task_root = host.sandbox ? "/var/task" : function_folder.string();
+    auto resolved = resolve_managed_runtime(runtime, kRuntimesFolder, host.path, task_root, host.function.handler);
     if (!resolved.error.empty()) return resolved.error;
     if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
     host.bootstrap = resolved.executable;
@@ -204,6 +297,13 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const char* path = std::getenv("PATH");
     host.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host.port = options.port;
+    auto sandbox = prepare_sandbox(options, host.task_root, prepared.record.sandbox, console);
+    if (!sandbox.error.empty()) {
+        prepared.error_exit_code = sandbox.error_exit_code;
+        return refuse(std::move(sandbox.error));
+    }
+    host.sandbox = sandbox.settings;
+
     prepared.record.runtime.executable = bootstrap.string();
     if (managed) {
         if (auto error = use_managed_runtime(*managed, function_folder, host, prepared.record.runtime, console);
@@ -213,6 +313,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
+    if (host.sandbox) {
+        // Lambda starts the executables of /opt/extensions: the layers' come first.
+        auto from_layers = layer_extensions(host.sandbox->layers->path());
+        host.extensions.insert(host.extensions.begin(), from_layers.begin(), from_layers.end());
+        if (auto clash = duplicate_extension_name(host.extensions)) return refuse(*clash);
+    }
 
     prepared.record.function = host.function;
     prepared.record.bootstrap = host.bootstrap.string();
@@ -223,7 +329,11 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.reports = {options.report_path, options.junit_path, options.html_path};
 
     if (managed) return prepared;
-    if (!std::filesystem::exists(bootstrap, fs_error)) {
+    const bool bootstrap_from_layer =
+        host.sandbox && std::filesystem::exists(host.sandbox->layers->path() / "bootstrap", fs_error);
+    if (bootstrap_from_layer && !std::filesystem::exists(bootstrap, fs_error)) {
+        console.lifecycle("bootstrap: /opt/bootstrap, from a layer (Lambda looks in /var/task, then /opt)");
+    } else if (!std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
     } else if (std::filesystem::is_directory(bootstrap, fs_error)) {
         console.lifecycle("warning: bootstrap " + bootstrap.string() +

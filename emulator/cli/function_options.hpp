@@ -31,6 +31,10 @@ struct FunctionOptions {
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     bool allow_kill = false;
     bool no_freeze = false; // --no-freeze: processes run on between invocations
+    // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
+    std::string sandbox = "auto";
+    std::vector<std::string> layers;
+    int ephemeral_storage_mb = 512;
     std::string report_path;
     std::string junit_path;
     std::string html_path;              // --html FILE
@@ -49,7 +53,8 @@ struct PreparedFunction {
     HostOptions host;
     report::RunRecord record; // what every environment's report starts from, --allow-kill included
     ReportPaths reports;
-    std::string error; // non-empty: a usage error, nothing was started
+    std::string error;       // non-empty: a usage error, nothing was started
+    int error_exit_code = 2; // exit_codes::kUsage, or kEmulatorError when the machine cannot do what was asked
 };
 
 // Checks the options, reads --env/--env-file, discovers extensions, seeds the report, and warns

@@ -21,7 +21,7 @@ int run_command(const RunOptions& options)
     report::Console console;
     use_colour(console, options.function.colour);
     auto prepared = prepare_function(options.function, console);
-    if (!prepared.error.empty()) return refuse(console, exit_codes::kUsage, prepared.error);
+    if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     auto loaded = invoke::load_events(options.events, std::cin);
     if (!loaded.error.empty()) return refuse(console, exit_codes::kUsage, loaded.error);
     HostOptions& host_options = prepared.host;
@@ -34,13 +34,13 @@ int run_command(const RunOptions& options)
     IdGenerator ids;
     RunSession session{
         io, console, clock, ids, std::move(loaded.events), std::move(prepared.record), std::move(prepared.reports)};
-    std::string listen_error;
+    std::string start_error;
     http::ListenerPorts listeners;
     auto host = EnvironmentHost::create(
         io, reaper, clock, ids, listeners, std::move(host_options), session.observers(),
         [&session](std::string_view source, std::string_view line) { session.process_line(source, line); },
-        listen_error);
-    if (!host) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + listen_error);
+        start_error);
+    if (!host) return refuse(console, exit_codes::kEmulatorError, start_error);
     session.attach(*host);
     console.lifecycle("Runtime API listening on " + host->runtime_api() + " for function " +
                       host->environment().config().name);

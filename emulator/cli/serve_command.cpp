@@ -82,7 +82,7 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     auto prepared = prepare_function(options.function, console);
-    if (!prepared.error.empty()) return refuse(console, exit_codes::kUsage, prepared.error);
+    if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     raise_open_file_limit();
 
     become_subreaper(console);

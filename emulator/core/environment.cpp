@@ -136,8 +136,9 @@ void Environment::on_runtime_exited(ExitStatus status)
             const auto& posted = init->posted_error->error;
             fail_init(InitStatus::Error, normalized_error_type(posted.error_type), posted.body, posted.content_type);
         } else {
-            fail_init(InitStatus::Error, "Runtime.ExitError",
-                      make_payload(error_json("Runtime.ExitError", runtime_exit_message(current_request_id(), status))),
+            fail_init(InitStatus::Error, status.runtime_error_type(),
+                      make_payload(
+                          error_json(status.runtime_error_type(), runtime_exit_message(current_request_id(), status))),
                       "application/json");
         }
     } else if (is<environment_state::Invoke>()) {

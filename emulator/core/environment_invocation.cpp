@@ -187,13 +187,15 @@ void Environment::runtime_died_mid_invocation(ExitStatus status)
 {
     const std::string id = invocation_->invocation.request_id;
     const std::string message = runtime_exit_message(id, status);
-    if (!invocation_->runtime_done()) announce_runtime_done(*invocation_, InvokeStatus::Failure, "Runtime.ExitError");
-    auto closed = close_invocation(InvokeStatus::Failure, "Runtime.ExitError");
+    // Past its memory size the message stays "signal: killed"; the type says why (LAMBDA-SPEC 4.3).
+    const std::string error_type = status.runtime_error_type();
+    if (!invocation_->runtime_done()) announce_runtime_done(*invocation_, InvokeStatus::Failure, error_type);
+    auto closed = close_invocation(InvokeStatus::Failure, error_type);
     begin_shutdown(ShutdownReason::Failure, false);
     ports_.observer.runtime_exit_during_invocation(id, message);
     // A runtime that answered before dying keeps its answer (LAMBDA-SPEC 4.3).
-    answer(closed.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json("Runtime.ExitError", message)),
-           "application/json", "Runtime.ExitError");
+    answer(closed.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json(error_type, message)),
+           "application/json", error_type);
     announce_end(closed);
 }
 

@@ -3,6 +3,7 @@
 #include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <ctime>
@@ -43,8 +44,27 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     http::Server::Options listen;
     listen.port = host->options_.port;
     host->server_ = http::Server::listen(io, host->router_, listen, error);
-    if (!host->server_) return nullptr;
+    if (!host->server_) {
+        error = "cannot listen on " + error;
+        return nullptr;
+    }
     listeners.add(host->server_->port());
+
+    if (const auto& sandbox = host->options_.sandbox) {
+        process::SandboxLayout layout;
+        layout.task_root = host->options_.task_root;
+        layout.staged_opt = sandbox->layers->path();
+        layout.ephemeral_storage_mb = sandbox->ephemeral_storage_mb;
+        std::vector<std::filesystem::path> executables = host->options_.extensions;
+        executables.push_back(host->options_.bootstrap);
+        host->sandbox_ = process::Sandbox::create(std::move(layout), executables, error);
+        if (!host->sandbox_) return nullptr;
+        if (sandbox->memory_limit == process::MemoryLimitMethod::RssSampling) {
+            host->memory_guard_ = std::make_unique<process::MemoryGuard>(
+                io, static_cast<long>(host->options_.function.memory_mb) * 1024,
+                [raw = host.get()](long resident_kb) { raw->runtime_exceeded_memory(resident_kb); });
+        }
+    }
 
     host->runtime_api_ = "127.0.0.1:" + std::to_string(host->server_->port());
     // Every process of this environment inherits this variable, unless it clears its environment.
@@ -52,7 +72,8 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
                                                     host->options_.claims_every_orphan);
     core::RuntimeEnvironmentInputs inputs;
     inputs.runtime_api = host->runtime_api_;
-    inputs.task_root = host->options_.task_root.string();
+    // Inside the sandbox the code is where Lambda keeps it (LAMBDA-SPEC 5.1).
+    inputs.task_root = host->sandbox_ ? "/var/task" : host->options_.task_root.string();
     inputs.log_stream_name = core::log_stream_name(host->options_.function.version, utc_date(), ids.hex(32));
     inputs.path = host->options_.path;
     inputs.passed_through = host->options_.passed_through;
@@ -107,10 +128,11 @@ EnvironmentHost::~EnvironmentHost()
 core::SpawnOutcome EnvironmentHost::start_runtime()
 {
     process::SpawnSpec spec;
-    spec.executable = options_.bootstrap;
+    spec.executable = runtime_executable();
     spec.arguments = options_.bootstrap_arguments;
     spec.environment = runtime_environment_;
-    spec.working_directory = options_.task_root;
+    spec.working_directory = working_directory();
+    if (sandbox_) spec.sandbox = sandbox_->entry();
     // By value: a survivor may still write after this host is gone.
     auto line_sink = [lines = lines_](std::string_view line) { lines("runtime", line); };
     auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
@@ -122,9 +144,14 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     last_peak_memory_mb_ = 0;
     const pid_t pid = runtime_->pid();
     reaper_.descendants().add_root(family_, pid);
+    runtime_out_of_memory_ = false;
+    if (memory_guard_) memory_guard_->watch(pid);
     reaper_.watch(pid, [this, pid](core::ExitStatus status) {
         if (!runtime_ || runtime_->pid() != pid) return;
         runtime_alive_ = false;
+        if (memory_guard_) memory_guard_->stop();
+        if (runtime_out_of_memory_ && status.signalled && status.code == SIGKILL)
+            status.killed_for = core::KilledFor::MemoryLimit;
         environment_.on_runtime_exited(status);
     });
     return {true, pid, {}};
@@ -142,6 +169,36 @@ void EnvironmentHost::kill_runtime()
 {
     // Also after the runtime itself exited: its group may hold what it started.
     if (!runtime_) return;
+    runtime_->kill_group();
+    killed_groups_.insert(runtime_->pid());
+}
+
+std::filesystem::path EnvironmentHost::runtime_executable() const
+{
+    if (!sandbox_) return options_.bootstrap;
+    // Lambda looks for the bootstrap in /var/task, then in /opt (LAMBDA-SPEC 5.1).
+    std::error_code ec;
+    if (!std::filesystem::exists(options_.bootstrap, ec) &&
+        std::filesystem::exists(options_.sandbox->layers->path() / "bootstrap", ec))
+        return "/opt/bootstrap";
+    return sandbox_->inside_path(options_.bootstrap);
+}
+
+std::filesystem::path EnvironmentHost::working_directory() const
+{
+    return sandbox_ ? std::filesystem::path{"/var/task"} : options_.task_root;
+}
+
+// Past the memory size Lambda kills the runtime; the invocation fails with Runtime.OutOfMemory
+// and the environment is reset (LAMBDA-SPEC 4.3).
+void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
+{
+    if (!runtime_ || !runtime_alive_) return;
+    runtime_out_of_memory_ = true;
+    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, static_cast<int>((resident_kb + 1023) / 1024));
+    lines_("platform", "[lambda-emu] the runtime's processes use " + std::to_string((resident_kb + 1023) / 1024) +
+                           " MB, past the memory size of " + std::to_string(options_.function.memory_mb) +
+                           " MB: killed, as Lambda kills them (Runtime.OutOfMemory)");
     runtime_->kill_group();
     killed_groups_.insert(runtime_->pid());
 }
@@ -168,9 +225,10 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
     for (const auto& path : options_.extensions) {
         const std::string name = path.filename().string();
         process::SpawnSpec spec;
-        spec.executable = path;
+        spec.executable = sandbox_ ? sandbox_->inside_path(path) : path;
         spec.environment = extension_environment_;
-        spec.working_directory = options_.task_root;
+        spec.working_directory = working_directory();
+        if (sandbox_) spec.sandbox = sandbox_->entry();
         auto line_sink = [lines = lines_, label = "ext:" + name](std::string_view line) { lines(label, line); };
         auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
         if (!spawned.child) {

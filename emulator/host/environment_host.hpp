@@ -14,6 +14,9 @@
 #include "process/child_process.hpp"
 #include "process/child_reaper.hpp"
 #include "process/freezer.hpp"
+#include "process/memory_guard.hpp"
+#include "process/sandbox.hpp"
+#include "sandbox_settings.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -44,6 +47,8 @@ struct HostOptions {
     bool claims_every_orphan = false;
     // Freeze the processes between invocations, as Lambda does (--no-freeze: leave them running).
     bool freeze = true;
+    // Null: no sandbox (--sandbox off, or a kernel without user namespaces).
+    std::shared_ptr<const SandboxSettings> sandbox;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -53,8 +58,9 @@ using ProcessLineSink = std::function<void(std::string_view source, std::string_
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
     // Listens on 127.0.0.1 (an ephemeral port unless options.port), and adds that port to
-    // `listeners` for as long as it lives; null with `error` on failure. `observers` hear the
-    // lifecycle in their order, then the Telemetry API's subscribers.
+    // `listeners` for as long as it lives; makes the environment's sandbox when the options ask
+    // for one; null with `error` on failure. `observers` hear the lifecycle in their order, then
+    // the Telemetry API's subscribers.
     static std::unique_ptr<EnvironmentHost> create(boost::asio::io_context& io, process::ChildReaper& reaper,
                                                    core::Clock& clock, IdGenerator& ids, http::ListenerPorts& listeners,
                                                    HostOptions options, std::vector<core::LifecycleObserver*> observers,
@@ -111,6 +117,16 @@ private:
     process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
     std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
     process::Freezer freezer_;
+    process::DescendantTracker::FamilyId family_ = 0;    // this environment's processes, all generations
+    std::set<pid_t> killed_groups_;                      // SIGKILLed since the last Shutdown phase ended
+    std::unique_ptr<process::Sandbox> sandbox_;          // null without one
+    std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox
+    bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it
+
+    // The runtime's executable and working directory as the runtime sees them.
+    std::filesystem::path runtime_executable() const;
+    std::filesystem::path working_directory() const;
+    void runtime_exceeded_memory(long resident_kb);
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;

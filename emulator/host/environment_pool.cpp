@@ -69,7 +69,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
         },
         error);
     if (!slot->host) {
-        console_.lifecycle("error: cannot start an execution environment: cannot listen on " + error);
+        console_.lifecycle("error: cannot start an execution environment: " + error);
         return nullptr;
     }
     slot->reporter->set_runtime_api(slot->host->runtime_api());

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -48,6 +49,24 @@ void close_inherited_descriptors(const std::vector<int>& keep)
         lowest = next_kept + 1;
     }
 }
+
+// Runs in the child between fork and exec: enters the environment's sandbox, if any, then its
+// working directory (setns changes the current directory, so the order matters).
+struct SandboxAndDirectory {
+    std::optional<SandboxEntry> sandbox;
+    const char* directory;
+
+    bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*)
+    {
+        if (sandbox) {
+            if (::setns(sandbox->user_namespace, CLONE_NEWUSER) != 0 ||
+                ::setns(sandbox->mount_namespace, CLONE_NEWNS) != 0)
+                return bp::error_code{errno, boost::system::system_category()};
+        }
+        if (::chdir(directory) != 0) return bp::error_code{errno, boost::system::system_category()};
+        return {};
+    }
+};
 
 // Runs in the child between fork and exec, after stdio is in place (it comes last).
 struct OwnGroupAndParentDeathSignal {
@@ -117,7 +136,8 @@ SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& sp
     {
         bp::posix::default_launcher launcher;
         child = launcher(io.get_executor(), ec, spec.executable, spec.arguments, ExactEnvironment{spec.environment},
-                         bp::process_start_dir{spec.working_directory}, bp::process_stdio{nullptr, out, err},
+                         bp::process_stdio{nullptr, out, err},
+                         SandboxAndDirectory{spec.sandbox, spec.working_directory.c_str()},
                          OwnGroupAndParentDeathSignal{::getpid()});
     }
     if (ec) return {nullptr, go_style_error(spec.executable, ec)};

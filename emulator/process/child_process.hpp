@@ -4,11 +4,13 @@
 // One child process of the emulator (a runtime or an extension): started with Boost.Process
 // in a process group of its own, with Lambda's environment, its output read line by line.
 #include "line_reader.hpp"
+#include "sandbox.hpp"
 
 #include <boost/asio/io_context.hpp>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -18,8 +20,10 @@ namespace lambda_emu::process {
 struct SpawnSpec {
     std::filesystem::path executable;
     std::vector<std::string> arguments;
-    std::vector<std::string> environment; // "KEY=value", nothing inherited
-    std::filesystem::path working_directory;
+    std::vector<std::string> environment;    // "KEY=value", nothing inherited
+    std::filesystem::path working_directory; // inside the sandbox, when there is one
+    // The environment's namespaces, entered before exec; the paths above are then seen inside them.
+    std::optional<SandboxEntry> sandbox;
 };
 
 class ChildProcess;

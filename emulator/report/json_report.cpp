@@ -109,6 +109,14 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     report["freeze"] = {{"enabled", !record.freeze_method.empty()},
                         {"method", record.freeze_method.empty() ? json(nullptr) : json(record.freeze_method)}};
 
+    json sandbox;
+    sandbox["enabled"] = record.sandbox.enabled;
+    if (!record.sandbox.off_reason.empty()) sandbox["reason"] = record.sandbox.off_reason;
+    sandbox["layers"] = record.sandbox.layers;
+    sandbox["ephemeralStorageMB"] = record.sandbox.ephemeral_storage_mb;
+    sandbox["memoryLimit"] = record.sandbox.memory_limit;
+    report["sandbox"] = sandbox;
+
     json inits = json::array();
     for (const auto& init : record.inits) {
         json entry;

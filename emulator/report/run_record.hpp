@@ -63,6 +63,13 @@ struct RuntimeRecord {
     std::string executable;                  // the bootstrap, or the managed runtime's node
     std::string executable_version;          // managed: what the executable says of itself ("v20.20.2")
     std::string client;                      // managed: the runtime interface client ("aws-lambda-ric 3.3.0")
+// Whether the function ran in the sandbox, and how (README "Sandbox").
+struct SandboxRecord {
+    bool enabled = false;
+    std::string off_reason; // why not, when --sandbox auto found no user namespaces
+    std::vector<std::string> layers;
+    int ephemeral_storage_mb = 0;
+    std::string memory_limit = "none"; // how --memory is enforced: "rss-sampling" or "none"
 };
 
 struct RunRecord {
@@ -79,6 +86,7 @@ struct RunRecord {
     std::vector<core::ShutdownReport> shutdowns;
     bool allow_kill = false;
     std::string freeze_method; // how processes were frozen between invocations; empty: --no-freeze
+    SandboxRecord sandbox;
     int exit_code = 0;
 };
 
