@@ -35,8 +35,12 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
     command.add_option("--extension", function.extensions, "An external extension executable; repeatable");
     command.add_option("--extensions-dir", function.extensions_dir,
                        "Directory of external extensions (default: opt/extensions beside the bootstrap)");
-    command.add_flag("--allow-kill", function.allow_kill,
-                     "Killed or crashed processes at shutdown do not fail the run");
+    // A flag that takes a value only as --allow-kill=idle: `--allow-kill ./bootstrap` stays a flag.
+    command
+        .add_flag("--allow-kill{all}", function.allow_kill,
+                  "Killed or crashed processes at shutdown do not fail the run; --allow-kill=idle: only kills of "
+                  "processes that had finished (no CPU after their last output, no open connection of their own)")
+        ->check(CLI::IsMember({"all", "idle"}));
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
 }

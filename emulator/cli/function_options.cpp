@@ -165,7 +165,9 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.function = host.function;
     prepared.record.bootstrap = host.bootstrap.string();
     for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
-    prepared.record.allow_kill = options.allow_kill;
+    prepared.record.allow_kill = options.allow_kill == "idle" ? report::KillAllowance::Idle
+                                 : options.allow_kill.empty() ? report::KillAllowance::None
+                                                              : report::KillAllowance::Any;
     prepared.reports = {options.report_path, options.junit_path};
 
     if (!std::filesystem::exists(bootstrap, fs_error)) {

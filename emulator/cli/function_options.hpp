@@ -28,7 +28,7 @@ struct FunctionOptions {
     std::optional<long> shutdown_budget_ms;
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
-    bool allow_kill = false;
+    std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     std::string report_path;
     std::string junit_path;
 };

@@ -44,6 +44,11 @@ struct InvocationSummary {
     void add(const InvocationRecord& invocation);
 };
 
+// What --allow-kill lets pass: nothing (killed or crashed processes at shutdown fail the run),
+// kills of idle processes only (`--allow-kill=idle`: core::killed_while_idle), or every kill
+// and crash (`--allow-kill`).
+enum class KillAllowance { None, Idle, Any };
+
 struct RunRecord {
     core::FunctionConfig function;
     std::string bootstrap;
@@ -55,7 +60,7 @@ struct RunRecord {
     std::uint64_t invocations_not_kept = 0;   // older ones let go (their summary stays)
     InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
-    bool allow_kill = false;
+    KillAllowance allow_kill = KillAllowance::None;
     int exit_code = 0;
 };
 
