@@ -108,8 +108,10 @@ std::optional<double> cpu_after_last_output_ms(const ShutdownReport& report, con
 std::vector<OpenSocket> open_own_connections(const ProcessCleanup& process);
 // `--allow-kill=idle`: a process Lambda killed after its work was done. Killed (not crashed)
 // during the phase, read just before its SIGKILL, using at most kIdleCpuMs of CPU after its
-// last output, and holding no open connection of its own (its Runtime or Extensions API
-// connection, the poll it is parked on, does not count).
+// last output, holding no open connection of its own (its Runtime or Extensions API
+// connection, the poll it is parked on, does not count), and not asleep in a sleep call (a
+// cleanup that waits on a timer). A cleanup that waits otherwise without a connection (on an
+// event loop's timer, say) looks the same from /proc and counts as idle.
 bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& process);
 // What a kill means, in plain words, from the evidence: a cleanup that had finished in a process
 // that did not exit (idle, perhaps blocked on a parked poll), or a cleanup cut short (a

@@ -88,7 +88,8 @@ bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& proce
 {
     if (process.verdict != Verdict::Killed || process.exited_before_shutdown || !process.sigkill_at) return false;
     const auto cpu_after = cpu_after_last_output_ms(report, process);
-    return cpu_after && *cpu_after <= kIdleCpuMs && open_own_connections(process).empty();
+    return cpu_after && *cpu_after <= kIdleCpuMs && open_own_connections(process).empty() &&
+           !process.evidence.at_end->asleep();
 }
 
 namespace {
@@ -155,6 +156,10 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
         quiet = "printed nothing in the phase";
     }
     const std::string span = ms_text(to_ms(*process.sigkill_at - quiet_since));
+    if (process.evidence.at_end->asleep()) {
+        return who + " " + quiet + " and was asleep (in the kernel's " + process.evidence.at_end->waiting_in +
+               ") when it was " + killed_at + ": its cleanup, still waiting, was cut short.";
+    }
     if (*cpu_after > kIdleCpuMs) {
         return who + " " + quiet + " but was still using CPU (" + ms_text(*cpu_after) + " in the " + span +
                " before it was " + killed_at + "): its cleanup was cut short.";

@@ -43,6 +43,12 @@ struct ProcessSample {
     SteadyTime at{};
     double cpu_ms = 0; // utime + stime of every live member, and of the children they reaped, since they started
     std::vector<OpenSocket> sockets;
+    // Where the process's main thread waits in the kernel (/proc/PID/wchan): "hrtimer_nanosleep"
+    // for a sleep, "ep_poll" for an event loop, "futex_wait_queue" for a lock or a join; "" when
+    // running or not told.
+    std::string waiting_in;
+    // Asleep in a sleep call: a cleanup that waits on a timer uses no CPU either, yet is not done.
+    bool asleep() const { return waiting_in.find("nanosleep") != std::string::npos; }
 };
 
 // A process's last line of output.

@@ -236,6 +236,7 @@ std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind ki
     sample.at = clock_.now();
     sample.cpu_ms = look.cpu_ms;
     sample.sockets = look.sockets;
+    sample.waiting_in = look.waiting_in;
     // Its connections to the emulator's own listeners are the APIs it talks to (the environment's
     // listener serves the runtime the Runtime API and the extensions the Extensions API), not
     // the function's.

@@ -273,6 +273,10 @@ bool look_at_tree(pid_t root, TreeLook& look, bool fresh)
         if (protocols.unix_domain || protocols.other) match_table(root, "unix", inodes, parse_unix_line, look.sockets);
         look.inodes = std::move(inodes);
     }
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/wchan", root);
+    look.waiting_in = read_proc_file(path);
+    if (look.waiting_in == "0") look.waiting_in.clear(); // running
     // Became a zombie while it was read: its descriptors may already be closed.
     double again = 0;
     return tree_cpu(std::vector<pid_t>{root}, again);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <set>
+#include <string>
 #include <string_view>
 #include <sys/types.h>
 #include <vector>
@@ -21,6 +22,7 @@ struct TreeLook {
     double cpu_ms = 0;
     std::vector<core::OpenSocket> sockets; // every socket the tree holds, once each
     std::set<std::uint64_t> inodes;        // theirs, as /proc/PID/fd links name them
+    std::string waiting_in;                // the root's wait channel (/proc/PID/wchan); "" when running
 };
 // The CPU time (utime + stime, with the children each member reaped) of `root` and its
 // descendants, in ms; false when `root` is gone or a zombie.

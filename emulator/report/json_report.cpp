@@ -63,6 +63,8 @@ json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessClea
         sockets_json(evidence.at_start ? evidence.at_start->sockets : std::vector<core::OpenSocket>{});
     entry["socketsAtEnd"] = sockets_json(evidence.at_end ? evidence.at_end->sockets : std::vector<core::OpenSocket>{});
     entry["openConnectionsAtEnd"] = sockets_json(core::open_own_connections(process));
+    entry["waitingAtEnd"] =
+        evidence.at_end && !evidence.at_end->waiting_in.empty() ? json(evidence.at_end->waiting_in) : json(nullptr);
     entry["parkedCall"] = evidence.parked_at_kill == core::ParkedCall::None
                               ? json(nullptr)
                               : json(core::to_string(evidence.parked_at_kill));

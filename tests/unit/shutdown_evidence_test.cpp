@@ -14,7 +14,7 @@ const core::SteadyTime kStart{std::chrono::seconds{1000}};
 
 core::ProcessSample sample_at(int ms, double cpu_ms, std::vector<core::OpenSocket> sockets = {})
 {
-    return core::ProcessSample{kStart + Millis{ms}, cpu_ms, std::move(sockets)};
+    return core::ProcessSample{kStart + Millis{ms}, cpu_ms, std::move(sockets), {}};
 }
 
 core::OpenSocket tcp(std::string remote, std::string state, core::SocketPeer peer = core::SocketPeer::Function)
@@ -162,4 +162,17 @@ TEST_CASE("what a kill means, in plain words")
     runtime.evidence = {};
     CHECK(core::killed_diagnostic(killed.report, runtime) ==
           "The runtime did not exit within its 300 ms share after SIGTERM and was killed: its cleanup was cut short.");
+}
+
+TEST_CASE("asleep in a sleep call at the kill: a cleanup still waiting, not idle")
+{
+    KilledRuntime killed;
+    auto& runtime = killed.runtime;
+    runtime.evidence.at_end->waiting_in = "hrtimer_nanosleep";
+    CHECK_FALSE(core::killed_while_idle(killed.report, runtime));
+    CHECK(core::killed_diagnostic(killed.report, runtime) ==
+          "The runtime went quiet 14 ms after SIGTERM ('[runtime] exiting') and was asleep (in the kernel's "
+          "hrtimer_nanosleep) when it was killed at 300 ms: its cleanup, still waiting, was cut short.");
+    runtime.evidence.at_end->waiting_in = "ep_poll"; // an event loop's wait looks like any idle wait
+    CHECK(core::killed_while_idle(killed.report, runtime));
 }
