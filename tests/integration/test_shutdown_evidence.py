@@ -178,8 +178,9 @@ class RuntimeHoldingAConnection(unittest.TestCase):
 
     def test_closing_the_connection_and_exiting_is_clean(self):
         with Listener() as listener:
+            # It waits 500 ms between closing and exiting: a 2 s share leaves room for that.
             outcome, report, junit, name = run_with_reports(HOLDS_CONNECTION, "--env", f"HOLD_PORT={listener.port}",
-                                                            "--env", "CLOSE_ON_SIGTERM=1")
+                                                            "--env", "CLOSE_ON_SIGTERM=1", "--runtime-grace", "2000")
         self.assertEqual(schema.errors(report, SCHEMA), [])
         self.assertEqual(outcome.code, 0, outcome)
         runtime = process(report, "runtime")
