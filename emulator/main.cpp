@@ -68,8 +68,12 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                        "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
     command.add_option("--ephemeral-storage", function.ephemeral_storage_mb, "/tmp's size in MB (Lambda: 512-10240)")
         ->capture_default_str();
-    command.add_flag("--allow-kill", function.allow_kill,
-                     "Killed or crashed processes at shutdown do not fail the run");
+    // A flag that takes a value only as --allow-kill=idle: `--allow-kill ./bootstrap` stays a flag.
+    command
+        .add_flag("--allow-kill{all}", function.allow_kill,
+                  "Killed or crashed processes at shutdown do not fail the run; --allow-kill=idle: only kills of "
+                  "processes that had finished (no CPU after their last output, no open connection of their own)")
+        ->check(CLI::IsMember({"all", "idle"}));
     command.add_flag("--no-freeze", function.no_freeze,
                      "Leave the processes running between invocations (Lambda freezes them)");
     command.add_option("--report", function.report_path, "Write the JSON report to this file");

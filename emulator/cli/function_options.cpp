@@ -323,10 +323,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.function = host.function;
     prepared.record.bootstrap = host.bootstrap.string();
     for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
-    prepared.record.allow_kill = options.allow_kill;
+    prepared.record.allow_kill = options.allow_kill == "idle" ? report::KillAllowance::Idle
+                                 : options.allow_kill.empty() ? report::KillAllowance::None
+                                                              : report::KillAllowance::Any;
+    prepared.reports = {options.report_path, options.junit_path, options.html_path};
     host.freeze = !options.no_freeze;
     prepared.record.freeze_method = host.freeze ? process::Freezer::kMethod : "";
-    prepared.reports = {options.report_path, options.junit_path, options.html_path};
 
     if (managed) return prepared;
     const bool bootstrap_from_layer =

@@ -29,7 +29,7 @@ struct FunctionOptions {
     std::optional<long> shutdown_budget_ms;
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
-    bool allow_kill = false;
+    std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     bool no_freeze = false; // --no-freeze: processes run on between invocations
     // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";

@@ -7,7 +7,8 @@
 
 namespace lambda_emu {
 
-int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed, bool allow_kill)
+int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                  report::KillAllowance allow_kill)
 {
     ExitFacts all;
     for (const auto& facts : environments) {
@@ -15,17 +16,21 @@ int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by
         all.timeout_or_crash |= facts.timeout_or_crash;
         all.init_failure |= facts.init_failure;
         all.unclean_shutdown |= facts.unclean_shutdown;
+        all.unclean_shutdown_not_idle |= facts.unclean_shutdown_not_idle;
     }
     if (interrupted_by != 0) return 128 + interrupted_by;
     if (report_failed) return exit_codes::kEmulatorError;
     if (all.init_failure) return exit_codes::kInitFailure;
     if (all.timeout_or_crash) return exit_codes::kTimeoutOrCrash;
-    if (all.unclean_shutdown && !allow_kill) return exit_codes::kUncleanShutdown;
+    const bool unclean = allow_kill == report::KillAllowance::None   ? all.unclean_shutdown
+                         : allow_kill == report::KillAllowance::Idle ? all.unclean_shutdown_not_idle
+                                                                     : false;
+    if (unclean) return exit_codes::kUncleanShutdown;
     if (all.function_error) return exit_codes::kFunctionError;
     return exit_codes::kSuccess;
 }
 
-RunEnd::RunEnd(report::Console& console, ReportPaths paths, bool allow_kill)
+RunEnd::RunEnd(report::Console& console, ReportPaths paths, report::KillAllowance allow_kill)
     : console_{console}, paths_{std::move(paths)}, allow_kill_{allow_kill}
 {
 }

@@ -14,11 +14,12 @@ namespace lambda_emu {
 // The exit code by the contract of exit_codes.hpp: `environments`' facts combined, the signal
 // that stopped the run (0: none that shows in the exit code), whether a report could not be
 // written, and whether killed processes at shutdown are allowed.
-int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed, bool allow_kill);
+int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                  report::KillAllowance allow_kill);
 
 class RunEnd {
 public:
-    RunEnd(report::Console& console, ReportPaths paths, bool allow_kill);
+    RunEnd(report::Console& console, ReportPaths paths, report::KillAllowance allow_kill);
 
     // The run was stopped by this signal: the exit code is 128 + its number. The first one counts.
     void interrupted_by(int signal);
@@ -38,7 +39,7 @@ private:
 
     report::Console& console_;
     ReportPaths paths_;
-    bool allow_kill_;
+    report::KillAllowance allow_kill_;
     int interrupted_by_ = 0;
     bool report_write_failed_ = false;
 };

@@ -147,6 +147,12 @@ private:
     void record_extension_exit_in_shutdown(const Extension& extension);
     void complete_shutdown_if_everyone_exited();
     void complete_shutdown();
+    // Evidence (environment_evidence.cpp): looks at the processes as the phase begins, every
+    // kEvidenceSamplePeriod while they run, and just before each SIGKILL.
+    ProcessEvidence first_look(ProcessKind kind, const std::string& name);
+    void look_again();
+    void look_before_kill(ProcessCleanup& process);
+    void collect_last_outputs(ShutdownReport& report);
 
     FunctionConfig config_;
     ShutdownOverrides overrides_;

@@ -5,6 +5,7 @@
 #include "environment.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace lambda_emu::core {
 
@@ -62,6 +63,7 @@ void Environment::kill_now()
     if (!progress) return;
     for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
+        look_before_kill(process);
         if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
         else ports_.processes.kill_extension(process.name);
         process.sigkill_at = now();
@@ -90,6 +92,19 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
                       TimerSlot::ExtensionErrorGrace}) {
         ports_.timers.cancel(slot);
     }
+    // The first looks at the processes (the evidence's baseline) come before the phase's clock
+    // starts: reading /proc takes time, and it must come out of nobody's share.
+    ports_.processes.time_output(true);
+    ProcessEvidence runtime_evidence;
+    if (runtime_pid_ != 0 && runtime_ != RuntimeState::Exited) {
+        runtime_evidence = first_look(ProcessKind::Runtime, "runtime");
+    }
+    std::map<std::string, ProcessEvidence> extension_evidence;
+    for (const auto& extension : extensions_) {
+        if (extension.kind == ExtensionKind::External && extension.alive) {
+            extension_evidence[extension.name] = first_look(ProcessKind::ExternalExtension, extension.name);
+        }
+    }
     const SteadyTime started = now();
     auto& report = progress.report;
     report.reason = reason;
@@ -102,6 +117,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
 
     if (runtime_pid_ != 0) {
         ProcessCleanup runtime;
+        runtime.evidence = std::move(runtime_evidence);
         runtime.name = "runtime";
         runtime.kind = ProcessKind::Runtime;
         runtime.pid = runtime_pid_;
@@ -132,6 +148,9 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
         process.kind = ProcessKind::ExternalExtension;
         process.pid = extension.pid;
         process.subscribed_to_shutdown = extension.wants_shutdown;
+        if (const auto found = extension_evidence.find(extension.name); found != extension_evidence.end()) {
+            process.evidence = std::move(found->second);
+        }
         if (!extension.alive) {
             process.exited_before_shutdown = true;
             process.exit_status = extension.exit_status;
@@ -140,6 +159,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
     }
     ports_.observer.shutdown_started(reason, final);
     ports_.timers.arm(TimerSlot::ShutdownGiveUp, started + report.budget.phase + kExitReportSlack);
+    ports_.timers.arm(TimerSlot::EvidenceLook, now() + kEvidenceSamplePeriod);
 
     const auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime");
     if (!runtime || !runtime->awaiting_exit()) tell_extensions_to_shut_down();
@@ -163,6 +183,7 @@ void Environment::tell_extensions_to_shut_down()
                                  extension.state != ExtensionState::InitError &&
                                  extension.state != ExtensionState::ExitError;
         if (!can_receive) {
+            look_before_kill(*process);
             ports_.processes.kill_extension(extension.name);
             process->sigkill_at = now();
             process->deadline = now();
@@ -225,13 +246,16 @@ void Environment::complete_shutdown_if_everyone_exited()
 
 void Environment::complete_shutdown()
 {
-    for (auto slot : {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp}) {
+    for (auto slot :
+         {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp, TimerSlot::EvidenceLook}) {
         ports_.timers.cancel(slot);
     }
     ShutdownInProgress finished = std::move(*shutdown_in_progress());
     ShutdownReport& report = finished.report;
     report.final = finished.final;
     report.ended_at = now();
+    collect_last_outputs(report);
+    ports_.processes.time_output(false);
     auto& notes = report.diagnostics;
     for (auto& process : report.processes) {
         process.verdict = verdict_of(process);
@@ -251,12 +275,9 @@ void Environment::complete_shutdown()
                                   "SIGKILL at once and no cleanup code ran. Register an extension (even an internal "
                                   "one with no events) to receive SIGTERM."
                                 : who + " did not subscribe to SHUTDOWN, so Lambda killed it at once.");
-        } else if (process.verdict == Verdict::Killed && process.kind == ProcessKind::Runtime) {
-            notes.push_back("The runtime did not exit within its " + ms_text(report.budget.runtime_share) +
-                            " share after SIGTERM and was killed: its cleanup was cut short.");
         } else if (process.verdict == Verdict::Killed) {
-            notes.push_back(who + " was still running when the phase ended (" + ms_text(report.budget.phase) +
-                            ") and was killed.");
+            // What the kill means, from what the process was doing (shutdown_evidence.cpp).
+            notes.push_back(killed_diagnostic(report, process));
         }
         if (process.kind == ProcessKind::ExternalExtension && process.subscribed_to_shutdown &&
             !process.shutdown_event_at && process.deadline) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace lambda_emu::core {
@@ -49,6 +50,19 @@ public:
     // core says when; the host may decline (--no-freeze). Neither call may block.
     virtual void freeze_environment() = 0;
     virtual void thaw_environment() = 0;
+
+    // Evidence for the Shutdown phase (by default none: a host that cannot look reports verdicts only).
+    // A look at the runtime's or an extension's process tree: its CPU time and its sockets; null
+    // when the process is gone, a zombie, or cannot be read. Unless `fresh`, sockets found
+    // unchanged since the last look keep the rows (and states) read then.
+    virtual std::optional<ProcessSample> look_at(ProcessKind, const std::string& /*name*/, bool /*fresh*/)
+    {
+        return std::nullopt;
+    }
+    // Its last line of output so far, if any.
+    virtual std::optional<OutputLine> last_output(ProcessKind, const std::string& /*name*/) { return std::nullopt; }
+    // From now on (or no longer), read each process's CPU time with each line it prints.
+    virtual void time_output(bool /*on*/) {}
 };
 
 enum class TimerSlot {
@@ -59,6 +73,7 @@ enum class TimerSlot {
     RuntimeShare,        // SIGKILL for the runtime at the end of its shutdown share
     ExtensionsDeadline,  // SIGKILL for external extensions at the end of the Shutdown phase
     ShutdownGiveUp,      // never wait forever for an exit the kernel does not report
+    EvidenceLook,        // the Shutdown phase's next look at the processes still running
 };
 
 class TimerService {

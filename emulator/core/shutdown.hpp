@@ -3,6 +3,7 @@
 // verdict for each process (DESIGN.md "Shutdown, the heart of it"; LAMBDA-SPEC 4.4).
 #include "clock.hpp"
 #include "exit_status.hpp"
+#include "shutdown_evidence.hpp"
 
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ struct ProcessCleanup {
     // Lambda's rules owed it no notice (no SIGTERM, no SHUTDOWN): SIGKILL as soon as its turn came.
     bool killed_at_once = false;
     Verdict verdict = Verdict::Graceful; // verdict_of(*this), once the record is complete
+    ProcessEvidence evidence;            // what it was doing when signalled, and when killed or gone
 
     bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
 };
@@ -94,5 +96,26 @@ inline std::optional<double> offset_ms(const ShutdownReport& report, const std::
 
 // Cleanup duration: from the first signal (SIGTERM, SHUTDOWN or SIGKILL) to the observed exit.
 std::optional<double> cleanup_duration_ms(const ProcessCleanup& process);
+
+// --- Evidence (shutdown_evidence.cpp) ---
+
+// CPU time the process tree used from the phase's start to the last look (null without both).
+std::optional<double> cpu_in_phase_ms(const ProcessCleanup& process);
+// CPU time used after its last output: from the line's own reading when it printed during the
+// phase, else from the phase's start. Null without a last look.
+std::optional<double> cpu_after_last_output_ms(const ShutdownReport& report, const ProcessCleanup& process);
+// The function's own connections (not the emulator's APIs) still open at the last look.
+std::vector<OpenSocket> open_own_connections(const ProcessCleanup& process);
+// `--allow-kill=idle`: a process Lambda killed after its work was done. Killed (not crashed)
+// during the phase, read just before its SIGKILL, using at most kIdleCpuMs of CPU after its
+// last output, holding no open connection of its own (its Runtime or Extensions API
+// connection, the poll it is parked on, does not count), and not asleep in a sleep call (a
+// cleanup that waits on a timer). A cleanup that waits otherwise without a connection (on an
+// event loop's timer, say) looks the same from /proc and counts as idle.
+bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& process);
+// What a kill means, in plain words, from the evidence: a cleanup that had finished in a process
+// that did not exit (idle, perhaps blocked on a parked poll), or a cleanup cut short (a
+// connection still open, or still using CPU). Without evidence, the verdict alone.
+std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process);
 
 } // namespace lambda_emu::core

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <ctime>
 
 namespace lambda_emu {
@@ -89,11 +90,12 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
 EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReaper& reaper, core::Clock& clock,
                                  IdGenerator& ids, http::ListenerPorts& listeners, HostOptions options,
                                  std::vector<core::LifecycleObserver*> observers, ProcessLineSink lines)
-    : io_{io}, reaper_{reaper}, ids_{ids}, listeners_{listeners}, options_{std::move(options)}, lines_{std::move(
-                                                                                                    lines)},
-      telemetry_{std::make_shared<extensions_api::TelemetryHub>(
-          io, clock, options_.function, [lines = lines_](const std::string& line) { lines("platform", line); })},
-      observers_{followed_by(std::move(observers), telemetry_.get())},
+    : io_{io}, reaper_{reaper}, clock_{clock}, ids_{ids}, listeners_{listeners}, options_{std::move(options)},
+      lines_{std::move(lines)}, telemetry_{std::make_shared<extensions_api::TelemetryHub>(
+                                    io, clock, options_.function,
+                                    [lines = lines_](const std::string& line) { lines("platform", line); })},
+      last_outputs_{std::make_shared<LastOutputs>(clock)}, observers_{followed_by(std::move(observers),
+                                                                                  telemetry_.get())},
       environment_{options_.function, options_.overrides,
                    core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {
@@ -101,9 +103,12 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
     extensions_api::add_routes(router_, environment_);
     extensions_api::add_telemetry_routes(router_, environment_, *telemetry_, listeners_);
     // Every line also goes to the Telemetry and Logs APIs' subscribers.
-    lines_ = [lines = lines_, telemetry = telemetry_](std::string_view source, std::string_view line) {
+    lines_ = [lines = lines_, telemetry = telemetry_, outputs = last_outputs_](std::string_view source,
+                                                                               std::string_view line) {
         lines(source, line);
-        if (source != "platform") telemetry->log_line(source, line);
+        if (source == "platform") return;
+        telemetry->log_line(source, line);
+        outputs->line(source, line);
     };
 }
 
@@ -143,6 +148,8 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     runtime_alive_ = true;
     last_peak_memory_mb_ = 0;
     const pid_t pid = runtime_->pid();
+    last_outputs_->started("runtime", pid);
+    looks_.erase("runtime");
     reaper_.descendants().add_root(family_, pid);
     runtime_out_of_memory_ = false;
     if (memory_guard_) memory_guard_->watch(pid);
@@ -236,6 +243,8 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
             continue;
         }
         const pid_t pid = spawned.child->pid();
+        last_outputs_->started("ext:" + name, pid);
+        looks_.erase("ext:" + name);
         reaper_.descendants().add_root(family_, pid);
         reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
             if (generation != extension_generation_) return;
@@ -297,6 +306,49 @@ void EnvironmentHost::thaw_environment()
     if (freezer_.state() == process::Freezer::State::Thawed) return;
     freezer_.thaw();
     telemetry_->resume_deliveries();
+}
+
+std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind kind, const std::string& name, bool fresh)
+{
+    pid_t pid = 0;
+    if (kind == core::ProcessKind::Runtime) {
+        if (runtime_ && runtime_alive_) pid = runtime_->pid();
+    } else if (const auto found = extensions_.find(name); found != extensions_.end()) {
+        pid = found->second->pid(); // asked only while its exit is not yet seen: the pid is still its own
+    }
+    if (pid == 0) return std::nullopt;
+    auto& look = looks_[kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name];
+    if (!process::look_at_tree(pid, look, fresh)) return std::nullopt;
+    core::ProcessSample sample;
+    sample.at = clock_.now();
+    sample.cpu_ms = look.cpu_ms;
+    sample.sockets = look.sockets;
+    sample.waiting_in = look.waiting_in;
+    // Its connections to the emulator's own listeners are the APIs it talks to (the environment's
+    // listener serves the runtime the Runtime API and the extensions the Extensions API), not
+    // the function's.
+    for (auto& socket : sample.sockets) {
+        if (socket.kind == core::SocketKind::Unix) continue;
+        const auto colon = socket.remote.rfind(':');
+        const std::string host = socket.remote.substr(0, colon);
+        const int port = std::atoi(socket.remote.c_str() + colon + 1);
+        const bool loopback = host == "127.0.0.1" || host == "[::ffff:127.0.0.1]";
+        if (loopback && port > 0 && port <= 65535 && listeners_.contains(static_cast<unsigned short>(port))) {
+            socket.peer =
+                kind == core::ProcessKind::Runtime ? core::SocketPeer::RuntimeApi : core::SocketPeer::ExtensionsApi;
+        }
+    }
+    return sample;
+}
+
+std::optional<core::OutputLine> EnvironmentHost::last_output(core::ProcessKind kind, const std::string& name)
+{
+    return last_outputs_->last(kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name);
+}
+
+void EnvironmentHost::time_output(bool on)
+{
+    last_outputs_->time_cpu(on);
 }
 
 void EnvironmentHost::arm(core::TimerSlot slot, core::SteadyTime when)

@@ -11,12 +11,14 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "ids.hpp"
+#include "last_outputs.hpp"
 #include "process/child_process.hpp"
 #include "process/child_reaper.hpp"
 #include "process/freezer.hpp"
 #include "process/memory_guard.hpp"
 #include "process/sandbox.hpp"
 #include "sandbox_settings.hpp"
+#include "process/tree_evidence.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -88,6 +90,9 @@ private:
     std::vector<core::EscapedProcess> kill_descendants() override;
     void freeze_environment() override;
     void thaw_environment() override;
+    std::optional<core::ProcessSample> look_at(core::ProcessKind kind, const std::string& name, bool fresh) override;
+    std::optional<core::OutputLine> last_output(core::ProcessKind kind, const std::string& name) override;
+    void time_output(bool on) override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
     void cancel(core::TimerSlot slot) override;
@@ -100,6 +105,7 @@ private:
 
     boost::asio::io_context& io_;
     process::ChildReaper& reaper_;
+    const core::Clock& clock_;
     IdGenerator& ids_;
     http::ListenerPorts& listeners_;
     HostOptions options_;
@@ -132,6 +138,9 @@ private:
     std::unique_ptr<http::Server> server_;
     // Shared: line readers of processes that outlive this host may still hand it lines.
     std::shared_ptr<extensions_api::TelemetryHub> telemetry_;
+    std::shared_ptr<LastOutputs> last_outputs_;      // likewise
+    std::map<std::string, process::TreeLook> looks_; // the last look at each process ("runtime", "ext:NAME")
+
     core::ObserverFanout observers_;
     core::Environment environment_;
 };

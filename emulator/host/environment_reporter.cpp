@@ -223,6 +223,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
             if (!process.exited_before_shutdown &&
                 (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed)) {
                 facts_.unclean_shutdown = true;
+                if (!core::killed_while_idle(report, process)) facts_.unclean_shutdown_not_idle = true;
             }
         }
     }

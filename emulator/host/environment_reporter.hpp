@@ -24,6 +24,8 @@ struct ExitFacts {
     bool timeout_or_crash = false;
     bool init_failure = false;
     bool unclean_shutdown = false;
+    // A crash, or a kill of a process that was not idle (--allow-kill=idle lets only these pass).
+    bool unclean_shutdown_not_idle = false;
 };
 
 class EnvironmentReporter final : public core::LifecycleObserver {

@@ -23,12 +23,27 @@ std::string exit_text(const core::ProcessCleanup& process)
                                           : "exit " + std::to_string(process.exit_status->code);
 }
 
+std::string last_output(const core::ShutdownReport& report, const core::ProcessCleanup& process)
+{
+    const auto& last = process.evidence.last_output;
+    return last ? ms(core::offset_ms(report, last->at)) : "-";
+}
+
+std::string open_connections(const core::ProcessCleanup& process)
+{
+    if (!process.evidence.at_end) return "-";
+    return std::to_string(core::open_own_connections(process).size());
+}
+
 } // namespace
 
 std::string cleanup_table(const core::ShutdownReport& report, const Palette& palette)
 {
-    const std::vector<std::string> header{"process", "kind",       "pid",      "SIGTERM",  "SHUTDOWN", "SIGKILL",
-                                          "exited",  "cleanup ms", "deadline", "headroom", "exit",     "verdict"};
+    // The last four are the evidence (issue 10): when it last printed, the CPU its tree used in
+    // the phase, its own connections still open at the end, the API poll parked at its kill.
+    const std::vector<std::string> header{"process",     "kind",       "pid",        "SIGTERM",  "SHUTDOWN", "SIGKILL",
+                                          "exited",      "cleanup ms", "deadline",   "headroom", "exit",     "verdict",
+                                          "last output", "CPU ms",     "open conns", "parked"};
     std::vector<std::vector<std::string>> rows{header};
     for (const auto& process : report.processes) {
         std::optional<double> headroom;
@@ -41,7 +56,11 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
              ms(core::offset_ms(report, process.sigkill_at)),
              process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
              ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom),
-             exit_text(process), core::to_string(process.verdict)});
+             exit_text(process), core::to_string(process.verdict), last_output(report, process),
+             ms(core::cpu_in_phase_ms(process)), open_connections(process),
+             process.evidence.parked_at_kill == core::ParkedCall::None
+                 ? "-"
+                 : core::to_string(process.evidence.parked_at_kill)});
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : rows)

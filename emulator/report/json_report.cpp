@@ -29,6 +29,50 @@ json exit_json(const std::optional<core::ExitStatus>& status)
     return exit;
 }
 
+json sockets_json(const std::vector<core::OpenSocket>& sockets)
+{
+    json list = json::array();
+    for (const auto& socket : sockets) {
+        list.push_back({{"kind", core::to_string(socket.kind)},
+                        {"local", socket.local},
+                        {"remote", socket.remote.empty() ? json(nullptr) : json(socket.remote)},
+                        {"state", socket.state},
+                        {"peer", core::to_string(socket.peer)}});
+    }
+    return list;
+}
+
+// What the process was doing as the phase began and when it was killed or gone (issue 10).
+json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessCleanup& process)
+{
+    const auto& evidence = process.evidence;
+    json entry;
+    json last = nullptr;
+    if (evidence.last_output) {
+        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
+        last = {{"atMs", ms(core::to_ms(evidence.last_output->at - shutdown.started_at))},
+                {"text", evidence.last_output->text},
+                {"afterSignal", told.has_value() && evidence.last_output->at >= *told}};
+    }
+    entry["lastOutput"] = last;
+    entry["cpuUsedMs"] = ms(core::cpu_in_phase_ms(process));
+    entry["cpuAfterLastOutputMs"] = ms(core::cpu_after_last_output_ms(shutdown, process));
+    entry["firstLookMs"] =
+        evidence.at_start ? ms(core::to_ms(evidence.at_start->at - shutdown.started_at)) : json(nullptr);
+    entry["lastLookMs"] = evidence.at_end ? ms(core::to_ms(evidence.at_end->at - shutdown.started_at)) : json(nullptr);
+    entry["socketsAtStart"] =
+        sockets_json(evidence.at_start ? evidence.at_start->sockets : std::vector<core::OpenSocket>{});
+    entry["socketsAtEnd"] = sockets_json(evidence.at_end ? evidence.at_end->sockets : std::vector<core::OpenSocket>{});
+    entry["openConnectionsAtEnd"] = sockets_json(core::open_own_connections(process));
+    entry["waitingAtEnd"] =
+        evidence.at_end && !evidence.at_end->waiting_in.empty() ? json(evidence.at_end->waiting_in) : json(nullptr);
+    entry["parkedCall"] = evidence.parked_at_kill == core::ParkedCall::None
+                              ? json(nullptr)
+                              : json(core::to_string(evidence.parked_at_kill));
+    entry["idle"] = core::killed_while_idle(shutdown, process);
+    return entry;
+}
+
 json process_json(const core::ShutdownReport& shutdown, const core::ProcessCleanup& process)
 {
     json entry;
@@ -49,6 +93,7 @@ json process_json(const core::ShutdownReport& shutdown, const core::ProcessClean
     entry["headroomMs"] = ms(headroom);
     entry["exit"] = exit_json(process.exit_status);
     entry["verdict"] = core::to_string(process.verdict);
+    entry["evidence"] = evidence_json(shutdown, process);
     return entry;
 }
 

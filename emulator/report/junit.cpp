@@ -103,6 +103,9 @@ std::string testsuite(const RunRecord& record, std::size_t index)
             if (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed) {
                 test.failure = std::string{core::to_string(process.verdict)} + ": " + process.name +
                                (process.exit_status ? " (" + process.exit_status->describe() + ")" : std::string{});
+                // What the kill means, from the evidence: a finished cleanup or one cut short.
+                if (process.verdict == core::Verdict::Killed)
+                    test.failure += ": " + core::killed_diagnostic(shutdown, process);
             }
             cases.push_back(std::move(test));
         }

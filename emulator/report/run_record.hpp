@@ -63,6 +63,8 @@ struct RuntimeRecord {
     std::string executable;                  // the bootstrap, or the managed runtime's node
     std::string executable_version;          // managed: what the executable says of itself ("v20.20.2")
     std::string client;                      // managed: the runtime interface client ("aws-lambda-ric 3.3.0")
+};
+
 // Whether the function ran in the sandbox, and how (README "Sandbox").
 struct SandboxRecord {
     bool enabled = false;
@@ -71,6 +73,11 @@ struct SandboxRecord {
     int ephemeral_storage_mb = 0;
     std::string memory_limit = "none"; // how --memory is enforced: "rss-sampling" or "none"
 };
+
+// What --allow-kill lets pass: nothing (killed or crashed processes at shutdown fail the run),
+// kills of idle processes only (`--allow-kill=idle`: core::killed_while_idle), or every kill
+// and crash (`--allow-kill`).
+enum class KillAllowance { None, Idle, Any };
 
 struct RunRecord {
     core::FunctionConfig function;
@@ -84,7 +91,7 @@ struct RunRecord {
     std::uint64_t invocations_not_kept = 0;   // older ones let go (their summary stays)
     InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
-    bool allow_kill = false;
+    KillAllowance allow_kill = KillAllowance::None;
     std::string freeze_method; // how processes were frozen between invocations; empty: --no-freeze
     SandboxRecord sandbox;
     int exit_code = 0;

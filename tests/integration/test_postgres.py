@@ -59,7 +59,9 @@ class PostgresScenario(unittest.TestCase):
         self.assertEqual(rows, 0)
         self.assertEqual(runtime["verdict"], "killed")
         self.assertGreaterEqual(runtime["sigkillMs"], 300)
-        self.assertTrue(any("300 ms share" in d for d in report["shutdowns"][-1]["diagnostics"]))
+        # The evidence says why: its PostgreSQL connection was still open at the kill.
+        self.assertTrue(runtime["evidence"]["openConnectionsAtEnd"], runtime["evidence"])
+        self.assertTrue(any("still open to" in d and "cut short" in d for d in report["shutdowns"][-1]["diagnostics"]))
         self.assertNotIn("SIGTERM: wrote", outcome.stderr)
 
 

@@ -73,7 +73,8 @@ class ShutdownTable(unittest.TestCase):
         self.assertGreaterEqual(runtime["sigkillMs"], 300)
         self.assertLess(runtime["sigkillMs"], 300 + MARGIN_MS)
         self.assertNotIn("[runtime] cleanup done", outcome.stderr)
-        self.assertTrue(any("did not exit within its 300 ms share" in d for d in shutdown["diagnostics"]))
+        # Asleep in its cleanup (time.sleep) when killed: the evidence says it was cut short.
+        self.assertTrue(any(d.startswith("The runtime") and "cut short" in d for d in shutdown["diagnostics"]))
         logger = process(shutdown, "shutdown-logger")
         self.assertEqual(logger["verdict"], "graceful")
         # Extensions get SHUTDOWN only once the runtime is gone.

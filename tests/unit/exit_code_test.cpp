@@ -15,16 +15,17 @@ TEST_CASE("the exit code: interrupted, emulator error, init failure, timeout/cra
     everything.timeout_or_crash = true;
     everything.init_failure = true;
     everything.unclean_shutdown = true;
-    CHECK(run_exit_code({everything}, SIGTERM, true, false) == 128 + SIGTERM);
-    CHECK(run_exit_code({everything}, 0, true, false) == exit_codes::kEmulatorError);
-    CHECK(run_exit_code({everything}, 0, false, false) == exit_codes::kInitFailure);
+    CHECK(run_exit_code({everything}, SIGTERM, true, report::KillAllowance::None) == 128 + SIGTERM);
+    CHECK(run_exit_code({everything}, 0, true, report::KillAllowance::None) == exit_codes::kEmulatorError);
+    CHECK(run_exit_code({everything}, 0, false, report::KillAllowance::None) == exit_codes::kInitFailure);
     everything.init_failure = false;
-    CHECK(run_exit_code({everything}, 0, false, false) == exit_codes::kTimeoutOrCrash);
+    CHECK(run_exit_code({everything}, 0, false, report::KillAllowance::None) == exit_codes::kTimeoutOrCrash);
     everything.timeout_or_crash = false;
-    CHECK(run_exit_code({everything}, 0, false, false) == exit_codes::kUncleanShutdown);
-    CHECK(run_exit_code({everything}, 0, false, true) == exit_codes::kFunctionError); // --allow-kill
+    CHECK(run_exit_code({everything}, 0, false, report::KillAllowance::None) == exit_codes::kUncleanShutdown);
+    CHECK(run_exit_code({everything}, 0, false, report::KillAllowance::Any) ==
+          exit_codes::kFunctionError); // --allow-kill
     everything.function_error = false;
-    CHECK(run_exit_code({everything}, 0, false, true) == exit_codes::kSuccess);
+    CHECK(run_exit_code({everything}, 0, false, report::KillAllowance::Any) == exit_codes::kSuccess);
 }
 
 TEST_CASE("the exit code combines every environment's facts; no environment at all is a success")
@@ -33,8 +34,21 @@ TEST_CASE("the exit code combines every environment's facts; no environment at a
     failed.function_error = true;
     ExitFacts crashed;
     crashed.timeout_or_crash = true;
-    CHECK(run_exit_code({}, 0, false, false) == exit_codes::kSuccess);
-    CHECK(run_exit_code({ExitFacts{}, failed}, 0, false, false) == exit_codes::kFunctionError);
-    CHECK(run_exit_code({failed, crashed, ExitFacts{}}, 0, false, false) == exit_codes::kTimeoutOrCrash);
-    CHECK(run_exit_code({ExitFacts{}}, SIGHUP, false, false) == 129);
+    CHECK(run_exit_code({}, 0, false, report::KillAllowance::None) == exit_codes::kSuccess);
+    CHECK(run_exit_code({ExitFacts{}, failed}, 0, false, report::KillAllowance::None) == exit_codes::kFunctionError);
+    CHECK(run_exit_code({failed, crashed, ExitFacts{}}, 0, false, report::KillAllowance::None) ==
+          exit_codes::kTimeoutOrCrash);
+    CHECK(run_exit_code({ExitFacts{}}, SIGHUP, false, report::KillAllowance::None) == 129);
+}
+
+TEST_CASE("--allow-kill=idle lets kills of idle processes pass, not other kills nor crashes")
+{
+    ExitFacts idle_kill;
+    idle_kill.unclean_shutdown = true;
+    ExitFacts busy_kill = idle_kill;
+    busy_kill.unclean_shutdown_not_idle = true;
+    CHECK(run_exit_code({idle_kill}, 0, false, report::KillAllowance::Idle) == exit_codes::kSuccess);
+    CHECK(run_exit_code({idle_kill}, 0, false, report::KillAllowance::None) == exit_codes::kUncleanShutdown);
+    CHECK(run_exit_code({idle_kill, busy_kill}, 0, false, report::KillAllowance::Idle) == exit_codes::kUncleanShutdown);
+    CHECK(run_exit_code({busy_kill}, 0, false, report::KillAllowance::Any) == exit_codes::kSuccess);
 }

@@ -1,0 +1,56 @@
+// The Shutdown phase's evidence (issue 10; shutdown_evidence.hpp): the environment looks at each
+// process's tree as the phase begins (before any signal), every kEvidenceSamplePeriod while it
+// runs, and just before its SIGKILL, when it also notes the poll the process still had parked.
+// The last look before a process exits by itself stands for "at its exit": the exit closes its
+// sockets before the emulator can see it. Periodic looks read the socket tables again only when
+// the tree's set of sockets changed (process/tree_evidence.hpp).
+#include "environment.hpp"
+
+namespace lambda_emu::core {
+
+ProcessEvidence Environment::first_look(ProcessKind kind, const std::string& name)
+{
+    ProcessEvidence evidence;
+    evidence.at_start = ports_.processes.look_at(kind, name, true);
+    evidence.at_end = evidence.at_start;
+    return evidence;
+}
+
+void Environment::look_again()
+{
+    auto* progress = shutdown_in_progress();
+    if (!progress) return;
+    bool anyone_runs = false;
+    for (auto& process : progress->report.processes) {
+        if (!process.awaiting_exit() || process.sigkill_at) continue;
+        if (auto sample = ports_.processes.look_at(process.kind, process.name, false)) {
+            process.evidence.at_end = std::move(sample);
+        }
+        anyone_runs = true;
+    }
+    if (anyone_runs) ports_.timers.arm(TimerSlot::EvidenceLook, now() + kEvidenceSamplePeriod);
+}
+
+void Environment::look_before_kill(ProcessCleanup& process)
+{
+    // Read afresh, sockets' states included: this look is the one the kill is judged on. It delays
+    // the SIGKILL by its own duration (a millisecond or so, more on a machine with many sockets).
+    if (auto sample = ports_.processes.look_at(process.kind, process.name, true)) {
+        process.evidence.at_end = std::move(sample);
+    }
+    if (process.kind == ProcessKind::Runtime) {
+        if (parked_next_) process.evidence.parked_at_kill = ParkedCall::RuntimeNext;
+    } else if (const Extension* extension = find_external(process.name); extension && extension->parked) {
+        process.evidence.parked_at_kill = ParkedCall::ExtensionEventNext;
+    }
+}
+
+void Environment::collect_last_outputs(ShutdownReport& report)
+{
+    for (auto& process : report.processes) {
+        if (process.exited_before_shutdown) continue;
+        process.evidence.last_output = ports_.processes.last_output(process.kind, process.name);
+    }
+}
+
+} // namespace lambda_emu::core

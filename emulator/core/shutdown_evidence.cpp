@@ -1,0 +1,185 @@
+// The Shutdown phase's evidence turned into facts and plain words (issue 10): how much CPU a
+// process used after it went quiet, which of its own connections were still open when it was
+// killed, and what its kill therefore means.
+#include "shutdown.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace lambda_emu::core {
+
+const char* to_string(SocketKind kind)
+{
+    switch (kind) {
+    case SocketKind::Tcp: return "tcp";
+    case SocketKind::Tcp6: return "tcp6";
+    case SocketKind::Unix: return "unix";
+    }
+    return "unknown";
+}
+
+const char* to_string(SocketPeer peer)
+{
+    switch (peer) {
+    case SocketPeer::Function: return "function";
+    case SocketPeer::RuntimeApi: return "runtime-api";
+    case SocketPeer::ExtensionsApi: return "extensions-api";
+    }
+    return "unknown";
+}
+
+const char* to_string(ParkedCall call)
+{
+    switch (call) {
+    case ParkedCall::None: return "";
+    case ParkedCall::RuntimeNext: return "/next";
+    case ParkedCall::ExtensionEventNext: return "/event/next";
+    }
+    return "";
+}
+
+bool OpenSocket::is_connection() const
+{
+    if (kind == SocketKind::Unix) return state == "CONNECTED" || state == "CONNECTING";
+    return state != "LISTEN" && state != "CLOSE" && state != "TIME_WAIT";
+}
+
+std::string OpenSocket::describe() const
+{
+    if (kind == SocketKind::Unix)
+        return "unix " + (local.empty() ? std::string{"(unnamed)"} : local) + " (" + state + ")";
+    return (remote.empty() ? local : remote) + " (" + state + ")";
+}
+
+std::optional<double> cpu_in_phase_ms(const ProcessCleanup& process)
+{
+    const auto& evidence = process.evidence;
+    if (!evidence.at_start || !evidence.at_end) return std::nullopt;
+    // A member the emulator reaped (an orphan) takes its time with it: never below zero.
+    return std::max(0.0, evidence.at_end->cpu_ms - evidence.at_start->cpu_ms);
+}
+
+std::optional<double> cpu_after_last_output_ms(const ShutdownReport& report, const ProcessCleanup& process)
+{
+    const auto& evidence = process.evidence;
+    if (!evidence.at_end) return std::nullopt;
+    std::optional<double> from;
+    if (evidence.last_output && evidence.last_output->at >= report.started_at && evidence.last_output->cpu_ms) {
+        from = evidence.last_output->cpu_ms;
+    } else if (evidence.at_start) {
+        from = evidence.at_start->cpu_ms;
+    }
+    if (!from) return std::nullopt;
+    return std::max(0.0, evidence.at_end->cpu_ms - *from);
+}
+
+std::vector<OpenSocket> open_own_connections(const ProcessCleanup& process)
+{
+    std::vector<OpenSocket> open;
+    if (!process.evidence.at_end) return open;
+    for (const auto& socket : process.evidence.at_end->sockets) {
+        if (socket.is_own_connection()) open.push_back(socket);
+    }
+    return open;
+}
+
+bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& process)
+{
+    if (process.verdict != Verdict::Killed || process.exited_before_shutdown || !process.sigkill_at) return false;
+    const auto cpu_after = cpu_after_last_output_ms(report, process);
+    return cpu_after && *cpu_after <= kIdleCpuMs && open_own_connections(process).empty() &&
+           !process.evidence.at_end->asleep();
+}
+
+namespace {
+
+std::string ms_text(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f ms", std::round(value));
+    return text;
+}
+
+// A line as it can be quoted in a sentence: control characters (a tab between fields) as spaces,
+// at most 120 bytes.
+std::string quoted(const std::string& line)
+{
+    std::string text = line.substr(0, 120);
+    for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    if (line.size() > 120) text += "...";
+    return "'" + text + "'";
+}
+
+std::string list_of(const std::vector<OpenSocket>& sockets)
+{
+    std::string text;
+    for (const auto& socket : sockets) text += (text.empty() ? "" : ", ") + socket.describe();
+    return text;
+}
+
+} // namespace
+
+std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process)
+{
+    const bool runtime = process.kind == ProcessKind::Runtime;
+    const std::string who = runtime ? "The runtime" : "Extension " + process.name;
+    const std::string without_evidence =
+        runtime ? "The runtime did not exit within its " +
+                      ms_text(static_cast<double>(report.budget.runtime_share.count())) +
+                      " share after SIGTERM and was killed: its cleanup was cut short."
+                : who + " was still running when the phase ended (" +
+                      ms_text(static_cast<double>(report.budget.phase.count())) + ") and was killed.";
+    const auto cpu_after = cpu_after_last_output_ms(report, process);
+    if (!process.sigkill_at || !process.evidence.at_end || !cpu_after) return without_evidence;
+
+    const std::string killed_at = "killed at " + ms_text(to_ms(*process.sigkill_at - report.started_at));
+    const auto own = open_own_connections(process);
+    if (!own.empty()) {
+        return who + " was " + killed_at + " with " + std::to_string(own.size()) + " connection" +
+               (own.size() == 1 ? "" : "s") + " still open to " + list_of(own) + ": its cleanup was cut short.";
+    }
+    // Told: SIGTERM for the runtime, the SHUTDOWN event for an extension.
+    const char* signal = runtime ? "SIGTERM" : "SHUTDOWN";
+    const std::optional<SteadyTime> told = runtime ? process.sigterm_at : process.shutdown_event_at;
+    const auto& last = process.evidence.last_output;
+    std::string quiet;
+    SteadyTime quiet_since = told.value_or(report.started_at);
+    if (last && told && last->at >= *told) {
+        quiet = "went quiet " + ms_text(to_ms(last->at - *told)) + " after " + signal + " (" + quoted(last->text) + ")";
+        quiet_since = last->at;
+    } else if (told) {
+        quiet = std::string{"printed nothing after "} + signal;
+    } else {
+        quiet = "printed nothing in the phase";
+    }
+    const std::string span = ms_text(to_ms(*process.sigkill_at - quiet_since));
+    if (process.evidence.at_end->asleep()) {
+        return who + " " + quiet + " and was asleep (in the kernel's " + process.evidence.at_end->waiting_in +
+               ") when it was " + killed_at + ": its cleanup, still waiting, was cut short.";
+    }
+    if (*cpu_after > kIdleCpuMs) {
+        return who + " " + quiet + " but was still using CPU (" + ms_text(*cpu_after) + " in the " + span +
+               " before it was " + killed_at + "): its cleanup was cut short.";
+    }
+    std::string text = who + " " + quiet + " and used " +
+                       (*cpu_after < 0.5 ? std::string{"no CPU"} : "almost no CPU (" + ms_text(*cpu_after) + ")") +
+                       " in the " + span + " after that; it was " + killed_at;
+    const ParkedCall parked = process.evidence.parked_at_kill;
+    if (parked != ParkedCall::None) text += std::string{" with its "} + to_string(parked) + " request still open";
+    text += ": the cleanup code had finished, but the process did not exit";
+    switch (parked) {
+    case ParkedCall::RuntimeNext:
+        text += " (a runtime client blocked on /next can stop process.exit; Lambda kills it the same way).";
+        break;
+    case ParkedCall::ExtensionEventNext:
+        text += " (it asked for another event after SHUTDOWN instead of exiting; Lambda kills it the same way).";
+        break;
+    case ParkedCall::None: text += " (Lambda kills it the same way)."; break;
+    }
+    return text;
+}
+
+} // namespace lambda_emu::core
