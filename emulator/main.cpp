@@ -28,7 +28,8 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
 {
     command
         .add_option("bootstrap", function.bootstrap,
-                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; with --template, the function's logical ID")
+                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; with "
+                    "--template, the function's logical ID")
         ->required();
     command.add_option("--template", function.template_path,
                        "A SAM template: the function's settings from it (the command line's options win)");

@@ -230,9 +230,8 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
         return "--runtime " + std::string{runtime.id} +
                " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
     }
-    // NODE_PATH names the task root as the runtime sees it: /var/task in the sandbox.
-    const std::string task_root = host.sandbox ? "/var/task" : function_folder.string();
-    auto resolved = resolve_managed_runtime(runtime, kRuntimesFolder, host.path, task_root, host.function.handler);
+    auto resolved =
+        resolve_managed_runtime(runtime, kRuntimesFolder, host.path, function_folder.string(), host.function.handler);
     if (!resolved.error.empty()) return resolved.error;
     if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
     host.bootstrap = resolved.executable;
@@ -297,19 +296,23 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const char* path = std::getenv("PATH");
     host.path = path ? path : "/usr/local/bin:/usr/bin:/bin";
     host.port = options.port;
-    auto sandbox = prepare_sandbox(options, host.task_root, prepared.record.sandbox, console);
-    if (!sandbox.error.empty()) {
-        prepared.error_exit_code = sandbox.error_exit_code;
-        return refuse(std::move(sandbox.error));
-    }
-    host.sandbox = sandbox.settings;
-
     prepared.record.runtime.executable = bootstrap.string();
     if (managed) {
         if (auto error = use_managed_runtime(*managed, function_folder, host, prepared.record.runtime, console);
             !error.empty())
             return refuse(std::move(error));
     }
+    auto sandbox = prepare_sandbox(options, host.task_root, prepared.record.sandbox, console);
+    if (!sandbox.error.empty()) {
+        prepared.error_exit_code = sandbox.error_exit_code;
+        return refuse(std::move(sandbox.error));
+    }
+    host.sandbox = sandbox.settings;
+    // In the sandbox the runtime finds the function at /var/task: NODE_PATH names it there.
+    if (managed && host.sandbox)
+        host.managed_runtime =
+            managed_runtime_variables(*managed, {"/var/task", (kRuntimesFolder / managed->runtime_dir).string()});
+
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);

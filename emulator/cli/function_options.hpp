@@ -30,7 +30,7 @@ struct FunctionOptions {
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
-    bool no_freeze = false; // --no-freeze: processes run on between invocations
+    bool no_freeze = false;              // --no-freeze: processes run on between invocations
     // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";
     std::vector<std::string> layers;

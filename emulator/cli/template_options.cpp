@@ -5,31 +5,11 @@
 
 namespace lambda_emu {
 
-namespace {
-
-// Properties whose options come with features on their way (managed runtimes, the sandbox).
-// Until those options exist, each is refused here with its one line; once they do, map the
-// property into FunctionOptions here instead (the lead wires this after merging).
-std::string needs_unlanded_option(const sam::FunctionProperties& function)
-{
-    const auto line = [&function](const std::string& property, const std::string& needs) {
-        return "template: " + function.logical_id + "." + property + ": " + needs + ", which this build lacks; " +
-               "remove the property or run without --template";
-    };
-    if (!function.layers.empty()) return line("Layers", "layers need --layer support");
-    if (function.ephemeral_storage_mb)
-        return line("EphemeralStorage", "EphemeralStorage needs --ephemeral-storage support");
-    return {};
-}
-
-} // namespace
-
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
 {
     const auto read = sam::read_function_file(options.template_path, options.bootstrap);
     if (!read.error.empty()) return read.error;
     const auto& function = read.function;
-    if (auto refused = needs_unlanded_option(function); !refused.empty()) return refused;
     const auto wins = [&given](const char* option) { return given.contains(option); };
 
     // provided.*: Lambda runs the `bootstrap` file at the root of the code; a managed runtime (nodejs22.x)
@@ -43,6 +23,13 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     if (function.handler && !wins("--handler")) options.handler = *function.handler;
     if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;
     if (function.timeout_seconds && !wins("--timeout")) options.timeout_seconds = *function.timeout_seconds;
+    if (function.ephemeral_storage_mb && !wins("--ephemeral-storage"))
+        options.ephemeral_storage_mb = *function.ephemeral_storage_mb;
+    // Lambda stacks the function's layers in the order it names them; --layer options replace them.
+    if (!function.layers.empty() && !wins("--layer")) {
+        options.layers.clear();
+        for (const auto& layer : function.layers) options.layers.push_back(layer.string());
+    }
     if (function.log_format && !wins("--log-format")) {
         if (*function.log_format == "JSON") options.log_format = "json";
         else if (*function.log_format == "Text") options.log_format = "text";

@@ -123,8 +123,6 @@ private:
     process::DescendantTracker::FamilyId family_ = 0; // this environment's processes, all generations
     std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
     process::Freezer freezer_;
-    process::DescendantTracker::FamilyId family_ = 0;    // this environment's processes, all generations
-    std::set<pid_t> killed_groups_;                      // SIGKILLed since the last Shutdown phase ended
     std::unique_ptr<process::Sandbox> sandbox_;          // null without one
     std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox
     bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it

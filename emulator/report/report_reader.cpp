@@ -50,6 +50,55 @@ std::string text_or_empty(const json& value)
     return value.is_null() ? std::string{} : value.get<std::string>();
 }
 
+std::vector<core::OpenSocket> read_sockets(const json& list)
+{
+    std::vector<core::OpenSocket> sockets;
+    for (const auto& item : list) {
+        core::OpenSocket socket;
+        socket.kind = parse_word(
+            item.at("kind"), {core::SocketKind::Tcp, core::SocketKind::Tcp6, core::SocketKind::Unix}, "socket kind");
+        socket.local = item.at("local").get<std::string>();
+        socket.remote = text_or_empty(item.at("remote"));
+        socket.state = item.at("state").get<std::string>();
+        socket.peer = parse_word(
+            item.at("peer"),
+            {core::SocketPeer::Function, core::SocketPeer::RuntimeApi, core::SocketPeer::ExtensionsApi}, "socket peer");
+        sockets.push_back(std::move(socket));
+    }
+    return sockets;
+}
+
+// The evidence back from what the report keeps of it: CPU times are kept as differences (used in
+// the phase, used after the last output), so the first look counts from zero.
+core::ProcessEvidence read_evidence(const core::SteadyTime& started, const json& entry)
+{
+    core::ProcessEvidence evidence;
+    const auto cpu_used = optional_ms(entry.at("cpuUsedMs"));
+    if (const auto at = offset(started, entry.at("firstLookMs"))) {
+        evidence.at_start = core::ProcessSample{
+            .at = *at, .cpu_ms = 0, .sockets = read_sockets(entry.at("socketsAtStart")), .waiting_in = {}};
+    }
+    if (const auto at = offset(started, entry.at("lastLookMs"))) {
+        evidence.at_end = core::ProcessSample{.at = *at,
+                                              .cpu_ms = cpu_used.value_or(0),
+                                              .sockets = read_sockets(entry.at("socketsAtEnd")),
+                                              .waiting_in = text_or_empty(entry.at("waitingAtEnd"))};
+    }
+    if (const auto& last = entry.at("lastOutput"); !last.is_null()) {
+        core::OutputLine line{.at = started + from_report_ms(last.at("atMs").get<double>()),
+                              .text = last.at("text").get<std::string>(),
+                              .cpu_ms = std::nullopt};
+        if (const auto after = optional_ms(entry.at("cpuAfterLastOutputMs")); after && cpu_used)
+            line.cpu_ms = *cpu_used - *after;
+        evidence.last_output = std::move(line);
+    }
+    if (const auto& parked = entry.at("parkedCall"); !parked.is_null()) {
+        evidence.parked_at_kill =
+            parse_word(parked, {core::ParkedCall::RuntimeNext, core::ParkedCall::ExtensionEventNext}, "parked call");
+    }
+    return evidence;
+}
+
 core::ShutdownReport read_shutdown(const json& entry)
 {
     core::ShutdownReport shutdown;
@@ -88,6 +137,7 @@ core::ShutdownReport read_shutdown(const json& entry)
             item.at("verdict"),
             {core::Verdict::Graceful, core::Verdict::Killed, core::Verdict::Crashed, core::Verdict::NotSignalled},
             "verdict");
+        if (item.contains("evidence")) process.evidence = read_evidence(shutdown.started_at, item.at("evidence"));
         shutdown.processes.push_back(std::move(process));
     }
     for (const auto& item : entry.value("escapedProcesses", json::array())) {

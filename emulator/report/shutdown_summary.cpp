@@ -21,6 +21,11 @@ core::ShutdownReport at_report_resolution(const core::ShutdownReport& report)
                         &process.deadline}) {
             if (*t) *t = round(**t);
         }
+        auto& evidence = process.evidence;
+        if (evidence.last_output) evidence.last_output->at = round(evidence.last_output->at);
+        for (auto* sample : {&evidence.at_start, &evidence.at_end}) {
+            if (*sample) (*sample)->at = round((*sample)->at);
+        }
     }
     return rounded;
 }

@@ -1,6 +1,6 @@
 """`--template template.yaml LOGICAL_ID`: a function's settings from its SAM template (Globals
 under the function's own, parameters' defaults), the command line overriding them, and one clear
-line (exit 2) for what cannot be known locally or what this build cannot yet run."""
+line (exit 2) for what cannot be known locally."""
 import json
 import os
 import pathlib
@@ -77,6 +77,8 @@ TEMPLATE = textwrap.dedent('''\
         Properties:
           CodeUri: src/
           Handler: layered.handle
+          EphemeralStorage:
+            Size: 600
           Layers:
             - !Ref Deps
       Managed:
@@ -164,11 +166,24 @@ class Template(unittest.TestCase):
         self.assert_one_clear_line(done, "template: Keyed.Environment.Variables.API_KEY: !Ref ApiKey is a parameter "
                                          "without a Default; pass --env API_KEY=VALUE")
 
-    def test_a_layer_path_needs_layer_support(self):
-        # The layer's local ContentUri is found (unit tests check the path); running it needs --layer.
-        done = self.run_template("Layered")
-        self.assert_one_clear_line(done, "template: Layered.Layers: layers need --layer support, which this build "
-                                         "lacks; remove the property or run without --template")
+    def test_layers_and_ephemeral_storage_go_to_the_sandbox(self):
+        # The LayerVersion's local ContentUri becomes /opt, EphemeralStorage.Size /tmp's size.
+        with tempfile.TemporaryDirectory() as scratch:
+            event = pathlib.Path(scratch) / "event.json"
+            event.write_text("{}")
+            report = pathlib.Path(scratch) / "report.json"
+            done = self.run_template("Layered", "--sandbox", "on", "--event", str(event), "--report", str(report))
+            self.assertEqual(done.returncode, 0, done.stderr)
+            sandbox = json.loads(report.read_text())["sandbox"]
+            self.assertTrue(sandbox["enabled"])
+            self.assertEqual(sandbox["ephemeralStorageMB"], 600)
+            self.assertEqual(len(sandbox["layers"]), 1)
+            self.assertTrue(sandbox["layers"][0].endswith("layers/deps"), sandbox["layers"])
+            # The command line wins over the template.
+            done = self.run_template("Layered", "--sandbox", "on", "--ephemeral-storage", "700", "--event", str(event),
+                                     "--report", str(report))
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(json.loads(report.read_text())["sandbox"]["ephemeralStorageMB"], 700)
 
     def test_a_managed_runtime_runs_the_handler_in_code_uri(self):
         with tempfile.TemporaryDirectory() as scratch:
