@@ -115,15 +115,6 @@ std::string go_style_error(const std::filesystem::path& executable, const bp::er
     return "fork/exec " + executable.string() + ": " + text;
 }
 
-long vm_hwm_kb(pid_t pid)
-{
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
-    const std::string status = read_proc_file(path);
-    const auto at = status.find("VmHWM:");
-    return at == std::string::npos ? 0 : std::strtol(status.c_str() + at + 6, nullptr, 10);
-}
-
 } // namespace
 
 SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& spec, LineSink on_stdout,
@@ -168,7 +159,7 @@ int ChildProcess::peak_memory_mb() const
 
 long peak_resident_kb(pid_t root)
 {
-    long total = vm_hwm_kb(root);
+    long total = status_field_kb(root, "VmHWM");
     if (total == 0) return 0;
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/task/%d/children", root, root);

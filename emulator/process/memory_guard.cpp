@@ -12,15 +12,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kSamplingPeriod{10};
 
-long vm_rss_kb(pid_t pid)
-{
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
-    const std::string status = read_proc_file(path);
-    const auto at = status.find("VmRSS:");
-    return at == std::string::npos ? 0 : std::strtol(status.c_str() + at + 6, nullptr, 10);
-}
-
 } // namespace
 
 const char* to_string(MemoryLimitMethod method)
@@ -34,7 +25,7 @@ const char* to_string(MemoryLimitMethod method)
 
 long tree_resident_kb(pid_t root)
 {
-    long total = vm_rss_kb(root);
+    long total = status_field_kb(root, "VmRSS");
     for (const pid_t child : children_of(root)) total += tree_resident_kb(child);
     return total;
 }

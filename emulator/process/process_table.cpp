@@ -23,6 +23,16 @@ std::string read_proc_file(const char* path)
     return content;
 }
 
+long status_field_kb(pid_t pid, std::string_view field)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
+    const std::string status = read_proc_file(path);
+    const std::string label = std::string{field} + ":";
+    const auto at = status.find(label);
+    return at == std::string::npos ? 0 : std::strtol(status.c_str() + at + label.size(), nullptr, 10);
+}
+
 bool read_process_entry(pid_t pid, ProcessEntry& entry)
 {
     char path[64];

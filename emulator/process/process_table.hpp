@@ -35,5 +35,7 @@ bool proc_lists_children();
 bool environment_holds(pid_t pid, std::string_view variable);
 // A small /proc file's whole content ("" when it cannot be read).
 std::string read_proc_file(const char* path);
+// A kB field of /proc/PID/status ("VmRSS", "VmHWM"); 0 when the process is gone or has none.
+long status_field_kb(pid_t pid, std::string_view field);
 
 } // namespace lambda_emu::process

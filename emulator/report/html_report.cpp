@@ -19,21 +19,6 @@ constexpr double kPlotWidth = 820;  // px, the time axis
 constexpr double kRowHeight = 30;
 constexpr double kAxisHeight = 26;
 
-std::string escape(std::string_view raw)
-{
-    std::string out;
-    for (const char c : valid_utf8(raw)) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string number(double value, const char* format = "%.1f")
 {
     char text[48];
@@ -44,9 +29,9 @@ std::string number(double value, const char* format = "%.1f")
 std::string text_of(const json& value)
 {
     if (value.is_null()) return "-";
-    if (value.is_string()) return escape(value.get<std::string>());
+    if (value.is_string()) return markup_text(value.get<std::string>());
     if (value.is_number_float()) return number(value.get<double>());
-    return escape(value.dump());
+    return markup_text(value.dump());
 }
 
 std::optional<double> optional_number(const json& entry, const char* key)
@@ -175,16 +160,17 @@ std::string shutdown_marks(const Axis& axis, double y, double origin, const json
 
 std::string row_frame(double y, std::size_t index, const std::string& name, const std::string& kind)
 {
-    return "<g class=\"timeline-row\" data-process=\"" + escape(name) + "\" data-kind=\"" + kind + "\">" +
+    return "<g class=\"timeline-row\" data-process=\"" + markup_text(name) + "\" data-kind=\"" + kind + "\">" +
            "<rect class=\"row-band" + std::string(index % 2 ? " odd" : "") + "\" x=\"0\" y=\"" + number(y) +
            "\" width=\"" + number(kLabelWidth + kPlotWidth) + "\" height=\"" + number(kRowHeight) + "\"/>" +
-           "<text class=\"row-label\" x=\"6\" y=\"" + number(y + kRowHeight / 2 + 4) + "\">" + escape(name) + "</text>";
+           "<text class=\"row-label\" x=\"6\" y=\"" + number(y + kRowHeight / 2 + 4) + "\">" + markup_text(name) +
+           "</text>";
 }
 
 std::string svg_open(const char* css, std::size_t rows, const std::string& label)
 {
     const double height = kAxisHeight + static_cast<double>(rows) * kRowHeight + 4;
-    return "<svg class=\"" + std::string{css} + "\" role=\"img\" aria-label=\"" + escape(label) +
+    return "<svg class=\"" + std::string{css} + "\" role=\"img\" aria-label=\"" + markup_text(label) +
            "\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + number(kLabelWidth + kPlotWidth + 10) + " " +
            number(height) + "\" width=\"" + number(kLabelWidth + kPlotWidth + 10) + "\" height=\"" + number(height) +
            "\">";
@@ -227,7 +213,7 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
             if (!t) continue;
             const std::string status = init.at("status").get<std::string>();
             svg += span_rect(axis, y, *t, *t + init.at("durationMs").get<double>(), "init status-" + status,
-                             "Init (" + escape(init.at("phase").get<std::string>()) + "): " + status + ", " +
+                             "Init (" + markup_text(init.at("phase").get<std::string>()) + "): " + status + ", " +
                                  number(init.at("durationMs").get<double>()) + " ms");
         }
         if (i == 0) {
@@ -238,7 +224,7 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
                     invocation.at("outcome").is_null() ? "none" : invocation.at("outcome").get<std::string>();
                 svg += span_rect(axis, y, *t, *t + invocation.at("durationMs").get<double>(),
                                  "invocation outcome-" + outcome,
-                                 "invocation " + escape(invocation.at("requestId").get<std::string>()) + ": " +
+                                 "invocation " + markup_text(invocation.at("requestId").get<std::string>()) + ": " +
                                      outcome + ", " + number(invocation.at("durationMs").get<double>()) + " ms");
             }
         }
@@ -248,7 +234,7 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
             const std::string reason = shutdown.at("reason").get<std::string>();
             svg += span_rect(axis, y, start, start + shutdown.at("durationMs").get<double>(),
                              final ? "shutdown" : "shutdown reset",
-                             std::string{final ? "Shutdown" : "Reset"} + " (" + escape(reason) + ")");
+                             std::string{final ? "Shutdown" : "Reset"} + " (" + markup_text(reason) + ")");
             if (const auto* process = process_in(shutdown, name)) svg += shutdown_marks(axis, y, start, *process);
         }
         svg += "</g>";
@@ -296,7 +282,7 @@ std::string cleanup_rows(const json& shutdown)
         html += "<td>" +
                 (process.at("exit").is_null() ? std::string{"not observed"}
                                               : text_of(process.at("exit").at("description"))) +
-                "</td><td class=\"verdict verdict-" + verdict + "\">" + escape(verdict) + "</td></tr>";
+                "</td><td class=\"verdict verdict-" + verdict + "\">" + markup_text(verdict) + "</td></tr>";
     }
     return html + "</tbody></table>";
 }
@@ -314,7 +300,7 @@ std::string invocations_table(const json& run)
             invocation.at("outcome").is_null() ? "none" : invocation.at("outcome").get<std::string>();
         html += "<tr class=\"outcome-" + outcome + "\"><td>" + std::to_string(++number_of) + "</td><td>" +
                 text_of(invocation.at("requestId")) + "</td><td>" + text_of(invocation.at("event")) + "</td><td>" +
-                escape(outcome) + "</td><td>" + text_of(invocation.at("status")) + "</td><td>" +
+                markup_text(outcome) + "</td><td>" + text_of(invocation.at("status")) + "</td><td>" +
                 text_of(invocation.at("errorType")) + "</td>";
         for (const char* key : {"durationMs", "billedDurationMs", "memorySizeMB", "maxMemoryUsedMB", "initDurationMs"})
             html += "<td class=\"num\">" + text_of(invocation.at(key)) + "</td>";

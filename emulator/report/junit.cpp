@@ -11,26 +11,6 @@ namespace lambda_emu::report {
 
 namespace {
 
-// XML 1.0 text: valid UTF-8, and no control characters but tab, line feed and carriage return.
-std::string escape(const std::string& raw)
-{
-    std::string out;
-    for (const char c : valid_utf8(raw)) {
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-            out += "\xEF\xBF\xBD";
-            continue;
-        }
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string seconds(double ms)
 {
     char text[32];
@@ -116,17 +96,17 @@ std::string testsuite(const RunRecord& record, std::size_t index)
         failures += test.failure.empty() ? 0 : 1;
         total_ms += test.duration_ms;
     }
-    std::string xml = "  <testsuite name=\"lambda-emu " + escape(record.function.name) +
+    std::string xml = "  <testsuite name=\"lambda-emu " + markup_text(record.function.name) +
                       (index > 0 ? " #" + std::to_string(index) : std::string{}) + "\" tests=\"" +
                       std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) +
                       "\" errors=\"0\" time=\"" + seconds(total_ms) + "\">\n";
     for (const auto& test : cases) {
-        xml += "    <testcase classname=\"" + escape(test.classname) + "\" name=\"" + escape(test.name) + "\" time=\"" +
-               seconds(test.duration_ms) + "\"";
+        xml += "    <testcase classname=\"" + markup_text(test.classname) + "\" name=\"" + markup_text(test.name) +
+               "\" time=\"" + seconds(test.duration_ms) + "\"";
         if (test.failure.empty()) {
             xml += "/>\n";
         } else {
-            xml += ">\n      <failure message=\"" + escape(test.failure) + "\"/>\n    </testcase>\n";
+            xml += ">\n      <failure message=\"" + markup_text(test.failure) + "\"/>\n    </testcase>\n";
         }
     }
     xml += "  </testsuite>\n";
