@@ -1,6 +1,7 @@
 #include "invoke_api.hpp"
 
 #include "aws_errors.hpp"
+#include "caller_wiring.hpp"
 #include "http/base64.hpp"
 
 #include <memory>
@@ -78,15 +79,10 @@ void attach_caller(Order& order, http::Responder responder)
     if (!order.wants_log_tail) {
         order.request.accept_stream = [caller](const std::string& content_type) {
             caller->start_stream(content_type);
-            return core::ChunkSink{[caller](std::string_view chunk) { return caller->write(chunk); },
-                                   [caller](std::function<void()> resume) { caller->when_ready(std::move(resume)); }};
+            return chunk_sink_of(caller);
         };
     }
-    order.on_done = [caller, with_log = order.wants_log_tail](const core::InvokeResult& result,
-                                                              const std::string& log) {
-        caller->finish(result, log, with_log);
-    };
-    order.on_dropped = [caller] { caller->drop(); };
+    tell_on_end(order, caller);
 }
 
 } // namespace

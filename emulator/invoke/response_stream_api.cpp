@@ -1,5 +1,6 @@
 #include "response_stream_api.hpp"
 
+#include "caller_wiring.hpp"
 #include "core/json_text.hpp"
 #include "http/event_stream.hpp"
 #include "invoke_api.hpp"
@@ -83,14 +84,9 @@ void attach_event_stream_caller(Order& order, http::Responder responder)
     auto caller = std::make_shared<EventStreamCaller>(std::move(responder));
     order.request.accept_stream = [caller](const std::string&) {
         caller->start();
-        return core::ChunkSink{[caller](std::string_view chunk) { return caller->write(chunk); },
-                               [caller](std::function<void()> resume) { caller->when_ready(std::move(resume)); }};
+        return chunk_sink_of(caller);
     };
-    order.on_done = [caller, with_log = order.wants_log_tail](const core::InvokeResult& result,
-                                                              const std::string& log) {
-        caller->finish(result, log, with_log);
-    };
-    order.on_dropped = [caller] { caller->drop(); };
+    tell_on_end(order, caller);
 }
 
 } // namespace
