@@ -10,7 +10,9 @@ events="$(mktemp -d)"
 trap 'rm -rf "$events"' EXIT
 for n in 1 2 3; do echo "{\"order\": $n}" > "$events/order-$n.json"; done
 set +e
-./build/lambda-emu run samples/node-runtime/bootstrap --handler index.handler \
+# --sandbox off: the handler flushes to a file of this machine's /tmp that this script shows below;
+# in the sandbox (as on Lambda) only the environment's own /tmp is writable, and it goes with it.
+./build/lambda-emu run samples/node-runtime/bootstrap --handler index.handler --sandbox off \
   --extension samples/extensions/shutdown-logger --env FLUSH_FILE="$events/flushed.jsonl" \
   --event "$events/order-1.json" --event "$events/order-2.json" --event "$events/order-3.json" \
   --report "$events/report.json"
