@@ -82,7 +82,7 @@ exec "/opt/${LAMBDA_EXTENSION_NAME}/extension.py"
 '''
 
 EXTENSION = r'''#!/usr/bin/env python3
-import http.server, json, os, sys, threading, urllib.request
+import http.server, json, os, sys, threading, time, urllib.request
 API = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"]
 NAME = os.path.basename(os.path.dirname(os.path.abspath(__file__)))
 telemetry = []
@@ -119,6 +119,12 @@ while True:
     events.append(event["eventType"])
     if event["eventType"] == "SHUTDOWN":
         break
+# Between invocations the environment is frozen and Lambda holds telemetry until the thaw, so the
+# last invocation's records may come during the Shutdown phase: wait for them (well within the
+# phase's 2 s), as an extension that must not lose them does.
+deadline = time.monotonic() + 1.5
+while telemetry.count("platform.report") < events.count("INVOKE") and time.monotonic() < deadline:
+    time.sleep(0.01)
 print("events " + ",".join(events), flush=True)
 print("telemetry " + ",".join(sorted(set(telemetry))), flush=True)
 '''
