@@ -59,10 +59,31 @@ std::string read_response(int fd, std::string& buffer, std::string& body)
     return headers;
 }
 
+// Prints `count` log lines of 100 bytes (99 and a newline) to standard output, in large writes.
+void print_lines(long count)
+{
+    std::string block;
+    for (int i = 0; i < 640; ++i) block += std::string(99, 'l') + '\n';
+    for (long left = count; left > 0; left -= 640) {
+        const std::size_t bytes = static_cast<std::size_t>(left < 640 ? left : 640) * 100;
+        for (std::size_t written = 0; written < bytes;) {
+            const ssize_t n = write(1, block.data() + written, bytes - written);
+            if (n <= 0) std::exit(4);
+            written += static_cast<std::size_t>(n);
+        }
+    }
+}
+
 } // namespace
 
-int main()
+// minimal_runtime --print N: print N lines and exit (the benchmark's floor for log throughput).
+// As a runtime, an event {"log":N} makes it print N lines before it answers.
+int main(int argc, char** argv)
 {
+    if (argc == 3 && std::strcmp(argv[1], "--print") == 0) {
+        print_lines(std::atol(argv[2]));
+        return 0;
+    }
     const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api) return 2;
     const int fd = connect_to(api);
@@ -77,6 +98,7 @@ int main()
         id_at += 30;
         while (*id_at == ' ') ++id_at;
         const std::string id(id_at, std::strcspn(id_at, "\r\n"));
+        if (body.rfind("{\"log\":", 0) == 0) print_lines(std::atol(body.c_str() + 7));
         send_all(fd, "POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\n" + host +
                          "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                          "\r\n\r\n" + body);

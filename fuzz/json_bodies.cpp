@@ -24,6 +24,7 @@
 #include "runtime-api/runtime_api.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -84,6 +85,14 @@ void error_body(std::string_view body, bool error_cause)
 
 void payload(std::string_view body)
 {
+    // simdjson answers first: it must never accept what nlohmann-json (the reference) refuses.
+    // Both with the padding in place (read in place) and without (simdjson's own copy).
+    std::string padded;
+    padded.reserve(body.size() + invoke::kJsonCheckPadding);
+    padded.assign(body);
+    const bool reference = nlohmann::json::accept(body);
+    if (invoke::json_problem(padded).has_value() == reference) __builtin_trap();
+    if (invoke::json_problem(std::string{body}).has_value() == reference) __builtin_trap();
     if (const auto problem = invoke::json_problem(std::string{body})) {
         (void)invoke::aws_error(http::Status::bad_request, "InvalidRequestContentException",
                                 "Could not parse request body into json: " + *problem);

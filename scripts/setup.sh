@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev nlohmann-json3-dev libcli11-dev doctest-dev
+  # payload validation at GB/s (large invocations)
+  libsimdjson-dev
   curl python3 nodejs npm
   # the batching sample's integration test runs a real PostgreSQL server
   postgresql

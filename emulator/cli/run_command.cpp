@@ -8,6 +8,8 @@
 #include "invoke/event_source.hpp"
 #include "process/child_reaper.hpp"
 #include "report/console.hpp"
+
+#include <boost/asio/post.hpp>
 #include "run_session.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -29,6 +31,7 @@ int run_command(const RunOptions& options)
 
     become_subreaper(console);
     boost::asio::io_context io;
+    console.batch_lines([&io](std::function<void()> flush) { boost::asio::post(io, std::move(flush)); });
     process::ChildReaper reaper{io};
     core::SystemClock clock;
     IdGenerator ids;
@@ -49,6 +52,7 @@ int run_command(const RunOptions& options)
 
     session.start();
     io.run();
+    console.flush_lines();
     return session.exit_code();
 }
 

@@ -17,6 +17,7 @@
 #include "serve_session.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <charconv>
 #include <cmath>
@@ -87,6 +88,7 @@ int serve_command(const ServeOptions& options)
 
     become_subreaper(console);
     boost::asio::io_context io;
+    console.batch_lines([&io](std::function<void()> flush) { boost::asio::post(io, std::move(flush)); });
     process::ChildReaper reaper{io};
     core::SystemClock clock;
     IdGenerator ids;
@@ -126,6 +128,7 @@ int serve_command(const ServeOptions& options)
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};
     io.run();
+    console.flush_lines();
     server->stop();
     return session.exit_code();
 }

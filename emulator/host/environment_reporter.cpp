@@ -16,8 +16,7 @@ namespace lambda_emu {
 EnvironmentReporter::EnvironmentReporter(report::Console& console, const core::Clock& clock, report::RunRecord record,
                                          std::string label, report::InvocationBudget* budget)
     : console_{console}, clock_{clock}, record_{std::move(record)}, budget_{budget ? *budget : own_budget_},
-      json_log_format_{record_.function.log_format == "JSON"}, label_{std::move(label)}, invocation_log_{
-                                                                                             kInvocationLogTail}
+      json_log_format_{record_.function.log_format == "JSON"}, label_{std::move(label)}
 {
 }
 
@@ -101,8 +100,10 @@ void EnvironmentReporter::close_idle_window()
 void EnvironmentReporter::capture(std::string_view line)
 {
     if (!capturing_) return;
-    invocation_log_.insert(invocation_log_.end(), line.begin(), line.end());
-    invocation_log_.push_back('\n');
+    invocation_log_ += line;
+    invocation_log_ += '\n';
+    if (invocation_log_.size() > 4 * kInvocationLogTail)
+        invocation_log_.erase(0, invocation_log_.size() - kInvocationLogTail);
 }
 
 void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source)
@@ -216,7 +217,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
     record_.shutdowns.push_back(report);
     // The environment is gone for good: its report stays, its log tail's buffer need not.
-    if (report.final) invocation_log_ = boost::circular_buffer<char>{};
+    if (report.final) std::string{}.swap(invocation_log_);
     console_.block(report::shutdown_summary(report, console_.palette()));
     if (report.final) {
         for (const auto& process : report.processes) {

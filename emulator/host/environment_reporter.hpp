@@ -9,10 +9,9 @@
 #include "report/console.hpp"
 #include "report/run_record.hpp"
 
-#include <boost/circular_buffer.hpp>
-
 #include <unordered_map>
 #include <vector>
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -44,7 +43,11 @@ public:
     void capture_invocation_logs() { capture_logs_ = true; }
     // The captured tail of the invocation that finished last, START to REPORT: for an observer
     // after this reporter in the fan-out, from its own invocation_finished.
-    std::string invocation_log() const { return {invocation_log_.begin(), invocation_log_.end()}; }
+    std::string invocation_log() const
+    {
+        const std::size_t keep = std::min(invocation_log_.size(), kInvocationLogTail);
+        return invocation_log_.substr(invocation_log_.size() - keep);
+    }
     // An invocation's caller got its answer; `source` names the event.
     void record_result(const core::InvokeResult& result, std::string source);
     // A line of a runtime's or extension's output ("runtime", "ext:NAME").
@@ -95,7 +98,9 @@ private:
         std::string source;
     };
     std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends
-    boost::circular_buffer<char> invocation_log_;     // a ring: older bytes fall out as new ones come
+    // The tail and what came before it, trimmed to the tail when it grows past a few tails: lines
+    // are appended whole (a byte ring would take them a byte at a time, on every line of a burst).
+    std::string invocation_log_;
     bool capturing_ = false;
     bool capture_logs_ = false;
     IdleWindow idle_window_ = IdleWindow::None;

@@ -28,6 +28,9 @@ struct BodySink {
     explicit operator bool() const { return static_cast<bool>(write); }
 };
 
+// Room kept past a body's end for a validator that reads whole 64-byte blocks (simdjson).
+inline constexpr std::size_t kValidatorPadding = 64;
+
 struct CappedString {
     std::string bytes;
     std::size_t limit = 1024 * 1024;
@@ -52,8 +55,9 @@ struct CappedStringBody {
         void init(const boost::optional<std::uint64_t>& content_length, boost::beast::error_code& ec)
         {
             ec = {};
+            // 64 bytes of room past the end let a JSON validator (simdjson) read the body in place.
             if (content_length && *content_length <= body_.limit)
-                body_.bytes.reserve(static_cast<std::size_t>(*content_length));
+                body_.bytes.reserve(static_cast<std::size_t>(*content_length) + kValidatorPadding);
         }
         template <class ConstBufferSequence>
         std::size_t put(const ConstBufferSequence& buffers, boost::beast::error_code& ec)

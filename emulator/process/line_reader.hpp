@@ -27,7 +27,7 @@ private:
 
     boost::asio::readable_pipe pipe_;
     LineSink sink_;
-    std::array<char, 16 * 1024> chunk_{};
+    std::array<char, 64 * 1024> chunk_{}; // a pipe's whole buffer in one read
     std::string pending_;
 };
 

@@ -4,14 +4,17 @@
 #include "cli/customer_variables.hpp"
 #include "http/router.hpp"
 #include "invoke/event_source.hpp"
+#include "invoke/json_check.hpp"
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 using namespace lambda_emu;
 
@@ -201,4 +204,42 @@ TEST_CASE("query parameters, base64 and the JSON check, written once for every A
     CHECK_FALSE(http::base64_decode("not base64!").has_value());
     CHECK_FALSE(invoke::json_problem(R"("a string")").has_value());
     CHECK(invoke::json_problem("{nope")->find("parse error") != std::string::npos);
+}
+
+TEST_CASE("payload validation: simdjson's verdict agrees with nlohmann-json's, padded or not")
+{
+    // Where the two parsers could differ: numbers out of range, lone surrogates, bad UTF-8,
+    // control characters, a byte-order mark, deep nesting, trailing garbage.
+    const std::vector<std::string> documents{"1e999",
+                                             "-1e999",
+                                             "18446744073709551616",
+                                             "1.7976931348623157e308",
+                                             R"("\ud800")",
+                                             R"("\udc00")",
+                                             R"("\ud83d\ude00")",
+                                             "\"\xff\"",
+                                             "\"\xc3\x28\"",
+                                             "\"a\x01\"",
+                                             "\xef\xbb\xbf{}",
+                                             std::string(2000, '[') + std::string(2000, ']'),
+                                             "{} x",
+                                             " [1, 2,]",
+                                             "NaN",
+                                             "-0",
+                                             "0.1e-400",
+                                             "\"\t\"",
+                                             "[1] ",
+                                             "tru"};
+    for (const auto& document : documents) {
+        CAPTURE(document);
+        const bool accepted = nlohmann::json::accept(document);
+        std::string padded;
+        padded.reserve(document.size() + invoke::kJsonCheckPadding);
+        padded.assign(document);
+        CHECK(invoke::json_problem(padded).has_value() != accepted);
+        std::string tight{document};
+        tight.shrink_to_fit();
+        CHECK(invoke::json_problem(tight).has_value() != accepted);
+    }
+    CHECK(invoke::json_problem("1e999")->find("out_of_range.406") != std::string::npos);
 }
