@@ -91,6 +91,18 @@ class ManagedNodeRuntime(unittest.TestCase):
         self.assertEqual(answer["payload"]["functionName"], name)
         harness.assert_nothing_left(self, name)
 
+    def test_in_the_sandbox_the_task_root_is_var_task(self):
+        # The sandbox (issue 11) maps the function's folder to /var/task: Lambda's variables, NODE_PATH
+        # and the working directory name it there, and the client finds the handler there.
+        result = run("node-cjs", "--sandbox", "on", "--handler", "index.handler", events=[{"hello": "sandbox"}])
+        self.assertEqual(result.code, 0, result)
+        (answer,) = result.results
+        self.assertEqual(answer["payload"]["event"], {"hello": "sandbox"})
+        env = answer["payload"]["env"]
+        self.assertEqual(env["LAMBDA_TASK_ROOT"], "/var/task")
+        self.assertTrue(env["NODE_PATH"].endswith(f"{CLIENTS}:/var/task"), env["NODE_PATH"])
+        self.assertEqual(answer["payload"]["cwd"], "/var/task")
+
     def test_handler_forms_subfolder_cjs_and_callback(self):
         nested = run("node-cjs", "--handler", "lib/nested.handler", events=[{"n": 1}])
         self.assertEqual(nested.code, 0, nested)
