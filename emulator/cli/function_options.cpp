@@ -6,7 +6,7 @@
 #include "numeric_checks.hpp"
 #include "process/layers.hpp"
 #include "process/sandbox.hpp"
-#include "report/utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -177,7 +177,7 @@ bool is_region_name(const std::string& region)
 bool is_handler(const std::string& handler)
 {
     // Lambda's rule: at most 128 characters, no white space ([^\s]+).
-    return !handler.empty() && handler.size() <= 128 && report::is_utf8(handler) &&
+    return !handler.empty() && handler.size() <= 128 && core::is_utf8(handler) &&
            std::none_of(handler.begin(), handler.end(), [](char c) {
                const auto byte = static_cast<unsigned char>(c);
                return byte <= ' ' || byte == 0x7f;

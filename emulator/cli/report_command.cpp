@@ -2,6 +2,7 @@
 
 #include "command_steps.hpp"
 #include "exit_codes.hpp"
+#include "run_end.hpp"
 #include "report/colour.hpp"
 #include "report/console.hpp"
 #include "report/html_report.hpp"
@@ -18,23 +19,6 @@
 #include <sstream>
 
 namespace lambda_emu {
-
-namespace {
-
-bool write_file(report::Console& console, const std::string& path, const std::string& content, const char* what)
-{
-    std::ofstream out{path, std::ios::binary | std::ios::trunc};
-    out << content;
-    out.close();
-    if (!out) {
-        console.lifecycle(std::string{"error: cannot write the "} + what + " to " + path);
-        return false;
-    }
-    console.lifecycle(std::string{what} + " written to " + path);
-    return true;
-}
-
-} // namespace
 
 int report_command(const ReportOptions& options)
 {
@@ -74,13 +58,13 @@ int report_command(const ReportOptions& options)
             return refuse(console, exit_codes::kUsage,
                           options.report_path + ": not a lambda-emu report: " + error.what());
         }
-        written &= write_file(console, options.html_path, html, "HTML report");
+        written &= write_report_file(console, options.html_path, html, "HTML report");
     }
     if (!options.junit_path.empty()) {
         std::vector<const report::RunRecord*> records;
         for (const auto& environment : read.environments) records.push_back(&environment);
         const auto junit = records.size() == 1 ? report::junit_report(*records.front()) : report::junit_report(records);
-        written &= write_file(console, options.junit_path, junit, "JUnit report");
+        written &= write_report_file(console, options.junit_path, junit, "JUnit report");
     }
     return written ? exit_codes::kSuccess : exit_codes::kEmulatorError;
 }

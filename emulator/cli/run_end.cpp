@@ -64,18 +64,22 @@ void RunEnd::write_reports(const std::string& json, const std::string& junit,
     console_.lifecycle("exit code " + std::to_string(exit_code(environments)));
 }
 
-bool RunEnd::write_file(const std::string& path, const std::string& content, const char* what)
+bool write_report_file(report::Console& console, const std::string& path, const std::string& content, const char* what)
 {
-    if (path.empty()) return true;
     std::ofstream out{path, std::ios::binary | std::ios::trunc};
     out << content;
     out.close();
     if (!out) {
-        console_.lifecycle(std::string{"error: cannot write the "} + what + " to " + path);
+        console.lifecycle(std::string{"error: cannot write the "} + what + " to " + path);
         return false;
     }
-    console_.lifecycle(std::string{what} + " written to " + path);
+    console.lifecycle(std::string{what} + " written to " + path);
     return true;
+}
+
+bool RunEnd::write_file(const std::string& path, const std::string& content, const char* what)
+{
+    return path.empty() || write_report_file(console_, path, content, what);
 }
 
 } // namespace lambda_emu

@@ -17,6 +17,9 @@ namespace lambda_emu {
 int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
                   report::KillAllowance allow_kill);
 
+// Writes one report file and says so on the console (or says why it could not).
+bool write_report_file(report::Console& console, const std::string& path, const std::string& content, const char* what);
+
 class RunEnd {
 public:
     RunEnd(report::Console& console, ReportPaths paths, report::KillAllowance allow_kill);

@@ -6,7 +6,7 @@
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
 #include "report/shutdown_summary.hpp"
-#include "report/utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -55,8 +55,8 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
         (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
         if (late->first_line.empty()) {
             // Enough to recognise it; a cut through a character becomes U+FFFD.
-            late->first_line = report::valid_utf8("[" + std::string{source} + "] " +
-                                                  std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
+            late->first_line = core::valid_utf8("[" + std::string{source} + "] " +
+                                                std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
         }
     }
 }

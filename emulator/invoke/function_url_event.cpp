@@ -3,7 +3,7 @@
 #include "core/json_text.hpp"
 #include "http/base64.hpp"
 #include "http/percent.hpp"
-#include "report/utf8.hpp"
+#include "core/utf8.hpp"
 
 #include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
@@ -108,7 +108,7 @@ bool is_text_body(std::string_view content_type, std::string_view body)
     const bool textual = type.starts_with("text/") || type == "application/json" || type == "application/javascript" ||
                          type == "application/xml" || type == "application/x-www-form-urlencoded" ||
                          type.ends_with("+json") || type.ends_with("+xml");
-    return textual && report::is_utf8(body);
+    return textual && core::is_utf8(body);
 }
 
 std::string function_url_event(const http::Request& request, const FunctionUrlContext& context)

@@ -1,6 +1,6 @@
 #include "html_report.hpp"
 
-#include "utf8.hpp"
+#include "markup.hpp"
 
 #include <algorithm>
 #include <cmath>

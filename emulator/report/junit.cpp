@@ -1,6 +1,6 @@
 #include "junit.hpp"
 
-#include "utf8.hpp"
+#include "markup.hpp"
 
 #include <cstdint>
 #include <cstdio>
