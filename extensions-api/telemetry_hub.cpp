@@ -20,7 +20,9 @@ constexpr std::chrono::milliseconds kLongestRetry{1000};
 
 } // namespace
 
-// One subscriber's queue and its delivery, one batch at a time.
+// One subscriber's queue and its delivery, one batch at a time. Events are queued as the text of
+// the batches they will go out in (a JSON array over HTTP, newline-delimited JSON over TCP), so
+// an event is copied once on its way in and a batch is sent as it stands.
 class TelemetryHub::Subscriber : public std::enable_shared_from_this<Subscriber> {
 public:
     Subscriber(boost::asio::io_context& io, std::string name, Subscription subscription)
@@ -31,9 +33,9 @@ public:
     const Subscription& subscription() const { return subscription_; }
     const std::string& name() const { return name_; }
 
-    void add(std::string event, bool urgent, core::WallTime now)
+    void add(std::string_view event, bool urgent, core::WallTime now)
     {
-        const std::size_t limit = static_cast<std::size_t>(subscription_.buffering.max_bytes) * kBufferedBatches;
+        const std::size_t limit = max_bytes() * kBufferedBatches;
         if (queued_bytes_ + event.size() > limit) {
             if (dropped_records_ == 0) first_dropped_at_ = now;
             ++dropped_records_;
@@ -41,7 +43,7 @@ public:
             return;
         }
         queued_bytes_ += event.size();
-        queue_.push_back(std::move(event));
+        append(event);
         urgent_ = urgent_ || urgent;
         schedule();
     }
@@ -74,15 +76,40 @@ public:
     }
 
 private:
+    // A batch as it will be sent, less its closing bracket over HTTP.
+    struct Batch {
+        std::string text;
+        std::size_t events = 0;
+        std::size_t bytes = 0; // the events' own bytes, as maxBytes counts them
+    };
+
+    bool http() const { return subscription_.destination.protocol == Destination::Protocol::Http; }
+    std::size_t max_items() const { return static_cast<std::size_t>(subscription_.buffering.max_items); }
+    std::size_t max_bytes() const { return static_cast<std::size_t>(subscription_.buffering.max_bytes); }
+
+    void append(std::string_view event)
+    {
+        if (batches_.empty() || batches_.back().events >= max_items() ||
+            batches_.back().bytes + event.size() > max_bytes()) {
+            batches_.emplace_back();
+            if (http()) batches_.back().text.push_back('[');
+        }
+        auto& batch = batches_.back();
+        if (http() && batch.events > 0) batch.text.push_back(',');
+        batch.text.append(event);
+        if (!http()) batch.text.push_back('\n');
+        ++batch.events;
+        batch.bytes += event.size();
+    }
+
     bool batch_is_full() const
     {
-        return queue_.size() >= static_cast<std::size_t>(subscription_.buffering.max_items) ||
-               queued_bytes_ >= static_cast<std::size_t>(subscription_.buffering.max_bytes);
+        return batches_.size() > 1 || batches_.front().events >= max_items() || batches_.front().bytes >= max_bytes();
     }
 
     void schedule()
     {
-        if (stopped_ || held_ || sending_ || queue_.empty()) return;
+        if (stopped_ || held_ || sending_ || batches_.empty()) return;
         if (urgent_ || batch_is_full()) {
             send();
             return;
@@ -99,7 +126,7 @@ private:
             auto self = weak.lock();
             if (ec || !self) return;
             self->timer_armed_ = false;
-            if (!self->queue_.empty() && !self->sending_ && !self->held_) self->send();
+            if (!self->batches_.empty() && !self->sending_ && !self->held_) self->send();
         });
     }
 
@@ -107,36 +134,25 @@ private:
     {
         timer_.cancel();
         timer_armed_ = false;
-        std::vector<std::string> batch;
-        std::size_t bytes = 0;
+        Batch batch = std::move(batches_.front());
+        batches_.pop_front();
+        queued_bytes_ -= batch.bytes;
         if (dropped_records_ > 0) {
             // Say what was lost, first thing in the next batch.
             if (subscription_.platform) {
-                batch.push_back(
+                const std::string notice =
                     core::json_text(records::event(first_dropped_at_, "platform.logsDropped",
-                                                   records::logs_dropped(dropped_bytes_, dropped_records_))));
+                                                   records::logs_dropped(dropped_bytes_, dropped_records_)));
+                if (http()) batch.text.insert(1, notice + ",");
+                else batch.text.insert(0, notice + "\n");
             }
             dropped_records_ = 0;
             dropped_bytes_ = 0;
         }
-        while (!queue_.empty() && batch.size() < static_cast<std::size_t>(subscription_.buffering.max_items) &&
-               (batch.empty() ||
-                bytes + queue_.front().size() <= static_cast<std::size_t>(subscription_.buffering.max_bytes))) {
-            bytes += queue_.front().size();
-            queued_bytes_ -= queue_.front().size();
-            batch.push_back(std::move(queue_.front()));
-            queue_.pop_front();
-        }
+        if (http()) batch.text.push_back(']');
         sending_ = true;
-        auto body = std::make_shared<std::string>();
-        if (subscription_.destination.protocol == Destination::Protocol::Http) {
-            body->push_back('[');
-            for (std::size_t i = 0; i < batch.size(); ++i) body->append(i ? "," : "").append(batch[i]);
-            body->push_back(']');
-        } else {
-            for (const auto& event : batch) body->append(event).push_back('\n'); // newline-delimited JSON
-        }
-        auto done = [weak = weak_from_this(), batch](bool ok) mutable {
+        auto body = std::make_shared<std::string>(std::move(batch.text));
+        auto done = [weak = weak_from_this(), body, events = batch.events, bytes = batch.bytes](bool ok) {
             auto self = weak.lock();
             if (!self || self->stopped_) return;
             self->sending_ = false;
@@ -145,17 +161,17 @@ private:
                 self->schedule();
                 return;
             }
-            // Not up yet, or failing: keep the batch and try again later.
-            for (auto it = batch.rbegin(); it != batch.rend(); ++it) {
-                self->queued_bytes_ += it->size();
-                self->queue_.push_front(std::move(*it));
-            }
+            // Not up yet, or failing: keep the batch (a notice of drops included) and try again later.
+            Batch again{*body, events, bytes};
+            if (self->http()) again.text.pop_back();
+            self->queued_bytes_ += bytes;
+            self->batches_.push_front(std::move(again));
             ++self->failures_;
             // Backing off is for the long run; in the Shutdown phase the extension's deadline is near.
             self->arm(self->urgent_ ? kFirstRetry
                                     : std::min(kLongestRetry, kFirstRetry * (1 << std::min(self->failures_, 6))));
         };
-        if (subscription_.destination.protocol == Destination::Protocol::Http) {
+        if (http()) {
             http::post_once(io_, subscription_.destination.port, subscription_.destination.path, std::move(body),
                             std::move(done));
         } else {
@@ -168,7 +184,7 @@ private:
     std::string name_;
     Subscription subscription_;
     boost::asio::steady_timer timer_;
-    std::deque<std::string> queue_;
+    std::deque<Batch> batches_;
     std::size_t queued_bytes_ = 0;
     std::size_t dropped_records_ = 0;
     std::size_t dropped_bytes_ = 0;
@@ -240,12 +256,16 @@ void TelemetryHub::subscribe(const std::string& extension_name, const Subscripti
 void TelemetryHub::publish(Kind kind, const std::string& type, records::Json record, Audience audience)
 {
     const core::WallTime now = clock_.to_wall(clock_.now());
-    std::string event = core::json_text(records::event(now, type, std::move(record)));
-    for (auto& subscriber : subscribers_) deliver(*subscriber, kind, event, audience, now);
-    if (initializing_) init_backlog_.push_back(Published{kind, std::move(event), audience, now});
+    publish_text(kind, core::json_text(records::event(now, type, std::move(record))), audience, now);
 }
 
-void TelemetryHub::deliver(Subscriber& subscriber, Kind kind, const std::string& event, const Audience& audience,
+void TelemetryHub::publish_text(Kind kind, std::string_view event, Audience audience, core::WallTime now)
+{
+    for (auto& subscriber : subscribers_) deliver(*subscriber, kind, event, audience, now);
+    if (initializing_) init_backlog_.push_back(Published{kind, std::string{event}, audience, now});
+}
+
+void TelemetryHub::deliver(Subscriber& subscriber, Kind kind, std::string_view event, const Audience& audience,
                            core::WallTime now)
 {
     const auto& subscription = subscriber.subscription();
@@ -267,9 +287,10 @@ void TelemetryHub::log_line(std::string_view source, std::string_view line)
 {
     if (!listening()) return;
     const bool from_runtime = source == "runtime";
-    const Kind kind = from_runtime ? Kind::Function : Kind::Extension;
-    publish(kind, from_runtime ? "function" : "extension", records::Json(std::string{line}),
-            Audience{true, true, false});
+    const core::WallTime now = clock_.to_wall(clock_.now());
+    publish_text(from_runtime ? Kind::Function : Kind::Extension,
+                 log_event_text_.write(now, from_runtime ? "function" : "extension", line), Audience{true, true, false},
+                 now);
 }
 
 void TelemetryHub::init_started(core::InitPhase phase)

@@ -6,6 +6,7 @@
 // behind, and flushed at once from the Shutdown phase on (LAMBDA-SPEC 3).
 #include "core/function_config.hpp"
 #include "core/ports.hpp"
+#include "log_event_text.hpp"
 #include "telemetry_records.hpp"
 #include "telemetry_subscription.hpp"
 
@@ -62,7 +63,8 @@ private:
     // Whether anyone can still receive an event: records are not even built otherwise.
     bool listening() const { return initializing_ || !subscribers_.empty(); }
     void publish(Kind kind, const std::string& type, records::Json record, Audience audience);
-    void deliver(Subscriber& subscriber, Kind kind, const std::string& event, const Audience& audience,
+    void publish_text(Kind kind, std::string_view event, Audience audience, core::WallTime now);
+    void deliver(Subscriber& subscriber, Kind kind, std::string_view event, const Audience& audience,
                  core::WallTime now);
     void publish_logs_only(const std::string& type, records::Json record);
 
@@ -85,6 +87,7 @@ private:
     bool shutting_down_ = false;
     enum class Deliveries { Open, Held };
     Deliveries deliveries_ = Deliveries::Open;
+    LogEventText log_event_text_;
 };
 
 } // namespace lambda_emu::extensions_api

@@ -1,6 +1,7 @@
 #include "utf8.hpp"
 
 #include <boost/locale/utf.hpp>
+#include <simdjson.h>
 
 namespace lambda_emu::core {
 
@@ -16,12 +17,11 @@ bool is_bad(utf::code_point point)
 
 } // namespace
 
+// Every line a process prints is checked (log_event_text.hpp): simdjson's validator reads
+// several bytes per cycle where decoding code point by code point reads one.
 bool is_utf8(std::string_view bytes)
 {
-    for (auto cursor = bytes.begin(); cursor != bytes.end();) {
-        if (is_bad(Utf8::decode(cursor, bytes.end()))) return false;
-    }
-    return true;
+    return simdjson::validate_utf8(bytes.data(), bytes.size());
 }
 
 std::string valid_utf8(std::string_view bytes)
