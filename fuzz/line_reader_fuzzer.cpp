@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const core::WallTime time{std::chrono::milliseconds{1'795'000'000'123}};
     for (const auto& line : lines) {
         namespace records = extensions_api::records;
-        if (text.write(time, "function", line) != core::json_text(records::event(time, "function", records::Json(line)))) {
+        if (text.write(time, "function", line) !=
+            core::json_text(records::event(time, "function", records::Json(line)))) {
             std::fprintf(stderr, "line_reader: a log event's text differs from nlohmann's\n");
             std::abort();
         }
