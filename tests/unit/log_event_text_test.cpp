@@ -67,7 +67,8 @@ TEST_CASE("a log event's text is nlohmann's for random bytes")
     std::mt19937 random{20261126};
     // Mostly the bytes where the two writers could differ: controls, quotes, UTF-8 lead and
     // continuation bytes, bytes that never appear in UTF-8.
-    const std::string interesting{"\x00\x01\x1f\"\\/ a\x7f\x80\xbf\xc2\xc3\xdf\xe0\xe2\xed\xef\xf0\xf4\xf5\xfe\xff", 24};
+    const std::string interesting{"\x00\x01\x1f\"\\/ a\x7f\x80\xbf\xc2\xc3\xdf\xe0\xe2\xed\xef\xf0\xf4\xf5\xfe\xff",
+                                  24};
     extensions_api::LogEventText text;
     const auto time = at_ms(1'795'698'243'969);
     for (int round = 0; round < 5000; ++round) {
