@@ -176,18 +176,14 @@ void Environment::on_timer(TimerSlot slot)
         return;
     case TimerSlot::RuntimeShare:
         if (auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime"); runtime && runtime->awaiting_exit()) {
-            look_before_kill(*runtime);
-            ports_.processes.kill_runtime();
-            runtime->sigkill_at = now();
+            kill_at_deadline(*runtime);
         }
         return;
     case TimerSlot::ExtensionsDeadline:
         if (auto* progress = shutdown_in_progress()) {
             for (auto& process : progress->report.processes) {
                 if (process.kind == ProcessKind::ExternalExtension && process.awaiting_exit() && !process.sigkill_at) {
-                    look_before_kill(process);
-                    ports_.processes.kill_extension(process.name);
-                    process.sigkill_at = now();
+                    kill_at_deadline(process);
                 }
             }
         }

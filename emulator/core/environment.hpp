@@ -147,6 +147,8 @@ private:
     void record_extension_exit_in_shutdown(const Extension& extension);
     void complete_shutdown_if_everyone_exited();
     void complete_shutdown();
+    // A process still running at its deadline: a last look at it, then SIGKILL to its group.
+    void kill_at_deadline(ProcessCleanup& process);
     // Evidence (environment_evidence.cpp): looks at the processes as the phase begins, every
     // kEvidenceSamplePeriod while they run, and just before each SIGKILL.
     ProcessEvidence first_look(ProcessKind kind, const std::string& name);

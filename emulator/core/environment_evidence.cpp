@@ -1,6 +1,7 @@
 // The Shutdown phase's evidence (issue 10; shutdown_evidence.hpp): the environment looks at each
 // process's tree as the phase begins (before any signal), every kEvidenceSamplePeriod while it
-// runs, and just before its SIGKILL, when it also notes the poll the process still had parked.
+// runs, kTablesReadBeforeDeadline before its deadline, and just before its SIGKILL, when it also
+// notes the poll the process still had parked.
 // The last look before a process exits by itself stands for "at its exit": the exit closes its
 // sockets before the emulator can see it. Periodic looks read the socket tables again only when
 // the tree's set of sockets changed (process/tree_evidence.hpp).
@@ -20,22 +21,27 @@ void Environment::look_again()
 {
     auto* progress = shutdown_in_progress();
     if (!progress) return;
-    bool anyone_runs = false;
+    const SteadyTime looked_at = now();
+    std::optional<SteadyTime> next_look;
+    const auto look_by = [&](SteadyTime time) { next_look = next_look ? std::min(*next_look, time) : time; };
     for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
-        if (auto sample = ports_.processes.look_at(process.kind, process.name, false)) {
+        const bool deadline_near = process.deadline && *process.deadline - looked_at <= kTablesReadBeforeDeadline;
+        if (auto sample = ports_.processes.look_at(process.kind, process.name, deadline_near)) {
             process.evidence.at_end = std::move(sample);
         }
-        anyone_runs = true;
+        look_by(looked_at + kEvidenceSamplePeriod);
+        if (process.deadline && !deadline_near) look_by(*process.deadline - kTablesReadBeforeDeadline);
     }
-    if (anyone_runs) ports_.timers.arm(TimerSlot::EvidenceLook, now() + kEvidenceSamplePeriod);
+    if (next_look) ports_.timers.arm(TimerSlot::EvidenceLook, *next_look);
 }
 
 void Environment::look_before_kill(ProcessCleanup& process)
 {
-    // Read afresh, sockets' states included: this look is the one the kill is judged on. It delays
-    // the SIGKILL by its own duration (a millisecond or so, more on a machine with many sockets).
-    if (auto sample = ports_.processes.look_at(process.kind, process.name, true)) {
+    // The look the kill is judged on, and it delays the SIGKILL by its own duration: the socket
+    // tables were read kTablesReadBeforeDeadline ago and are read again only if the set of
+    // sockets changed since (a sub-millisecond look otherwise).
+    if (auto sample = ports_.processes.look_at(process.kind, process.name, false)) {
         process.evidence.at_end = std::move(sample);
     }
     if (process.kind == ProcessKind::Runtime) {

@@ -63,11 +63,18 @@ void Environment::kill_now()
     if (!progress) return;
     for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
-        look_before_kill(process);
-        if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
-        else ports_.processes.kill_extension(process.name);
-        process.sigkill_at = now();
+        kill_at_deadline(process);
     }
+}
+
+void Environment::kill_at_deadline(ProcessCleanup& process)
+{
+    look_before_kill(process);
+    // The time the signal is sent, read before sending it: on a busy machine the dying process
+    // may take the CPU from the emulator before kill() even returns.
+    process.sigkill_at = now();
+    if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
+    else ports_.processes.kill_extension(process.name);
 }
 
 ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
@@ -183,10 +190,8 @@ void Environment::tell_extensions_to_shut_down()
                                  extension.state != ExtensionState::InitError &&
                                  extension.state != ExtensionState::ExitError;
         if (!can_receive) {
-            look_before_kill(*process);
-            ports_.processes.kill_extension(extension.name);
-            process->sigkill_at = now();
             process->deadline = now();
+            kill_at_deadline(*process);
             process->killed_at_once = true;
             continue;
         }

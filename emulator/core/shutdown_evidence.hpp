@@ -74,6 +74,11 @@ struct ProcessEvidence {
 };
 
 inline constexpr Millis kEvidenceSamplePeriod{20};
+// Reading the socket tables (/proc/PID/net/tcp walks the kernel's whole connection hash) takes
+// milliseconds; done at the deadline, it made every SIGKILL that late. So the tables are read
+// afresh this long before a deadline, and the look at the deadline itself reads them again only
+// if the process's set of sockets changed since (a socket's state may be this much older).
+inline constexpr Millis kTablesReadBeforeDeadline{5};
 // "Almost no CPU": utime and stime count in clock ticks (10 ms on Linux), and a process that
 // only waits can still be charged the tick it woke up in; two ticks is idle.
 inline constexpr double kIdleCpuMs = 20.0;

@@ -119,6 +119,30 @@ TEST_CASE("shutdown with an external extension: SIGTERM, runtime share 300 ms, t
     CHECK(*core::cleanup_duration_ms(report.processes[1]) == doctest::Approx(50));
 }
 
+TEST_CASE("the socket tables are read shortly before a deadline, not at it, so SIGKILL is not delayed")
+{
+    ExtensionHarness h;
+    h.initialise({{"logger", {"SHUTDOWN"}}});
+    const core::SteadyTime phase_start = h.clock.now();
+    h.environment.shutdown();
+    const core::SteadyTime deadline = phase_start + Millis{300};
+    // The periodic looks, up to the deadline, as the event loop would fire them.
+    while (h.timers.armed.at(core::TimerSlot::EvidenceLook) < deadline) {
+        h.processes.looks_and_kills.clear();
+        h.fire(core::TimerSlot::EvidenceLook);
+    }
+    // The last look before the deadline came kTablesReadBeforeDeadline before it, and read afresh.
+    CHECK(h.clock.now() == deadline - core::kTablesReadBeforeDeadline);
+    CHECK(h.processes.looks_and_kills == std::vector<std::string>{"fresh look at runtime", "look at logger"});
+    h.processes.looks_and_kills.clear();
+    h.fire(core::TimerSlot::RuntimeShare);
+    CHECK(h.processes.looks_and_kills == std::vector<std::string>{"look at runtime", "sigkill"});
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGKILL));
+    h.environment.on_extension_exited("logger", core::ExitStatus::exited(0));
+    REQUIRE(h.observer.shutdowns.size() == 1);
+    CHECK(h.observer.shutdowns[0].processes[0].sigkill_at == deadline);
+}
+
 TEST_CASE("an external extension still running at the end of the phase is killed")
 {
     ExtensionHarness h;

@@ -45,7 +45,11 @@ public:
         ++sigterms;
         journal.push_back(frozen ? "sigterm while frozen" : "sigterm");
     }
-    void kill_runtime() override { ++sigkills; }
+    void kill_runtime() override
+    {
+        ++sigkills;
+        looks_and_kills.push_back("sigkill");
+    }
     int runtime_peak_memory_mb() override { return 42; }
     int runtime_group_survivors() override { return survivors; }
     std::vector<core::LaunchedExtension> start_external_extensions() override
@@ -69,8 +73,15 @@ public:
         journal.push_back("thaw");
     }
 
+    std::optional<core::ProcessSample> look_at(core::ProcessKind, const std::string& name, bool fresh) override
+    {
+        looks_and_kills.push_back(std::string{fresh ? "fresh look at " : "look at "} + name);
+        return core::ProcessSample{};
+    }
+
     bool frozen = false;
-    std::vector<std::string> journal; // freezes, thaws and SIGTERMs, in order
+    std::vector<std::string> journal;         // freezes, thaws and SIGTERMs, in order
+    std::vector<std::string> looks_and_kills; // looks at processes and the runtime's SIGKILLs, in order
 
     std::vector<std::string> external_extensions;
     std::vector<std::string> killed_extensions;
