@@ -88,7 +88,7 @@ int serve_command(const ServeOptions& options)
 
     become_subreaper(console);
     boost::asio::io_context io;
-    console.batch_lines([&io](std::function<void()> flush) { boost::asio::post(io, std::move(flush)); });
+    const auto console_on_loop = console.join_event_loop(io);
     process::ChildReaper reaper{io};
     core::SystemClock clock;
     IdGenerator ids;

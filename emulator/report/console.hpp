@@ -2,8 +2,13 @@
 // Where the emulator's words go: results on stdout (one JSON line each, for scripts), the
 // lifecycle, platform lines and the processes' labelled logs on stderr (for people).
 #include "colour.hpp"
+#include "console_output.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include <cstdio>
+#include <unistd.h>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,10 +22,27 @@ public:
     Console& operator=(const Console&) = delete;
     ~Console() { flush_lines(); }
 
-    // Processes' lines are gathered and written together once the event loop has handled what
-    // it read (`schedule` posts the write after the current handler): a pipe's burst of lines
-    // costs one write instead of one per line. Without a scheduler every line is written at once.
-    void batch_lines(std::function<void(std::function<void()>)> schedule) { schedule_ = std::move(schedule); }
+    // While the event loop runs: processes' lines are gathered and written together once the loop
+    // has handled what it read (a pipe's burst of lines costs one write instead of one per line),
+    // and no write ever blocks the loop (console_output.hpp). Before and after it, every line is
+    // written at once. Hold the returned guard for as long as the loop: it leaves it at the end.
+    class OnEventLoop {
+    public:
+        explicit OnEventLoop(Console& console) : console_{console} {}
+        OnEventLoop(const OnEventLoop&) = delete;
+        OnEventLoop& operator=(const OnEventLoop&) = delete;
+        ~OnEventLoop() { console_.leave_event_loop(); }
+
+    private:
+        Console& console_;
+    };
+    [[nodiscard]] OnEventLoop join_event_loop(boost::asio::io_context& io)
+    {
+        schedule_ = [&io](std::function<void()> flush) { boost::asio::post(io, std::move(flush)); };
+        out_.join_event_loop(io);
+        err_.join_event_loop(io);
+        return OnEventLoop{*this};
+    }
 
     // Colour for what goes to stderr (--color, NO_COLOR, a terminal or not); off by default.
     void set_palette(Palette palette) { palette_ = palette; }
@@ -29,20 +51,17 @@ public:
     void result(std::string_view json_line)
     {
         flush_lines();
-        write(stdout, json_line);
+        write_line(out_, json_line);
     }
     void platform(std::string_view line)
     {
         flush_lines();
-        write(stderr, line);
+        write_line(err_, line);
     }
     void lifecycle(std::string_view line)
     {
         flush_lines();
-        const auto label = palette_.label("lambda-emu", "[lambda-emu]");
-        std::fwrite(label.data(), 1, label.size(), stderr);
-        std::fputc(' ', stderr);
-        write(stderr, line);
+        write_line(err_, palette_.label("lambda-emu", "[lambda-emu]") + " " + std::string{line});
     }
     void process_line(std::string_view source, std::string_view line)
     {
@@ -66,8 +85,7 @@ public:
     void block(std::string_view text)
     {
         flush_lines();
-        std::fwrite(text.data(), 1, text.size(), stderr);
-        std::fflush(stderr);
+        err_.write(text);
     }
 
     // Writes the gathered lines now (before anything else is written, to keep the order).
@@ -75,8 +93,7 @@ public:
     {
         flush_scheduled_ = false;
         if (lines_.empty()) return;
-        std::fwrite(lines_.data(), 1, lines_.size(), stderr);
-        std::fflush(stderr);
+        err_.write(lines_);
         lines_.clear(); // keeps its room for the next burst
     }
 
@@ -85,13 +102,23 @@ private:
     Palette palette_;
     std::function<void(std::function<void()>)> schedule_;
     std::string lines_;
+    std::string line_; // a line and its newline, written at once
     bool flush_scheduled_ = false;
+    ConsoleOutput out_{STDOUT_FILENO};
+    ConsoleOutput err_{STDERR_FILENO};
 
-    static void write(std::FILE* stream, std::string_view line)
+    void leave_event_loop()
     {
-        std::fwrite(line.data(), 1, line.size(), stream);
-        std::fputc('\n', stream);
-        std::fflush(stream);
+        flush_lines();
+        schedule_ = nullptr;
+        out_.leave_event_loop();
+        err_.leave_event_loop();
+    }
+    void write_line(ConsoleOutput& output, std::string_view line)
+    {
+        line_.assign(line);
+        line_ += '\n';
+        output.write(line_);
     }
 };
 

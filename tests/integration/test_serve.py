@@ -327,3 +327,41 @@ class ShutdownOnDemand(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class UnreadConsole(unittest.TestCase):
+    """Whoever started serve may never read its output (a harness with stdout=PIPE it forgets):
+    the emulator's own writes must never stop it answering."""
+
+    def test_an_unread_console_never_stops_serve_and_loses_nothing_once_read(self):
+        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        with harness.Serve(chatty) as serve:
+            # 3 x 6,000 lines of ~80 bytes: ~1.4 MB, twenty times what the unread pipe holds.
+            for _ in range(3):
+                status, _, body = serve.invoke(json.dumps({"lines": 6000, "width": 40}).encode())
+                self.assertEqual(status, 200, body)
+                self.assertEqual(json.loads(body), {"printed": 6000})
+            code, _, stderr = serve.stop()
+        self.assertEqual(code, 0, stderr[-2000:])
+        # Read at last (stop() reads everything), every line is there, in order.
+        printed = [line for line in stderr.splitlines() if " line " in line]
+        self.assertEqual(len(printed), 18000)
+        self.assertIn("line 5999 ", printed[-1])
+        self.assertNotIn("were dropped", stderr)
+
+    def test_output_beyond_the_backlog_is_dropped_whole_lines_and_said(self):
+        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        with harness.Serve(chatty) as serve:
+            # ~21 MB of lines while nobody reads: more than the 16 MB the emulator keeps waiting.
+            status, _, body = serve.invoke(json.dumps({"lines": 220000, "width": 50}).encode())
+            self.assertEqual(status, 200, body)
+            code, _, stderr = serve.stop()
+        self.assertEqual(code, 0, stderr[-2000:])
+        self.assertRegex(stderr, r"\[lambda-emu\] \d+ bytes of output were dropped here")
+        printed = [line for line in stderr.splitlines() if " line " in line]
+        self.assertGreater(len(printed), 100000)
+        self.assertLess(len(printed), 220000)
+        # Whole lines only, in order.
+        numbers = [int(line.split(" line ")[1].split()[0]) for line in printed]
+        self.assertEqual(numbers, sorted(numbers))
+        self.assertTrue(all(line.endswith("x" * 50) for line in printed))

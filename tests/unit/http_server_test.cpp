@@ -450,8 +450,8 @@ TEST_CASE("a large body of known length arrives whole and exact, in pieces, with
                         received.push_back(request.body().bytes);
                         // The validator's padding is kept past the end, as for a body Beast reads.
                         const bool padded = request.body().bytes.capacity() - request.body().bytes.size() >= 64;
-                        responder.send(http::make_response(http::Status::ok, padded ? "padded" : "not padded",
-                                                           "text/plain"));
+                        responder.send(
+                            http::make_response(http::Status::ok, padded ? "padded" : "not padded", "text/plain"));
                     });
     http::Server::Options options;
     options.timeouts.body_progress = 300ms;
@@ -462,8 +462,8 @@ TEST_CASE("a large body of known length arrives whole and exact, in pieces, with
     std::string body(300 * 1024 + 7, '\0');
     for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>(i * 31 % 251);
     Client client{live.port()};
-    const std::string head = "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
-                             "\r\n\r\n";
+    const std::string head =
+        "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
     client.send(head + body.substr(0, 1000));
     std::size_t at = 1000;
     for (const std::size_t piece : {70000U, 1U, 150000U}) {
