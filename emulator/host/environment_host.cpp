@@ -94,8 +94,8 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
       lines_{std::move(lines)}, telemetry_{std::make_shared<extensions_api::TelemetryHub>(
                                     io, clock, options_.function,
                                     [lines = lines_](const std::string& line) { lines("platform", line); })},
-      last_outputs_{std::make_shared<LastOutputs>(clock)}, observers_{followed_by(std::move(observers),
-                                                                                  telemetry_.get())},
+      last_outputs_{std::make_shared<LastOutputs>(io, clock)}, observers_{followed_by(std::move(observers),
+                                                                                      telemetry_.get())},
       environment_{options_.function, options_.overrides,
                    core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {

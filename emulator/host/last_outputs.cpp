@@ -2,11 +2,13 @@
 
 #include "process/tree_evidence.hpp"
 
+#include <boost/asio/post.hpp>
+
 namespace lambda_emu {
 
 void LastOutputs::started(const std::string& source, pid_t pid)
 {
-    entries_[source] = Entry{pid, std::nullopt, {}};
+    entries_[source] = Entry{pid, std::nullopt, false, {}};
 }
 
 void LastOutputs::line(std::string_view source, std::string_view text)
@@ -14,24 +16,44 @@ void LastOutputs::line(std::string_view source, std::string_view text)
     const auto found = entries_.find(source);
     if (found == entries_.end()) return;
     auto& entry = found->second;
-    const core::SteadyTime now = clock_.now();
-    std::optional<double> cpu_ms;
-    if (time_cpu_ && entry.pid != 0) {
-        if (entry.last && entry.last->cpu_ms && now - entry.cpu_read_at < kCpuReadingEvery) {
-            cpu_ms = entry.last->cpu_ms;
-        } else if (double read = 0; process::tree_cpu_ms(entry.pid, read)) {
-            cpu_ms = read;
-            entry.cpu_read_at = now;
-        }
-    }
     if (!entry.last) entry.last.emplace();
-    entry.last->at = now;
     entry.last->text.assign(text.substr(0, core::kMaxLastOutput)); // reuses the string's room
-    entry.last->cpu_ms = cpu_ms;
+    entry.unstamped = true;
+    stamp_when_the_turn_ends();
 }
 
-std::optional<core::OutputLine> LastOutputs::last(const std::string& source) const
+void LastOutputs::stamp_when_the_turn_ends()
 {
+    if (stamp_posted_) return;
+    stamp_posted_ = true;
+    boost::asio::post(io_, [self = shared_from_this()] {
+        self->stamp_posted_ = false;
+        self->stamp();
+    });
+}
+
+void LastOutputs::stamp()
+{
+    const core::SteadyTime now = clock_.now();
+    for (auto& [source, entry] : entries_) {
+        if (!entry.unstamped) continue;
+        entry.unstamped = false;
+        entry.last->at = now;
+        if (!time_cpu_ || entry.pid == 0) {
+            entry.last->cpu_ms.reset();
+        } else if (!entry.last->cpu_ms || now - entry.cpu_read_at >= kCpuReadingEvery) {
+            entry.last->cpu_ms.reset();
+            if (double read = 0; process::tree_cpu_ms(entry.pid, read)) {
+                entry.last->cpu_ms = read;
+                entry.cpu_read_at = now;
+            }
+        }
+    }
+}
+
+std::optional<core::OutputLine> LastOutputs::last(const std::string& source)
+{
+    stamp();
     const auto found = entries_.find(source);
     if (found == entries_.end()) return std::nullopt;
     return found->second.last;

@@ -22,6 +22,17 @@ std::size_t write_some(int fd, std::string_view bytes)
 
 } // namespace
 
+void ConsoleOutput::Backlog::consume(std::size_t count)
+{
+    taken_ += count;
+    if (taken_ == bytes_.size()) {
+        clear();
+    } else if (taken_ >= 1024 * 1024 && taken_ * 2 >= bytes_.size()) {
+        bytes_.erase(0, taken_); // at most once per the backlog's size in bytes taken
+        taken_ = 0;
+    }
+}
+
 void ConsoleOutput::join_event_loop(boost::asio::io_context& io)
 {
     struct stat kind {};
@@ -33,7 +44,7 @@ void ConsoleOutput::join_event_loop(boost::asio::io_context& io)
     boost::system::error_code ec;
     waiter_.emplace(io);
     waiter_->assign(::dup(own), ec); // the waiter closes its own copy
-    if (ec) { // epoll will not watch it: blocking writes, as before
+    if (ec) {                        // epoll will not watch it: blocking writes, as before
         waiter_.reset();
         ::close(own);
         return;
@@ -46,14 +57,14 @@ void ConsoleOutput::leave_event_loop(std::chrono::milliseconds patience)
     if (own_fd_ < 0) return;
     waiter_.reset();
     waiting_ = false;
-    backlog_ += dropped_note();
+    backlog_.append(dropped_note());
     // The reader has `patience` to take the backlog, counted from its last progress.
     while (!backlog_.empty()) {
         pollfd ready{own_fd_, POLLOUT, 0};
         if (::poll(&ready, 1, static_cast<int>(patience.count())) <= 0 || (ready.revents & POLLOUT) == 0) break;
-        const std::size_t taken = write_some(own_fd_, backlog_);
+        const std::size_t taken = write_some(own_fd_, backlog_.pending());
         if (taken == 0 && errno != EAGAIN) break;
-        backlog_.erase(0, taken);
+        backlog_.consume(taken);
     }
     backlog_.clear();
     ::close(own_fd_);
@@ -81,7 +92,7 @@ void ConsoleOutput::write(std::string_view bytes)
     const std::size_t taken = write_some(own_fd_, bytes);
     if (taken == bytes.size()) return;
     if (taken == 0 && errno != EAGAIN && errno != EWOULDBLOCK) return; // the reader is gone
-    backlog_.assign(bytes.substr(taken));
+    backlog_.append(bytes.substr(taken));
     write_backlog_when_ready();
 }
 
@@ -97,12 +108,12 @@ void ConsoleOutput::write_backlog_when_ready()
 
 void ConsoleOutput::on_writable()
 {
-    const std::size_t taken = write_some(own_fd_, backlog_);
+    const std::size_t taken = write_some(own_fd_, backlog_.pending());
     if (taken == 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         backlog_.clear(); // the reader is gone
         return;
     }
-    backlog_.erase(0, taken);
+    backlog_.consume(taken);
     if (backlog_.empty()) {
         if (const std::string note = dropped_note(); !note.empty()) write(note);
         return;

@@ -41,10 +41,30 @@ private:
     void on_writable();
     std::string dropped_note(); // "" when nothing was dropped
 
+    // What the reader has not taken yet. Taken bytes are let go in large steps, not one read's
+    // worth at a time (which moved the whole backlog for every 64 KB the reader took).
+    class Backlog {
+    public:
+        bool empty() const { return taken_ == bytes_.size(); }
+        std::size_t size() const { return bytes_.size() - taken_; }
+        std::string_view pending() const { return std::string_view{bytes_}.substr(taken_); }
+        void append(std::string_view more) { bytes_.append(more); }
+        void consume(std::size_t count);
+        void clear()
+        {
+            bytes_.clear();
+            taken_ = 0;
+        }
+
+    private:
+        std::string bytes_;
+        std::size_t taken_ = 0;
+    };
+
     int fd_;          // the stream's own descriptor
     int own_fd_ = -1; // our non-blocking description of it, while on the event loop
     std::optional<boost::asio::posix::stream_descriptor> waiter_;
-    std::string backlog_;
+    Backlog backlog_;
     bool waiting_ = false;
     std::size_t dropped_bytes_ = 0;
 };
