@@ -87,43 +87,53 @@ void add_throughput(FigureTable& table, const std::string& prefix, long lines, d
     table.add(prefix + " emulator CPU ns/line", cpu_ms * 1e6 / n);
 }
 
+std::string log_event(long lines)
+{
+    return R"({"log":)" + std::to_string(lines) + "}";
+}
+
+void measure_console(const BenchSetup& setup, FigureTable& table, long lines, double floor_seconds)
+{
+    const ServeProcess serve{setup.emulator, setup.runtime, {}, setup.scratch->file("serve-logs.log")};
+    KeepAliveClient client{serve.port()};
+    client.post(ServeProcess::invoke_target(), "{}"); // the environment's Init is not part of it
+    const double cpu_before = cpu_ms(serve.pid());
+    const auto started = Clock::now();
+    client.post(ServeProcess::invoke_target(), log_event(lines));
+    const double seconds = seconds_since(started);
+    add_throughput(table, "logs to console", lines, seconds, floor_seconds, cpu_ms(serve.pid()) - cpu_before);
+}
+
+void measure_subscriber(const BenchSetup& setup, FigureTable& table, long lines, double floor_seconds)
+{
+    const auto progress = setup.scratch->file("subscriber-progress");
+    ServeOptions options;
+    options.extensions = {setup.subscriber};
+    options.environment = {"BENCH_SUBSCRIBER_PROGRESS=" + progress.string()};
+    options.freeze = false; // a frozen environment's subscriber gets nothing once the invocation answers
+    const ServeProcess serve{setup.emulator, setup.runtime, options, setup.scratch->file("serve-logs-subscriber.log")};
+    KeepAliveClient client{serve.port()};
+    client.post(ServeProcess::invoke_target(), "{}"); // Init, and the subscription, are not part of it
+    const SubscriberTotals before = read_totals(progress);
+    const double cpu_before = cpu_ms(serve.pid());
+    const auto started = Clock::now();
+    client.post(ServeProcess::invoke_target(), log_event(lines));
+    const SubscriberTotals received = wait_for_records(progress, before, lines);
+    const double seconds = seconds_since(started);
+    const std::string prefix = "logs with a Telemetry subscriber";
+    add_throughput(table, prefix, lines, seconds, floor_seconds, cpu_ms(serve.pid()) - cpu_before);
+    table.add(prefix + ": records received", static_cast<double>(received.records));
+    table.add(prefix + ": records dropped (platform.logsDropped)", static_cast<double>(received.dropped));
+}
+
 } // namespace
 
 void measure_logs(const BenchSetup& setup, FigureTable& table)
 {
     const long lines = setup.scaled(200000, 1000);
-    const std::string event = R"({"log":)" + std::to_string(lines) + "}";
     const double floor_seconds = pipe_floor_seconds(setup.runtime, lines);
-    {
-        const ServeProcess serve{setup.emulator, setup.runtime, {}, setup.scratch->file("serve-logs.log")};
-        KeepAliveClient client{serve.port()};
-        client.post(ServeProcess::invoke_target(), "{}"); // the environment's Init is not part of it
-        const double cpu_before = cpu_ms(serve.pid());
-        const auto started = Clock::now();
-        client.post(ServeProcess::invoke_target(), event);
-        const double seconds = seconds_since(started);
-        add_throughput(table, "logs to console", lines, seconds, floor_seconds, cpu_ms(serve.pid()) - cpu_before);
-    }
-    const auto progress = setup.scratch->file("subscriber-progress");
-    ServeOptions with_subscriber;
-    with_subscriber.extensions = {setup.subscriber};
-    with_subscriber.environment = {"BENCH_SUBSCRIBER_PROGRESS=" + progress.string()};
-    with_subscriber.freeze = false; // a frozen environment's subscriber gets nothing once the invocation answers
-    const ServeProcess serve{setup.emulator, setup.runtime, with_subscriber,
-                             setup.scratch->file("serve-logs-subscriber.log")};
-    KeepAliveClient client{serve.port()};
-    client.post(ServeProcess::invoke_target(), "{}");
-    const SubscriberTotals before = read_totals(progress);
-    const double cpu_before = cpu_ms(serve.pid());
-    const auto started = Clock::now();
-    client.post(ServeProcess::invoke_target(), event);
-    const SubscriberTotals received = wait_for_records(progress, before, lines);
-    const double seconds = seconds_since(started);
-    add_throughput(table, "logs with a Telemetry subscriber", lines, seconds, floor_seconds,
-                   cpu_ms(serve.pid()) - cpu_before);
-    table.add("logs with a Telemetry subscriber: records received", static_cast<double>(received.records));
-    table.add("logs with a Telemetry subscriber: records dropped (platform.logsDropped)",
-              static_cast<double>(received.dropped));
+    measure_console(setup, table, lines, floor_seconds);
+    measure_subscriber(setup, table, lines, floor_seconds);
 }
 
 } // namespace bench
