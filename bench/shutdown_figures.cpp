@@ -50,14 +50,8 @@ private:
     {
         if (left_to_start_ == 0 || failure_) return;
         const auto report = setup_.scratch->file("shutdown-report-" + std::to_string(left_to_start_--) + ".json");
-        auto trial = std::make_shared<bp::process>(
-            io_, setup_.emulator,
-            std::vector<std::string>{"run", "--sandbox", "off", "--extension", setup_.extension, "--env",
-                                     "BENCH_IGNORE_SHUTDOWN=1", "--runtime-grace",
-                                     std::to_string(kRuntimeGrace.count()), "--shutdown-budget",
-                                     std::to_string(kShutdownBudget.count()), "--report", report.string(), "--event",
-                                     event_.string(), setup_.runtime},
-            bp::process_stdio{nullptr, nullptr, nullptr});
+        auto trial = std::make_shared<bp::process>(io_, setup_.emulator, trial_arguments(report),
+                                                   bp::process_stdio{nullptr, nullptr, nullptr});
         trial->async_wait([this, trial, report](boost::system::error_code, int) {
             try {
                 read_report(report);
@@ -69,6 +63,16 @@ private:
         // The floor's timers wait the same two deadlines, started with the trial.
         time_timer(kRuntimeGrace);
         time_timer(kShutdownBudget);
+    }
+
+    std::vector<std::string> trial_arguments(const std::filesystem::path& report) const
+    {
+        std::vector<std::string> arguments{"run", "--sandbox", "off", "--report", report.string()};
+        arguments.insert(arguments.end(), {"--extension", setup_.extension, "--env", "BENCH_IGNORE_SHUTDOWN=1"});
+        arguments.insert(arguments.end(), {"--runtime-grace", std::to_string(kRuntimeGrace.count())});
+        arguments.insert(arguments.end(), {"--shutdown-budget", std::to_string(kShutdownBudget.count())});
+        arguments.insert(arguments.end(), {"--event", event_.string(), setup_.runtime});
+        return arguments;
     }
 
     void time_timer(std::chrono::milliseconds deadline)
