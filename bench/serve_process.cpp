@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -55,13 +56,20 @@ bp::process launch(boost::asio::io_context& io, const std::string& emulator, con
 
 ServeProcess::ServeProcess(const std::string& emulator, const std::string& runtime, const ServeOptions& options,
                            const std::filesystem::path& console)
-    : process_{launch(io_, emulator, serve_arguments(runtime, options), console)}, pid_{process_.id()}
+    : console_{console}, process_{launch(io_, emulator, serve_arguments(runtime, options), console)}, pid_{
+                                                                                                          process_.id()}
 {
     port_ = wait_for_port(console);
 }
 
 ServeProcess::~ServeProcess()
 {
+    if (std::uncaught_exceptions() > 0) {
+        std::ifstream file{console_};
+        const std::string text{std::istreambuf_iterator<char>{file}, {}};
+        std::fprintf(stderr, "bench: the end of serve's console:\n%s\n",
+                     text.substr(text.size() > 4000 ? text.size() - 4000 : 0).c_str());
+    }
     boost::system::error_code ignored;
     process_.request_exit(ignored);
     process_.wait(ignored);

@@ -1,7 +1,8 @@
 #pragma once
 // `lambda-emu serve --sandbox off` with the bench's compiled runtime, listening on an ephemeral
 // port of 127.0.0.1, its console redirected to a file (as the figures measure it). Stopped with
-// SIGTERM, as a user would, and reaped when the object goes.
+// SIGTERM, as a user would, and reaped when the object goes; if it goes because the bench failed,
+// the end of serve's console is printed first, to say why.
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/process.hpp>
 
@@ -31,6 +32,7 @@ public:
     static const char* invoke_target() { return "/2015-03-31/functions/bench/invocations"; }
 
 private:
+    std::filesystem::path console_;
     boost::asio::io_context io_;
     boost::process::v2::process process_;
     pid_t pid_ = -1;
