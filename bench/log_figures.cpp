@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 #include <vector>
@@ -107,6 +108,7 @@ void measure_console(const BenchSetup& setup, FigureTable& table, long lines, do
 void measure_subscriber(const BenchSetup& setup, FigureTable& table, long lines, double floor_seconds)
 {
     const auto progress = setup.scratch->file("subscriber-progress");
+    std::filesystem::remove(progress); // a new subscriber counts from 0
     ServeOptions options;
     options.extensions = {setup.subscriber};
     options.environment = {"BENCH_SUBSCRIBER_PROGRESS=" + progress.string()};
