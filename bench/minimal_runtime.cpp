@@ -1,8 +1,12 @@
 // The cheapest runtime possible, for measuring the emulator rather than the runtime: one
 // keep-alive connection, blocking sockets, /next then /response with the same bytes, forever.
+// Events that ask for more: {"log":N} prints N lines of 100 bytes before answering;
+// {"sleep_ms":N} waits N ms before answering (to keep many environments busy at once).
+// With BENCH_IGNORE_SHUTDOWN=1 it ignores SIGTERM and is killed at its deadline.
 #include <arpa/inet.h>
 #include <cstdio>
 #include <cstdlib>
+#include <csignal>
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -76,8 +80,8 @@ void print_lines(long count)
 
 } // namespace
 
-// minimal_runtime --print N: print N lines and exit (the benchmark's floor for log throughput).
-// As a runtime, an event {"log":N} makes it print N lines before it answers.
+// minimal_runtime --print N: print N lines and exit (the benchmark's floor for log throughput;
+// with N = 0, for the runtime's own start-up).
 int main(int argc, char** argv)
 {
     if (argc == 3 && std::strcmp(argv[1], "--print") == 0) {
@@ -86,6 +90,8 @@ int main(int argc, char** argv)
     }
     const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
     if (!api) return 2;
+    if (const char* ignore = std::getenv("BENCH_IGNORE_SHUTDOWN"); ignore && std::strcmp(ignore, "1") == 0)
+        std::signal(SIGTERM, SIG_IGN);
     const int fd = connect_to(api);
     const std::string host = std::string{"Host: "} + api + "\r\n";
     std::string buffer;
@@ -99,6 +105,7 @@ int main(int argc, char** argv)
         while (*id_at == ' ') ++id_at;
         const std::string id(id_at, std::strcspn(id_at, "\r\n"));
         if (body.rfind("{\"log\":", 0) == 0) print_lines(std::atol(body.c_str() + 7));
+        if (body.rfind("{\"sleep_ms\":", 0) == 0) usleep(static_cast<useconds_t>(std::atol(body.c_str() + 12) * 1000));
         send_all(fd, "POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\n" + host +
                          "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                          "\r\n\r\n" + body);
