@@ -1,9 +1,7 @@
 #pragma once
 // The bench extensions' side of the Extensions API (and the Telemetry API's subscribe call): one
 // keep-alive connection to AWS_LAMBDA_RUNTIME_API, used synchronously. Any failure throws.
-#include "http_io.hpp"
-
-#include <boost/asio/io_context.hpp>
+#include "keep_alive_client.hpp"
 
 #include <string>
 
@@ -20,14 +18,7 @@ public:
     void subscribe_telemetry(const std::string& subscription_json);
 
 private:
-    // One request; throws unless the answer is 200. The answer's body is left in answer_.
-    http::response_header<> call(http::verb verb, const std::string& target, const std::string& body);
-
-    net::io_context io_;
-    tcp::socket socket_;
-    boost::beast::flat_buffer buffer_;
-    BorrowedMessage<true> request_;
-    std::string answer_;
+    KeepAliveClient client_;
 };
 
 } // namespace bench
