@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <set>
 #include <string>
@@ -102,6 +103,10 @@ bool apply_template_of(const CLI::App& command, FunctionOptions& function)
 int main(int argc, char** argv)
 {
     using namespace lambda_emu;
+    // Whoever reads our output may go away first (`lambda-emu run ... | head`): a write then fails
+    // with EPIPE and the console stops writing there, instead of SIGPIPE ending the emulator
+    // before its Shutdown phase and its report. (Children get the default back before exec.)
+    std::signal(SIGPIPE, SIG_IGN);
     CLI::App app{"lambda-emu: run a Lambda function and its extensions through Init, Invoke and Shutdown, locally"};
     app.require_subcommand(1);
     app.set_version_flag("--version", LAMBDA_EMU_VERSION);

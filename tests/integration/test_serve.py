@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import subprocess
 import tempfile
 import time
 import unittest
@@ -330,8 +331,9 @@ if __name__ == "__main__":
 
 
 class UnreadConsole(unittest.TestCase):
-    """Whoever started serve may never read its output (a harness with stdout=PIPE it forgets):
-    the emulator's own writes must never stop it answering."""
+    """Whoever started the emulator may never read its output (a harness with stdout=PIPE it
+    forgets), or stop reading it (`| head`): the emulator's own writes must never stop it
+    answering, nor end it before its report."""
 
     def test_an_unread_console_never_stops_serve_and_loses_nothing_once_read(self):
         chatty = harness.RUNTIMES / "chatty" / "bootstrap"
@@ -365,3 +367,26 @@ class UnreadConsole(unittest.TestCase):
         numbers = [int(line.split(" line ")[1].split()[0]) for line in printed]
         self.assertEqual(numbers, sorted(numbers))
         self.assertTrue(all(line.endswith("x" * 50) for line in printed))
+
+    def test_a_reader_that_goes_away_ends_nothing_and_the_report_is_written(self):
+        # `lambda-emu run ... | head`: the reader closes its end early. Before, the next write
+        # raised SIGPIPE and the emulator died before its Shutdown phase and its report.
+        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        name = harness.unique_name("gone")
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = os.path.join(folder, "report.json")
+            event_path = os.path.join(folder, "event.json")
+            with open(event_path, "w") as event:
+                json.dump({"lines": 20000}, event)
+            process = subprocess.Popen([harness.EMULATOR, "run", str(chatty), "--function-name", name,
+                                        "--report", report_path, "--event", event_path],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process.stdout.close()
+            process.stderr.close()
+            code = process.wait(timeout=60)
+            self.assertEqual(code, 0)
+            with open(report_path) as written:
+                report = json.load(written)
+        self.assertEqual(len(report["invocations"]), 1)
+        self.assertEqual(len(report["shutdowns"]), 1)
+        harness.assert_nothing_left(self, name)
