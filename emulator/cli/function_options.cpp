@@ -108,7 +108,7 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     trial.task_root = task_root;
     trial.staged_opt = staged->path();
     trial.ephemeral_storage_mb = options.ephemeral_storage_mb;
-    if (!process::Sandbox::create(trial, {}, error)) return cannot(error);
+    if (!process::Sandbox::create(trial, {}, {}, error)) return cannot(error);
 
     auto settings = std::make_shared<SandboxSettings>();
     settings->layers = std::move(staged);
@@ -217,8 +217,13 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     return std::nullopt;
 }
 
-// Where scripts/setup.sh installs the managed runtimes' clients (runtimes/ in the project).
-const std::filesystem::path kRuntimesFolder{LAMBDA_EMU_RUNTIMES_DIR};
+// Where scripts/setup.sh installs the managed runtimes' clients (runtimes/ in the project), unless
+// LAMBDA_EMU_RUNTIMES_DIR names another copy (a package's, or a checkout moved elsewhere).
+std::filesystem::path runtimes_folder()
+{
+    const char* chosen = std::getenv("LAMBDA_EMU_RUNTIMES_DIR");
+    return chosen && *chosen ? std::filesystem::path{chosen} : std::filesystem::path{LAMBDA_EMU_RUNTIMES_DIR};
+}
 
 // --runtime: the executable, its arguments and variables in place of a bootstrap; the function's
 // folder is the task root. Empty `error` when it can start.
@@ -231,7 +236,7 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
                " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
     }
     auto resolved =
-        resolve_managed_runtime(runtime, kRuntimesFolder, host.path, function_folder.string(), host.function.handler);
+        resolve_managed_runtime(runtime, runtimes_folder(), host.path, function_folder.string(), host.function.handler);
     if (!resolved.error.empty()) return resolved.error;
     if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
     host.bootstrap = resolved.executable;
@@ -311,7 +316,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     // In the sandbox the runtime finds the function at /var/task: NODE_PATH names it there.
     if (managed && host.sandbox)
         host.managed_runtime =
-            managed_runtime_variables(*managed, {"/var/task", (kRuntimesFolder / managed->runtime_dir).string()});
+            managed_runtime_variables(*managed, {"/var/task", (runtimes_folder() / managed->runtime_dir).string()});
 
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);

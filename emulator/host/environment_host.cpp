@@ -32,6 +32,16 @@ std::vector<core::LifecycleObserver*> followed_by(std::vector<core::LifecycleObs
     return observers;
 }
 
+// A managed runtime's client folder (its LAMBDA_RUNTIME_DIR), which the sandbox must show.
+std::vector<std::filesystem::path> managed_runtime_folders(const HostOptions& options)
+{
+    std::vector<std::filesystem::path> folders;
+    for (const auto& [name, value] : options.managed_runtime) {
+        if (name == "LAMBDA_RUNTIME_DIR") folders.emplace_back(value);
+    }
+    return folders;
+}
+
 } // namespace
 
 std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
@@ -58,7 +68,8 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         layout.ephemeral_storage_mb = sandbox->ephemeral_storage_mb;
         std::vector<std::filesystem::path> executables = host->options_.extensions;
         executables.push_back(host->options_.bootstrap);
-        host->sandbox_ = process::Sandbox::create(std::move(layout), executables, error);
+        host->sandbox_ =
+            process::Sandbox::create(std::move(layout), executables, managed_runtime_folders(host->options_), error);
         if (!host->sandbox_) return nullptr;
         if (sandbox->memory_limit == process::MemoryLimitMethod::RssSampling) {
             host->memory_guard_ = std::make_unique<process::MemoryGuard>(
@@ -83,6 +94,10 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     host->extension_environment_ =
         core::extension_environment(core::runtime_environment(host->options_.function, inputs));
     inputs.managed_runtime = host->options_.managed_runtime;
+    if (host->sandbox_) {
+        // The client's paths as the runtime sees them (LAMBDA_RUNTIME_DIR, NODE_PATH's parts).
+        for (auto& [name, value] : inputs.managed_runtime) value = host->inside_paths(value);
+    }
     host->runtime_environment_ = core::runtime_environment(host->options_.function, inputs);
     return host;
 }
@@ -130,11 +145,28 @@ EnvironmentHost::~EnvironmentHost()
     }
 }
 
+std::string EnvironmentHost::inside_paths(const std::string& paths) const
+{
+    std::string inside;
+    std::size_t begin = 0;
+    for (;;) {
+        const auto end = paths.find(':', begin);
+        const std::string part = paths.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+        inside += part.empty() || part.front() != '/' ? part : sandbox_->inside_path(part).string();
+        if (end == std::string::npos) return inside;
+        inside += ':';
+        begin = end + 1;
+    }
+}
+
 core::SpawnOutcome EnvironmentHost::start_runtime()
 {
     process::SpawnSpec spec;
     spec.executable = runtime_executable();
     spec.arguments = options_.bootstrap_arguments;
+    if (sandbox_) {
+        for (auto& argument : spec.arguments) argument = inside_paths(argument); // a managed runtime's client
+    }
     spec.environment = runtime_environment_;
     spec.working_directory = working_directory();
     if (sandbox_) spec.sandbox = sandbox_->entry();

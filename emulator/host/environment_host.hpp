@@ -129,6 +129,8 @@ private:
 
     // The runtime's executable and working directory as the runtime sees them.
     std::filesystem::path runtime_executable() const;
+    // A colon-separated list of host paths (or one path) as the sandbox shows them.
+    std::string inside_paths(const std::string& paths) const;
     std::filesystem::path working_directory() const;
     void runtime_exceeded_memory(long resident_kb);
 

@@ -150,7 +150,7 @@ std::string sandbox_hosts_file()
 }
 
 std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector<fs::path>& executables,
-                                         std::string& error)
+                                         const std::vector<fs::path>& folders, std::string& error)
 {
     std::unique_ptr<Sandbox> sandbox{new Sandbox};
     sandbox->staged_ = StagedDirectory::create("sandbox", error);
@@ -168,10 +168,11 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     }
     layout.root_mountpoint = staged / "root";
     layout.hosts_file = staged / "hosts";
-    for (const auto& executable : executables) {
-        if (is_under(executable, layout.task_root) || is_under(executable, layout.staged_opt)) continue;
-        if (!hidden_inside(executable)) continue;
-        const fs::path folder = executable.parent_path();
+    std::vector<fs::path> shown = folders;
+    for (const auto& executable : executables) shown.push_back(executable.parent_path());
+    for (const auto& folder : shown) {
+        if (is_under(folder, layout.task_root) || is_under(folder, layout.staged_opt)) continue;
+        if (!hidden_inside(folder)) continue;
         auto& dirs = layout.hidden_extension_dirs;
         if (std::find(dirs.begin(), dirs.end(), folder) == dirs.end()) dirs.push_back(folder);
     }
@@ -252,8 +253,11 @@ fs::path Sandbox::inside_path(const fs::path& path) const
     if (is_under(path, layout_.task_root)) return "/var/task" / path.lexically_relative(layout_.task_root);
     if (is_under(path, layout_.staged_opt)) return "/opt" / path.lexically_relative(layout_.staged_opt);
     const auto& dirs = layout_.hidden_extension_dirs;
-    if (const auto found = std::find(dirs.begin(), dirs.end(), path.parent_path()); found != dirs.end()) {
-        return fs::path{kHiddenExtensionsInside} / std::to_string(found - dirs.begin()) / path.filename();
+    for (std::size_t i = 0; i < dirs.size(); ++i) {
+        if (!is_under(path, dirs[i])) continue;
+        const fs::path inside = fs::path{kHiddenExtensionsInside} / std::to_string(i);
+        const fs::path relative = path.lexically_relative(dirs[i]);
+        return relative == "." ? inside : inside / relative;
     }
     return path;
 }

@@ -29,17 +29,19 @@ std::string user_namespaces_unavailable();
 
 class Sandbox {
 public:
-    // Makes the namespaces for `layout`; `executables` (the runtime's and the extensions') are
-    // made visible inside where the sandbox would hide them (a folder under /tmp or /opt).
-    // Blocks for the few milliseconds the mounts take, once per environment.
+    // Makes the namespaces for `layout`; `executables` (the runtime's and the extensions') and
+    // `folders` (a managed runtime's client) are made visible inside where the sandbox would hide
+    // them (under /tmp or /opt: a checkout or an install there). Blocks for the few
+    // milliseconds the mounts take, once per environment.
     static std::unique_ptr<Sandbox> create(SandboxLayout layout, const std::vector<std::filesystem::path>& executables,
-                                           std::string& error);
+                                           const std::vector<std::filesystem::path>& folders, std::string& error);
     ~Sandbox();
     Sandbox(const Sandbox&) = delete;
     Sandbox& operator=(const Sandbox&) = delete;
 
     SandboxEntry entry() const { return {user_namespace_, mount_namespace_}; }
-    // Where the host's `path` is seen inside: /var/task/..., /opt/..., itself elsewhere.
+    // Where the host's `path` is seen inside: /var/task/..., /opt/..., under
+    // /var/lambda-emu/extensions/N/ in a folder made visible, itself elsewhere.
     std::filesystem::path inside_path(const std::filesystem::path& path) const;
 
 private:

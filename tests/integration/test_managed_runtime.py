@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 
 import harness
 import schema
@@ -100,8 +101,28 @@ class ManagedNodeRuntime(unittest.TestCase):
         self.assertEqual(answer["payload"]["event"], {"hello": "sandbox"})
         env = answer["payload"]["env"]
         self.assertEqual(env["LAMBDA_TASK_ROOT"], "/var/task")
-        self.assertTrue(env["NODE_PATH"].endswith(f"{CLIENTS}:/var/task"), env["NODE_PATH"])
+        # The client's folder as the sandbox shows it: itself, or (a checkout under /tmp or /opt,
+        # which the sandbox hides) its binding under /var/lambda-emu/extensions.
+        client_inside = str(CLIENTS) if not str(CLIENTS).startswith(("/tmp/", "/opt/")) else "/var/lambda-emu/"
+        self.assertTrue(env["NODE_PATH"].endswith(":/var/task"), env["NODE_PATH"])
+        self.assertIn(client_inside, env["NODE_PATH"])
         self.assertEqual(answer["payload"]["cwd"], "/var/task")
+
+    def test_in_the_sandbox_a_client_under_tmp_is_shown_inside(self):
+        # A checkout or a package under /tmp or /opt, which the sandbox covers with its own: the
+        # client's folder is bound read-only at /var/lambda-emu/extensions/N, and the paths that
+        # name it (the entry point, LAMBDA_RUNTIME_DIR, NODE_PATH) name it there. (Before, the
+        # runtime died at once: "Cannot find module '/tmp/.../start-ric3.mjs'".)
+        with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+            (pathlib.Path(folder) / "nodejs").symlink_to(CLIENTS)
+            with mock.patch.dict(os.environ, {"LAMBDA_EMU_RUNTIMES_DIR": folder}):
+                result = run("node-cjs", "--sandbox", "on", "--handler", "index.handler", events=[{"hello": "tmp"}])
+        self.assertEqual(result.code, 0, result)
+        env = result.results[0]["payload"]["env"]
+        parts = env["NODE_PATH"].split(":")
+        self.assertIn("/var/lambda-emu/extensions/0/node_modules", parts)
+        self.assertIn("/var/lambda-emu/extensions/0", parts)
+        self.assertEqual(parts[-1], "/var/task")
 
     def test_handler_forms_subfolder_cjs_and_callback(self):
         nested = run("node-cjs", "--handler", "lib/nested.handler", events=[{"n": 1}])
