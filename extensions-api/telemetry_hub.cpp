@@ -36,13 +36,12 @@ public:
     void add(std::string_view event, bool urgent, core::WallTime now)
     {
         const std::size_t limit = max_bytes() * kBufferedBatches;
-        if (queued_bytes_ + event.size() > limit) {
+        if (queued_bytes() + event.size() > limit) {
             if (dropped_records_ == 0) first_dropped_at_ = now;
             ++dropped_records_;
             dropped_bytes_ += event.size();
             return;
         }
-        queued_bytes_ += event.size();
         append(event);
         urgent_ = urgent_ || urgent;
         schedule();
@@ -86,6 +85,14 @@ private:
     bool http() const { return subscription_.destination.protocol == Destination::Protocol::Http; }
     std::size_t max_items() const { return static_cast<std::size_t>(subscription_.buffering.max_items); }
     std::size_t max_bytes() const { return static_cast<std::size_t>(subscription_.buffering.max_bytes); }
+
+    // At most kBufferedBatches + 1 batches: summed, not kept in step by hand.
+    std::size_t queued_bytes() const
+    {
+        std::size_t bytes = 0;
+        for (const auto& batch : batches_) bytes += batch.bytes;
+        return bytes;
+    }
 
     void append(std::string_view event)
     {
@@ -136,7 +143,6 @@ private:
         timer_armed_ = false;
         Batch batch = std::move(batches_.front());
         batches_.pop_front();
-        queued_bytes_ -= batch.bytes;
         if (dropped_records_ > 0) {
             // Say what was lost, first thing in the next batch.
             if (subscription_.platform) {
@@ -164,7 +170,6 @@ private:
             // Not up yet, or failing: keep the batch (a notice of drops included) and try again later.
             Batch again{*body, events, bytes};
             if (self->http()) again.text.pop_back();
-            self->queued_bytes_ += bytes;
             self->batches_.push_front(std::move(again));
             ++self->failures_;
             // Backing off is for the long run; in the Shutdown phase the extension's deadline is near.
@@ -185,7 +190,6 @@ private:
     Subscription subscription_;
     boost::asio::steady_timer timer_;
     std::deque<Batch> batches_;
-    std::size_t queued_bytes_ = 0;
     std::size_t dropped_records_ = 0;
     std::size_t dropped_bytes_ = 0;
     core::WallTime first_dropped_at_{};

@@ -214,11 +214,7 @@ void Session::on_body_part(const boost::beast::error_code& ec)
 {
     disarm_deadline();
     if (ec) {
-        if (!is_disconnect(ec)) {
-            reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
-        } else if (route_.hooks && route_.hooks->on_truncated && parser_->got_some()) {
-            guarded("its truncation hook", [this] { route_.hooks->on_truncated(route_.params); });
-        }
+        body_read_failed(ec);
         return;
     }
     // A chunked body that has grown past the limit: no need to hear the rest.
@@ -264,11 +260,7 @@ void Session::on_body_in_place(const boost::beast::error_code& ec, std::size_t b
     auto& body = parser_->get().body();
     body.received += bytes;
     if (ec) {
-        if (!is_disconnect(ec)) {
-            reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
-        } else if (route_.hooks && route_.hooks->on_truncated) { // the header came: got_some()
-            guarded("its truncation hook", [this] { route_.hooks->on_truncated(route_.params); });
-        }
+        body_read_failed(ec);
         return;
     }
     if (body.received == body.bytes.size()) {
@@ -280,6 +272,17 @@ void Session::on_body_in_place(const boost::beast::error_code& ec, std::size_t b
                             [self = shared_from_this()](const boost::beast::error_code& read_ec, std::size_t read) {
                                 self->on_body_in_place(read_ec, read);
                             });
+}
+
+// A body's read failed after its header came: a bad request is answered, a caller gone is told
+// to the route (a streamed body cut short).
+void Session::body_read_failed(const boost::beast::error_code& ec)
+{
+    if (!is_disconnect(ec)) {
+        reject(Status::bad_request, "Malformed HTTP request: " + ec.message());
+    } else if (route_.hooks && route_.hooks->on_truncated) {
+        guarded("its truncation hook", [this] { route_.hooks->on_truncated(route_.params); });
+    }
 }
 
 void Session::answer_oversized()

@@ -57,6 +57,7 @@ private:
     void on_body_part(const boost::beast::error_code& ec);
     void read_body_in_place(); // a large body of known length, straight into its own buffer
     void on_body_in_place(const boost::beast::error_code& ec, std::size_t bytes);
+    void body_read_failed(const boost::beast::error_code& ec);
     void dispatch();
     void answer_oversized();                             // from the head, or once a chunked body passes the limit
     void reject(Status status, const std::string& text); // answer and close

@@ -82,14 +82,14 @@ std::vector<MountStep> plan_mounts(const SandboxLayout& layout)
     // The function's code, read-only: a write gets EROFS, as on Lambda.
     steps.push_back({MountStep::Kind::Mkdir, {}, inside(root, "var/task"), {}});
     steps.push_back({MountStep::Kind::BindRO, layout.task_root.string(), inside(root, "var/task"), {}});
-    if (!layout.hidden_extension_dirs.empty()) {
+    if (!layout.hidden_host_dirs.empty()) {
         const fs::path base = root / fs::path{kHiddenExtensionsInside}.relative_path();
         steps.push_back({MountStep::Kind::Mkdir, {}, inside(root, "var/lambda-emu"), {}});
         steps.push_back({MountStep::Kind::Mkdir, {}, base.string(), {}});
-        for (std::size_t i = 0; i < layout.hidden_extension_dirs.size(); ++i) {
+        for (std::size_t i = 0; i < layout.hidden_host_dirs.size(); ++i) {
             const std::string target = (base / std::to_string(i)).string();
             steps.push_back({MountStep::Kind::Mkdir, {}, target, {}});
-            steps.push_back({MountStep::Kind::BindRO, layout.hidden_extension_dirs[i].string(), target, {}});
+            steps.push_back({MountStep::Kind::BindRO, layout.hidden_host_dirs[i].string(), target, {}});
         }
     }
     // /var/tmp is Lambda's too: point it at /tmp rather than at the host's.

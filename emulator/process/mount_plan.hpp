@@ -37,9 +37,10 @@ struct SandboxLayout {
     std::filesystem::path hosts_file;      // bound over /etc/hosts
     std::filesystem::path root_mountpoint; // an empty directory: the new root's tmpfs goes there
     int ephemeral_storage_mb = 512;        // /tmp's size
-    // Directories of the host hidden inside (under /tmp or /opt) that hold an --extension: each
-    // bound read-only at /var/lambda-emu/extensions/<index>.
-    std::vector<std::filesystem::path> hidden_extension_dirs;
+    // Folders of the host the sandbox would hide (under /tmp or /opt) that hold an --extension, the
+    // bootstrap or a managed runtime's client: each bound read-only at
+    // /var/lambda-emu/extensions/<index>.
+    std::vector<std::filesystem::path> hidden_host_dirs;
 };
 
 inline constexpr const char* kHiddenExtensionsInside = "/var/lambda-emu/extensions";

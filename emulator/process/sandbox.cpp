@@ -173,7 +173,7 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     for (const auto& folder : shown) {
         if (is_under(folder, layout.task_root) || is_under(folder, layout.staged_opt)) continue;
         if (!hidden_inside(folder)) continue;
-        auto& dirs = layout.hidden_extension_dirs;
+        auto& dirs = layout.hidden_host_dirs;
         if (std::find(dirs.begin(), dirs.end(), folder) == dirs.end()) dirs.push_back(folder);
     }
     sandbox->layout_ = layout;
@@ -252,7 +252,7 @@ fs::path Sandbox::inside_path(const fs::path& path) const
 {
     if (is_under(path, layout_.task_root)) return "/var/task" / path.lexically_relative(layout_.task_root);
     if (is_under(path, layout_.staged_opt)) return "/opt" / path.lexically_relative(layout_.staged_opt);
-    const auto& dirs = layout_.hidden_extension_dirs;
+    const auto& dirs = layout_.hidden_host_dirs;
     for (std::size_t i = 0; i < dirs.size(); ++i) {
         if (!is_under(path, dirs[i])) continue;
         const fs::path inside = fs::path{kHiddenExtensionsInside} / std::to_string(i);

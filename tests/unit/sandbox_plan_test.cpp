@@ -20,7 +20,7 @@ lambda_emu::process::SandboxLayout layout()
     layout.hosts_file = "/tmp/lambda-emu-sandbox-x/hosts";
     layout.root_mountpoint = "/tmp/lambda-emu-sandbox-x/root";
     layout.ephemeral_storage_mb = 600;
-    layout.hidden_extension_dirs = {"/tmp/extensions"};
+    layout.hidden_host_dirs = {"/tmp/extensions"};
     return layout;
 }
 
