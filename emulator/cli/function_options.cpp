@@ -5,6 +5,7 @@
 #include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
 #include "process/layers.hpp"
+#include "process/function_user.hpp"
 #include "process/sandbox.hpp"
 #include "core/utf8.hpp"
 
@@ -108,7 +109,9 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     trial.task_root = task_root;
     trial.staged_opt = staged->path();
     trial.ephemeral_storage_mb = options.ephemeral_storage_mb;
-    if (!process::Sandbox::create(trial, {}, {}, error)) return cannot(error);
+    auto trial_sandbox = process::Sandbox::create(trial, {}, {}, error);
+    if (!trial_sandbox) return cannot(error);
+    trial_sandbox->end_unused();
 
     auto settings = std::make_shared<SandboxSettings>();
     settings->layers = std::move(staged);
@@ -116,7 +119,14 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     settings->memory_limit = process::MemoryLimitMethod::RssSampling;
     record.enabled = true;
     record.memory_limit = process::to_string(settings->memory_limit);
-    console.lifecycle("sandbox: on: /var/task read-only, /opt from " + std::to_string(layers.size()) +
+    record.user = std::string{process::kFunctionUserName} + " (uid " + std::to_string(process::kFunctionUid) +
+                  ", gid " + std::to_string(process::kFunctionGid) + ")";
+    record.outside_uid = ::geteuid() == 0 ? static_cast<long>(process::kOutsideUidWhenRoot) : static_cast<long>(::geteuid());
+    record.pid_namespace = true;
+    record.mounts_locked = true;
+    record.process_limit = static_cast<int>(process::kProcessLimit);
+    record.open_file_limit = static_cast<int>(process::kOpenFileLimit);
+    console.lifecycle("sandbox: on: sbx_user1051 in a PID namespace of its own, /var/task read-only, /opt from " + std::to_string(layers.size()) +
                       " layer(s), a private /tmp of " + std::to_string(options.ephemeral_storage_mb) +
                       " MB, sandbox.localdomain, memory limit " + std::to_string(options.memory_mb) + " MB (" +
                       record.memory_limit + ")");

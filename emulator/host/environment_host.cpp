@@ -66,6 +66,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         layout.task_root = host->options_.task_root;
         layout.staged_opt = sandbox->layers->path();
         layout.ephemeral_storage_mb = sandbox->ephemeral_storage_mb;
+        layout.shm_size_mb = host->options_.function.memory_mb;
         std::vector<std::filesystem::path> executables = host->options_.extensions;
         executables.push_back(host->options_.bootstrap);
         host->sandbox_ =
@@ -82,6 +83,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     // Every process of this environment inherits this variable, unless it clears its environment.
     host->family_ = reaper.descendants().add_family("AWS_LAMBDA_RUNTIME_API=" + host->runtime_api_,
                                                     host->options_.claims_every_orphan);
+    if (host->sandbox_) reaper.descendants().add_environment_init(host->family_, host->sandbox_->init_pid());
     core::RuntimeEnvironmentInputs inputs;
     inputs.runtime_api = host->runtime_api_;
     // Inside the sandbox the code is where Lambda keeps it (LAMBDA-SPEC 5.1).
@@ -173,7 +175,10 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     // By value: a survivor may still write after this host is gone.
     auto line_sink = [lines = lines_](std::string_view line) { lines("runtime", line); };
     auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
-    if (!spawned.child) return {false, 0, spawned.error};
+    if (!spawned.child) {
+        explain_permission_denied(spawned.error);
+        return {false, 0, spawned.error};
+    }
 
     if (runtime_) reaper_.forget(runtime_->pid());
     runtime_ = std::move(spawned.child);
@@ -210,6 +215,14 @@ void EnvironmentHost::kill_runtime()
     if (!runtime_) return;
     runtime_->kill_group();
     killed_groups_.insert(runtime_->pid());
+}
+
+void EnvironmentHost::explain_permission_denied(const std::string& spawn_error)
+{
+    if (!sandbox_ || spawn_error.find("permission denied") == std::string::npos) return;
+    lines_("platform", "[lambda-emu] in the sandbox the function runs as sbx_user1051, not as you, as on Lambda: "
+                       "its files must be readable by everyone and its executables and folders executable "
+                       "(chmod -R o+rX, and o+x on executables)");
 }
 
 std::filesystem::path EnvironmentHost::runtime_executable() const
@@ -271,6 +284,7 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
         auto line_sink = [lines = lines_, label = "ext:" + name](std::string_view line) { lines(label, line); };
         auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
         if (!spawned.child) {
+            explain_permission_denied(spawned.error);
             launched.push_back({name, 0, spawned.error});
             continue;
         }

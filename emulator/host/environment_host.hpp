@@ -128,6 +128,8 @@ private:
     bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it
 
     // The runtime's executable and working directory as the runtime sees them.
+    // A spawn refused for permissions, in the sandbox: one line saying whose they are.
+    void explain_permission_denied(const std::string& spawn_error);
     std::filesystem::path runtime_executable() const;
     // A colon-separated list of host paths (or one path) as the sandbox shows them.
     std::string inside_paths(const std::string& paths) const;

@@ -1,5 +1,6 @@
 #include "child_process.hpp"
 
+#include "function_user.hpp"
 #include "process_table.hpp"
 
 #include <boost/process/v2.hpp>
@@ -13,6 +14,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace lambda_emu::process {
@@ -51,32 +53,51 @@ void close_inherited_descriptors(const std::vector<int>& keep)
 }
 
 // Runs in the child between fork and exec: enters the environment's sandbox, if any, then its
-// working directory (setns changes the current directory, so the order matters).
+// working directory (setns changes the current directory, so the order matters). Entering a PID
+// namespace places only the children made afterwards in it, so the child clones once more, with
+// CLONE_PARENT: the clone, the emulator's own child, goes on to exec; the first child tells the
+// emulator its pid (`clone_pid_fd`) and exits.
 struct SandboxAndDirectory {
     std::optional<SandboxEntry> sandbox;
     const char* directory;
+    int clone_pid_fd;
 
     bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*)
     {
         if (sandbox) {
             if (::setns(sandbox->user_namespace, CLONE_NEWUSER) != 0 ||
-                ::setns(sandbox->mount_namespace, CLONE_NEWNS) != 0)
+                ::setns(sandbox->mount_namespace, CLONE_NEWNS) != 0 ||
+                ::setns(sandbox->pid_namespace, CLONE_NEWPID) != 0)
                 return bp::error_code{errno, boost::system::system_category()};
+            const long clone = ::syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, 0);
+            if (clone < 0) return bp::error_code{errno, boost::system::system_category()};
+            if (clone > 0) {
+                const pid_t pid = static_cast<pid_t>(clone);
+                const bool told = ::write(clone_pid_fd, &pid, sizeof pid) == static_cast<ssize_t>(sizeof pid);
+                ::_exit(told ? 0 : 1);
+            }
         }
         if (::chdir(directory) != 0) return bp::error_code{errno, boost::system::system_category()};
+        if (sandbox) {
+            if (const int error = become_function_user(); error != 0) {
+                errno = error; // what the launcher reports
+                return bp::error_code{error, boost::system::system_category()};
+            }
+        }
         return {};
     }
 };
 
 // Runs in the child between fork and exec, after stdio is in place (it comes last).
 struct OwnGroupAndParentDeathSignal {
-    pid_t parent;
+    pid_t parent; // as getppid() sees it: 0 in a PID namespace, where the parent is outside
 
     bp::error_code on_exec_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&, const char* const*)
     {
         // Its own group, so SIGKILL at the deadline reaches whatever it starts.
         if (::setpgid(0, 0) != 0) return bp::error_code{errno, boost::system::system_category()};
-        // No child outlives the emulator, even one killed with SIGKILL.
+        // No child outlives the emulator, even one killed with SIGKILL. (After any change of
+        // user, which clears this setting.)
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127); // the emulator died before prctl took effect
         // Undo what the emulator's signal handling may have left: a child starts as under init.
@@ -88,6 +109,16 @@ struct OwnGroupAndParentDeathSignal {
         // exec-error pipe (close-on-exec, it reports a failed exec).
         close_inherited_descriptors(launcher.fd_whitelist);
         return {};
+    }
+
+    // The exec failed and the launcher has told the emulator why: leave at once. The launcher
+    // would call exit(), running the emulator's own exit handlers in this copy of it, slowly
+    // enough (a sanitizer's leak check) for the emulator to see it alive as an orphan of the
+    // environment and report it as an escaped process.
+    // (Variadic: Boost 1.81 detects this hook with one argument more than it passes.)
+    template <typename... Arguments> void on_exec_error(bp::posix::default_launcher&, Arguments&&...)
+    {
+        ::_exit(EXIT_FAILURE);
     }
 };
 
@@ -124,17 +155,34 @@ SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& sp
     boost::asio::readable_pipe err{io};
     bp::error_code ec;
     bp::process child{io.get_executor()};
+    int clone_pid[2] = {-1, -1};
+    if (spec.sandbox && ::pipe2(clone_pid, O_CLOEXEC) != 0)
+        return {nullptr, go_style_error(spec.executable, bp::error_code{errno, boost::system::system_category()})};
     {
         bp::posix::default_launcher launcher;
         child = launcher(io.get_executor(), ec, spec.executable, spec.arguments, ExactEnvironment{spec.environment},
                          bp::process_stdio{nullptr, out, err},
-                         SandboxAndDirectory{spec.sandbox, spec.working_directory.c_str()},
-                         OwnGroupAndParentDeathSignal{::getpid()});
+                         SandboxAndDirectory{spec.sandbox, spec.working_directory.c_str(), clone_pid[1]},
+                         OwnGroupAndParentDeathSignal{spec.sandbox ? 0 : ::getpid()});
     }
-    if (ec) return {nullptr, go_style_error(spec.executable, ec)};
     // The emulator's reaper owns the exit from here on: let go of Boost's handle (detach, so its
     // destructor does not terminate the process).
-    const pid_t pid = child.id();
+    pid_t pid = child.id();
+    if (spec.sandbox) {
+        // The first child wrote its clone's pid before exiting; the clone is the process.
+        ::close(clone_pid[1]);
+        pid_t clone = -1;
+        ssize_t got = 0;
+        while ((got = ::read(clone_pid[0], &clone, sizeof clone)) < 0 && errno == EINTR) {}
+        ::close(clone_pid[0]);
+        if (!ec && pid > 0) {
+            int status = 0;
+            while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        }
+        pid = got == static_cast<ssize_t>(sizeof clone) ? clone : -1;
+        if (!ec && pid <= 0) ec = bp::error_code{ECHILD, boost::system::system_category()};
+    }
+    if (ec) return {nullptr, go_style_error(spec.executable, ec)};
     child.detach();
     LineReader::start(std::move(out), std::move(on_stdout));
     LineReader::start(std::move(err), std::move(on_stderr));

@@ -83,6 +83,14 @@ void DescendantTracker::add_root(FamilyId family, pid_t pid)
     if (found != families_.end() && read_process_entry(pid, entry)) found->second.members[pid] = std::move(entry);
 }
 
+void DescendantTracker::add_environment_init(FamilyId family, pid_t init)
+{
+    ProcessEntry entry;
+    if (!read_process_entry(init, entry)) return;
+    environment_inits_[init] = entry.start_time;
+    if (auto found = families_.find(family); found != families_.end()) found->second.environment_init = init;
+}
+
 bool DescendantTracker::is_condemned(const ProcessEntry& entry) const
 {
     const auto found = condemned_.find(entry.pid);
@@ -91,10 +99,12 @@ bool DescendantTracker::is_condemned(const ProcessEntry& entry) const
 
 void DescendantTracker::forget_the_dead()
 {
-    for (auto victim = condemned_.begin(); victim != condemned_.end();) {
-        ProcessEntry now;
-        const bool gone = !read_process_entry(victim->first, now) || now.start_time != victim->second;
-        victim = gone ? condemned_.erase(victim) : std::next(victim);
+    for (auto* known : {&condemned_, &environment_inits_}) {
+        for (auto process = known->begin(); process != known->end();) {
+            ProcessEntry now;
+            const bool gone = !read_process_entry(process->first, now) || now.start_time != process->second;
+            process = gone ? known->erase(process) : std::next(process);
+        }
     }
 }
 
@@ -124,13 +134,24 @@ void DescendantTracker::refresh()
             frontier.push_back(member->first);
             ++member;
         }
+        // What its PID namespace's init adopted: orphaned inside, so the family's own.
+        if (family.environment_init > 0) {
+            for (const pid_t orphan : index.of(family.environment_init)) {
+                ProcessEntry entry;
+                if (family.members.count(orphan) != 0 || !read_process_entry(orphan, entry) || !entry.live() ||
+                    is_condemned(entry))
+                    continue;
+                family.members.emplace(orphan, std::move(entry));
+                frontier.push_back(orphan);
+            }
+        }
         add_descendants(family.members, std::move(frontier), index);
         for (const auto& [pid, entry] : family.members) claimed.insert(pid);
     }
     // The emulator's own children that no family knows: orphans adopted before any refresh saw
     // them descend from a member.
     for (const pid_t orphan : index.of(::getpid())) {
-        if (claimed.count(orphan) != 0) continue;
+        if (claimed.count(orphan) != 0 || environment_inits_.count(orphan) != 0) continue;
         ProcessEntry entry;
         if (!read_process_entry(orphan, entry) || !entry.live() || is_condemned(entry)) continue;
         Family* owner = nullptr;

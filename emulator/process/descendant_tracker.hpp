@@ -12,6 +12,10 @@
 // walk saw its parent is attributed by its environment (the family's AWS_LAMBDA_RUNTIME_API
 // address), else to the family that claims every orphan (`run`'s only environment). Whatever is left unclaimed dies
 // when the emulator exits (ChildReaper's destructor).
+//
+// In the sandbox an environment has a PID namespace of its own, whose init (the emulator's child)
+// adopts what is orphaned inside instead of the emulator: its children are that family's orphans,
+// and the init itself belongs to no family (it is the sandbox's, not the function's).
 #include "process_table.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -42,6 +46,8 @@ public:
     void remove_family(FamilyId family);
     // A process the family's host just spawned (before the loop can reap it).
     void add_root(FamilyId family, pid_t pid);
+    // The init of the family's PID namespace: its children are the family's, it is nobody's.
+    void add_environment_init(FamilyId family, pid_t init);
     // Brings every family up to date from /proc.
     void refresh();
     // The same unless that was done less than kFreshEnough ago: after each invocation, where a
@@ -60,6 +66,7 @@ private:
         std::string marker;
         bool claims_every_orphan = false;
         std::map<pid_t, ProcessEntry> members;
+        pid_t environment_init = 0; // 0: no PID namespace of its own
     };
     void schedule_scan();
     // Killed by kill_family and not yet gone (a dying process, or a zombie not yet reaped).
@@ -72,6 +79,9 @@ private:
     FamilyId next_id_ = 1;
     std::map<FamilyId, Family> families_;
     std::map<pid_t, unsigned long long> condemned_; // pid -> start time
+    // Every environment's init, until it is gone (it outlives its family while it dies): pid ->
+    // start time. Never an orphan of anyone's.
+    std::map<pid_t, unsigned long long> environment_inits_;
 };
 
 } // namespace lambda_emu::process

@@ -1,5 +1,7 @@
 #include "sandbox.hpp"
 
+#include "function_user.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -8,9 +10,14 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+#include <poll.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,15 +27,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// What the namespace maker tells the emulator: 0 when ready, else the errno of the step that
+// What the environment's init tells the emulator: 0 when ready, else the errno of the step that
 // failed (`step` indexes the mount plan; negative: a step before it).
 struct SetupResult {
     int error = 0;
     long step = 0;
 };
-constexpr long kStepUnshare = -1;
+constexpr long kStepClone = -1;
 constexpr long kStepIdMaps = -2;
 constexpr long kStepPrivate = -3;
+constexpr long kStepNamespaces = -4;
 
 bool write_all(int fd, const void* data, std::size_t size) noexcept
 {
@@ -52,33 +60,102 @@ bool write_file(const char* path, const std::string& content) noexcept
     return written;
 }
 
+bool write_text_file(const fs::path& path, const std::string& content)
+{
+    std::ofstream file{path};
+    file << content;
+    return static_cast<bool>(file);
+}
+
 bool is_under(const fs::path& path, const fs::path& folder)
 {
     const auto [folder_end, path_at] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
     return folder_end == folder.end();
 }
 
-// Folders the sandbox puts something else over: the host's paths below them are hidden inside.
-bool hidden_inside(const fs::path& path)
+// Every descriptor but `keep_a` and `keep_b` closed, stdin, stdout and stderr on /dev/null: the
+// init lives as long as the environment and must hold none of the emulator's sockets (a client's
+// connection would never see its end) nor its output (a reader would never see EOF).
+void keep_only(int keep_a, int keep_b) noexcept
 {
-    for (const char* covered : {"/tmp", "/opt", "/var/tmp", "/var/task", "/var/lambda-emu"}) {
-        if (is_under(path, covered)) return true;
-    }
-    return false;
+    const int null = ::open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
+    const int low = keep_a < keep_b ? keep_a : keep_b;
+    const int high = keep_a < keep_b ? keep_b : keep_a;
+    ::syscall(SYS_close_range, 3U, static_cast<unsigned>(low - 1), 0U);
+    if (high > low + 1) ::syscall(SYS_close_range, static_cast<unsigned>(low + 1), static_cast<unsigned>(high - 1), 0U);
+    ::syscall(SYS_close_range, static_cast<unsigned>(high + 1), ~0U, 0U);
 }
 
-// The namespace maker, between fork and _exit: system calls only.
-[[noreturn]] void make_namespaces(int report_fd, int release_fd, const std::string& uid_map, const std::string& gid_map,
-                                  const std::vector<MountStep>& steps) noexcept
+// Where the emulator's command line lies in its memory (/proc/self/stat, fields 48 and 49): the
+// init, a copy of the emulator that never execs, would show it to the function as its own
+// (/proc/1/cmdline, readable by anyone there), with the host's paths in it.
+struct ArgumentArea {
+    unsigned long start = 0;
+    unsigned long end = 0;
+};
+
+ArgumentArea own_argument_area()
+{
+    std::ifstream file{"/proc/self/stat"};
+    std::string stat{std::istreambuf_iterator<char>{file}, std::istreambuf_iterator<char>{}};
+    const auto name_end = stat.rfind(')');
+    if (name_end == std::string::npos) return {};
+    std::istringstream fields{stat.substr(name_end + 1)};
+    std::string field;
+    ArgumentArea area;
+    for (int number = 3; fields >> field && number <= 49; ++number) {
+        if (number == 48) area.start = std::stoul(field);
+        if (number == 49) area.end = std::stoul(field);
+    }
+    return area.end > area.start ? area : ArgumentArea{};
+}
+
+// The init's command line and name become "init": its copy of the emulator's is its own memory.
+void rename_as_init(const ArgumentArea& area) noexcept
+{
+    ::prctl(PR_SET_NAME, "init", 0, 0, 0);
+    if (area.end <= area.start) return;
+    char* arguments = reinterpret_cast<char*>(area.start);
+    const std::size_t size = area.end - area.start;
+    std::memset(arguments, 0, size);
+    std::memcpy(arguments, "init", size < 4 ? size : 4);
+}
+
+// PID 1 of the environment, once its mounts are made: reaps whatever is orphaned inside, until
+// the emulator closes `release_fd` (or dies: the parent-death signal, or the same EOF).
+[[noreturn]] void reap_until_released(int release_fd) noexcept
+{
+    sigset_t child_exits;
+    sigemptyset(&child_exits);
+    sigaddset(&child_exits, SIGCHLD);
+    ::sigprocmask(SIG_BLOCK, &child_exits, nullptr);
+    const int exits = ::signalfd(-1, &child_exits, SFD_CLOEXEC | SFD_NONBLOCK);
+    pollfd watched[2] = {{release_fd, POLLIN, 0}, {exits, POLLIN, 0}};
+    for (;;) {
+        if (::poll(watched, exits >= 0 ? 2 : 1, exits >= 0 ? -1 : 100) < 0 && errno != EINTR) ::_exit(1);
+        signalfd_siginfo info;
+        while (exits >= 0 && ::read(exits, &info, sizeof info) > 0) {}
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+        if (watched[0].revents != 0) ::_exit(0); // released (EOF): the kernel kills the rest
+    }
+}
+
+// The environment's init, between clone and _exit: system calls only. It waits for the emulator
+// to write its id maps (`go_fd`), makes the mounts, reports, then reaps.
+[[noreturn]] void run_environment_init(int report_fd, int go_fd, int release_fd, const std::vector<MountStep>& steps,
+                                       const ArgumentArea& arguments) noexcept
 {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    rename_as_init(arguments);
+    char go = 0;
+    ssize_t got = 0;
+    while ((got = ::read(go_fd, &go, 1)) < 0 && errno == EINTR) {}
+    if (got != 1) ::_exit(1); // the emulator failed or died before the maps were written
+    ::close(go_fd);
+    keep_only(report_fd, release_fd);
     SetupResult result;
-    if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
-        result = {errno, kStepUnshare};
-    } else if (!write_file("/proc/self/setgroups", "deny") || !write_file("/proc/self/uid_map", uid_map) ||
-               !write_file("/proc/self/gid_map", gid_map)) {
-        result = {errno, kStepIdMaps};
-    } else if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
         // Nothing mounted here may propagate back to the host.
         result = {errno, kStepPrivate};
     } else {
@@ -86,17 +163,13 @@ bool hidden_inside(const fs::path& path)
         if (const int error = carry_out(steps, failed); error != 0) result = {error, static_cast<long>(failed)};
     }
     write_all(report_fd, &result, sizeof result);
-    if (result.error == 0) {
-        // Stay until the emulator holds the namespaces (it closes the other end).
-        char byte;
-        while (::read(release_fd, &byte, 1) < 0 && errno == EINTR) {}
-    }
-    ::_exit(result.error == 0 ? 0 : 1);
+    ::close(report_fd);
+    if (result.error != 0) ::_exit(1);
+    reap_until_released(release_fd);
 }
 
 std::string id_map(unsigned id)
 {
-    // The same id inside as outside: files the function writes belong to the user who ran the emulator.
     return std::to_string(id) + " " + std::to_string(id) + " 1\n";
 }
 
@@ -105,6 +178,29 @@ int wait_for(pid_t pid)
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     return status;
+}
+
+// The init's id maps, written by the emulator (its parent): an unprivileged emulator may map
+// only its own ids, and only once setgroups is denied.
+bool write_id_maps(pid_t init)
+{
+    const std::string proc = "/proc/" + std::to_string(init) + "/";
+    const uid_t uid = ::geteuid();
+    if (uid != 0 && !write_file((proc + "setgroups").c_str(), "deny")) return false;
+    return write_file((proc + "uid_map").c_str(), function_uid_map(uid)) &&
+           write_file((proc + "gid_map").c_str(), function_gid_map(uid, ::getegid()));
+}
+
+std::string describe(const SetupResult& result, const std::vector<MountStep>& steps)
+{
+    const std::string why = std::strerror(result.error);
+    switch (result.step) {
+    case kStepClone: return "cannot make the sandbox: clone (user, mount and PID namespaces): " + why;
+    case kStepIdMaps: return "cannot make the sandbox: writing uid_map/gid_map: " + why;
+    case kStepPrivate: return "cannot make the sandbox: making / private: " + why;
+    case kStepNamespaces: return "cannot make the sandbox: opening its namespaces: " + why;
+    default: return "cannot make the sandbox: " + describe_failure(steps.at(static_cast<std::size_t>(result.step)), result.error);
+    }
 }
 
 } // namespace
@@ -158,84 +254,91 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     const fs::path& staged = sandbox->staged_->path();
     std::error_code ec;
     fs::create_directory(staged / "root", ec);
-    {
-        std::ofstream hosts{staged / "hosts"};
-        hosts << sandbox_hosts_file();
-        if (!hosts) {
-            error = "cannot write the sandbox's hosts file in " + staged.string();
+    // Readable by the function's user, as the host's /etc files are.
+    fs::permissions(staged, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec, ec);
+    const std::pair<const char*, std::string> files[] = {{"hosts", sandbox_hosts_file()},
+                                                         {"passwd", sandbox_passwd_file()},
+                                                         {"group", sandbox_group_file()},
+                                                         {"empty", ""}};
+    for (const auto& [name, content] : files) {
+        if (!write_text_file(staged / name, content)) {
+            error = "cannot write the sandbox's " + std::string{name} + " file in " + staged.string();
             return nullptr;
         }
     }
     layout.root_mountpoint = staged / "root";
     layout.hosts_file = staged / "hosts";
+    layout.passwd_file = staged / "passwd";
+    layout.group_file = staged / "group";
+    layout.empty_file = staged / "empty";
     std::vector<fs::path> shown = folders;
     for (const auto& executable : executables) shown.push_back(executable.parent_path());
     for (const auto& folder : shown) {
         if (is_under(folder, layout.task_root) || is_under(folder, layout.staged_opt)) continue;
-        if (!hidden_inside(folder)) continue;
+        if (shown_inside(folder)) continue;
         auto& dirs = layout.hidden_host_dirs;
         if (std::find(dirs.begin(), dirs.end(), folder) == dirs.end()) dirs.push_back(folder);
     }
     sandbox->layout_ = layout;
 
     const std::vector<MountStep> steps = plan_mounts(layout);
-    const std::string uid_map = id_map(::getuid());
-    const std::string gid_map = id_map(::getgid());
+    const ArgumentArea arguments = own_argument_area();
     int report[2];
+    int go[2];
     int release[2];
     if (::pipe2(report, O_CLOEXEC) != 0) {
         error = std::string{"cannot make the sandbox: pipe: "} + std::strerror(errno);
         return nullptr;
     }
-    if (::pipe2(release, O_CLOEXEC) != 0) {
+    if (::pipe2(go, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) {
         error = std::string{"cannot make the sandbox: pipe: "} + std::strerror(errno);
-        ::close(report[0]);
-        ::close(report[1]);
+        for (int fd : {report[0], report[1], go[0], go[1]}) ::close(fd);
         return nullptr;
     }
-    const pid_t maker = ::fork();
-    if (maker == 0) {
+    // Straight into new namespaces: the child is PID 1 of its own, in a user namespace of its
+    // own (no flag here needs privilege once CLONE_NEWUSER is among them).
+    const long init = ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, nullptr, nullptr,
+                                nullptr, 0);
+    if (init == 0) {
         // Its copies of the emulator's ends, closed: the release is the emulator closing its own.
         ::close(report[0]);
+        ::close(go[1]);
         ::close(release[1]);
-        make_namespaces(report[1], release[0], uid_map, gid_map, steps);
+        run_environment_init(report[1], go[0], release[0], steps, arguments);
     }
     ::close(report[1]);
+    ::close(go[0]);
     ::close(release[0]);
-    if (maker < 0) {
-        error = std::string{"cannot make the sandbox: fork: "} + std::strerror(errno);
-        ::close(report[0]);
-        ::close(release[1]);
-        return nullptr;
-    }
-    SetupResult result{EPIPE, kStepUnshare};
-    ssize_t got = 0;
-    while ((got = ::read(report[0], &result, sizeof result)) < 0 && errno == EINTR) {}
-    if (got != static_cast<ssize_t>(sizeof result)) result = {EPIPE, kStepUnshare};
-    ::close(report[0]);
-    if (result.error == 0) {
-        const std::string ns = "/proc/" + std::to_string(maker) + "/ns/";
+    SetupResult result{};
+    if (init < 0) {
+        result = {errno, kStepClone};
+    } else {
+        sandbox->init_pid_ = static_cast<pid_t>(init);
+        sandbox->release_fd_ = release[1];
+        release[1] = -1;
+        const std::string ns = "/proc/" + std::to_string(init) + "/ns/";
         sandbox->user_namespace_ = ::open((ns + "user").c_str(), O_RDONLY | O_CLOEXEC);
         sandbox->mount_namespace_ = ::open((ns + "mnt").c_str(), O_RDONLY | O_CLOEXEC);
-        if (sandbox->user_namespace_ < 0 || sandbox->mount_namespace_ < 0) result = {errno, kStepUnshare};
-    }
-    ::close(release[1]); // the maker exits
-    wait_for(maker);
-    if (result.error != 0) {
-        switch (result.step) {
-        case kStepUnshare:
-            error = std::string{"cannot make the sandbox: unshare: "} + std::strerror(result.error);
-            break;
-        case kStepIdMaps:
-            error = std::string{"cannot make the sandbox: writing uid_map/gid_map: "} + std::strerror(result.error);
-            break;
-        case kStepPrivate:
-            error = std::string{"cannot make the sandbox: making / private: "} + std::strerror(result.error);
-            break;
-        default:
-            error = "cannot make the sandbox: " +
-                    describe_failure(steps.at(static_cast<std::size_t>(result.step)), result.error);
+        sandbox->pid_namespace_ = ::open((ns + "pid").c_str(), O_RDONLY | O_CLOEXEC);
+        if (sandbox->user_namespace_ < 0 || sandbox->mount_namespace_ < 0 || sandbox->pid_namespace_ < 0) {
+            result = {errno, kStepNamespaces};
+        } else if (!write_id_maps(sandbox->init_pid_)) {
+            result = {errno, kStepIdMaps};
+        } else {
+            const char start = 1;
+            write_all(go[1], &start, 1);
+            ssize_t got = 0;
+            while ((got = ::read(report[0], &result, sizeof result)) < 0 && errno == EINTR) {}
+            if (got != static_cast<ssize_t>(sizeof result)) result = {EPIPE, kStepClone};
         }
+    }
+    ::close(go[1]);
+    ::close(report[0]);
+    if (release[1] >= 0) ::close(release[1]);
+    if (result.error != 0) {
+        error = describe(result, steps);
+        sandbox->end_unused();
         return nullptr;
     }
     return sandbox;
@@ -243,9 +346,22 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
 
 Sandbox::~Sandbox()
 {
-    // The namespaces (and the tmpfs of /tmp) go once the last process in them is gone too.
     if (user_namespace_ >= 0) ::close(user_namespace_);
     if (mount_namespace_ >= 0) ::close(mount_namespace_);
+    if (pid_namespace_ >= 0) ::close(pid_namespace_);
+    if (release_fd_ >= 0) ::close(release_fd_);
+    // Its exit takes every process left inside with it, at once. Not waited for: the init's exit
+    // completes only once the emulator has reaped its own children that were inside (the
+    // runtime, the extensions), so the emulator's reaper reaps it with them.
+    if (init_pid_ > 0) ::kill(init_pid_, SIGKILL);
+}
+
+void Sandbox::end_unused()
+{
+    if (init_pid_ <= 0) return;
+    ::kill(init_pid_, SIGKILL);
+    wait_for(init_pid_);
+    init_pid_ = -1;
 }
 
 fs::path Sandbox::inside_path(const fs::path& path) const

@@ -1,10 +1,18 @@
 #pragma once
-// Lambda's sandbox without Docker or root: a user namespace and a mount namespace per execution
-// environment (see mount_plan.hpp for what is inside). A short-lived child makes them, the
-// emulator keeps them by their descriptors, and every runtime and extension the environment
-// starts enters them between fork and exec (setns). So they share one private /tmp, which
-// outlives each runtime (Lambda keeps /tmp across resets) and goes with the environment. There
-// is no PID namespace: the emulator signals and measures the real processes.
+// Lambda's sandbox without Docker or root: a user, a mount and a PID namespace per execution
+// environment (see mount_plan.hpp for what is inside, function_user.hpp for who runs there).
+//
+// The emulator clones the environment's init straight into the three new namespaces: it is PID 1
+// there, makes the mounts, then only reaps what is orphaned inside (as Lambda's own init does)
+// until the environment goes. The emulator keeps the namespaces by their descriptors, and every
+// runtime and extension the environment starts enters them between fork and exec (setns), then
+// is cloned once more with CLONE_PARENT: the emulator is its parent, so it still reaps, signals
+// and measures the real process by its host pid, while the function sees only its own
+// environment's processes and cannot signal anything outside it. The runtime is never PID 1, so
+// SIGTERM and SIGKILL act on it as on Lambda (a PID 1 ignores signals it has no handler for).
+// Everything the environment started dies with its init: the kernel kills a PID namespace's
+// processes when its init exits, and the init dies with the emulator (parent-death signal).
+// /tmp is the environment's: it outlives each runtime (Lambda keeps /tmp across resets).
 #include "mount_plan.hpp"
 #include "staged_directory.hpp"
 
@@ -12,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace lambda_emu::process {
@@ -20,6 +29,7 @@ namespace lambda_emu::process {
 struct SandboxEntry {
     int user_namespace = -1;
     int mount_namespace = -1;
+    int pid_namespace = -1;
 };
 
 // Why this machine cannot make the sandbox (no unprivileged user namespaces), in words for one
@@ -39,7 +49,12 @@ public:
     Sandbox(const Sandbox&) = delete;
     Sandbox& operator=(const Sandbox&) = delete;
 
-    SandboxEntry entry() const { return {user_namespace_, mount_namespace_}; }
+    SandboxEntry entry() const { return {user_namespace_, mount_namespace_, pid_namespace_}; }
+    // The environment's init (PID 1 inside), by its pid outside: whatever is orphaned inside
+    // becomes its child, not the emulator's.
+    pid_t init_pid() const { return init_pid_; }
+    // Ends a sandbox no process ever entered (a trial) and reaps its init, which nothing delays.
+    void end_unused();
     // Where the host's `path` is seen inside: /var/task/..., /opt/..., under
     // /var/lambda-emu/extensions/N/ in a folder made visible, itself elsewhere.
     std::filesystem::path inside_path(const std::filesystem::path& path) const;
@@ -50,6 +65,9 @@ private:
     std::unique_ptr<StagedDirectory> staged_; // the new root's mount point and the hosts file
     int user_namespace_ = -1;
     int mount_namespace_ = -1;
+    int pid_namespace_ = -1;
+    pid_t init_pid_ = -1;
+    int release_fd_ = -1; // closed: the init exits, and the kernel kills what is left inside
 };
 
 // The /etc/hosts of the sandbox: localhost, and sandbox and sandbox.localdomain as 127.0.0.1,

@@ -160,6 +160,14 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     sandbox["layers"] = record.sandbox.layers;
     sandbox["ephemeralStorageMB"] = record.sandbox.ephemeral_storage_mb;
     sandbox["memoryLimit"] = record.sandbox.memory_limit;
+    if (record.sandbox.enabled) {
+        sandbox["user"] = record.sandbox.user;
+        sandbox["outsideUid"] = record.sandbox.outside_uid;
+        sandbox["pidNamespace"] = record.sandbox.pid_namespace;
+        sandbox["mountsLocked"] = record.sandbox.mounts_locked;
+        sandbox["limits"] = {{"processes", record.sandbox.process_limit},
+                             {"openFiles", record.sandbox.open_file_limit}};
+    }
     report["sandbox"] = sandbox;
 
     json inits = json::array();

@@ -72,6 +72,13 @@ struct SandboxRecord {
     std::vector<std::string> layers;
     int ephemeral_storage_mb = 0;
     std::string memory_limit = "none"; // how --memory is enforced: "rss-sampling" or "none"
+    // What held, when enabled: who the function was, inside and outside, and its walls.
+    std::string user;           // "sbx_user1051 (uid 993, gid 990)"
+    long outside_uid = -1;      // the function's uid on the host
+    bool pid_namespace = false; // it saw and could signal only its own environment's processes
+    bool mounts_locked = false; // no capability: nothing the sandbox mounted could be changed
+    int process_limit = 0;      // RLIMIT_NPROC: processes and threads
+    int open_file_limit = 0;    // RLIMIT_NOFILE
 };
 
 // What --allow-kill lets pass: nothing (killed or crashed processes at shutdown fail the run),

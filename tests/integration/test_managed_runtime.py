@@ -101,9 +101,11 @@ class ManagedNodeRuntime(unittest.TestCase):
         self.assertEqual(answer["payload"]["event"], {"hello": "sandbox"})
         env = answer["payload"]["env"]
         self.assertEqual(env["LAMBDA_TASK_ROOT"], "/var/task")
-        # The client's folder as the sandbox shows it: itself, or (a checkout under /tmp or /opt,
-        # which the sandbox hides) its binding under /var/lambda-emu/extensions.
-        client_inside = str(CLIENTS) if not str(CLIENTS).startswith(("/tmp/", "/opt/")) else "/var/lambda-emu/"
+        # The client's folder as the sandbox shows it: a checkout, which the sandbox hides with the
+        # rest of the machine, is bound read-only under /var/lambda-emu/extensions; the host path of
+        # the checkout appears nowhere.
+        client_inside = "/var/lambda-emu/extensions/0"
+        self.assertNotIn(str(harness.ROOT), env["NODE_PATH"])
         self.assertTrue(env["NODE_PATH"].endswith(":/var/task"), env["NODE_PATH"])
         self.assertIn(client_inside, env["NODE_PATH"])
         self.assertEqual(answer["payload"]["cwd"], "/var/task")

@@ -136,6 +136,12 @@ def executable(info_name, text):
     return info, text
 
 
+def readable(info_name, text):
+    info = zipfile.ZipInfo(info_name)
+    info.external_attr = (stat.S_IFREG | 0o644) << 16  # as `zip` keeps a checkout's file: the function is not its owner
+    return info, text
+
+
 def write_zip(path, entries):
     with zipfile.ZipFile(path, "w") as archive:
         for info, text in entries:
@@ -195,6 +201,7 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual(results[2]["taskRoot"], "/var/task")
         self.assertEqual(results[2]["cwd"], "/var/task")
         self.assertEqual(results[2]["sandbox"], "127.0.0.1")
+        self.assertEqual(results[2]["uid"], 993)  # sbx_user1051, as on Lambda
         self.assertEqual(run.results[3]["errorType"], "Sandbox.Timedout", run)
         # Lambda keeps /tmp across a reset: the new runtime reads what the old one wrote.
         self.assertEqual(results[4], {"content": "before the reset"}, run)
@@ -233,7 +240,7 @@ class SandboxTest(unittest.TestCase):
 
     def test_a_later_layer_wins(self):
         first = self.folder / "first.zip"
-        write_zip(first, [(zipfile.ZipInfo("lib/shared.txt"), "first"), (zipfile.ZipInfo("only-first.txt"), "1")])
+        write_zip(first, [readable("lib/shared.txt", "first"), readable("only-first.txt", "1")])
         second = self.folder / "second"
         (second / "lib").mkdir(parents=True)
         (second / "lib" / "shared.txt").write_text("second")
@@ -262,10 +269,13 @@ class SandboxTest(unittest.TestCase):
         self.assertIn("Max Memory Used: ", reports[0])
 
     def test_the_emulator_signals_and_measures_the_real_processes_in_the_sandbox(self):
-        # No PID namespace: the pid the runtime sees is the one the emulator signals and reports.
+        # A PID namespace of its own: the runtime sees its pid there (never 1: the environment's
+        # init is), the emulator reports and signals the real process by its pid on the host.
         run, report = self.run_function(events=[{"action": "describe"}])
         runtime = [p for p in report["shutdowns"][-1]["processes"] if p["kind"] == "runtime"][0]
-        self.assertEqual(runtime["pid"], run.results[0]["payload"]["pid"], run)
+        inside = run.results[0]["payload"]["pid"]
+        self.assertGreater(inside, 1, run)
+        self.assertNotEqual(runtime["pid"], inside, run)
         self.assertEqual(runtime["exit"]["signal"], 9)
 
         # The Shutdown phase keeps its shares and verdicts: a cleanup of 100 ms after SIGTERM is
