@@ -67,6 +67,7 @@ def handle(event):
                 results[name] = error_name(e.errno)
         return results
     if action == "processes":
+        time.sleep(event.get("wait", 0))
         found = []
         for entry in os.listdir("/proc"):
             if entry.isdigit():
@@ -251,6 +252,59 @@ class WallsTest(unittest.TestCase):
         self.assertIsNone(self.bystander.poll(), "the function killed a host process")
         state = pathlib.Path(f"/proc/{self.bystander.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         self.assertNotEqual(state, "T", "the function stopped a host process")
+
+    def test_environments_of_serve_cannot_see_or_signal_each_other(self):
+        import re
+        import threading
+        import urllib.request
+        command = [harness.EMULATOR, "serve", str(self.bootstrap), "--function-name", self.name, "--sandbox", "on",
+                   "--concurrency", "2", "--listen", "127.0.0.1:0"]
+        if self.as_user is not None:
+            command = ["setpriv", f"--reuid={self.as_user}", f"--regid={self.as_user}", "--clear-groups",
+                       "--inh-caps=-all", *command]
+        serve = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env=self.environment())
+        try:
+            seen = harness.wait_for_stderr_line(serve, "serving function")
+            url = "http://127.0.0.1:%s/2015-03-31/functions/%s/invocations" % (
+                re.search(r"http://127\.0\.0\.1:(\d+)", seen).group(1), self.name)
+
+            def invoke(event):
+                request = urllib.request.Request(url, data=json.dumps(event).encode(), method="POST")
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return json.loads(response.read())
+
+            # Two environments at once, each listing what it sees while the other lives.
+            answers = []
+            threads = [threading.Thread(target=lambda: answers.append(invoke({"action": "processes", "wait": 1})))
+                       for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            runtimes = harness.processes_of(self.name)
+            self.assertEqual(len(runtimes), 2, "two environments, a runtime each")
+            # Both now frozen between invocations: each, thawed in turn, aims at both runtimes by
+            # their pids on the host (its own among them).
+            results = [invoke({"action": "signal", "signal": int(sig), "pids": {str(p): p for p in runtimes}})
+                       for sig in (signal.SIGCONT, signal.SIGKILL)]
+            self.assertEqual(sorted(harness.processes_of(self.name)), sorted(runtimes), "a runtime was killed")
+        finally:
+            serve.send_signal(signal.SIGTERM)
+            try:
+                serve.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                serve.kill()
+                serve.communicate()
+        for answer in answers:
+            self.assertLessEqual(len(answer["processes"]), 3, answers)
+            self.assertEqual(len([c for c in answer["processes"] if "bootstrap" in c]), 1, answers)
+        for result in results:
+            for target, outcome in result.items():
+                self.assertEqual(outcome, "ESRCH", results)
+        self.assertEqual(serve.returncode, 0)
+        harness.assert_nothing_left(self, self.name)
+        self.assertEqual(list(self.staging.iterdir()), [], "a staged folder was left behind")
 
     def test_only_lambdas_view_of_the_filesystem(self):
         paths = ["/root", "/home", str(harness.ROOT), str(self.staging), str(self.folder), "/run", "/sys",
