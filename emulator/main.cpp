@@ -4,13 +4,16 @@
 #include "cli/exit_codes.hpp"
 #include "cli/managed_runtimes.hpp"
 #include "cli/template_options.hpp"
+#include "process/sandbox.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -103,6 +106,10 @@ bool apply_template_of(const CLI::App& command, FunctionOptions& function)
 int main(int argc, char** argv)
 {
     using namespace lambda_emu;
+    // A sandbox's environment init (process/sandbox.hpp), not a command.
+    if (const char* release_fd = std::getenv("LAMBDA_EMU_ENVIRONMENT_INIT");
+        release_fd && argc == 1 && std::string_view{argv[0]} == "init")
+        process::run_as_environment_init(release_fd);
     // Whoever reads our output may go away first (`lambda-emu run ... | head`): a write then fails
     // with EPIPE and the console stops writing there, instead of SIGPIPE ending the emulator
     // before its Shutdown phase and its report. (Children get the default back before exec.)

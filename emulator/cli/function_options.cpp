@@ -121,15 +121,16 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     record.memory_limit = process::to_string(settings->memory_limit);
     record.user = std::string{process::kFunctionUserName} + " (uid " + std::to_string(process::kFunctionUid) +
                   ", gid " + std::to_string(process::kFunctionGid) + ")";
-    record.outside_uid = ::geteuid() == 0 ? static_cast<long>(process::kOutsideUidWhenRoot) : static_cast<long>(::geteuid());
+    record.outside_uid =
+        ::geteuid() == 0 ? static_cast<long>(process::kOutsideUidWhenRoot) : static_cast<long>(::geteuid());
     record.pid_namespace = true;
     record.mounts_locked = true;
     record.process_limit = static_cast<int>(process::kProcessLimit);
     record.open_file_limit = static_cast<int>(process::kOpenFileLimit);
-    console.lifecycle("sandbox: on: sbx_user1051 in a PID namespace of its own, /var/task read-only, /opt from " + std::to_string(layers.size()) +
-                      " layer(s), a private /tmp of " + std::to_string(options.ephemeral_storage_mb) +
-                      " MB, sandbox.localdomain, memory limit " + std::to_string(options.memory_mb) + " MB (" +
-                      record.memory_limit + ")");
+    console.lifecycle("sandbox: on: sbx_user1051 in a PID namespace of its own, /var/task read-only, /opt from " +
+                      std::to_string(layers.size()) + " layer(s), a private /tmp of " +
+                      std::to_string(options.ephemeral_storage_mb) + " MB, sandbox.localdomain, memory limit " +
+                      std::to_string(options.memory_mb) + " MB (" + record.memory_limit + ")");
     prepared.settings = std::move(settings);
     return prepared;
 }

@@ -78,8 +78,8 @@ int become_function_user() noexcept
 
 std::string sandbox_passwd_file()
 {
-    return "root:x:0:0:root:/root:/bin/bash\n" + std::string{kFunctionUserName} + ":x:" +
-           std::to_string(kFunctionUid) + ":" + std::to_string(kFunctionGid) + "::/home/" + kFunctionUserName +
+    return "root:x:0:0:root:/root:/bin/bash\n" + std::string{kFunctionUserName} + ":x:" + std::to_string(kFunctionUid) +
+           ":" + std::to_string(kFunctionGid) + "::/home/" + kFunctionUserName +
            ":/sbin/nologin\nnobody:x:65534:65534:Kernel Overflow User:/:/sbin/nologin\n";
 }
 

@@ -73,18 +73,51 @@ bool is_under(const fs::path& path, const fs::path& folder)
     return folder_end == folder.end();
 }
 
-// Every descriptor but `keep_a` and `keep_b` closed, stdin, stdout and stderr on /dev/null: the
-// init lives as long as the environment and must hold none of the emulator's sockets (a client's
-// connection would never see its end) nor its output (a reader would never see EOF).
-void keep_only(int keep_a, int keep_b) noexcept
+// Every descriptor but those in `keep` (three, in any order) closed, stdin, stdout and stderr on
+// /dev/null: the init lives as long as the environment and must hold none of the emulator's
+// sockets (a client's connection would never see its end) nor its output (a reader would never
+// see EOF).
+void keep_only(int (&keep)[3]) noexcept
 {
     const int null = ::open("/dev/null", O_RDWR);
     for (int fd = 0; fd < 3 && null >= 0; ++fd) ::dup2(null, fd);
-    const int low = keep_a < keep_b ? keep_a : keep_b;
-    const int high = keep_a < keep_b ? keep_b : keep_a;
-    ::syscall(SYS_close_range, 3U, static_cast<unsigned>(low - 1), 0U);
-    if (high > low + 1) ::syscall(SYS_close_range, static_cast<unsigned>(low + 1), static_cast<unsigned>(high - 1), 0U);
-    ::syscall(SYS_close_range, static_cast<unsigned>(high + 1), ~0U, 0U);
+    for (int i = 0; i < 3; ++i) { // sorted, by hand: no allocation here
+        for (int j = i + 1; j < 3; ++j) {
+            if (keep[j] < keep[i]) {
+                const int swap = keep[i];
+                keep[i] = keep[j];
+                keep[j] = swap;
+            }
+        }
+    }
+    unsigned next = 3;
+    for (const int kept : keep) {
+        if (kept < 0) continue;
+        if (static_cast<unsigned>(kept) > next) ::syscall(SYS_close_range, next, static_cast<unsigned>(kept) - 1, 0U);
+        next = static_cast<unsigned>(kept) + 1;
+    }
+    ::syscall(SYS_close_range, next, ~0U, 0U);
+}
+
+// The init, once ready, becomes a small process of its own: the emulator's binary executed anew
+// (so that it holds no copy of the emulator's memory, which a clone keeps as the emulator changes
+// its own), named "init", with nothing of the emulator's environment but the descriptor to watch.
+// main() hands such a process to run_as_environment_init. If the exec fails, it reaps as it is.
+void execute_as_init(int executable_fd, int release_fd) noexcept
+{
+    if (executable_fd < 0) return;
+    char variable[64] = "LAMBDA_EMU_ENVIRONMENT_INIT=";
+    char digits[16];
+    int count = 0;
+    for (unsigned value = static_cast<unsigned>(release_fd); count == 0 || value > 0; value /= 10)
+        digits[count++] = static_cast<char>('0' + value % 10);
+    std::size_t at = std::strlen(variable);
+    while (count > 0) variable[at++] = digits[--count];
+    variable[at] = '\0';
+    ::fcntl(release_fd, F_SETFD, 0); // kept across the exec
+    const char* arguments[] = {"init", nullptr};
+    const char* environment[] = {variable, nullptr};
+    ::syscall(SYS_execveat, executable_fd, "", arguments, environment, AT_EMPTY_PATH);
 }
 
 // Where the emulator's command line lies in its memory (/proc/self/stat, fields 48 and 49): the
@@ -143,8 +176,8 @@ void rename_as_init(const ArgumentArea& area) noexcept
 
 // The environment's init, between clone and _exit: system calls only. It waits for the emulator
 // to write its id maps (`go_fd`), makes the mounts, reports, then reaps.
-[[noreturn]] void run_environment_init(int report_fd, int go_fd, int release_fd, const std::vector<MountStep>& steps,
-                                       const ArgumentArea& arguments) noexcept
+[[noreturn]] void run_environment_init(int report_fd, int go_fd, int release_fd, int executable_fd,
+                                       const std::vector<MountStep>& steps, const ArgumentArea& arguments) noexcept
 {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     rename_as_init(arguments);
@@ -153,7 +186,8 @@ void rename_as_init(const ArgumentArea& area) noexcept
     while ((got = ::read(go_fd, &go, 1)) < 0 && errno == EINTR) {}
     if (got != 1) ::_exit(1); // the emulator failed or died before the maps were written
     ::close(go_fd);
-    keep_only(report_fd, release_fd);
+    int kept[3] = {report_fd, release_fd, executable_fd};
+    keep_only(kept);
     SetupResult result;
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
         // Nothing mounted here may propagate back to the host.
@@ -165,6 +199,7 @@ void rename_as_init(const ArgumentArea& area) noexcept
     write_all(report_fd, &result, sizeof result);
     ::close(report_fd);
     if (result.error != 0) ::_exit(1);
+    execute_as_init(executable_fd, release_fd);
     reap_until_released(release_fd);
 }
 
@@ -199,11 +234,18 @@ std::string describe(const SetupResult& result, const std::vector<MountStep>& st
     case kStepIdMaps: return "cannot make the sandbox: writing uid_map/gid_map: " + why;
     case kStepPrivate: return "cannot make the sandbox: making / private: " + why;
     case kStepNamespaces: return "cannot make the sandbox: opening its namespaces: " + why;
-    default: return "cannot make the sandbox: " + describe_failure(steps.at(static_cast<std::size_t>(result.step)), result.error);
+    default:
+        return "cannot make the sandbox: " +
+               describe_failure(steps.at(static_cast<std::size_t>(result.step)), result.error);
     }
 }
 
 } // namespace
+
+[[noreturn]] void run_as_environment_init(const char* release_fd)
+{
+    reap_until_released(std::atoi(release_fd));
+}
 
 std::string user_namespaces_unavailable()
 {
@@ -255,8 +297,10 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     std::error_code ec;
     fs::create_directory(staged / "root", ec);
     // Readable by the function's user, as the host's /etc files are.
-    fs::permissions(staged, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                                fs::perms::others_read | fs::perms::others_exec, ec);
+    fs::permissions(staged,
+                    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                        fs::perms::others_exec,
+                    ec);
     const std::pair<const char*, std::string> files[] = {{"hosts", sandbox_hosts_file()},
                                                          {"passwd", sandbox_passwd_file()},
                                                          {"group", sandbox_group_file()},
@@ -284,29 +328,32 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
 
     const std::vector<MountStep> steps = plan_mounts(layout);
     const ArgumentArea arguments = own_argument_area();
+    const int executable = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
     int report[2];
     int go[2];
     int release[2];
     if (::pipe2(report, O_CLOEXEC) != 0) {
         error = std::string{"cannot make the sandbox: pipe: "} + std::strerror(errno);
+        if (executable >= 0) ::close(executable);
         return nullptr;
     }
     if (::pipe2(go, O_CLOEXEC) != 0 || ::pipe2(release, O_CLOEXEC) != 0) {
         error = std::string{"cannot make the sandbox: pipe: "} + std::strerror(errno);
-        for (int fd : {report[0], report[1], go[0], go[1]}) ::close(fd);
+        for (int fd : {report[0], report[1], go[0], go[1], executable}) ::close(fd);
         return nullptr;
     }
     // Straight into new namespaces: the child is PID 1 of its own, in a user namespace of its
     // own (no flag here needs privilege once CLONE_NEWUSER is among them).
-    const long init = ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, nullptr, nullptr,
-                                nullptr, 0);
+    const long init =
+        ::syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, nullptr, nullptr, nullptr, 0);
     if (init == 0) {
         // Its copies of the emulator's ends, closed: the release is the emulator closing its own.
         ::close(report[0]);
         ::close(go[1]);
         ::close(release[1]);
-        run_environment_init(report[1], go[0], release[0], steps, arguments);
+        run_environment_init(report[1], go[0], release[0], executable, steps, arguments);
     }
+    if (executable >= 0) ::close(executable);
     ::close(report[1]);
     ::close(go[0]);
     ::close(release[0]);

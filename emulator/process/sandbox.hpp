@@ -25,6 +25,11 @@
 
 namespace lambda_emu::process {
 
+// The environment's init, executed anew once its mounts are made: main() calls this when it runs
+// as one (named "init", with LAMBDA_EMU_ENVIRONMENT_INIT naming the descriptor whose end means
+// the environment is gone), before anything else.
+[[noreturn]] void run_as_environment_init(const char* release_fd);
+
 // What a child enters before exec: descriptors of the environment's namespaces.
 struct SandboxEntry {
     int user_namespace = -1;
