@@ -288,6 +288,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     // The template's variables first: --env-file and --env override them.
     customer.variables.insert(customer.variables.begin(), options.template_variables.begin(),
                               options.template_variables.end());
+    if (auto too_large = variables_size_error(customer.variables)) return refuse(std::move(*too_large));
 
     std::error_code fs_error;
     const auto bootstrap = std::filesystem::absolute(options.bootstrap, fs_error).lexically_normal();

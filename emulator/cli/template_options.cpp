@@ -1,13 +1,46 @@
 #include "template_options.hpp"
 
-#include "core/runtime_environment.hpp"
+#include "customer_variables.hpp"
+#include "input_file.hpp"
 #include "template/sam_template.hpp"
+
+#include <filesystem>
 
 namespace lambda_emu {
 
+namespace {
+
+// `--template .` (or the project's folder) is an easy slip: say so, and name the template in it.
+std::string folder_error(const std::filesystem::path& folder)
+{
+    std::string error = "--template " + folder.string() + " is a folder, not a template file";
+    for (const char* name : {"template.yaml", "template.yml"}) {
+        std::error_code ec;
+        if (std::filesystem::is_regular_file(folder / name, ec))
+            return error + "; did you mean --template " + (folder / name).string() + "?";
+    }
+    return error;
+}
+
+// The template's text, read with CloudFormation's bound: a device (/dev/zero) or a pipe is not a
+// template (its folder is where CodeUri starts), and a file over 1 MB would not deploy.
+sam::ReadFunction read_template(const std::string& path, const std::string& logical_id)
+{
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return {{}, folder_error(path)};
+    InputFileRules rules;
+    rules.max_bytes = sam::kMaxTemplateBytes;
+    rules.limit = "1 MB (1048576 bytes), CloudFormation's limit for a template";
+    const auto file = read_input_file(path, "--template " + path, rules);
+    if (!file.error.empty()) return {{}, file.error};
+    return sam::read_function(file.text, std::filesystem::absolute(path, ec).parent_path(), logical_id);
+}
+
+} // namespace
+
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
 {
-    const auto read = sam::read_function_file(options.template_path, options.bootstrap);
+    const auto read = read_template(options.template_path, options.bootstrap);
     if (!read.error.empty()) return read.error;
     const auto& function = read.function;
     const auto wins = [&given](const char* option) { return given.contains(option); };
@@ -39,8 +72,8 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     }
     // Before --env-file and --env, which therefore override them.
     for (const auto& [key, value] : function.variables) {
-        if (auto reserved = core::reserved_variable_error(key))
-            return "template: " + function.logical_id + ".Environment.Variables." + key + ": " + *reserved;
+        if (auto problem = variable_name_error(key))
+            return "template: " + function.logical_id + ".Environment.Variables: " + *problem;
         options.template_variables.emplace_back(key, value);
     }
     return {};

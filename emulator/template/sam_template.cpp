@@ -3,10 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
+#include <map>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace lambda_emu::sam {
 
@@ -16,6 +16,19 @@ namespace {
 struct Unresolved : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
+
+// A template no deployment would accept (parameters that refer to one another in a circle): an
+// error wherever it is met, even in a property that is otherwise optional (FunctionName).
+struct Broken : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// CloudFormation allows at most 200 parameters in a template, so a chain of Defaults longer than
+// that cannot be real; the bound also keeps the resolution's recursion shallow.
+constexpr std::size_t kMaxParameterChain = 200;
+// A resolved value longer than the largest template (a !Sub of a !Sub of ... doubling each time)
+// cannot be real either; the bound keeps memory in line with the template's size.
+constexpr std::size_t kMaxResolvedBytes = kMaxTemplateBytes;
 
 // What to pass on the command line in place of each property.
 std::string instead(const std::string& property)
@@ -96,13 +109,44 @@ public:
     {
         const auto parameter = get(get(root_, "Parameters"), name);
         if (parameter && parameter.IsMap()) {
-            if (const auto fallback = get(parameter, "Default")) return scalar(fallback, property);
-            fail(property, "!Ref " + name + " is a parameter without a Default");
+            const auto fallback = get(parameter, "Default");
+            if (!fallback) fail(property, "!Ref " + name + " is a parameter without a Default");
+            return parameter_default(name, fallback, property);
         }
         if (name.starts_with("AWS::")) fail(property, "!Ref " + name + " is a pseudo parameter known only in AWS");
         if (get(get(root_, "Resources"), name))
             fail(property, "!Ref " + name + " names a resource, known only once deployed");
         fail(property, "!Ref " + name + " names nothing in the template");
+    }
+
+    // A Default may itself be a !Ref or a !Sub. Each is resolved once (a Default that names another
+    // twice, again and again, would otherwise take exponential time) and the names being resolved
+    // are kept, so that a Default leading back to its own parameter is named instead of recursing
+    // until the stack overflows.
+    std::string parameter_default(const std::string& name, const YAML::Node& fallback,
+                                  const std::string& property) const
+    {
+        if (const auto known = resolved_.find(name); known != resolved_.end()) return known->second;
+        if (const auto loop = std::find(resolving_.begin(), resolving_.end(), name); loop != resolving_.end()) {
+            std::string cycle;
+            for (auto at = loop; at != resolving_.end(); ++at) cycle += *at + " -> ";
+            throw Broken{"template: parameter " + name + " refers to itself through " + cycle + name +
+                         "; give one of them a plain Default"};
+        }
+        if (resolving_.size() >= kMaxParameterChain)
+            throw Broken{"template: parameter " + name + ": Defaults refer to other parameters more than " +
+                         std::to_string(kMaxParameterChain) + " deep (CloudFormation allows " +
+                         std::to_string(kMaxParameterChain) + " parameters)"};
+        resolving_.push_back(name);
+        std::string value;
+        try {
+            value = scalar(fallback, property);
+        } catch (...) {
+            resolving_.pop_back();
+            throw;
+        }
+        resolving_.pop_back();
+        return resolved_.emplace(name, std::move(value)).first->second;
     }
 
     // `!Sub "...${Name}..."`: each ${Name} a parameter with a Default; ${!Literal} stays literal.
@@ -122,6 +166,9 @@ public:
                 fail(property, "!Sub ${" + name + "} is an attribute known only in AWS");
             else out += ref(name, property);
             i = end + 1;
+            if (out.size() > kMaxResolvedBytes)
+                throw Broken{"template: " + id_ + "." + property + ": !Sub grows beyond " +
+                             std::to_string(kMaxResolvedBytes) + " bytes, more than a whole template may hold"};
         }
         return out;
     }
@@ -209,7 +256,9 @@ public:
         }
         if (const auto node = property(properties, "MemorySize")) function.memory_mb = integer(node, "MemorySize");
         if (const auto node = property(properties, "Timeout")) function.timeout_seconds = integer(node, "Timeout");
-        // Environment.Variables: Globals' first, the function's over them, key by key.
+        // Environment.Variables: Globals' first, the function's over them, key by key. Indexed: a
+        // 1 MB template can hold a hundred thousand keys.
+        std::unordered_map<std::string, std::size_t> index;
         for (const auto& source : {get(root_, {"Globals", "Function", "Environment", "Variables"}),
                                    get(properties, {"Environment", "Variables"})}) {
             if (!source) continue;
@@ -217,10 +266,12 @@ public:
             for (const auto& entry : source) {
                 const auto key = entry.first.as<std::string>();
                 const auto value = scalar(entry.second, "Environment.Variables." + key);
-                auto found = std::find_if(function.variables.begin(), function.variables.end(),
-                                          [&key](const auto& variable) { return variable.first == key; });
-                if (found != function.variables.end()) found->second = value;
-                else function.variables.emplace_back(key, value);
+                if (const auto found = index.find(key); found != index.end()) {
+                    function.variables[found->second].second = value;
+                } else {
+                    index.emplace(key, function.variables.size());
+                    function.variables.emplace_back(key, value);
+                }
             }
         }
         if (const auto node = property(properties, "Layers")) {
@@ -248,6 +299,8 @@ private:
     YAML::Node root_;
     std::filesystem::path folder_;
     std::string id_;
+    mutable std::vector<std::string> resolving_;          // the parameters whose Default is being resolved
+    mutable std::map<std::string, std::string> resolved_; // each parameter's resolved Default
 };
 
 } // namespace
@@ -259,21 +312,12 @@ ReadFunction read_function(const std::string& yaml, const std::filesystem::path&
         read.function = Template{YAML::Load(yaml), folder, logical_id}.read();
     } catch (const Unresolved& error) {
         read.error = error.what();
+    } catch (const Broken& error) {
+        read.error = error.what();
     } catch (const YAML::Exception& error) {
         read.error = std::string{"template: not a YAML template: "} + error.what();
     }
     return read;
-}
-
-ReadFunction read_function_file(const std::filesystem::path& template_path, const std::string& logical_id)
-{
-    std::ifstream in{template_path, std::ios::binary};
-    if (!in) return {{}, "cannot read the template " + template_path.string()};
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::error_code ec;
-    const auto folder = std::filesystem::absolute(template_path, ec).parent_path();
-    return read_function(text.str(), folder, logical_id);
 }
 
 } // namespace lambda_emu::sam

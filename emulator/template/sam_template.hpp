@@ -4,6 +4,7 @@
 // parameter with a Default, `!Sub` of such parameters; anything else (a parameter without a
 // default, `!GetAtt`, a layer ARN, an S3 CodeUri) is one clear error naming the property and
 // what to pass on the command line instead.
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -36,11 +37,11 @@ struct ReadFunction {
     std::string error; // non-empty: one line, naming the property and what to pass instead
 };
 
-// `yaml`: the template's text; `folder`: where relative CodeUri and ContentUri start (the
-// template's folder); `logical_id`: the function to read.
-ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id);
+// CloudFormation's limit for a template's body (uploaded through S3): 1 MB.
+inline constexpr std::size_t kMaxTemplateBytes = 1024 * 1024;
 
-// The same, from the template's file.
-ReadFunction read_function_file(const std::filesystem::path& template_path, const std::string& logical_id);
+// `yaml`: the template's text (its size already checked against kMaxTemplateBytes); `folder`: where relative CodeUri
+// and ContentUri start (the template's folder); `logical_id`: the function to read.
+ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id);
 
 } // namespace lambda_emu::sam

@@ -200,5 +200,101 @@ class Template(unittest.TestCase):
         self.assert_one_clear_line(done, "template: no resource Nope; its functions: Orders, Keyed, Layered, Managed")
 
 
+def function_template(parameters="", variables="      Environment:\n        Variables:\n          STAGE: !Ref P\n"):
+    """One provided.al2023 function in src/, with these Parameters and Environment.Variables."""
+    return ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n" +
+            (f"Parameters:\n{parameters}" if parameters else "") +
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+            "      Handler: fn.handle\n      Runtime: provided.al2023\n" + variables)
+
+
+class BoundedTemplates(unittest.TestCase):
+    """A template that could not deploy, or that is not a template at all, is one clear line (exit 2),
+    never a crash or a wait without end."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.TemporaryDirectory()
+        cls.root = pathlib.Path(cls.folder.name)
+        (cls.root / "src").mkdir()
+        bootstrap = cls.root / "src" / "bootstrap"
+        bootstrap.write_text(BOOTSTRAP)
+        bootstrap.chmod(0o755)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.folder.cleanup()
+
+    def run_text(self, text, command="run"):
+        path = self.root / f"{harness.unique_name('template')}.yaml"
+        path.write_text(text)
+        try:
+            return self.run_path(path, command)
+        finally:
+            path.unlink()
+
+    def run_path(self, path, command="run"):
+        return subprocess.run([harness.EMULATOR, command, "--template", str(path), "Fn"], capture_output=True,
+                              text=True, timeout=30)
+
+    def assert_one_clear_line(self, done, expected):
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(done.stderr.strip().splitlines(), [f"[lambda-emu] error: {expected}"])
+        self.assertEqual(done.stdout, "")
+
+    def test_a_default_that_refers_to_itself_is_named_not_a_crash(self):
+        shapes = {
+            "!Ref": ("  P:\n    Type: String\n    Default: !Ref P\n", "P -> P"),
+            "!Sub": ('  P:\n    Type: String\n    Default: !Sub "prefix-${P}"\n', "P -> P"),
+            "two parameters": ("  P:\n    Type: String\n    Default: !Ref Q\n"
+                               "  Q:\n    Type: String\n    Default: !Sub \"${P}-suffix\"\n", "P -> Q -> P"),
+        }
+        for shape, (parameters, cycle) in shapes.items():
+            for command in ("run", "serve"):
+                with self.subTest(shape=shape, command=command):
+                    done = self.run_text(function_template(parameters), command)
+                    name = cycle.split(" ")[0]
+                    self.assert_one_clear_line(done, f"template: parameter {name} refers to itself through {cycle}; "
+                                                     "give one of them a plain Default")
+
+    def test_a_device_as_template_is_refused_at_once(self):
+        done = self.run_path("/dev/zero")
+        self.assert_one_clear_line(done, "--template /dev/zero is a character device, not a file")
+
+    def test_a_template_over_cloudformations_1_mb_is_refused(self):
+        padding = "# " + "x" * 1_150_000 + "\n"  # a valid template otherwise
+        done = self.run_text(function_template(variables="") + padding)
+        self.assertIn("is larger than 1 MB (1048576 bytes), CloudFormation's limit for a template", done.stderr)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(len(done.stderr.strip().splitlines()), 1, done.stderr)
+
+    def test_a_folder_as_template_is_named_and_its_template_suggested(self):
+        done = self.run_path(self.root)
+        self.assert_one_clear_line(done, f"--template {self.root} is a folder, not a template file")
+        (self.root / "template.yaml").write_text(function_template())
+        try:
+            done = self.run_path(self.root)
+        finally:
+            (self.root / "template.yaml").unlink()
+        self.assert_one_clear_line(done, f"--template {self.root} is a folder, not a template file; did you mean "
+                                         f"--template {self.root / 'template.yaml'}?")
+
+    def test_a_variable_name_lambda_would_refuse_is_refused_with_its_rule(self):
+        for key, quoted in (('"A=B"', '"A=B"'), ('"LINE\\nBREAK"', '"LINE\\nBREAK"'), ("1BAD", '"1BAD"')):
+            with self.subTest(key=key):
+                variables = f"      Environment:\n        Variables:\n          {key}: x\n"
+                done = self.run_text(function_template(variables=variables))
+                self.assert_one_clear_line(done, f"template: Fn.Environment.Variables: {quoted} is not a variable "
+                                                 "name Lambda accepts: it must match [a-zA-Z]([a-zA-Z0-9_])+ (a "
+                                                 "letter, then one or more letters, digits or underscores)")
+
+    def test_variables_over_4_kb_are_refused(self):
+        variables = "      Environment:\n        Variables:\n" + "".join(
+            f"          VAR_{i}: {'v' * 1000}\n" for i in range(5))
+        done = self.run_text(function_template(variables=variables))
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn("over Lambda's 4 KB limit", done.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -98,10 +98,10 @@ TEST_CASE("events: any JSON value, stdin once, invalid JSON refused with the par
 TEST_CASE("customer variables: files then flags, comments skipped, reserved keys refused")
 {
     const std::string path = "/tmp/lambda-emu-unit.env";
-    std::ofstream{path} << "# settings\n\nA=1\nB=from-file\n";
-    auto read = read_customer_variables({path}, {"B=from-flag"});
+    std::ofstream{path} << "# settings\n\nAA=1\nBB=from-file\n";
+    auto read = read_customer_variables({path}, {"BB=from-flag"});
     REQUIRE(read.error.empty());
-    CHECK(read.variables == core::Variables{{"A", "1"}, {"B", "from-file"}, {"B", "from-flag"}});
+    CHECK(read.variables == core::Variables{{"AA", "1"}, {"BB", "from-file"}, {"BB", "from-flag"}});
     CHECK(read_customer_variables({}, {"NOEQUALS"}).error.find("is not KEY=VALUE") != std::string::npos);
     CHECK(read_customer_variables({}, {"_HANDLER=x"}).error.find("--handler") != std::string::npos);
     std::ofstream{path} << "LAMBDA_TASK_ROOT=/x\n";

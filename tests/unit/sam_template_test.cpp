@@ -129,3 +129,65 @@ TEST_CASE("a missing or wrong logical ID names the template's functions")
     read = read_function("Resources: [unclosed", "/project", "Worker");
     CHECK(read.error.starts_with("template: not a YAML template:"));
 }
+
+namespace {
+
+// A function whose STAGE is !Ref P, under these Parameters.
+std::string with_parameters(const std::string& parameters)
+{
+    return "Parameters:\n" + parameters + R"(Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment:
+        Variables:
+          STAGE: !Ref P
+)";
+}
+
+} // namespace
+
+TEST_CASE("a Default that refers to itself is one line naming the circle, not a stack overflow")
+{
+    auto read = read_function(with_parameters("  P:\n    Default: !Ref P\n"), "/project", "Fn");
+    CHECK(read.error == "template: parameter P refers to itself through P -> P; give one of them a plain Default");
+    read = read_function(with_parameters("  P:\n    Default: !Sub \"x-${P}\"\n"), "/project", "Fn");
+    CHECK(read.error == "template: parameter P refers to itself through P -> P; give one of them a plain Default");
+    read = read_function(with_parameters("  P:\n    Default: {\"Ref\": \"Q\"}\n  Q:\n    Default: !Sub \"${R}\"\n"
+                                         "  R:\n    Default: !Ref Q\n"),
+                         "/project", "Fn");
+    CHECK(read.error == "template: parameter Q refers to itself through Q -> R -> Q; give one of them a plain Default");
+    // Even where an unknown value is otherwise forgiven (FunctionName falls back to the logical ID).
+    read =
+        read_function("Parameters:\n  N:\n    Default: !Ref N\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n"
+                      "    Properties:\n      FunctionName: !Ref N\n",
+                      "/project", "Fn");
+    CHECK(read.error == "template: parameter N refers to itself through N -> N; give one of them a plain Default");
+}
+
+TEST_CASE("Defaults that name one another are resolved once each, and bounded")
+{
+    // P0 = "x", each next one twice the one before: resolved once each, 2^30 bytes would be reached.
+    std::string parameters = "  P0:\n    Default: x\n";
+    for (int i = 1; i <= 30; ++i) {
+        parameters += "  P" + std::to_string(i) + ":\n    Default: !Sub \"${P" + std::to_string(i - 1) + "}${P" +
+                      std::to_string(i - 1) + "}\"\n";
+    }
+    auto read = read_function(with_parameters("  P:\n    Default: !Ref P30\n" + parameters), "/project", "Fn");
+    CHECK(read.error.find("!Sub grows beyond 1048576 bytes") != std::string::npos);
+    // A chain of Defaults longer than CloudFormation's 200 parameters.
+    parameters.clear();
+    for (int i = 0; i < 300; ++i)
+        parameters += "  C" + std::to_string(i) + ":\n    Default: !Ref C" + std::to_string(i + 1) + "\n";
+    parameters += "  C300:\n    Default: end\n";
+    read = read_function(with_parameters("  P:\n    Default: !Ref C0\n" + parameters), "/project", "Fn");
+    CHECK(read.error.find("Defaults refer to other parameters more than 200 deep") != std::string::npos);
+    // Up to 200 deep is fine, and a parameter named twice is the same value.
+    parameters.clear();
+    for (int i = 0; i < 150; ++i)
+        parameters += "  C" + std::to_string(i) + ":\n    Default: !Sub \"${C" + std::to_string(i + 1) + "}\"\n";
+    parameters += "  C150:\n    Default: end\n";
+    read = read_function(with_parameters("  P:\n    Default: !Sub \"${C0}-${C0}\"\n" + parameters), "/project", "Fn");
+    REQUIRE(read.error.empty());
+    CHECK(read.function.variables == std::vector<std::pair<std::string, std::string>>{{"STAGE", "end-end"}});
+}
