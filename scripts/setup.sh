@@ -21,8 +21,8 @@ packages=(
   clang-format
   # the man page, generated from --help at build time; SAM templates; the HTML report's browser test
   help2man libyaml-cpp-dev chromium
-  # --layer: a layer's .zip is unpacked with it (keeping executable bits)
-  unzip
+  # --layer: a layer's .zip is unpacked with libarchive (secure extraction, counted as it goes)
+  libarchive-dev
 )
 
 missing=()

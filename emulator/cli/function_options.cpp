@@ -98,7 +98,7 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     std::error_code ec;
     for (const auto& layer : options.layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
     std::string error;
-    auto staged = process::stage_layers(layers, error);
+    auto staged = process::stage_layers(layers, task_root, error);
     if (!staged) {
         prepared.error = error;
         return prepared;
@@ -216,6 +216,9 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     if (options.log_format != "text" && options.log_format != "json") return "--log-format must be text or json";
     if (options.sandbox != "auto" && options.sandbox != "on" && options.sandbox != "off")
         return "--sandbox must be auto, on or off";
+    if (options.layers.size() > process::kMaxLayers)
+        return "--layer: " + std::to_string(options.layers.size()) + " layers given; Lambda allows at most " +
+               std::to_string(process::kMaxLayers) + " per function";
     if (auto problem = out_of_range("--ephemeral-storage", options.ephemeral_storage_mb, Range::between(512, 10240),
                                     "MB", "Lambda's range"))
         return problem;

@@ -2,7 +2,9 @@
 // Lambda's layers: each a folder or a .zip as AWS publishes them, unpacked in order into one
 // folder that becomes /opt, a later layer's file replacing an earlier one's (as Lambda merges them).
 #include "staged_directory.hpp"
+#include "unpacked_size.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -10,8 +12,15 @@
 
 namespace lambda_emu::process {
 
-// Null with `error` (naming the layer and why) when one cannot be unpacked. Runs before the event
-// loop: a .zip is unpacked by Debian's `unzip`, which keeps the files' modes (executables stay so).
-std::unique_ptr<StagedDirectory> stage_layers(const std::vector<std::filesystem::path>& layers, std::string& error);
+// AWS: "Function layers: 5" (Lambda quotas); the CLI refuses more before anything is staged.
+inline constexpr std::size_t kMaxLayers = 5;
+
+// Null with `error` (one line naming the layer and why) when one cannot be unpacked, or when the
+// function's folder and the layers together are past `limit` unzipped; the staging folder is
+// then removed. Runs before the event loop, on its one thread. Nothing is ever written through a
+// symlink (see folder_layer.hpp, zip_layer.hpp).
+std::unique_ptr<StagedDirectory> stage_layers(const std::vector<std::filesystem::path>& layers,
+                                              const std::filesystem::path& function_folder, std::string& error,
+                                              std::uint64_t limit = kUnzippedLimitBytes);
 
 } // namespace lambda_emu::process
