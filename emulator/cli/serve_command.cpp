@@ -111,7 +111,8 @@ int serve_command(const ServeOptions& options)
     invoke::add_response_stream_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
     invoke::add_function_url_routes(router, pool,
                                     {[&ids] { return ids.uuid(); }, [&ids, &clock] { return ids.trace_id(clock); },
-                                     [&clock] { return clock.epoch_ms(clock.now()); }});
+                                     [&clock] { return clock.epoch_ms(clock.now()); }},
+                                    [&console](const std::string& line) { console.lifecycle(line); });
     invoke::add_control_routes(router, session);
     http::Server::Options server_options;
     server_options.address = listen.host;

@@ -117,6 +117,7 @@ private:
     void record_runtime_answer(InvokeStatus status, std::string error_type, const Payload& payload);
     RuntimeCallResult refuse_response(std::string_view request_id, const std::string& caller_error_type,
                                       const std::string& caller_message, RuntimeCallError refusal);
+    std::optional<RefusedAnswer> refused_by_caller(const Payload& body) const;
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
                 std::string error_type);
     ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);

@@ -83,11 +83,26 @@ RuntimeCallResult Environment::runtime_response(std::string_view request_id, Run
         record_runtime_answer(InvokeStatus::Error, normalized_error_type(error.error_type), error.body);
         answer(*invocation_, InvokeOutcome::FunctionError, std::move(error.body), std::move(error.content_type),
                error.error_type);
+    } else if (auto refusal = refused_by_caller(response.body)) {
+        // The runtime did its part and gets its 202; what the caller cannot send (a function
+        // URL's 1xx, say) is its function error, in the report too: the client gets none of it.
+        record_runtime_answer(InvokeStatus::Error, refusal->error_type, response.body);
+        answer(*invocation_, InvokeOutcome::FunctionError,
+               make_payload(error_json(refusal->error_type, refusal->message)), "application/json",
+               refusal->error_type);
     } else {
         record_runtime_answer(InvokeStatus::Success, {}, response.body);
         answer(*invocation_, InvokeOutcome::Success, std::move(response.body), std::move(response.content_type), {});
     }
     return std::nullopt;
+}
+
+std::optional<RefusedAnswer> Environment::refused_by_caller(const Payload& body) const
+{
+    const auto& active = *invocation_;
+    // A streamed answer is the caller's already, as it came.
+    if (!active.invocation.request.check_answer || active.caller != CallerState::Waiting) return std::nullopt;
+    return active.invocation.request.check_answer(body);
 }
 
 ChunkSink Environment::runtime_stream_started(std::string_view request_id, const std::string& content_type)

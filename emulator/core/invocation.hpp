@@ -33,6 +33,15 @@ struct ChunkSink {
 // A caller that takes streamed answers: given the content type, returns where the bytes go.
 using StreamAcceptor = std::function<ChunkSink(const std::string& content_type)>;
 
+// An answer the caller cannot pass on: the function error it becomes, for the caller and the report.
+struct RefusedAnswer {
+    std::string error_type;
+    std::string message;
+};
+// A caller that cannot pass on every buffered answer (a function URL cannot send an interim 1xx
+// status): given the answer, why it refuses it, or nothing when it takes it.
+using AnswerCheck = std::function<std::optional<RefusedAnswer>(const Payload& answer)>;
+
 struct InvokeRequest {
     Payload payload;
     std::string content_type = "application/json";
@@ -41,6 +50,7 @@ struct InvokeRequest {
     std::string cognito_identity;     // JSON text
     std::string trace_id;             // X-Ray header value
     StreamAcceptor accept_stream;     // empty: the caller wants the whole answer at once
+    AnswerCheck check_answer;         // empty: the caller takes every answer
 };
 
 // What `GET /runtime/invocation/next` renders.

@@ -1,13 +1,17 @@
 #include "function_url_api.hpp"
 
 #include "aws_errors.hpp"
+#include "function_url_answer.hpp"
 #include "function_url_event.hpp"
 #include "invoke_api.hpp"
 #include "invoke_request.hpp"
 #include "limits.hpp"
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
+#include <variant>
 
 namespace lambda_emu::invoke {
 
@@ -16,11 +20,36 @@ namespace {
 // A prelude is a small JSON object; one that never ends is not a function URL's answer.
 constexpr std::size_t kMaxPreludeBytes = 1024 * 1024;
 
-// The HTTP client of one function URL request. Its answer is the function's buffered answer
-// mapped at the end, or, when the runtime streams, a head and the body as it comes.
+// The line that says a body went nowhere: the function meant the client to get it.
+std::string dropped_body_warning(http::Status status, const std::string& how_much)
+{
+    const auto code = std::to_string(static_cast<unsigned>(status));
+    return "warning: function URL answer " + code + ": its body (" + how_much + ") is dropped: a " + code +
+           " response has none";
+}
+
+// The HTTP client of one function URL request. Its answer is the function's buffered answer,
+// mapped when the runtime posts it (so one the client cannot get is a function error), or, when
+// the runtime streams, a head and the body as it comes.
 class FunctionUrlCaller {
 public:
-    explicit FunctionUrlCaller(http::Responder responder) : responder_{std::move(responder)} {}
+    FunctionUrlCaller(http::Responder responder, FunctionUrlWarnings warn)
+        : responder_{std::move(responder)}, warn_{std::move(warn)}
+    {
+    }
+
+    std::optional<core::RefusedAnswer> check(const core::Payload& answer)
+    {
+        auto mapped = map_function_url_answer(answer);
+        if (auto* refused = std::get_if<core::RefusedAnswer>(&mapped)) return std::move(*refused);
+        auto& sendable = std::get<MappedAnswer>(mapped);
+        if (sendable.dropped_body_bytes > 0) {
+            warn(dropped_body_warning(sendable.response.result(),
+                                      std::to_string(sendable.dropped_body_bytes) + " bytes"));
+        }
+        mapped_ = std::move(sendable.response);
+        return std::nullopt;
+    }
 
     void start_stream(const std::string& content_type)
     {
@@ -38,8 +67,13 @@ public:
         switch (stage_) {
         case Stage::ReadingPrelude: return read_prelude(chunk);
         case Stage::Streaming: return !stream_ || stream_->write(chunk);
-        case Stage::Waiting:
-        case Stage::Answered: return true; // the client has its answer: the rest is dropped
+        case Stage::Answered:
+            if (bodiless_ && !chunk.empty()) {
+                warn(dropped_body_warning(*bodiless_, "streamed"));
+                bodiless_.reset();
+            }
+            return true; // the client has its answer: the rest is dropped
+        case Stage::Waiting: return true;
         }
         return true;
     }
@@ -51,7 +85,9 @@ public:
     void finish(const core::InvokeResult& result)
     {
         switch (stage_) {
-        case Stage::Waiting: answer(function_url_response(result)); return;
+        case Stage::Waiting:
+            answer(mapped_ && !result.is_function_error() ? std::move(*mapped_) : function_url_response(result));
+            return;
         case Stage::ReadingPrelude: answer(bad_gateway()); return; // the stream ended before its body began
         case Stage::Streaming:
             // Once the head is out a failure cannot change the status; the body ends where it stopped.
@@ -93,20 +129,34 @@ private:
         }
         const std::string body = prelude_.substr(end + kPreludeSeparatorBytes);
         prelude_.clear();
+        if (is_bodiless(head->result())) { // sent whole now: a chunked 204 or 304 is no HTTP
+            bodiless_ = head->result();
+            answer(std::move(*head));
+            return write(body);
+        }
         stream_ = responder_.stream(std::move(*head));
         stage_ = Stage::Streaming;
         return write(body);
     }
 
+    void warn(const std::string& line)
+    {
+        if (warn_) warn_(line);
+    }
+
     http::Responder responder_;
+    FunctionUrlWarnings warn_;
     Stage stage_ = Stage::Waiting;
     std::string prelude_;
     std::shared_ptr<http::ResponseStream> stream_;
+    std::optional<http::Response> mapped_; // the buffered answer, checked and mapped
+    std::optional<http::Status> bodiless_; // a streamed 204 or 304 went out: its body goes nowhere
 };
 
-void attach_function_url_caller(Order& order, http::Responder responder)
+void attach_function_url_caller(Order& order, http::Responder responder, const FunctionUrlWarnings& warn)
 {
-    auto caller = std::make_shared<FunctionUrlCaller>(std::move(responder));
+    auto caller = std::make_shared<FunctionUrlCaller>(std::move(responder), warn);
+    order.request.check_answer = [caller](const core::Payload& answer) { return caller->check(answer); };
     order.request.accept_stream = [caller](const std::string& content_type) {
         caller->start_stream(content_type);
         return core::ChunkSink{[caller](std::string_view chunk) { return caller->write(chunk); },
@@ -118,11 +168,12 @@ void attach_function_url_caller(Order& order, http::Responder responder)
 
 } // namespace
 
-void add_function_url_routes(http::Router& router, InvocationTarget& target, FunctionUrlSources sources)
+void add_function_url_routes(http::Router& router, InvocationTarget& target, FunctionUrlSources sources,
+                             FunctionUrlWarnings warn)
 {
     router.add_prefix(
         kFunctionUrlPattern,
-        [&target, sources](http::Request& request, const http::PathParams& params, http::Responder responder) {
+        [&target, sources, warn](http::Request& request, const http::PathParams& params, http::Responder responder) {
             const auto& function = target.function();
             const auto addressed = address_function(function, params[0], "");
             if (!addressed.found) {
@@ -143,7 +194,7 @@ void add_function_url_routes(http::Router& router, InvocationTarget& target, Fun
             order.request.invoked_function_arn = function.arn();
             order.request.trace_id = context.trace_id;
             order.source = "FunctionUrl";
-            attach_function_url_caller(order, responder);
+            attach_function_url_caller(order, responder, warn);
             if (auto answer = answer_admission(target.submit(std::move(order)), false)) {
                 responder.send(std::move(*answer));
             }

@@ -5,7 +5,6 @@
 #include "http/percent.hpp"
 #include "core/utf8.hpp"
 
-#include <boost/beast/core/string.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -52,52 +51,6 @@ std::string request_time(std::int64_t epoch_ms)
     std::snprintf(text, sizeof text, "%02d/%s/%04d:%02d:%02d:%02d +0000", utc.tm_mday, kMonths[utc.tm_mon % 12],
                   utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
     return text;
-}
-
-// A header field the function asked for, unless it could break the response's framing.
-bool is_safe_field(std::string_view text)
-{
-    return text.find_first_of(std::string_view{"\r\n\0", 3}) == std::string_view::npos;
-}
-
-// The emulator frames the response itself (a length, or chunks when streamed).
-bool is_framing_field(std::string_view name)
-{
-    return boost::beast::iequals(name, "content-length") || boost::beast::iequals(name, "transfer-encoding") ||
-           boost::beast::iequals(name, "connection");
-}
-
-// `headers` (strings, or numbers and booleans written as JSON) and `cookies` (each a Set-Cookie)
-// of a structured answer or a streaming prelude.
-void apply_headers_and_cookies(const Json& answer, http::Response& response)
-{
-    if (const auto headers = answer.find("headers"); headers != answer.end() && headers->is_object()) {
-        for (const auto& [name, value] : headers->items()) {
-            std::string text;
-            if (value.is_string()) text = value.get<std::string>();
-            else if (value.is_number() || value.is_boolean()) text = value.dump();
-            else continue;
-            if (name.empty() || !is_safe_field(name) || !is_safe_field(text) || is_framing_field(name)) continue;
-            response.set(name, text);
-        }
-    }
-    if (const auto cookies = answer.find("cookies"); cookies != answer.end() && cookies->is_array()) {
-        for (const auto& cookie : *cookies) {
-            if (cookie.is_string() && is_safe_field(cookie.get_ref<const std::string&>())) {
-                response.insert(boost::beast::http::field::set_cookie, cookie.get<std::string>());
-            }
-        }
-    }
-}
-
-std::optional<http::Status> status_of(const Json& answer, http::Status absent)
-{
-    const auto code = answer.find("statusCode");
-    if (code == answer.end()) return absent;
-    if (!code->is_number_integer()) return std::nullopt;
-    const auto value = code->get<std::int64_t>();
-    if (value < 100 || value > 599) return std::nullopt;
-    return static_cast<http::Status>(value);
 }
 
 } // namespace
@@ -183,49 +136,6 @@ std::string function_url_event(const http::Request& request, const FunctionUrlCo
     if (!body.empty()) event["body"] = text ? body : http::base64_encode(body);
     event["isBase64Encoded"] = !body.empty() && !text;
     return core::json_text(event);
-}
-
-http::Response bad_gateway()
-{
-    return http::make_response(http::Status::bad_gateway, "Internal Server Error", "text/plain; charset=utf-8");
-}
-
-http::Response function_url_response(const core::InvokeResult& result)
-{
-    if (result.is_function_error() || !result.payload) return bad_gateway();
-    const auto answer = Json::parse(*result.payload, nullptr, false);
-    if (answer.is_discarded()) return bad_gateway();
-    // "If your function returns valid JSON and doesn't return a statusCode", Lambda sends it as
-    // it is: 200, application/json (the developer guide's response payload format).
-    if (!answer.is_object() || !answer.contains("statusCode")) {
-        return http::make_response(http::Status::ok, result.payload, "application/json");
-    }
-    const auto status = status_of(answer, http::Status::ok);
-    if (!status) return bad_gateway();
-    std::string body;
-    if (const auto found = answer.find("body"); found != answer.end() && !found->is_null()) {
-        body = found->is_string() ? found->get<std::string>() : core::json_text(*found);
-    }
-    if (const auto base64 = answer.find("isBase64Encoded");
-        base64 != answer.end() && base64->is_boolean() && base64->get<bool>()) {
-        auto bytes = http::base64_decode(body);
-        if (!bytes) return bad_gateway();
-        body = std::move(*bytes);
-    }
-    auto response = http::make_response(*status, std::move(body), "");
-    apply_headers_and_cookies(answer, response);
-    return response;
-}
-
-std::optional<http::Response> head_from_prelude(std::string_view prelude)
-{
-    const auto answer = Json::parse(prelude, nullptr, false);
-    if (!answer.is_object()) return std::nullopt;
-    const auto status = status_of(answer, http::Status::ok);
-    if (!status) return std::nullopt;
-    auto head = http::make_response(*status, std::string{}, "");
-    apply_headers_and_cookies(answer, head);
-    return head;
 }
 
 } // namespace lambda_emu::invoke

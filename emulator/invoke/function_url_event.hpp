@@ -1,13 +1,11 @@
 #pragma once
-// Function URLs' two mappings (the Lambda developer guide, "Invoking Lambda function URLs":
-// the request and response payloads follow API Gateway's payload format version 2.0):
-// an HTTP request becomes the event the function gets, and the function's answer becomes the
-// HTTP response the client gets. Pure functions of their inputs, for the route and its tests.
-#include "core/invocation.hpp"
+// A function URL's first mapping (the Lambda developer guide, "Invoking Lambda function URLs":
+// requests follow API Gateway's payload format version 2.0): an HTTP request becomes the event
+// the function gets; function_url_answer.hpp has the way back. Pure functions, for the route and
+// its tests.
 #include "http/message.hpp"
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,21 +30,5 @@ std::string function_url_event(const http::Request& request, const FunctionUrlCo
 
 // Whether a body goes to the function as it is: a textual content type and valid UTF-8.
 bool is_text_body(std::string_view content_type, std::string_view body);
-
-// The function's buffered answer as the HTTP response: a JSON object with `statusCode` is read
-// as {statusCode, headers, cookies (each a Set-Cookie), body, isBase64Encoded}; any other JSON
-// value is sent as it is, 200 application/json. A function error, or an answer that is neither
-// (not JSON, a statusCode out of range), is 502 Internal Server Error.
-http::Response function_url_response(const core::InvokeResult& result);
-
-// The head a streaming function writes before its body (awslambda.HttpResponseStream): a JSON
-// prelude {statusCode, headers, cookies}, then 8 NUL bytes. `head_from_prelude` reads the
-// prelude (without the NULs); nothing when it is not such a JSON object.
-inline constexpr std::string_view kHttpIntegrationContentType = "application/vnd.awslambda.http-integration-response";
-inline constexpr std::size_t kPreludeSeparatorBytes = 8;
-std::optional<http::Response> head_from_prelude(std::string_view prelude);
-
-// The answer when the function failed or answered something a function URL cannot send.
-http::Response bad_gateway();
 
 } // namespace lambda_emu::invoke

@@ -148,5 +148,82 @@ class FunctionUrlErrors(unittest.TestCase):
         harness.assert_nothing_left(self, serve.name)
 
 
+class FunctionUrlAnswers(unittest.TestCase):
+    """Answers a function URL cannot send as they are, mapped as AWS maps them: each request asks
+    the function (streamer's /answer) to answer exactly the JSON it names; the client must get a
+    proper HTTP response within a few seconds, and the report must say what the invocation was."""
+
+    def serve_answers(self, *answers):
+        """Serves the function, asks for each answer in turn and stops; returns the client's
+        (status, headers, body) for each, the report's invocations, the exit code and stderr."""
+        folder = tempfile.mkdtemp()
+        try:
+            report_path = os.path.join(folder, "report.json")
+            with harness.Serve(STREAMER, "--report", report_path) as serve:
+                base = f"{serve.url}/lambda-url/{serve.name}/answer"
+                # --max-time: an interim status left curl waiting for a final one until its own timeout.
+                got = [curl("--max-time", "5", "-G", base, "--data-urlencode", f"json={json.dumps(answer)}")
+                       for answer in answers]
+                code, _, stderr = serve.stop()
+            harness.assert_nothing_left(self, serve.name)
+            with open(report_path) as f:
+                report = json.load(f)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        invocations = [i for e in report["environments"] for i in e["report"]["invocations"]]
+        self.assertEqual(len(invocations), len(answers))
+        return got, invocations, code, stderr
+
+    def assert_refused(self, got, invocation):
+        self.assertEqual((got[0], got[2]), (502, b"Internal Server Error"))
+        self.assertEqual((invocation["outcome"], invocation["status"]), ("function-error", "error"))
+        self.assertEqual(invocation["errorType"], "Function.InvalidUrlResponse")
+
+    def test_an_interim_status_is_refused_as_a_function_error(self):
+        codes = [100, 101, 199]
+        got, invocations, code, stderr = self.serve_answers(*({"statusCode": c, "body": "x"} for c in codes))
+        for status, answer, invocation in zip(codes, got, invocations):
+            with self.subTest(status=status):
+                self.assert_refused(answer, invocation)
+        self.assertEqual(code, 1, stderr)  # a function error, as for any invocation
+        self.assertEqual(stderr.count("/response answered 202"), 3, stderr)  # the runtime did its part
+
+    def test_204_and_304_are_sent_without_the_body_the_function_gave(self):
+        got, invocations, code, stderr = self.serve_answers(
+            {"statusCode": 204, "headers": {"X-Kept": "yes"}, "body": "dropped"},
+            {"statusCode": 304, "body": "dropped too"})
+        for (status, headers, body), expected in zip(got, [204, 304]):
+            self.assertEqual((status, body), (expected, b""))
+            self.assertEqual(header(headers, "transfer-encoding"), [])
+        self.assertEqual(header(got[0][1], "x-kept"), ["yes"])
+        self.assertEqual([i["outcome"] for i in invocations], ["success", "success"])
+        self.assertEqual(code, 0, stderr)
+        self.assertEqual(stderr.count("/response answered 202"), 2, stderr)
+        self.assertRegex(stderr, r"warning: .*204.* body .*dropped")
+        self.assertRegex(stderr, r"warning: .*304.* body .*dropped")
+
+    def test_header_names_that_are_not_http_tokens_are_dropped(self):
+        answer = {"statusCode": 200, "body": "ok",
+                  "headers": {"": "v", " ": "w", "a:b": "c", "with space": "d", "caf\u00e9": "e", "X-Ok": "yes"}}
+        ((status, headers, body),), invocations, code, stderr = self.serve_answers(answer)
+        self.assertEqual((status, body), (200, b"ok"))
+        self.assertEqual(header(headers, "x-ok"), ["yes"])
+        names = [name for name, _ in headers]
+        for name in names:
+            self.assertRegex(name, r"^[!#$%&'*+.^_`|~0-9a-z-]+$", names)
+        self.assertNotIn("a", names)  # "a:b: c" read back as header "a"
+        self.assertEqual(invocations[0]["outcome"], "success")
+        self.assertEqual(code, 0, stderr)
+
+    def test_a_base64_body_that_is_not_a_string_is_refused_as_a_function_error(self):
+        answers = [{"statusCode": 200, "body": 123, "isBase64Encoded": True},
+                   {"statusCode": 200, "body": {"a": "aGk="}, "isBase64Encoded": True},
+                   {"statusCode": 200, "body": True, "isBase64Encoded": True}]
+        got, invocations, code, stderr = self.serve_answers(*answers)
+        for answer, invocation in zip(got, invocations):
+            self.assert_refused(answer, invocation)
+        self.assertEqual(code, 1, stderr)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -159,6 +159,32 @@ TEST_CASE("an oversized response gives the caller Function.ResponseSizeTooLarge 
     CHECK(h.environment.phase() == core::Phase::Idle); // the environment lives on
 }
 
+TEST_CASE("a refused answer is a function error for the caller and REPORT; the runtime still gets its 202")
+{
+    Harness h;
+    h.warm();
+    core::InvokeRequest request;
+    request.payload = core::make_payload("{}");
+    std::string checked;
+    request.check_answer = [&checked](const core::Payload& answer) -> std::optional<core::RefusedAnswer> {
+        checked = *answer;
+        return core::RefusedAnswer{"Function.InvalidUrlResponse", "status 101 is not final"};
+    };
+    h.environment.invoke(std::move(request), [&h](core::InvokeResult result) { h.results.push_back(result); });
+    CHECK_FALSE(h.respond("req-1", R"({"statusCode":101})")); // the runtime gets its 202
+    CHECK(checked == R"({"statusCode":101})");
+    REQUIRE(h.results.size() == 1);
+    CHECK(h.results[0].outcome == core::InvokeOutcome::FunctionError);
+    CHECK(h.results[0].error_type == "Function.InvalidUrlResponse");
+    CHECK(*h.results[0].payload ==
+          R"({"errorMessage":"status 101 is not final","errorType":"Function.InvalidUrlResponse"})");
+    h.next();
+    REQUIRE(h.observer.finished.size() == 1);
+    CHECK(h.observer.finished[0].status == core::InvokeStatus::Error);
+    CHECK(h.observer.finished[0].error_type == "Function.InvalidUrlResponse");
+    CHECK(h.environment.phase() == core::Phase::Idle); // the environment lives on
+}
+
 TEST_CASE("a timeout answers Sandbox.Timedout, resets with reason timeout, and the next invocation re-initialises")
 {
     Harness h;

@@ -1,7 +1,9 @@
-// Function URLs' mappings (invoke/function_url_event.hpp), the router's prefix routes they ride
-// on, and InvokeWithResponseStream's events (invoke/response_stream_api.hpp).
+// Function URLs' mappings (invoke/function_url_event.hpp, invoke/function_url_answer.hpp), the
+// router's prefix routes they ride on, and InvokeWithResponseStream's events
+// (invoke/response_stream_api.hpp).
 #include "http/event_stream.hpp"
 #include "http/router.hpp"
+#include "invoke/function_url_answer.hpp"
 #include "invoke/function_url_event.hpp"
 #include "invoke/response_stream_api.hpp"
 
@@ -20,6 +22,26 @@ core::InvokeResult answer(std::string payload, core::InvokeOutcome outcome = cor
     result.payload = core::make_payload(std::move(payload));
     if (outcome != core::InvokeOutcome::Success) result.error_type = "Sandbox.Timedout";
     return result;
+}
+
+http::Response response_to(const std::string& payload)
+{
+    return invoke::function_url_response(answer(payload));
+}
+
+// Why a function URL refuses this answer; empty when it takes it.
+std::string refusal_of(const std::string& payload)
+{
+    const auto mapped = invoke::map_function_url_answer(core::make_payload(payload));
+    const auto* refused = std::get_if<core::RefusedAnswer>(&mapped);
+    return refused ? refused->error_type + ": " + refused->message : std::string{};
+}
+
+std::vector<std::string> field_names(const http::Response& response)
+{
+    std::vector<std::string> names;
+    for (const auto& field : response) names.emplace_back(field.name_string());
+    return names;
 }
 
 std::vector<std::string> set_cookies(const http::Response& response)
@@ -105,6 +127,69 @@ TEST_CASE("the function's answer becomes the HTTP response as function URLs map 
           http::Status::bad_gateway);
     const auto injected = invoke::function_url_response(answer(R"({"statusCode":200,"headers":{"X":"a\r\nB: c"}})"));
     CHECK(injected["X"].empty());
+}
+
+TEST_CASE("an interim status (1xx) is no answer: refused as a function error, 502 to the client")
+{
+    for (const char* code : {"100", "101", "199"}) {
+        const std::string payload = std::string{R"({"statusCode":)"} + code + R"(,"body":"x"})";
+        CAPTURE(payload);
+        CHECK(response_to(payload).result() == http::Status::bad_gateway);
+        CHECK(*response_to(payload).body() == "Internal Server Error");
+        CHECK(refusal_of(payload) == std::string{"Function.InvalidUrlResponse: The function URL cannot send the "
+                                                 "function's answer: statusCode "} +
+                                         code + " is not a final HTTP status (200-599)");
+        CHECK_FALSE(invoke::head_from_prelude(std::string{R"({"statusCode":)"} + code + "}"));
+    }
+    CHECK(response_to(R"({"statusCode":200})").result() == http::Status::ok);
+    CHECK(response_to(R"({"statusCode":599})").result() == static_cast<http::Status>(599));
+    CHECK(refusal_of(R"({"statusCode":600})").starts_with("Function.InvalidUrlResponse"));
+    CHECK(refusal_of("not json").starts_with("Function.InvalidUrlResponse"));
+    CHECK(refusal_of(R"({"statusCode":200})").empty());
+}
+
+TEST_CASE("204 and 304 are sent without a body: the function's body is dropped and counted")
+{
+    for (const auto status : {http::Status::no_content, http::Status::not_modified}) {
+        const auto code = std::to_string(static_cast<unsigned>(status));
+        const auto with_body = invoke::function_url_response(
+            answer(R"({"statusCode":)" + code + R"(,"headers":{"X-Kept":"yes"},"body":"dropped"})"));
+        CHECK(with_body.result() == status);
+        CHECK(with_body.body()->empty());
+        CHECK(with_body["X-Kept"] == "yes");
+        const auto mapped =
+            invoke::map_function_url_answer(core::make_payload(R"({"statusCode":)" + code + R"(,"body":"dropped"})"));
+        REQUIRE(std::holds_alternative<invoke::MappedAnswer>(mapped));
+        CHECK(std::get<invoke::MappedAnswer>(mapped).dropped_body_bytes == 7);
+        const auto without = invoke::map_function_url_answer(core::make_payload(R"({"statusCode":)" + code + "}"));
+        CHECK(std::get<invoke::MappedAnswer>(without).dropped_body_bytes == 0);
+    }
+}
+
+TEST_CASE("header names that are not HTTP tokens are dropped, as values with CR or LF are")
+{
+    const auto response = response_to(
+        R"j({"statusCode":200,"headers":{"":"v"," ":"w","a:b":"c","with space":"d","tab\t":"e","caf\u00e9":"f",)j"
+        R"j("(x)":"g","X-Ok_1.~!#$%&'*+^`|":"yes"},"body":"ok"})j");
+    CHECK(response.result() == http::Status::ok);
+    CHECK(field_names(response) == std::vector<std::string>{"X-Ok_1.~!#$%&'*+^`|"});
+    CHECK(*response.body() == "ok");
+}
+
+TEST_CASE("a base64 body must be a base64 string; any other body is sent as its JSON text")
+{
+    for (const char* body : {"123", R"({"a":"aGk="})", "true", R"(["aGk="])"}) {
+        const std::string payload = std::string{R"({"statusCode":200,"isBase64Encoded":true,"body":)"} + body + "}";
+        CAPTURE(payload);
+        CHECK(response_to(payload).result() == http::Status::bad_gateway);
+        CHECK(refusal_of(payload).starts_with("Function.InvalidUrlResponse"));
+    }
+    CHECK(refusal_of(R"({"statusCode":200,"isBase64Encoded":true,"body":"not base64!"})")
+              .starts_with("Function.InvalidUrlResponse"));
+    CHECK(*response_to(R"({"statusCode":200,"isBase64Encoded":true})").body() == ""); // no body at all is fine
+    CHECK(*response_to(R"({"statusCode":200,"body":123})").body() == "123");
+    CHECK(*response_to(R"({"statusCode":200,"body":{"a":1}})").body() == R"({"a":1})");
+    CHECK(*response_to(R"({"statusCode":200,"body":true})").body() == "true");
 }
 
 TEST_CASE("a streaming function's prelude gives the head; one that is not a JSON object gives none")
