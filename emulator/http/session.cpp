@@ -331,6 +331,10 @@ void Session::respond(Response response, AfterSent after_sent)
     response_ = std::move(response);
     response_.keep_alive(keep_alive_);
     response_.prepare_payload();
+    // A 204 carries no Content-Length at all (RFC 9110 8.6), and a 304's would describe the
+    // resource, not this empty reply: Beast sets "0" on both.
+    const unsigned status = response_.result_int();
+    if (status == 204 || status == 304) response_.erase(beast_http::field::content_length);
     beast_http::async_write(
         socket_, response_,
         [self = shared_from_this()](const boost::beast::error_code& ec, std::size_t) { self->on_write(ec); });

@@ -195,6 +195,7 @@ class FunctionUrlAnswers(unittest.TestCase):
         for (status, headers, body), expected in zip(got, [204, 304]):
             self.assertEqual((status, body), (expected, b""))
             self.assertEqual(header(headers, "transfer-encoding"), [])
+            self.assertEqual(header(headers, "content-length"), [])  # none on an empty 204 or 304
         self.assertEqual(header(got[0][1], "x-kept"), ["yes"])
         self.assertEqual([i["outcome"] for i in invocations], ["success", "success"])
         self.assertEqual(code, 0, stderr)
