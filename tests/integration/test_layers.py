@@ -9,6 +9,7 @@ import os
 import pathlib
 import shutil
 import stat
+import subprocess
 import tempfile
 import unittest
 import zipfile
@@ -79,8 +80,11 @@ def write_zeros_zip(path, name, size):
 
 
 class LayersTest(unittest.TestCase):
+    """As root, as CI runs it; the subclass below runs every case as an unprivileged user."""
+    as_user = None
+
     def setUp(self):
-        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="layers-test-"))
+        self.folder = pathlib.Path(tempfile.mkdtemp(prefix="layers-test-", dir="/tmp"))
         self.function = self.folder / "function"
         self.function.mkdir()
         self.bootstrap = self.function / "bootstrap"
@@ -102,6 +106,8 @@ class LayersTest(unittest.TestCase):
         # The emulator stages /opt under TMPDIR: nothing may be left there, whatever happened.
         staging = self.folder / "staging"
         staging.mkdir(exist_ok=True)
+        if self.as_user is not None:
+            return self.run_as_user(staging, args, events)
         saved = dict(os.environ)
         try:
             os.environ["TMPDIR"] = str(staging)
@@ -110,6 +116,27 @@ class LayersTest(unittest.TestCase):
         finally:
             os.environ.clear()
             os.environ.update(saved)
+        harness.assert_nothing_left(self, self.name)
+        self.assertEqual(list(staging.iterdir()), [], "something was left in the staging folder")
+        return run
+
+    def run_as_user(self, staging, args, events):
+        """The emulator as `as_user`, who owns the test's folder, the host folder aimed at included:
+        what the emulator's user may write, a layer must still not reach."""
+        command = ["setpriv", f"--reuid={self.as_user}", f"--regid={self.as_user}", "--clear-groups",
+                   harness.EMULATOR, "run", str(self.bootstrap), "--function-name", self.name, "--sandbox", "on",
+                   *args]
+        for index, event in enumerate(events):
+            path = self.folder / f"event-{index}.json"
+            path.write_text(json.dumps(event))
+            command += ["--event", str(path)]
+        self.folder.chmod(0o755)
+        for path in [self.folder, *self.folder.rglob("*")]:
+            os.chown(path, self.as_user, self.as_user, follow_symlinks=False)
+        env = {k: v for k, v in os.environ.items() if k != "LAMBDA_EMU_SANDBOX"}
+        env["TMPDIR"] = str(staging)
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env, timeout=120)
+        run = harness.Run(done.returncode, done.stdout, done.stderr)
         harness.assert_nothing_left(self, self.name)
         self.assertEqual(list(staging.iterdir()), [], "something was left in the staging folder")
         return run
@@ -264,6 +291,11 @@ class LayersTest(unittest.TestCase):
         line = self.assert_refused(run, truncated)
         self.assertNotIn("is it a zip file?", line)
         self.assertIn("truncated", line.lower(), run)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "switching to an unprivileged user needs root (CI runs as root)")
+class UnprivilegedLayersTest(LayersTest):
+    as_user = 65534  # nobody
 
 
 if __name__ == "__main__":
