@@ -21,8 +21,9 @@ packages=(
   clang-format
   # the man page, generated from --help at build time; SAM templates; the HTML report's browser test
   help2man libyaml-cpp-dev chromium
-  # --layer: a layer's .zip is unpacked with libarchive (secure extraction, counted as it goes)
-  libarchive-dev
+  # --layer: a layer's .zip is unpacked with libarchive (secure extraction, counted as it goes),
+  # linked statically with the compression libraries it calls (CMakeLists.txt says why)
+  libarchive-dev libacl1-dev libzstd-dev liblz4-dev
 )
 
 missing=()
