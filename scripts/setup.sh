@@ -23,7 +23,7 @@ packages=(
   help2man libyaml-cpp-dev chromium
   # --layer: a layer's .zip is unpacked with libarchive (secure extraction, counted as it goes),
   # linked statically with the compression libraries it calls (CMakeLists.txt says why)
-  libarchive-dev libacl1-dev libzstd-dev liblz4-dev
+  libarchive-dev libacl1-dev libzstd-dev liblz4-dev libxml2-dev nettle-dev liblzma-dev libbz2-dev zlib1g-dev
 )
 
 missing=()
