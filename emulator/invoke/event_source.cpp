@@ -10,6 +10,25 @@
 
 namespace lambda_emu::invoke {
 
+namespace {
+
+// At most `limit` + 1 bytes: enough to tell an event over Lambda's limit, and no more, whatever
+// the source holds (/dev/zero never ends).
+std::string read_at_most(std::istream& in, std::size_t limit)
+{
+    std::string bytes;
+    char chunk[64 * 1024];
+    while (bytes.size() <= limit) {
+        in.read(chunk, sizeof chunk);
+        if (in.gcount() <= 0) break;
+        bytes.append(chunk, static_cast<std::size_t>(in.gcount()));
+        if (!in) break; // the end (or an error, which the caller asks the stream about)
+    }
+    return bytes;
+}
+
+} // namespace
+
 LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& standard_input)
 {
     LoadedEvents loaded;
@@ -28,14 +47,14 @@ LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& 
             }
             stdin_used = true;
             name = "stdin";
-            bytes.assign(std::istreambuf_iterator<char>{standard_input}, {});
+            bytes = read_at_most(standard_input, kMaxSyncPayload);
         } else {
             std::ifstream file{source, std::ios::binary};
             if (!file) {
                 loaded = {{}, "cannot read event file " + source + ": " + std::strerror(errno)};
                 return loaded;
             }
-            bytes.assign(std::istreambuf_iterator<char>{file}, {});
+            bytes = read_at_most(file, kMaxSyncPayload);
             if (file.bad()) {
                 loaded = {{}, "cannot read event file " + source + ": read error"};
                 return loaded;
@@ -43,8 +62,7 @@ LoadedEvents load_events(const std::vector<std::string>& sources, std::istream& 
         }
         if (bytes.size() > kMaxSyncPayload) {
             loaded = {{},
-                      "event " + name + " is " + std::to_string(bytes.size()) + " bytes: over the " +
-                          std::to_string(kMaxSyncPayload) +
+                      "event " + name + " is over the " + std::to_string(kMaxSyncPayload) +
                           "-byte limit of a synchronous invocation (Lambda answers RequestTooLargeException)"};
             return loaded;
         }

@@ -133,6 +133,14 @@ TEST_CASE("an event file for run over the synchronous limit is refused with the 
     std::remove(path.c_str());
     CHECK(loaded.events.empty());
     CHECK(loaded.error == "event " + path +
-                              " is 6291458 bytes: over the 6291456-byte limit of a synchronous invocation "
+                              " is over the 6291456-byte limit of a synchronous invocation "
                               "(Lambda answers RequestTooLargeException)");
+}
+
+TEST_CASE("an event source that never ends (/dev/zero) is read no further than the limit, then refused")
+{
+    std::istringstream no_input;
+    const auto loaded = invoke::load_events({"/dev/zero"}, no_input);
+    CHECK(loaded.events.empty());
+    CHECK(loaded.error.find("event /dev/zero is over the 6291456-byte limit") == 0);
 }
