@@ -4,11 +4,15 @@ The emulator's path comes from LAMBDA_EMU (ctest sets it). Every run gets a uniq
 name; since the runtime's environment carries it (AWS_LAMBDA_FUNCTION_NAME), scanning
 /proc/*/environ for it finds any process a run left behind.
 """
+import atexit
 import json
 import os
 import pathlib
+import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -16,10 +20,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 RUNTIMES = pathlib.Path(__file__).resolve().parent / "runtimes"
 EMULATOR = os.environ.get("LAMBDA_EMU", str(ROOT / "build" / "lambda-emu"))
-# The suites written for the host's filesystem (their runtimes import modules from beside their
-# folder, their extensions write records into the host's /tmp) run without the sandbox, which
-# would hide both as Lambda does; test_sandbox runs with it (the default, auto).
-os.environ.setdefault("LAMBDA_EMU_SANDBOX", "off")
+# The suites run the function as Lambda does, in the sandbox; a machine without user namespaces
+# can run them with LAMBDA_EMU_SANDBOX=off, and the tests of --sandbox off say so themselves.
+os.environ.setdefault("LAMBDA_EMU_SANDBOX", "on")
+SANDBOX = os.environ["LAMBDA_EMU_SANDBOX"] != "off"
 # The emulator under test was built with ASan + UBSan (ctest sets it for build-sanitize/).
 SANITIZED = os.environ.get("LAMBDA_EMU_SANITIZED") == "1"
 
@@ -30,6 +34,48 @@ def measure_memory_under_asan():
     stays resident is what the emulator holds. Call before starting the emulator."""
     if SANITIZED and "quarantine_size_mb" not in os.environ.get("ASAN_OPTIONS", ""):
         os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0"
+
+
+_packages = {}  # a runtime's folder -> its staged copy, made once per test process
+
+
+def packaged(folder):
+    """A copy of a runtime's folder with the shared runtime_client module beside its bootstrap, as
+    a deployment package holds a function's modules: the sandbox shows the function only its own
+    folder (/var/task). Readable by everyone, since the function runs as another user."""
+    folder = pathlib.Path(folder)
+    if not _packages:
+        root = pathlib.Path(tempfile.mkdtemp(prefix="lambda-emu-packages-"))
+        root.chmod(0o755)
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _packages["root"] = root
+    if folder not in _packages:
+        staged = _packages["root"] / str(len(_packages)) / folder.name
+        shutil.copytree(folder, staged)
+        shutil.copy(SAMPLES / "misbehaving" / "runtime_client.py", staged)
+        _packages[folder] = staged
+    return _packages[folder]
+
+
+def runtime(name):
+    """The bootstrap of tests/integration/runtimes/NAME, packaged with runtime_client."""
+    return packaged(RUNTIMES / name) / "bootstrap"
+
+
+def misbehaving(sample):
+    """The bootstrap of samples/misbehaving/SAMPLE, packaged with runtime_client."""
+    return packaged(SAMPLES / "misbehaving" / sample) / "bootstrap"
+
+
+def records(stderr):
+    """The records that telemetry-recorders printed with RECORD_FILE=-, one per process, in order:
+    in the sandbox no file of the host is theirs to write, so they print them."""
+    chunks = {}
+    for line in stderr.splitlines():
+        match = re.match(r"\[ext:telemetry-recorder\] record (\d+) \d+/\d+ (.*)$", line)
+        if match:
+            chunks.setdefault(match.group(1), []).append(match.group(2))
+    return [json.loads("".join(parts)) for parts in chunks.values()]
 
 
 def unique_name(prefix="it"):
@@ -124,7 +170,6 @@ class Serve:
     """`lambda-emu serve` on an ephemeral loopback port, for one test; always stopped."""
 
     def __init__(self, bootstrap, *args, name=None, listen="127.0.0.1:0"):
-        import re
         self.name = name or unique_name("serve")
         self.process = subprocess.Popen([EMULATOR, "serve", str(bootstrap), "--function-name", self.name,
                                          "--listen", listen, *args],

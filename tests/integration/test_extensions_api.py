@@ -23,7 +23,7 @@ class ExtensionProber(unittest.TestCase):
         cls.out = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.name = harness.unique_name("prober")
-        cls.outcome = harness.run(harness.RUNTIMES / "echo" / "bootstrap", "--extension", str(PROBER),
+        cls.outcome = harness.run(harness.runtime("echo"), "--extension", str(PROBER),
                                   "--env", f"PROBE_OUT={cls.out}", "--report", cls.report, name=cls.name,
                                   events=[{"n": 1}])
         with open(cls.out) as f:

@@ -12,7 +12,7 @@ import unittest
 
 import harness
 
-STREAMER = harness.RUNTIMES / "streamer" / "bootstrap"
+STREAMER = harness.runtime("streamer")
 
 
 def curl(*args, timeout=60):

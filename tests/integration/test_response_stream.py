@@ -13,7 +13,7 @@ import unittest
 import harness
 
 SDK = pathlib.Path(__file__).resolve().parent / "sdk"
-STREAMER = harness.RUNTIMES / "streamer" / "bootstrap"
+STREAMER = harness.runtime("streamer")
 
 
 def invoke_with_response_stream(serve, payload, signal=None, function=None, log_type=None):

@@ -13,8 +13,8 @@ import unittest
 
 import harness
 
-ECHO = harness.RUNTIMES / "echo" / "bootstrap"
-PLAIN_ERROR = harness.RUNTIMES / "plain-error" / "bootstrap"
+ECHO = harness.runtime("echo")
+PLAIN_ERROR = harness.runtime("plain-error")
 INVALID_REQUEST_ID = b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}\n'
 
 

@@ -13,10 +13,10 @@ import unittest
 import harness
 import schema
 
-FD_LISTER = harness.RUNTIMES / "fd-lister" / "bootstrap"
+FD_LISTER = harness.runtime("fd-lister")
 FD_EXTENSION = harness.RUNTIMES / "fd-lister-extension" / "fd-lister-extension"
-ESCAPER = harness.RUNTIMES / "escaper" / "bootstrap"
-SLEEPER = harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap"
+ESCAPER = harness.runtime("escaper")
+SLEEPER = harness.misbehaving("sleeps-past-timeout")
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 ONLY_STDIO = ["0", "1", "2"]

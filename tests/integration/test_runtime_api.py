@@ -16,7 +16,7 @@ class RuntimeApiErrors(unittest.TestCase):
         cls.out = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.name = harness.unique_name("prober")
         steps = ["calls", "bad-mode", "too-large", "at-limit", "error-cause", "plain-error"]
-        cls.outcome = harness.run(harness.RUNTIMES / "prober" / "bootstrap", "--env", f"PROBE_OUT={cls.out}",
+        cls.outcome = harness.run(harness.runtime("prober"), "--env", f"PROBE_OUT={cls.out}",
                               name=cls.name, events=[{"step": s} for s in steps])
         with open(cls.out) as f:
             cls.seen = json.load(f)

@@ -16,7 +16,7 @@ import schema
 
 SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 RIC_SEED = harness.RUNTIMES / "ric-seed" / "bootstrap"
-HOLDS_CONNECTION = harness.RUNTIMES / "holds-connection" / "bootstrap"
+HOLDS_CONNECTION = harness.runtime("holds-connection")
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 MARGIN_MS = 150  # scheduling noise on a shared machine; the logic is in the emulator's own timestamps
 
