@@ -10,7 +10,7 @@ import unittest
 
 import harness
 
-HOSTILE = harness.RUNTIMES / "hostile" / "bootstrap"
+HOSTILE = harness.runtime("hostile")
 SELF_SUBSCRIBER = harness.RUNTIMES / "self-subscriber" / "self-subscriber"
 INVOKE_ONLY = harness.SAMPLES / "extensions" / "invoke-only"
 RECORDER = harness.SAMPLES / "extensions" / "telemetry-recorder"
@@ -120,12 +120,9 @@ class FunctionCodeWithHostileBytes(unittest.TestCase):
         self.assertTrue(run.results[0]["errorType"].startswith("Function.Bad"), run.results)
 
     def test_output_that_is_not_utf8_reaches_a_telemetry_subscriber(self):
-        with tempfile.TemporaryDirectory() as directory:
-            record = os.path.join(directory, "telemetry.json")
-            run = harness.run(HOSTILE, "--extension", str(RECORDER), "--env", f"RECORD_FILE={record}",
-                              events=[{"do": "print"}])
-            self.assertEqual(run.code, 0, run)
-            received = json.loads(open(record, encoding="utf-8").read())
+        run = harness.run(HOSTILE, "--extension", str(RECORDER), "--env", "RECORD_FILE=-", events=[{"do": "print"}])
+        self.assertEqual(run.code, 0, run)
+        [received] = harness.records(run.stderr)
         lines = [event["record"] for batch in received["batches"] for event in batch["events"]
                  if event["type"] == "function"]
         self.assertIn("a line that is not UTF-8: " + REPLACEMENT, " ".join(lines))
