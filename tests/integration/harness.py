@@ -36,46 +36,59 @@ def measure_memory_under_asan():
         os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0"
 
 
-_packages = {}  # a runtime's folder -> its staged copy, made once per test process
+_packages = {}  # (folder, modules) -> its staged copy, made once per test process
 
 
-def packaged(folder):
-    """A copy of a runtime's folder with the shared runtime_client module beside its bootstrap, as
-    a deployment package holds a function's modules: the sandbox shows the function only its own
-    folder (/var/task). Readable by everyone, since the function runs as another user."""
+def packaged(folder, *modules):
+    """A copy of a runtime's or an extension's folder with the shared modules it imports beside
+    it, as a deployment package or a layer holds them: the sandbox shows the function only its own
+    folder (/var/task, or an extension's). Readable by everyone: the function is another user."""
     folder = pathlib.Path(folder)
     if not _packages:
         root = pathlib.Path(tempfile.mkdtemp(prefix="lambda-emu-packages-"))
         root.chmod(0o755)
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         _packages["root"] = root
-    if folder not in _packages:
+    if (folder, modules) not in _packages:
         staged = _packages["root"] / str(len(_packages)) / folder.name
         shutil.copytree(folder, staged)
-        shutil.copy(SAMPLES / "misbehaving" / "runtime_client.py", staged)
-        _packages[folder] = staged
-    return _packages[folder]
+        for module in modules:
+            shutil.copy(module, staged)
+        _packages[(folder, modules)] = staged
+    return _packages[(folder, modules)]
+
+
+RUNTIME_CLIENT = SAMPLES / "misbehaving" / "runtime_client.py"
+EXTENSION_CLIENT = SAMPLES / "extensions" / "extension_client.py"
+PROBE_OUTPUT = RUNTIMES / "probe_output.py"
 
 
 def runtime(name):
-    """The bootstrap of tests/integration/runtimes/NAME, packaged with runtime_client."""
-    return packaged(RUNTIMES / name) / "bootstrap"
+    """The bootstrap of tests/integration/runtimes/NAME, packaged with the modules it imports."""
+    return packaged(RUNTIMES / name, RUNTIME_CLIENT, PROBE_OUTPUT) / "bootstrap"
+
+
+def extension(name, executable=None):
+    """The executable of the extension in tests/integration/runtimes/NAME, packaged likewise."""
+    return packaged(RUNTIMES / name, EXTENSION_CLIENT, PROBE_OUTPUT) / (executable or name)
 
 
 def misbehaving(sample):
     """The bootstrap of samples/misbehaving/SAMPLE, packaged with runtime_client."""
-    return packaged(SAMPLES / "misbehaving" / sample) / "bootstrap"
+    return packaged(SAMPLES / "misbehaving" / sample, RUNTIME_CLIENT) / "bootstrap"
 
 
-def records(stderr):
-    """The records that telemetry-recorders printed with RECORD_FILE=-, one per process, in order:
-    in the sandbox no file of the host is theirs to write, so they print them."""
-    chunks = {}
+def records(stderr, source="ext:telemetry-recorder"):
+    """What probes (probe_output.save) and telemetry-recorders (RECORD_FILE=-) printed, in order;
+    `source` is the prefix the emulator gave their lines: runtime, ext:NAME."""
+    found = []
     for line in stderr.splitlines():
-        match = re.match(r"\[ext:telemetry-recorder\] record (\d+) \d+/\d+ (.*)$", line)
+        match = re.match(rf"\[{re.escape(source)}\] record (\d+) (\d+)/\d+ (.*)$", line)
         if match:
-            chunks.setdefault(match.group(1), []).append(match.group(2))
-    return [json.loads("".join(parts)) for parts in chunks.values()]
+            if match.group(2) == "1":
+                found.append([])
+            found[-1].append(match.group(3))
+    return [json.loads("".join(parts)) for parts in found]
 
 
 def unique_name(prefix="it"):

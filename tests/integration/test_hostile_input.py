@@ -11,7 +11,7 @@ import unittest
 import harness
 
 HOSTILE = harness.runtime("hostile")
-SELF_SUBSCRIBER = harness.RUNTIMES / "self-subscriber" / "self-subscriber"
+SELF_SUBSCRIBER = harness.extension("self-subscriber")
 INVOKE_ONLY = harness.SAMPLES / "extensions" / "invoke-only"
 RECORDER = harness.SAMPLES / "extensions" / "telemetry-recorder"
 BAD = b"\xff\xfe\xc3("
@@ -197,17 +197,15 @@ class TelemetryAimedAtTheEmulator(unittest.TestCase):
 
     def test_subscriptions_to_own_ports(self):
         port = free_port()
-        with tempfile.TemporaryDirectory() as directory:
-            probe = os.path.join(directory, "answers.json")
-            serve = harness.Serve(HOSTILE, "--extension", str(SELF_SUBSCRIBER), "--env", f"PROBE_OUT={probe}",
-                                  "--env", f"INVOKE_PORT={port}", listen=f"127.0.0.1:{port}")
-            try:
-                self.assertEqual(serve.port, port)
-                status, _, body = serve.invoke(b'{"n": 1}')
-                self.assertEqual(status, 200, body)
-                answers = json.load(open(probe))
-            finally:
-                code, _, stderr = serve.stop()
+        serve = harness.Serve(HOSTILE, "--extension", str(SELF_SUBSCRIBER), "--env", f"INVOKE_PORT={port}",
+                              listen=f"127.0.0.1:{port}")
+        try:
+            self.assertEqual(serve.port, port)
+            status, _, body = serve.invoke(b'{"n": 1}')
+            self.assertEqual(status, 200, body)
+        finally:
+            code, _, stderr = serve.stop()
+        [answers] = harness.records(stderr, "ext:self-subscriber")
         self.assertEqual(len(answers), 8)
         for answer in answers:
             with self.subTest(answer=answer):

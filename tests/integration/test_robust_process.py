@@ -14,7 +14,7 @@ import harness
 import schema
 
 FD_LISTER = harness.runtime("fd-lister")
-FD_EXTENSION = harness.RUNTIMES / "fd-lister-extension" / "fd-lister-extension"
+FD_EXTENSION = harness.extension("fd-lister-extension")
 ESCAPER = harness.runtime("escaper")
 SLEEPER = harness.misbehaving("sleeps-past-timeout")
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
@@ -54,26 +54,20 @@ class ChildrenInheritNothing(unittest.TestCase):
         self.assertTrue(held["1"].startswith("pipe:") and held["2"].startswith("pipe:"), f"{who}: {held}")
 
     def test_run_runtime_its_child_and_an_extension(self):
-        with tempfile.TemporaryDirectory() as folder:
-            out = os.path.join(folder, "extension-fds.json")
-            run = harness.run(FD_LISTER, "--extension", str(FD_EXTENSION), "--env", f"FD_OUT={out}", events=[{}])
-            with open(out) as f:
-                extension = json.load(f)
+        run = harness.run(FD_LISTER, "--extension", str(FD_EXTENSION), events=[{}])
         self.assertEqual(run.code, 0, run)
+        [extension] = harness.records(run.stderr, "ext:fd-lister-extension")
         self.check_descriptors(run.results[0]["payload"]["runtime"], "the runtime")
         self.check_descriptors(run.results[0]["payload"]["child"], "the runtime's child")
         self.check_descriptors(extension, "the extension")
 
     def test_serve_cold_start_hands_on_neither_the_listener_nor_the_callers_connection(self):
-        with tempfile.TemporaryDirectory() as folder:
-            out = os.path.join(folder, "extension-fds.json")
-            with harness.Serve(FD_LISTER, "--extension", str(FD_EXTENSION), "--env", f"FD_OUT={out}") as serve:
-                status, _, body = serve.invoke(b"{}")
-                code, _, stderr = serve.stop()
-            with open(out) as f:
-                extension = json.load(f)
+        with harness.Serve(FD_LISTER, "--extension", str(FD_EXTENSION)) as serve:
+            status, _, body = serve.invoke(b"{}")
+            code, _, stderr = serve.stop()
         self.assertEqual(status, 200, body)
         self.assertEqual(code, 0, stderr)
+        [extension] = harness.records(stderr, "ext:fd-lister-extension")
         payload = json.loads(body)
         self.check_descriptors(payload["runtime"], "the runtime")
         self.check_descriptors(payload["child"], "the runtime's child")
