@@ -224,7 +224,7 @@ class Concurrency(unittest.TestCase):
             with open(report_path) as f:
                 report = json.load(f)
         self.assertEqual([a[0] for a in answers], [200] * 4)
-        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 4, "four distinct runtimes")
+        self.assertEqual(len({body_json(a)["instance"] for a in answers}), 4, "four distinct runtimes")
         # In flight at once: every runtime was still sleeping when the last one began to.
         intervals = [(body_json(a)["slept_from"], body_json(a)["slept_until"]) for a in answers]
         self.assertLess(max(start for start, _ in intervals), min(end for _, end in intervals))
@@ -253,18 +253,18 @@ class Concurrency(unittest.TestCase):
         with harness.Serve(SLOW_ECHO) as serve:
             answers = invoke_in_parallel(serve, [{"sleep": 0.3}] * 3)
         self.assertEqual([a[0] for a in answers], [200] * 3)
-        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 1, "one environment, reused warm")
+        self.assertEqual(len({body_json(a)["instance"] for a in answers}), 1, "one environment, reused warm")
 
 
 class ShutdownOnDemand(unittest.TestCase):
     def test_idle_environment_spins_down_and_the_next_invocation_cold_starts(self):
         with harness.Serve(SLOW_ECHO, "--idle-shutdown", "0.5", "--extension", str(LOGGER)) as serve:
-            first = body_json(serve.invoke(b"{}"))["pid"]
+            first = body_json(serve.invoke(b"{}"))["instance"]
             time.sleep(1.5)
             report = body_json(serve.request("GET", "/lambda-emu/report"))
             self.assertEqual(report["environments"][0]["report"]["shutdowns"][-1]["reason"], "spindown")
             self.assertEqual(body_json(serve.request("GET", "/lambda-emu/health"))["environments"], 0)
-            second = body_json(serve.invoke(b"{}"))["pid"]
+            second = body_json(serve.invoke(b"{}"))["instance"]
             self.assertNotEqual(first, second)
             code, _, stderr = serve.stop()
         self.assertIn("idle for 500 ms, spinning down", stderr)
@@ -287,10 +287,10 @@ class ShutdownOnDemand(unittest.TestCase):
 
     def test_shutting_down_one_environment_keeps_serving(self):
         with harness.Serve(SLOW_ECHO) as serve:
-            first = body_json(serve.invoke(b"{}"))["pid"]
+            first = body_json(serve.invoke(b"{}"))["instance"]
             status, _, _ = serve.request("POST", "/lambda-emu/shutdown?environment=1")
             self.assertEqual(status, 200)
-            second = body_json(serve.invoke(b"{}"))["pid"]
+            second = body_json(serve.invoke(b"{}"))["instance"]
             self.assertNotEqual(first, second)
 
     def test_sigterm_shuts_everything_down_writes_the_report_and_leaves_nothing(self):
