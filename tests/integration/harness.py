@@ -163,6 +163,17 @@ def processes_of(name):
     return found
 
 
+def inside(name, path):
+    """Where the test finds a file of the function's own (in its /tmp, say): in the sandbox through
+    /proc/PID/root of a live process of the function, else the path itself."""
+    if not SANDBOX:
+        return pathlib.Path(path)
+    pids = processes_of(name)
+    if not pids:
+        raise AssertionError(f"no process of {name} is alive to look into")
+    return pathlib.Path(f"/proc/{pids[0]}/root{path}")
+
+
 def assert_nothing_left(test, name, grace_s=2.0):
     """Allows the kernel a moment to finish deaths already under way, then insists."""
     deadline = time.monotonic() + grace_s
