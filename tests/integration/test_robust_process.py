@@ -78,6 +78,10 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
     """A grandchild that calls setsid(), ignores SIGTERM and sleeps forever is out of reach of
     every group kill; the emulator still finds it, kills it and names it in the report."""
 
+    # Off the sandbox: these match the pid the runtime reports for its grandchild with the host
+    # pid the emulator names, which a runtime in the sandbox's PID namespace cannot know.
+    HOST_PIDS = ("--sandbox", "off")
+
     def escaped(self, report):
         return [process for shutdown in report["shutdowns"] for process in shutdown["escapedProcesses"]]
 
@@ -93,7 +97,7 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
             try:
-                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--env",
+                run = harness.run(ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--env",
                                   f"ESCAPEE_CLEARS_ENVIRONMENT={clears_environment}", "--report", report_path,
                                   name=name, events=[{}])
                 escapee = int(pid_file.read_text())
@@ -119,8 +123,8 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
             try:
-                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path,
-                                  name=name, events=[{"exit": True}, {}])
+                run = harness.run(ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report",
+                                  report_path, name=name, events=[{"exit": True}, {}])
                 with open(report_path) as f:
                     report = json.load(f)
             finally:
@@ -142,7 +146,8 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
         with tempfile.TemporaryDirectory() as folder:
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
-            first = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path)
+            first = ServeOnPort(port, ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report",
+                                report_path)
             try:
                 status, _, body = first.invoke()
                 self.assertEqual(status, 200, body)
@@ -164,7 +169,7 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
 
             # The port is free again: a second serve binds it and serves.
             pid_file.unlink()
-            second = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}")
+            second = ServeOnPort(port, ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}")
             try:
                 status, _, body = second.invoke()
                 code, stderr = second.stop(signal.SIGTERM)
