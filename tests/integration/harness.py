@@ -39,23 +39,27 @@ def measure_memory_under_asan():
 _packages = {}  # (folder, modules) -> its staged copy, made once per test process
 
 
-def packaged(folder, *modules):
-    """A copy of a runtime's or an extension's folder with the shared modules it imports beside
-    it, as a deployment package or a layer holds them: the sandbox shows the function only its own
-    folder (/var/task, or an extension's). Readable by everyone: the function is another user."""
-    folder = pathlib.Path(folder)
-    if not _packages:
+def _package_root():
+    if "root" not in _packages:
         root = pathlib.Path(tempfile.mkdtemp(prefix="lambda-emu-packages-"))
         root.chmod(0o755)
         atexit.register(shutil.rmtree, root, ignore_errors=True)
         _packages["root"] = root
-    if (folder, modules) not in _packages:
-        staged = _packages["root"] / str(len(_packages)) / folder.name
-        shutil.copytree(folder, staged)
+    return _packages["root"]
+
+
+def packaged(folder, *modules):
+    """A copy of a runtime's or an extension's folder with the shared modules it imports beside
+    it, as a deployment package or a layer holds them: the sandbox shows the function only its own
+    folder (/var/task, or an extension's). Readable by everyone: the function is another user."""
+    key = (pathlib.Path(folder), modules)
+    if key not in _packages:
+        staged = _package_root() / str(len(_packages)) / key[0].name
+        shutil.copytree(key[0], staged)
         for module in modules:
             shutil.copy(module, staged)
-        _packages[(folder, modules)] = staged
-    return _packages[(folder, modules)]
+        _packages[key] = staged
+    return _packages[key]
 
 
 RUNTIME_CLIENT = SAMPLES / "misbehaving" / "runtime_client.py"
