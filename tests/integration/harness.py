@@ -4,11 +4,15 @@ The emulator's path comes from LAMBDA_EMU (ctest sets it). Every run gets a uniq
 name; since the runtime's environment carries it (AWS_LAMBDA_FUNCTION_NAME), scanning
 /proc/*/environ for it finds any process a run left behind.
 """
+import atexit
 import json
 import os
 import pathlib
+import re
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -16,10 +20,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 RUNTIMES = pathlib.Path(__file__).resolve().parent / "runtimes"
 EMULATOR = os.environ.get("LAMBDA_EMU", str(ROOT / "build" / "lambda-emu"))
-# The suites written for the host's filesystem (their runtimes import modules from beside their
-# folder, their extensions write records into the host's /tmp) run without the sandbox, which
-# would hide both as Lambda does; test_sandbox runs with it (the default, auto).
-os.environ.setdefault("LAMBDA_EMU_SANDBOX", "off")
+# The suites run the function as Lambda does, in the sandbox; a machine without user namespaces
+# can run them with LAMBDA_EMU_SANDBOX=off, and the tests of --sandbox off say so themselves.
+os.environ.setdefault("LAMBDA_EMU_SANDBOX", "on")
+SANDBOX = os.environ["LAMBDA_EMU_SANDBOX"] != "off"
 # The emulator under test was built with ASan + UBSan (ctest sets it for build-sanitize/).
 SANITIZED = os.environ.get("LAMBDA_EMU_SANITIZED") == "1"
 
@@ -30,6 +34,65 @@ def measure_memory_under_asan():
     stays resident is what the emulator holds. Call before starting the emulator."""
     if SANITIZED and "quarantine_size_mb" not in os.environ.get("ASAN_OPTIONS", ""):
         os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=0"
+
+
+_packages = {}  # (folder, modules) -> its staged copy, made once per test process
+
+
+def _package_root():
+    if "root" not in _packages:
+        root = pathlib.Path(tempfile.mkdtemp(prefix="lambda-emu-packages-"))
+        root.chmod(0o755)
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _packages["root"] = root
+    return _packages["root"]
+
+
+def packaged(folder, *modules):
+    """A copy of a runtime's or an extension's folder with the shared modules it imports beside
+    it, as a deployment package or a layer holds them: the sandbox shows the function only its own
+    folder (/var/task, or an extension's). Readable by everyone: the function is another user."""
+    key = (pathlib.Path(folder), modules)
+    if key not in _packages:
+        staged = _package_root() / str(len(_packages)) / key[0].name
+        shutil.copytree(key[0], staged)
+        for module in modules:
+            shutil.copy(module, staged)
+        _packages[key] = staged
+    return _packages[key]
+
+
+RUNTIME_CLIENT = SAMPLES / "misbehaving" / "runtime_client.py"
+EXTENSION_CLIENT = SAMPLES / "extensions" / "extension_client.py"
+PROBE_OUTPUT = RUNTIMES / "probe_output.py"
+
+
+def runtime(name):
+    """The bootstrap of tests/integration/runtimes/NAME, packaged with the modules it imports."""
+    return packaged(RUNTIMES / name, RUNTIME_CLIENT, PROBE_OUTPUT) / "bootstrap"
+
+
+def extension(name, executable=None):
+    """The executable of the extension in tests/integration/runtimes/NAME, packaged likewise."""
+    return packaged(RUNTIMES / name, EXTENSION_CLIENT, PROBE_OUTPUT) / (executable or name)
+
+
+def misbehaving(sample):
+    """The bootstrap of samples/misbehaving/SAMPLE, packaged with runtime_client."""
+    return packaged(SAMPLES / "misbehaving" / sample, RUNTIME_CLIENT) / "bootstrap"
+
+
+def records(stderr, source="ext:telemetry-recorder"):
+    """What probes (probe_output.save) and telemetry-recorders (RECORD_FILE=-) printed, in order;
+    `source` is the prefix the emulator gave their lines: runtime, ext:NAME."""
+    found = []
+    for line in stderr.splitlines():
+        match = re.match(rf"\[{re.escape(source)}\] record (\d+) (\d+)/\d+ (.*)$", line)
+        if match:
+            if match.group(2) == "1":
+                found.append([])
+            found[-1].append(match.group(3))
+    return [json.loads("".join(parts)) for parts in found]
 
 
 def unique_name(prefix="it"):
@@ -104,6 +167,17 @@ def processes_of(name):
     return found
 
 
+def inside(name, path):
+    """Where the test finds a file of the function's own (in its /tmp, say): in the sandbox through
+    /proc/PID/root of a live process of the function, else the path itself."""
+    if not SANDBOX:
+        return pathlib.Path(path)
+    pids = processes_of(name)
+    if not pids:
+        raise AssertionError(f"no process of {name} is alive to look into")
+    return pathlib.Path(f"/proc/{pids[0]}/root{path}")
+
+
 def assert_nothing_left(test, name, grace_s=2.0):
     """Allows the kernel a moment to finish deaths already under way, then insists."""
     deadline = time.monotonic() + grace_s
@@ -124,7 +198,6 @@ class Serve:
     """`lambda-emu serve` on an ephemeral loopback port, for one test; always stopped."""
 
     def __init__(self, bootstrap, *args, name=None, listen="127.0.0.1:0"):
-        import re
         self.name = name or unique_name("serve")
         self.process = subprocess.Popen([EMULATOR, "serve", str(bootstrap), "--function-name", self.name,
                                          "--listen", listen, *args],

@@ -9,7 +9,7 @@ import unittest
 import harness
 
 PYTHON = harness.SAMPLES / "python-runtime" / "bootstrap"
-ECHO = harness.RUNTIMES / "echo" / "bootstrap"
+ECHO = harness.runtime("echo")
 
 
 class BadInput(unittest.TestCase):

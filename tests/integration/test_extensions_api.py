@@ -7,8 +7,8 @@ import unittest
 
 import harness
 
-PROBER = harness.RUNTIMES / "extension-prober" / "prober"
-REGISTRAR = harness.RUNTIMES / "internal-registrar" / "bootstrap"
+PROBER = harness.extension("extension-prober", "prober")
+REGISTRAR = harness.runtime("internal-registrar")
 
 
 def refusal(error_type, message):
@@ -20,17 +20,14 @@ class ExtensionProber(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.out = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.name = harness.unique_name("prober")
-        cls.outcome = harness.run(harness.RUNTIMES / "echo" / "bootstrap", "--extension", str(PROBER),
-                                  "--env", f"PROBE_OUT={cls.out}", "--report", cls.report, name=cls.name,
+        cls.outcome = harness.run(harness.runtime("echo"), "--extension", str(PROBER),
+                                  "--env", "CUSTOMER_VARIABLE=1", "--report", cls.report, name=cls.name,
                                   events=[{"n": 1}])
-        with open(cls.out) as f:
-            cls.seen = json.load(f)
+        cls.seen = harness.records(cls.outcome.stderr, "ext:prober")[-1]  # printed after each step
         with open(cls.report) as f:
             cls.report_json = json.load(f)
-        os.unlink(cls.out)
         os.unlink(cls.report)
 
     def assert_refused(self, name, error_type, message, status=403):
@@ -100,7 +97,7 @@ class ExtensionProber(unittest.TestCase):
     def test_extensions_get_the_function_environment_less_the_runtime_only_variables(self):
         env = self.seen["env"]
         for kept in ("AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
-                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_REGION", "AWS_LAMBDA_INITIALIZATION_TYPE", "TZ", "PROBE_OUT"):
+                     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_REGION", "AWS_LAMBDA_INITIALIZATION_TYPE", "TZ", "CUSTOMER_VARIABLE"):
             self.assertIn(kept, env)
         for dropped in ("LAMBDA_TASK_ROOT", "_HANDLER", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
                         "LAMBDA_RUNTIME_DIR", "AWS_XRAY_DAEMON_ADDRESS", "_AWS_XRAY_DAEMON_PORT"):
@@ -114,13 +111,10 @@ class ExtensionProber(unittest.TestCase):
 class InternalExtensionRules(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.out = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         cls.name = harness.unique_name("registrar")
         cls.outcome = harness.run(REGISTRAR, "--extension", str(harness.SAMPLES / "extensions" / "invoke-only"),
-                                  "--env", f"PROBE_OUT={cls.out}", name=cls.name, events=[{}, {}])
-        with open(cls.out) as f:
-            cls.seen = json.load(f)
-        os.unlink(cls.out)
+                                  name=cls.name, events=[{}, {}])
+        [cls.seen] = harness.records(cls.outcome.stderr, "runtime")
 
     def test_internal_extensions_may_not_subscribe_to_shutdown(self):
         self.assertEqual(self.seen["internal_shutdown"]["status"], 403)

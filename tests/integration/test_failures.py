@@ -8,13 +8,11 @@ import unittest
 
 import harness
 
-MISBEHAVING = harness.SAMPLES / "misbehaving"
-
 
 class Timeouts(unittest.TestCase):
     def test_timeout_gives_sandbox_timedout_then_the_next_invocation_reinitialises(self):
         name = harness.unique_name()
-        run = harness.run(MISBEHAVING / "sleeps-past-timeout" / "bootstrap", "--timeout", "1", name=name,
+        run = harness.run(harness.misbehaving("sleeps-past-timeout"), "--timeout", "1", name=name,
                           events=[{"sleep": 30}, {"sleep": 0}])
         self.assertEqual(run.code, 4, run)
         timed_out, recovered = run.results
@@ -34,7 +32,7 @@ class Timeouts(unittest.TestCase):
 class Crashes(unittest.TestCase):
     def crash(self, event):
         name = harness.unique_name()
-        run = harness.run(MISBEHAVING / "crashes-mid-invocation" / "bootstrap", name=name, events=[event, {}])
+        run = harness.run(harness.misbehaving("crashes-mid-invocation"), name=name, events=[event, {}])
         harness.assert_nothing_left(self, name)
         return run
 
@@ -61,7 +59,7 @@ class Crashes(unittest.TestCase):
 class InitFailures(unittest.TestCase):
     def test_exit_during_init_then_suppressed_init_fails_the_same_way(self):
         name = harness.unique_name()
-        run = harness.run(MISBEHAVING / "exits-during-init" / "bootstrap", name=name, events=[{}, {}])
+        run = harness.run(harness.misbehaving("exits-during-init"), name=name, events=[{}, {}])
         self.assertEqual(run.code, 3, run)
         reports = run.lines("INIT_REPORT ")
         self.assertEqual(len(reports), 3, run)  # the cold init, then one suppressed init per invocation
@@ -79,7 +77,7 @@ class InitFailures(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
     def test_init_error_body_is_returned_to_the_caller(self):
-        run = harness.run(MISBEHAVING / "init-error" / "bootstrap")
+        run = harness.run(harness.misbehaving("init-error"))
         self.assertEqual(run.code, 3, run)
         self.assertIn('[runtime] init/error answered 202 {"status":"OK"}', run.stderr)
         self.assertEqual(run.results[0]["payload"], {"errorMessage": "database URL not configured",
@@ -93,6 +91,7 @@ class InitFailures(unittest.TestCase):
             with open(bootstrap, "w") as f:
                 f.write("#!/bin/sh\nexec sleep 60\n")
             os.chmod(bootstrap, 0o755)
+            os.chmod(folder, 0o755)
             name = harness.unique_name()
             run = harness.run(bootstrap, "--init-timeout", "0.5", "--timeout", "0.5", name=name)
         self.assertEqual(run.code, 4, run)  # the suppressed init runs into the invocation's timeout
@@ -105,12 +104,14 @@ class InitFailures(unittest.TestCase):
 
 class Entrypoints(unittest.TestCase):
     def test_missing_bootstrap_is_invalid_entrypoint(self):
-        run = harness.run("/nonexistent/folder/bootstrap")
+        with tempfile.TemporaryDirectory() as folder:
+            os.chmod(folder, 0o755)  # the function's folder, readable by the sandbox's user
+            run = harness.run(os.path.join(folder, "bootstrap"))
+            seen_as = "/var/task/bootstrap" if harness.SANDBOX else os.path.join(folder, "bootstrap")
         self.assertEqual(run.code, 3, run)
         self.assertIn("does not exist (Runtime.InvalidEntrypoint)", run.stderr)
         self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint")
-        self.assertIn("fork/exec /nonexistent/folder/bootstrap: no such file or directory",
-                      run.results[0]["payload"]["errorMessage"])
+        self.assertIn(f"fork/exec {seen_as}: no such file or directory", run.results[0]["payload"]["errorMessage"])
 
     def test_bootstrap_that_is_not_executable_is_invalid_entrypoint(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -5,17 +5,16 @@ file 100 ms later, tests/integration/runtimes/late-timer) does not happen while 
 is idle, and does once it is thawed; --no-freeze lets it run at once."""
 import json
 import os
-import tempfile
 import time
 import unittest
 
 import harness
 
-LATE_TIMER = harness.RUNTIMES / "late-timer" / "bootstrap"
+LATE_TIMER = harness.runtime("late-timer")
 SIGTERM_AWARE = harness.SAMPLES / "sigterm-aware-runtime" / "bootstrap"
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 RECORDER = harness.SAMPLES / "extensions" / "telemetry-recorder"
-CHATTY = harness.RUNTIMES / "chatty" / "bootstrap"
+CHATTY = harness.runtime("chatty")
 
 
 def process_states(name):
@@ -28,6 +27,11 @@ def process_states(name):
         except OSError:
             continue
     return states
+
+
+def command_of(pid):
+    with open(f"/proc/{pid}/comm") as comm:
+        return comm.read().strip()
 
 
 def wait_for_file(path, timeout_s=5.0):
@@ -55,18 +59,22 @@ class LateTimerTest(unittest.TestCase):
     """Two `serve` invocations 500 ms apart; the first leaves a timer due 100 ms after its answer."""
 
     def invoke_twice(self, *args):
-        with tempfile.TemporaryDirectory() as folder:
-            first_file = os.path.join(folder, "first")
+        first_file = f"/tmp/{harness.unique_name('late-write')}"  # the sandbox's own /tmp, when on
+        try:
             with harness.Serve(LATE_TIMER, *args) as serve:
                 first = invoke_json(serve, {"file": first_file})
+                seen_from_here = harness.inside(serve.name, first_file)
                 time.sleep(0.5)
-                written_while_idle = os.path.exists(first_file)
+                written_while_idle = seen_from_here.exists()
                 states_while_idle = process_states(serve.name)
                 invoke_json(serve, {})
-                written_after_thaw = wait_for_file(first_file)
+                written_after_thaw = wait_for_file(seen_from_here)
                 report = shut_down(serve)
                 code, _, stderr = serve.stop()
             harness.assert_nothing_left(self, serve.name)
+        finally:
+            if not harness.SANDBOX and os.path.exists(first_file):
+                os.unlink(first_file)
         return first, written_while_idle, states_while_idle, written_after_thaw, report, code, stderr
 
     def test_work_after_the_response_waits_for_the_thaw(self):
@@ -134,19 +142,21 @@ class FrozenShutdownTest(unittest.TestCase):
 
 class EscapedProcessTest(unittest.TestCase):
     def test_a_process_that_left_the_group_is_frozen_too(self):
-        with tempfile.TemporaryDirectory() as folder:
-            pid_file = os.path.join(folder, "escapee.pid")
-            with harness.Serve(harness.RUNTIMES / "escaper" / "bootstrap", "--env",
-                               f"ESCAPEE_PID_FILE={pid_file}") as serve:
+        pid_file = f"/tmp/{harness.unique_name('escapee')}.pid"  # the sandbox's own /tmp, when on
+        try:
+            with harness.Serve(harness.runtime("escaper"), "--env", f"ESCAPEE_PID_FILE={pid_file}") as serve:
                 invoke_json(serve, {})
                 time.sleep(0.3)
-                with open(pid_file) as f:
-                    escapee = int(f.read())
+                # By its host pid, which the one it wrote (of its PID namespace, in the sandbox) is not.
+                (escapee,) = [pid for pid in harness.processes_of(serve.name) if command_of(pid) == "sleep"]
                 states = process_states(serve.name)
                 invoke_json(serve, {})
                 report = shut_down(serve)["environments"][0]["report"]
                 serve.stop()
             harness.assert_nothing_left(self, serve.name)
+        finally:
+            if not harness.SANDBOX and os.path.exists(pid_file):
+                os.unlink(pid_file)
         self.assertEqual(states.get(escapee), "T", states)
         self.assertTrue(all(state == "T" for state in states.values()), states)
         escaped = [p["pid"] for s in report["shutdowns"] for p in s["escapedProcesses"]]
@@ -155,18 +165,15 @@ class EscapedProcessTest(unittest.TestCase):
 
 class FrozenTelemetryTest(unittest.TestCase):
     def test_a_frozen_subscriber_gets_every_record_after_the_thaw(self):
-        with tempfile.TemporaryDirectory() as folder:
-            record_file = os.path.join(folder, "record.json")
-            with harness.Serve(CHATTY, "--extension", str(RECORDER), "--env", f"RECORD_FILE={record_file}") as serve:
-                for _ in range(3):
-                    status, _, body = serve.invoke(b'{"lines": 2}')
-                    self.assertEqual(status, 200, body)
-                    time.sleep(0.2)  # frozen: what the last invocation produced waits
-                report = shut_down(serve)["environments"][0]["report"]
-                code, _, stderr = serve.stop()
-            with open(record_file) as f:
-                recorded = json.load(f)
+        with harness.Serve(CHATTY, "--extension", str(RECORDER), "--env", "RECORD_FILE=-") as serve:
+            for _ in range(3):
+                status, _, body = serve.invoke(b'{"lines": 2}')
+                self.assertEqual(status, 200, body)
+                time.sleep(0.2)  # frozen: what the last invocation produced waits
+            report = shut_down(serve)["environments"][0]["report"]
+            code, _, stderr = serve.stop()
         self.assertEqual(code, 0, stderr)
+        [recorded] = harness.records(stderr)
         events = [e for batch in recorded["batches"] if batch["api"] == "telemetry" for e in batch["events"]]
         request_ids = [i["requestId"] for i in report["invocations"]]
         for request_id in request_ids:

@@ -7,7 +7,7 @@ import unittest
 
 import harness
 
-ECHO = harness.RUNTIMES / "echo" / "bootstrap"
+ECHO = harness.runtime("echo")
 
 
 class HeadersAndEnvironment(unittest.TestCase):
@@ -51,7 +51,8 @@ class HeadersAndEnvironment(unittest.TestCase):
 
     def test_lambda_environment_variables(self):
         env = self.seen[0]["env"]
-        task_root = str((harness.RUNTIMES / "echo").resolve())
+        # Lambda's own path in the sandbox; the function's folder on the machine without it.
+        task_root = "/var/task" if harness.SANDBOX else str(ECHO.parent.resolve())
         expected = {
             "AWS_LAMBDA_FUNCTION_NAME": self.name,
             "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",

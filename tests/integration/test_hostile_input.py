@@ -10,8 +10,8 @@ import unittest
 
 import harness
 
-HOSTILE = harness.RUNTIMES / "hostile" / "bootstrap"
-SELF_SUBSCRIBER = harness.RUNTIMES / "self-subscriber" / "self-subscriber"
+HOSTILE = harness.runtime("hostile")
+SELF_SUBSCRIBER = harness.extension("self-subscriber")
 INVOKE_ONLY = harness.SAMPLES / "extensions" / "invoke-only"
 RECORDER = harness.SAMPLES / "extensions" / "telemetry-recorder"
 BAD = b"\xff\xfe\xc3("
@@ -120,12 +120,9 @@ class FunctionCodeWithHostileBytes(unittest.TestCase):
         self.assertTrue(run.results[0]["errorType"].startswith("Function.Bad"), run.results)
 
     def test_output_that_is_not_utf8_reaches_a_telemetry_subscriber(self):
-        with tempfile.TemporaryDirectory() as directory:
-            record = os.path.join(directory, "telemetry.json")
-            run = harness.run(HOSTILE, "--extension", str(RECORDER), "--env", f"RECORD_FILE={record}",
-                              events=[{"do": "print"}])
-            self.assertEqual(run.code, 0, run)
-            received = json.loads(open(record, encoding="utf-8").read())
+        run = harness.run(HOSTILE, "--extension", str(RECORDER), "--env", "RECORD_FILE=-", events=[{"do": "print"}])
+        self.assertEqual(run.code, 0, run)
+        [received] = harness.records(run.stderr)
         lines = [event["record"] for batch in received["batches"] for event in batch["events"]
                  if event["type"] == "function"]
         self.assertIn("a line that is not UTF-8: " + REPLACEMENT, " ".join(lines))
@@ -200,17 +197,15 @@ class TelemetryAimedAtTheEmulator(unittest.TestCase):
 
     def test_subscriptions_to_own_ports(self):
         port = free_port()
-        with tempfile.TemporaryDirectory() as directory:
-            probe = os.path.join(directory, "answers.json")
-            serve = harness.Serve(HOSTILE, "--extension", str(SELF_SUBSCRIBER), "--env", f"PROBE_OUT={probe}",
-                                  "--env", f"INVOKE_PORT={port}", listen=f"127.0.0.1:{port}")
-            try:
-                self.assertEqual(serve.port, port)
-                status, _, body = serve.invoke(b'{"n": 1}')
-                self.assertEqual(status, 200, body)
-                answers = json.load(open(probe))
-            finally:
-                code, _, stderr = serve.stop()
+        serve = harness.Serve(HOSTILE, "--extension", str(SELF_SUBSCRIBER), "--env", f"INVOKE_PORT={port}",
+                              listen=f"127.0.0.1:{port}")
+        try:
+            self.assertEqual(serve.port, port)
+            status, _, body = serve.invoke(b'{"n": 1}')
+            self.assertEqual(status, 200, body)
+        finally:
+            code, _, stderr = serve.stop()
+        [answers] = harness.records(stderr, "ext:self-subscriber")
         self.assertEqual(len(answers), 8)
         for answer in answers:
             with self.subTest(answer=answer):

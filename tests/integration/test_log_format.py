@@ -5,7 +5,7 @@ import unittest
 
 import harness
 
-ECHO = harness.RUNTIMES / "echo" / "bootstrap"
+ECHO = harness.runtime("echo")
 RECORDER = harness.SAMPLES / "extensions" / "telemetry-recorder"
 
 

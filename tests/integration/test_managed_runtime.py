@@ -34,6 +34,12 @@ def run(function, *args, runtime=RUNTIME, **kwargs):
     return harness.run(FUNCTIONS / function, "--runtime", runtime, *args, **kwargs)
 
 
+def flushed(stderr):
+    """The records node-sigterm flushed on SIGTERM, from its output (the client prefixes each line)."""
+    marker = "record flushed: "
+    return [json.loads(line.split(marker, 1)[1]) for line in stderr.splitlines() if marker in line]
+
+
 class ManagedNodeRuntime(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -56,15 +62,18 @@ class ManagedNodeRuntime(unittest.TestCase):
         self.assertEqual(second["payload"]["event"], [1, 2])
         self.assertEqual(first["payload"]["functionName"], name)
         self.assertTrue(0 < first["payload"]["remainingMs"] <= 5000, first)
-        task_root = str(FUNCTIONS / "node-cjs")
+        # As the function sees them: in the sandbox its folder is /var/task and the client's folder
+        # (in this checkout, which the sandbox hides) is shown at /var/lambda-emu/extensions/0.
+        task_root = "/var/task" if harness.SANDBOX else str(FUNCTIONS / "node-cjs")
+        clients = "/var/lambda-emu/extensions/0" if harness.SANDBOX else str(CLIENTS)
         env = first["payload"]["env"]
         self.assertEqual(env["AWS_EXECUTION_ENV"], f"AWS_Lambda_{RUNTIME}")
         self.assertEqual(env["_HANDLER"], "index.handler")
         self.assertEqual(env["LAMBDA_TASK_ROOT"], task_root)
-        self.assertEqual(env["LAMBDA_RUNTIME_DIR"], str(CLIENTS))
+        self.assertEqual(env["LAMBDA_RUNTIME_DIR"], clients)
         major = RUNTIME.removeprefix("nodejs").removesuffix(".x")
         self.assertEqual(env["NODE_PATH"], f"/opt/nodejs/node{major}/node_modules:/opt/nodejs/node_modules:"
-                                           f"{CLIENTS}/node_modules:{CLIENTS}:{task_root}")
+                                           f"{clients}/node_modules:{clients}:{task_root}")
         self.assertEqual(env["TZ"], ":UTC")
         self.assertEqual(first["payload"]["cwd"], task_root)
         self.assertEqual(result.lines("warning"), [])
@@ -168,14 +177,12 @@ class ManagedNodeRuntime(unittest.TestCase):
         the client's own JavaScript HTTP client (AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true,
         aws-lambda-ric 3.x) the same cleanup exits gracefully (the serve test below)."""
         name = harness.unique_name()
-        flushed = self.folder / "flushed.jsonl"
         report_path = self.folder / "report.json"
-        result = run("node-sigterm", "--env", f"FLUSH_FILE={flushed}", "--report", str(report_path), "--allow-kill",
+        result = run("node-sigterm", "--report", str(report_path), "--allow-kill",
                      "--extension", str(harness.SAMPLES / "extensions" / "shutdown-logger"),
                      name=name, events=[{"record": 1}, {"record": 2}])
         self.assertEqual(result.code, 0, result)
-        records = [json.loads(line) for line in flushed.read_text().splitlines()]
-        self.assertEqual([record["event"] for record in records], [{"record": 1}, {"record": 2}])
+        self.assertEqual([record["event"] for record in flushed(result.stderr)], [{"record": 1}, {"record": 2}])
         self.assertIn("SIGTERM: flushing 2 records", result.stderr)
 
         report = json.loads(report_path.read_text())
@@ -193,19 +200,20 @@ class ManagedNodeRuntime(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
     def test_extensions_do_not_get_the_runtimes_own_variables(self):
-        env_out = self.folder / "extension.env"
+        self.folder.chmod(0o755)  # the extension's folder, readable by the sandbox's user
         extension = self.folder / "env-dumper"
-        extension.write_text(f"""#!/bin/bash
-env > {env_out}
+        extension.write_text("""#!/bin/bash
+env | sed 's/^/env: /'
 api="http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension"
 id="$(curl -sS -D - -o /dev/null -X POST "$api/register" -H 'Lambda-Extension-Name: env-dumper' \\
-  -d '{{"events":[]}}' | grep -Fi Lambda-Extension-Identifier | tr -d '[:space:]' | cut -d: -f2)"
+  -d '{"events":[]}' | grep -Fi Lambda-Extension-Identifier | tr -d '[:space:]' | cut -d: -f2)"
 exec curl -sS "$api/event/next" -H "Lambda-Extension-Identifier: $id"
 """)
         extension.chmod(0o755)
         result = run("node-cjs", "--extension", str(extension), "--env", "CUSTOMER_KEY=1", events=[{}])
         self.assertEqual(result.code, 0, result)
-        keys = {line.split("=", 1)[0] for line in env_out.read_text().splitlines()}
+        prefix = "[ext:env-dumper] env: "
+        keys = {line[len(prefix):].split("=", 1)[0] for line in result.stderr.splitlines() if line.startswith(prefix)}
         self.assertIn("CUSTOMER_KEY", keys)
         self.assertIn("AWS_LAMBDA_FUNCTION_NAME", keys)
         self.assertEqual(keys & {"NODE_PATH", "AWS_EXECUTION_ENV", "LAMBDA_RUNTIME_DIR", "_HANDLER"}, set())
@@ -268,13 +276,12 @@ class ManagedNodeRuntimeUnderServe(unittest.TestCase):
     def test_aws_cli_invokes_then_shutdown_flushes(self):
         folder = pathlib.Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
-        flushed = folder / "flushed.jsonl"
         report_path = folder / "report.json"
         env = {"PATH": "/usr/bin:/bin", "HOME": str(folder), "AWS_ACCESS_KEY_ID": "testing",
                "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
                "AWS_EC2_METADATA_DISABLED": "true", "AWS_PAGER": ""}
         serve = harness.Serve(FUNCTIONS / "node-sigterm", "--runtime", RUNTIME, "--handler", "index.handler",
-                              "--env", f"FLUSH_FILE={flushed}", "--report", str(report_path),
+                              "--report", str(report_path),
                               "--env", "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true",
                               "--extension", str(harness.SAMPLES / "extensions" / "shutdown-logger"))
         try:
@@ -290,8 +297,7 @@ class ManagedNodeRuntimeUnderServe(unittest.TestCase):
         finally:
             code, _, stderr = serve.stop()
         self.assertEqual(code, 0, stderr)
-        self.assertEqual([json.loads(line)["event"] for line in flushed.read_text().splitlines()],
-                         [{"n": 1}, {"n": 2}])
+        self.assertEqual([record["event"] for record in flushed(stderr)], [{"n": 1}, {"n": 2}])
         (environment,) = json.loads(report_path.read_text())["environments"]
         report = environment["report"]
         self.assertEqual(schema.errors(report, SCHEMA), [])

@@ -7,7 +7,7 @@ import unittest
 
 import harness
 
-SLEEPER = harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap"
+SLEEPER = harness.misbehaving("sleeps-past-timeout")
 
 
 class NoProcessLeft(unittest.TestCase):
@@ -56,7 +56,7 @@ class NoProcessLeft(unittest.TestCase):
 
     def test_shell_bootstrap_without_exec_leaves_nothing(self):
         name = harness.unique_name()
-        run = harness.run(harness.RUNTIMES / "shell-no-exec" / "bootstrap", name=name, events=[{}, {}])
+        run = harness.run(harness.runtime("shell-no-exec"), name=name, events=[{}, {}])
         self.assertEqual(run.code, 0, run)
         self.assertEqual(len(run.results), 2)
         harness.assert_nothing_left(self, name)

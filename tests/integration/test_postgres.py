@@ -11,7 +11,7 @@ import unittest
 import harness
 import postgres
 
-SAMPLE = harness.SAMPLES / "node-postgres" / "bootstrap"
+SAMPLE = harness.packaged(harness.SAMPLES / "node-postgres", harness.SAMPLES / "node-runtime" / "runtime.js") / "bootstrap"
 LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 
 

@@ -49,7 +49,7 @@ class Reports(unittest.TestCase):
 
     def test_failures_and_resets_validate_too(self):
         outcome, report, junit = run_with_reports(
-            harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap", "--timeout", "1",
+            harness.misbehaving("sleeps-past-timeout"), "--timeout", "1",
             events=[{"sleep": 30}, {"sleep": 0}])
         self.assertEqual(schema.errors(report, SCHEMA), [])
         self.assertEqual(report["exitCode"], 4)
@@ -75,7 +75,7 @@ class Reports(unittest.TestCase):
             event = os.path.join(folder, "event.json")
             with open(event, "w") as f:
                 json.dump({"sleep": 60}, f)
-            emulator = harness.start(harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap",
+            emulator = harness.start(harness.misbehaving("sleeps-past-timeout"),
                                      "--timeout", "120", "--event", event, "--report", report_path, name=name)
             harness.wait_for_stderr_line(emulator, "sleeping 60 s")
             emulator.send_signal(signal.SIGINT)

@@ -5,15 +5,13 @@ import base64
 import json
 import os
 import pathlib
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 import harness
 
 SDK = pathlib.Path(__file__).resolve().parent / "sdk"
-STREAMER = harness.RUNTIMES / "streamer" / "bootstrap"
+STREAMER = harness.runtime("streamer")
 
 
 def invoke_with_response_stream(serve, payload, signal=None, function=None, log_type=None):
@@ -40,14 +38,14 @@ class ResponseStreamWithTheSdk(unittest.TestCase):
         harness.kill_leftovers(cls.serve.name)
 
     def setUp(self):
-        self.directory = tempfile.mkdtemp()
-        self.signal = pathlib.Path(self.directory) / "first-chunk-received"
+        # In the function's folder, where the runtime looks for it (streamer's docstring says why).
+        self.signal = STREAMER.parent / harness.unique_name("first-chunk-received")
 
     def tearDown(self):
-        shutil.rmtree(self.directory, ignore_errors=True)
+        self.signal.unlink(missing_ok=True)
 
     def test_chunks_arrive_in_order_and_the_first_before_the_last_is_written(self):
-        lines = invoke_with_response_stream(self.serve, {"mode": "stream", "signal": str(self.signal)}, self.signal)
+        lines = invoke_with_response_stream(self.serve, {"mode": "stream", "signal": self.signal.name}, self.signal)
         self.assertEqual(lines[0], {"response": {"StatusCode": 200, "ExecutedVersion": "$LATEST",
                                                  "ResponseStreamContentType": "application/vnd.amazon.eventstream"}})
         chunks = [line["chunk"] for line in lines if "chunk" in line]
@@ -56,7 +54,7 @@ class ResponseStreamWithTheSdk(unittest.TestCase):
         self.assertEqual(lines[-1], {"complete": {}})
 
     def test_a_function_failing_mid_stream_reports_its_error_in_invoke_complete(self):
-        lines = invoke_with_response_stream(self.serve, {"mode": "stream-then-fail", "signal": str(self.signal)},
+        lines = invoke_with_response_stream(self.serve, {"mode": "stream-then-fail", "signal": self.signal.name},
                                             self.signal)
         chunks = [line["chunk"] for line in lines if "chunk" in line]
         self.assertEqual(chunks, ["partial ", "more (signalled)"])

@@ -2,9 +2,11 @@
 idle clients, more connections than the cap, bodies that can never be taken, and error bodies
 that are not JSON. Whatever a client does, the emulator answers clearly and goes on serving."""
 import json
+import os
 import pathlib
 import re
 import resource
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -13,8 +15,8 @@ import unittest
 
 import harness
 
-ECHO = harness.RUNTIMES / "echo" / "bootstrap"
-PLAIN_ERROR = harness.RUNTIMES / "plain-error" / "bootstrap"
+ECHO = harness.runtime("echo")
+PLAIN_ERROR = harness.runtime("plain-error")
 INVALID_REQUEST_ID = b'{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}\n'
 
 
@@ -177,9 +179,13 @@ class RuntimeApiUnderPressure(unittest.TestCase):
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         with tempfile.TemporaryDirectory() as folder:
-            bootstrap = pathlib.Path(folder) / "bootstrap"
-            bootstrap.write_text(f"#!/bin/sh\nsleep 3\nexec {ECHO}\n")
+            function = pathlib.Path(folder) / "function"
+            shutil.copytree(ECHO.parent, function)  # echo, packaged with the module it imports
+            (function / "bootstrap").rename(function / "echo")
+            bootstrap = function / "bootstrap"
+            bootstrap.write_text('#!/bin/sh\nsleep 3\nexec "$(dirname "$0")/echo"\n')
             bootstrap.chmod(0o755)
+            os.chmod(folder, 0o755)  # the function's folder, readable by the sandbox's user
             event = pathlib.Path(folder) / "event.json"
             event.write_text('{"crowded": true}')
             name = harness.unique_name("crowded")

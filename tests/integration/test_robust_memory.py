@@ -37,7 +37,7 @@ class StreamBackPressure(unittest.TestCase):
 
     def test_a_caller_that_does_not_read_holds_the_runtime_back_not_the_emulators_memory(self):
         harness.measure_memory_under_asan()
-        with harness.Serve(RUNTIMES / "big-stream" / "bootstrap", "--timeout", "120") as serve:
+        with harness.Serve(harness.runtime("big-stream"), "--timeout", "120") as serve:
             pid = serve.process.pid
             # What the emulator holds beyond its resting size (ASan's shadow makes that larger).
             limit = vm_rss_mb(pid) + 56
@@ -75,7 +75,7 @@ class StreamBackPressure(unittest.TestCase):
         self.assertIn("answered 202", stderr)
 
     def test_a_caller_that_leaves_mid_stream_lets_the_invocation_finish(self):
-        with harness.Serve(RUNTIMES / "big-stream" / "bootstrap", "--timeout", "120") as serve:
+        with harness.Serve(harness.runtime("big-stream"), "--timeout", "120") as serve:
             connection = http.client.HTTPConnection("127.0.0.1", serve.port, timeout=60)
             connection.request("POST", f"/2015-03-31/functions/{serve.name}/invocations", json.dumps({"mb": 40}))
             response = connection.getresponse()
@@ -159,7 +159,7 @@ class BoundedRecords(unittest.TestCase):
 
 class LogTail(unittest.TestCase):
     def test_tail_is_the_last_4_kb_of_a_chatty_invocation_ending_with_report(self):
-        with FileServe(RUNTIMES / "chatty" / "bootstrap") as serve:
+        with FileServe(harness.runtime("chatty")) as serve:
             status, headers, body = serve.invoke(json.dumps({"lines": 2000, "width": 100}).encode(),
                                                  {"X-Amz-Log-Type": "Tail"})
             self.assertEqual(status, 200, body)

@@ -13,10 +13,10 @@ import unittest
 import harness
 import schema
 
-FD_LISTER = harness.RUNTIMES / "fd-lister" / "bootstrap"
-FD_EXTENSION = harness.RUNTIMES / "fd-lister-extension" / "fd-lister-extension"
-ESCAPER = harness.RUNTIMES / "escaper" / "bootstrap"
-SLEEPER = harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap"
+FD_LISTER = harness.runtime("fd-lister")
+FD_EXTENSION = harness.extension("fd-lister-extension")
+ESCAPER = harness.runtime("escaper")
+SLEEPER = harness.misbehaving("sleeps-past-timeout")
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 ONLY_STDIO = ["0", "1", "2"]
@@ -54,26 +54,20 @@ class ChildrenInheritNothing(unittest.TestCase):
         self.assertTrue(held["1"].startswith("pipe:") and held["2"].startswith("pipe:"), f"{who}: {held}")
 
     def test_run_runtime_its_child_and_an_extension(self):
-        with tempfile.TemporaryDirectory() as folder:
-            out = os.path.join(folder, "extension-fds.json")
-            run = harness.run(FD_LISTER, "--extension", str(FD_EXTENSION), "--env", f"FD_OUT={out}", events=[{}])
-            with open(out) as f:
-                extension = json.load(f)
+        run = harness.run(FD_LISTER, "--extension", str(FD_EXTENSION), events=[{}])
         self.assertEqual(run.code, 0, run)
+        [extension] = harness.records(run.stderr, "ext:fd-lister-extension")
         self.check_descriptors(run.results[0]["payload"]["runtime"], "the runtime")
         self.check_descriptors(run.results[0]["payload"]["child"], "the runtime's child")
         self.check_descriptors(extension, "the extension")
 
     def test_serve_cold_start_hands_on_neither_the_listener_nor_the_callers_connection(self):
-        with tempfile.TemporaryDirectory() as folder:
-            out = os.path.join(folder, "extension-fds.json")
-            with harness.Serve(FD_LISTER, "--extension", str(FD_EXTENSION), "--env", f"FD_OUT={out}") as serve:
-                status, _, body = serve.invoke(b"{}")
-                code, _, stderr = serve.stop()
-            with open(out) as f:
-                extension = json.load(f)
+        with harness.Serve(FD_LISTER, "--extension", str(FD_EXTENSION)) as serve:
+            status, _, body = serve.invoke(b"{}")
+            code, _, stderr = serve.stop()
         self.assertEqual(status, 200, body)
         self.assertEqual(code, 0, stderr)
+        [extension] = harness.records(stderr, "ext:fd-lister-extension")
         payload = json.loads(body)
         self.check_descriptors(payload["runtime"], "the runtime")
         self.check_descriptors(payload["child"], "the runtime's child")
@@ -83,6 +77,10 @@ class ChildrenInheritNothing(unittest.TestCase):
 class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
     """A grandchild that calls setsid(), ignores SIGTERM and sleeps forever is out of reach of
     every group kill; the emulator still finds it, kills it and names it in the report."""
+
+    # Off the sandbox: these match the pid the runtime reports for its grandchild with the host
+    # pid the emulator names, which a runtime in the sandbox's PID namespace cannot know.
+    HOST_PIDS = ("--sandbox", "off")
 
     def escaped(self, report):
         return [process for shutdown in report["shutdowns"] for process in shutdown["escapedProcesses"]]
@@ -99,7 +97,7 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
             try:
-                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--env",
+                run = harness.run(ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--env",
                                   f"ESCAPEE_CLEARS_ENVIRONMENT={clears_environment}", "--report", report_path,
                                   name=name, events=[{}])
                 escapee = int(pid_file.read_text())
@@ -125,8 +123,8 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
             try:
-                run = harness.run(ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path,
-                                  name=name, events=[{"exit": True}, {}])
+                run = harness.run(ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report",
+                                  report_path, name=name, events=[{"exit": True}, {}])
                 with open(report_path) as f:
                     report = json.load(f)
             finally:
@@ -148,7 +146,8 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
         with tempfile.TemporaryDirectory() as folder:
             pid_file = pathlib.Path(folder, "escapee.pid")
             report_path = os.path.join(folder, "report.json")
-            first = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report", report_path)
+            first = ServeOnPort(port, ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}", "--report",
+                                report_path)
             try:
                 status, _, body = first.invoke()
                 self.assertEqual(status, 200, body)
@@ -170,7 +169,7 @@ class EveryDescendantDiesWithItsEnvironment(unittest.TestCase):
 
             # The port is free again: a second serve binds it and serves.
             pid_file.unlink()
-            second = ServeOnPort(port, ESCAPER, "--env", f"ESCAPEE_PID_FILE={pid_file}")
+            second = ServeOnPort(port, ESCAPER, *self.HOST_PIDS, "--env", f"ESCAPEE_PID_FILE={pid_file}")
             try:
                 status, _, body = second.invoke()
                 code, stderr = second.stop(signal.SIGTERM)

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ElementTree
 import harness
 import schema
 
-SLOW_ECHO = harness.RUNTIMES / "slow-echo" / "bootstrap"
+SLOW_ECHO = harness.runtime("slow-echo")
 LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 
@@ -184,7 +184,7 @@ def read_chunked(port, function="function"):
 
 class Streaming(unittest.TestCase):
     def test_streamed_response_reaches_the_caller_in_pieces_before_the_runtime_finished(self):
-        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-response" / "bootstrap") as serve:
+        with harness.Serve(harness.misbehaving("streams-response")) as serve:
             arrivals, data = read_chunked(serve.port)
         head, _, body = data.partition(b"\r\n\r\n")
         self.assertIn(b"Transfer-Encoding: chunked", head)
@@ -197,7 +197,7 @@ class Streaming(unittest.TestCase):
         self.assertNotIn(b"X-Amz-Function-Error:", body)
 
     def test_stream_that_fails_ends_with_error_trailers(self):
-        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-then-fails" / "bootstrap") as serve:
+        with harness.Serve(harness.misbehaving("streams-then-fails")) as serve:
             _, data = read_chunked(serve.port)
         trailers = data.rsplit(b"\r\n0\r\n", 1)[1].decode()
         self.assertIn("X-Amz-Function-Error: Unhandled", trailers)
@@ -206,7 +206,7 @@ class Streaming(unittest.TestCase):
         self.assertEqual(json.loads(base64.b64decode(encoded))["errorMessage"], "upstream closed mid-stream")
 
     def test_tail_callers_get_the_stream_whole(self):
-        with harness.Serve(harness.SAMPLES / "misbehaving" / "streams-response" / "bootstrap") as serve:
+        with harness.Serve(harness.misbehaving("streams-response")) as serve:
             status, headers, body = serve.invoke(b"{}", {"X-Amz-Log-Type": "Tail"})
         self.assertEqual(status, 200)
         self.assertEqual(body, b"first chunk\nsecond chunk\nthird chunk\n")
@@ -224,7 +224,7 @@ class Concurrency(unittest.TestCase):
             with open(report_path) as f:
                 report = json.load(f)
         self.assertEqual([a[0] for a in answers], [200] * 4)
-        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 4, "four distinct runtimes")
+        self.assertEqual(len({body_json(a)["instance"] for a in answers}), 4, "four distinct runtimes")
         # In flight at once: every runtime was still sleeping when the last one began to.
         intervals = [(body_json(a)["slept_from"], body_json(a)["slept_until"]) for a in answers]
         self.assertLess(max(start for start, _ in intervals), min(end for _, end in intervals))
@@ -253,18 +253,18 @@ class Concurrency(unittest.TestCase):
         with harness.Serve(SLOW_ECHO) as serve:
             answers = invoke_in_parallel(serve, [{"sleep": 0.3}] * 3)
         self.assertEqual([a[0] for a in answers], [200] * 3)
-        self.assertEqual(len({body_json(a)["pid"] for a in answers}), 1, "one environment, reused warm")
+        self.assertEqual(len({body_json(a)["instance"] for a in answers}), 1, "one environment, reused warm")
 
 
 class ShutdownOnDemand(unittest.TestCase):
     def test_idle_environment_spins_down_and_the_next_invocation_cold_starts(self):
         with harness.Serve(SLOW_ECHO, "--idle-shutdown", "0.5", "--extension", str(LOGGER)) as serve:
-            first = body_json(serve.invoke(b"{}"))["pid"]
+            first = body_json(serve.invoke(b"{}"))["instance"]
             time.sleep(1.5)
             report = body_json(serve.request("GET", "/lambda-emu/report"))
             self.assertEqual(report["environments"][0]["report"]["shutdowns"][-1]["reason"], "spindown")
             self.assertEqual(body_json(serve.request("GET", "/lambda-emu/health"))["environments"], 0)
-            second = body_json(serve.invoke(b"{}"))["pid"]
+            second = body_json(serve.invoke(b"{}"))["instance"]
             self.assertNotEqual(first, second)
             code, _, stderr = serve.stop()
         self.assertIn("idle for 500 ms, spinning down", stderr)
@@ -287,10 +287,10 @@ class ShutdownOnDemand(unittest.TestCase):
 
     def test_shutting_down_one_environment_keeps_serving(self):
         with harness.Serve(SLOW_ECHO) as serve:
-            first = body_json(serve.invoke(b"{}"))["pid"]
+            first = body_json(serve.invoke(b"{}"))["instance"]
             status, _, _ = serve.request("POST", "/lambda-emu/shutdown?environment=1")
             self.assertEqual(status, 200)
-            second = body_json(serve.invoke(b"{}"))["pid"]
+            second = body_json(serve.invoke(b"{}"))["instance"]
             self.assertNotEqual(first, second)
 
     def test_sigterm_shuts_everything_down_writes_the_report_and_leaves_nothing(self):
@@ -336,7 +336,7 @@ class UnreadConsole(unittest.TestCase):
     answering, nor end it before its report."""
 
     def test_an_unread_console_never_stops_serve_and_loses_nothing_once_read(self):
-        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        chatty = harness.runtime("chatty")
         with harness.Serve(chatty) as serve:
             # 3 x 6,000 lines of ~80 bytes: ~1.4 MB, twenty times what the unread pipe holds.
             for _ in range(3):
@@ -352,7 +352,7 @@ class UnreadConsole(unittest.TestCase):
         self.assertNotIn("were dropped", stderr)
 
     def test_output_beyond_the_backlog_is_dropped_whole_lines_and_said(self):
-        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        chatty = harness.runtime("chatty")
         with harness.Serve(chatty) as serve:
             # ~21 MB of lines while nobody reads: more than the 16 MB the emulator keeps waiting.
             status, _, body = serve.invoke(json.dumps({"lines": 220000, "width": 50}).encode())
@@ -371,7 +371,7 @@ class UnreadConsole(unittest.TestCase):
     def test_a_reader_that_goes_away_ends_nothing_and_the_report_is_written(self):
         # `lambda-emu run ... | head`: the reader closes its end early. Before, the next write
         # raised SIGPIPE and the emulator died before its Shutdown phase and its report.
-        chatty = harness.RUNTIMES / "chatty" / "bootstrap"
+        chatty = harness.runtime("chatty")
         name = harness.unique_name("gone")
         with tempfile.TemporaryDirectory() as folder:
             report_path = os.path.join(folder, "report.json")

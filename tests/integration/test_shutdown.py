@@ -2,6 +2,7 @@
 the emulator itself recorded in its JSON report (generous margins, no wall-clock asserts)."""
 import json
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -150,7 +151,7 @@ class ShutdownTable(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
     def test_shell_bootstrap_that_does_not_exec_is_named(self):
-        outcome, report, name = run_with_report(harness.RUNTIMES / "shell-no-exec" / "bootstrap",
+        outcome, report, name = run_with_report(harness.runtime("shell-no-exec"),
                                                 "--extension", str(EXTENSIONS / "shutdown-logger"))
         shutdown = report["shutdowns"][-1]
         self.assertTrue(any("does not `exec`" in d for d in shutdown["diagnostics"]), shutdown)
@@ -177,7 +178,7 @@ class ResetsWithExtensions(unittest.TestCase):
 
     def test_timeout_reset_sends_shutdown_with_reason_timeout(self):
         outcome, report, name = run_with_report(
-            harness.SAMPLES / "misbehaving" / "sleeps-past-timeout" / "bootstrap", "--timeout", "1",
+            harness.misbehaving("sleeps-past-timeout"), "--timeout", "1",
             "--extension", str(EXTENSIONS / "shutdown-logger"), events=[{"sleep": 30}, {}])
         self.assertEqual(outcome.code, 4, outcome)
         self.assertIn("[ext:shutdown-logger] SHUTDOWN (timeout)", outcome.stderr)
@@ -245,12 +246,10 @@ class ResetsWithExtensions(unittest.TestCase):
 class Discovery(unittest.TestCase):
     def test_opt_extensions_beside_the_bootstrap_are_started(self):
         with tempfile.TemporaryDirectory() as folder:
+            os.chmod(folder, 0o755)  # the function's folder, readable by the sandbox's user
             os.makedirs(os.path.join(folder, "opt", "extensions"))
-            bootstrap = os.path.join(folder, "bootstrap")
-            with open(bootstrap, "w") as f:
-                f.write(f"#!/bin/sh\nexec {RUNTIME}\n")
-            os.chmod(bootstrap, 0o755)
-            os.symlink(EXTENSIONS / "shutdown-logger", os.path.join(folder, "opt", "extensions", "shutdown-logger"))
+            bootstrap = shutil.copy(RUNTIME, os.path.join(folder, "bootstrap"))
+            shutil.copy(EXTENSIONS / "shutdown-logger", os.path.join(folder, "opt", "extensions", "shutdown-logger"))
             outcome, report, name = run_with_report(bootstrap)
         self.assertEqual(outcome.code, 0, outcome)
         self.assertEqual([e["name"] for e in report["environment"]["extensions"]], ["shutdown-logger"])

@@ -16,7 +16,7 @@ import schema
 
 SCHEMA = json.loads((harness.ROOT / "docs" / "report.schema.json").read_text())
 RIC_SEED = harness.RUNTIMES / "ric-seed" / "bootstrap"
-HOLDS_CONNECTION = harness.RUNTIMES / "holds-connection" / "bootstrap"
+HOLDS_CONNECTION = harness.runtime("holds-connection")
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 MARGIN_MS = 150  # scheduling noise on a shared machine; the logic is in the emulator's own timestamps
 
@@ -74,7 +74,9 @@ class OfficialClientThatDoesNotExit(unittest.TestCase):
         os.unlink(self.flush.name)
 
     def run_ric(self, *args):
-        return run_with_reports(RIC_SEED, "--handler", "index.handler", "--timeout", "5",
+        # ric-seed runs the checkout's seed function and aws-lambda-ric from outside its own folder,
+        # which the sandbox hides (test_managed_runtime runs that client in the sandbox).
+        return run_with_reports(RIC_SEED, "--sandbox", "off", "--handler", "index.handler", "--timeout", "5",
                                 "--env", f"FLUSH_FILE={self.flush.name}", *args)
 
     def test_finished_cleanup_in_a_process_that_did_not_exit(self):

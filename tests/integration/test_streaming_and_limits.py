@@ -4,12 +4,10 @@ import unittest
 
 import harness
 
-MISBEHAVING = harness.SAMPLES / "misbehaving"
-
 
 class Streaming(unittest.TestCase):
     def test_streamed_response_is_assembled_for_the_caller(self):
-        run = harness.run(MISBEHAVING / "streams-response" / "bootstrap")
+        run = harness.run(harness.misbehaving("streams-response"))
         self.assertEqual(run.code, 0, run)
         self.assertIn("[runtime] stream answered 202", run.stderr)
         result = run.results[0]
@@ -18,7 +16,7 @@ class Streaming(unittest.TestCase):
         self.assertIsNone(result["functionError"])
 
     def test_stream_that_fails_in_its_trailers_is_a_function_error(self):
-        run = harness.run(MISBEHAVING / "streams-then-fails" / "bootstrap")
+        run = harness.run(harness.misbehaving("streams-then-fails"))
         self.assertEqual(run.code, 1, run)
         self.assertIn("[runtime] failed stream answered 202", run.stderr)
         result = run.results[0]
@@ -30,7 +28,7 @@ class Streaming(unittest.TestCase):
 
     def test_stream_cut_off_by_a_dying_runtime_is_a_truncated_response(self):
         name = harness.unique_name()
-        run = harness.run(MISBEHAVING / "streams-then-dies" / "bootstrap", name=name)
+        run = harness.run(harness.misbehaving("streams-then-dies"), name=name)
         self.assertEqual(run.code, 4, run)
         result = run.results[0]
         self.assertEqual(result["errorType"], "Runtime.TruncatedResponse")
@@ -42,7 +40,7 @@ class Streaming(unittest.TestCase):
 class ResponseLimit(unittest.TestCase):
     def test_oversized_response_gets_413_and_the_environment_lives_on(self):
         name = harness.unique_name()
-        run = harness.run(MISBEHAVING / "oversized-response" / "bootstrap", name=name,
+        run = harness.run(harness.misbehaving("oversized-response"), name=name,
                           events=[{"bytes": 7_000_000}, {"bytes": 1000}])
         self.assertEqual(run.code, 1, run)
         self.assertIn("[runtime] response of 7000000 bytes answered 413 "
