@@ -311,6 +311,12 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
             return nullptr;
         }
     }
+    // A function folder that does not exist is an empty /var/task: the missing bootstrap is then
+    // Runtime.InvalidEntrypoint at Init, as on Lambda, not a sandbox that cannot be made.
+    if (!fs::is_directory(layout.task_root, ec)) {
+        fs::create_directory(staged / "task", ec);
+        layout.task_root = staged / "task";
+    }
     layout.root_mountpoint = staged / "root";
     layout.hosts_file = staged / "hosts";
     layout.passwd_file = staged / "passwd";
@@ -320,7 +326,7 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
     for (const auto& executable : executables) shown.push_back(executable.parent_path());
     for (const auto& folder : shown) {
         if (is_under(folder, layout.task_root) || is_under(folder, layout.staged_opt)) continue;
-        if (shown_inside(folder)) continue;
+        if (shown_inside(folder) || !fs::is_directory(folder, ec)) continue; // nothing to show
         auto& dirs = layout.hidden_host_dirs;
         if (std::find(dirs.begin(), dirs.end(), folder) == dirs.end()) dirs.push_back(folder);
     }

@@ -334,6 +334,13 @@ class SandboxTest(unittest.TestCase):
         harness.assert_nothing_left(self, self.name)
         self.assertEqual(list(staging.glob("lambda-emu-*")), [], "a staged folder was left behind")
 
+    def test_a_bootstrap_in_a_folder_that_does_not_exist_is_an_invalid_entrypoint_as_without_the_sandbox(self):
+        self.bootstrap = self.folder / "no-such-folder" / "bootstrap"
+        run, report = self.run_function("--sandbox", "on", events=[{}])
+        self.assertEqual(run.code, 3, run)  # a failed Init, not a sandbox that cannot be made (6)
+        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint", run)
+        self.assertNotIn("cannot make the sandbox", run.stderr)
+
     def test_sandbox_off_behaves_as_before(self):
         run, report = self.run_function("--sandbox", "off",
                                         events=[{"action": "describe"},
