@@ -22,6 +22,7 @@ for logs in ("logs to console", "logs with a Telemetry subscriber"):
 without_floor += ["logs with a Telemetry subscriber: records received",
                   "logs with a Telemetry subscriber: records dropped (platform.logsDropped)"]
 with_floor.append("run of one event, start to end of Shutdown, ms (median)")
+with_floor.append("the same run in the sandbox, ms (median; floor: without it)")
 with_floor += [f"shutdown: SIGKILL sent minus its deadline, {label} us" for label in ("p50", "p99", "max")]
 without_floor += ["emulator RSS MB, 1 environment", "emulator RSS MB, 64 environments", "long run: invocations",
                   "long run: emulator RSS MB before", "long run: emulator RSS MB after",
