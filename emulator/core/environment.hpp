@@ -120,6 +120,7 @@ private:
     std::optional<RefusedAnswer> refused_by_caller(const Payload& body) const;
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
                 std::string error_type);
+    ClosedInvocation close_interrupted_invocation();
     ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);
     void announce_end(ClosedInvocation& closed);
     void end_invocation_normally();

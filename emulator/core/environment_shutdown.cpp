@@ -22,19 +22,27 @@ std::string ms_text(Millis value)
 
 } // namespace
 
+// An invocation the shutdown cuts short: as the runtime answered it, if it did (the answer went
+// out; only its next /next was missing), else a failure.
+Environment::ClosedInvocation Environment::close_interrupted_invocation()
+{
+    if (const auto* answer = invocation_->runtime_answer()) return close_invocation(answer->status, answer->error_type);
+    return close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+}
+
 void Environment::shutdown(ShutdownReason reason)
 {
     if (spinning_down_for_good()) return;
     switch (phase()) {
     case Phase::Shutdown: { // a reset is under way: it becomes the last shutdown
         shutdown_in_progress()->final = true;
-        if (invocation_) interrupt_invocation(close_invocation(InvokeStatus::Failure, "Emulator.Interrupted"));
+        if (invocation_) interrupt_invocation(close_interrupted_invocation());
         return;
     }
     case Phase::Uninitialized: {
         state_ = environment_state::Done{};
         std::optional<ClosedInvocation> held;
-        if (invocation_) held = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+        if (invocation_) held = close_interrupted_invocation();
         ShutdownReport empty; // nothing ran, so nothing to stop
         empty.final = true;
         empty.started_at = empty.ended_at = now();
@@ -47,7 +55,7 @@ void Environment::shutdown(ShutdownReason reason)
     case Phase::Idle:
     case Phase::Invoke: {
         std::optional<ClosedInvocation> in_flight;
-        if (invocation_) in_flight = close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+        if (invocation_) in_flight = close_interrupted_invocation();
         begin_shutdown(reason, true);
         if (in_flight) interrupt_invocation(std::move(*in_flight));
         return;

@@ -10,9 +10,11 @@ namespace fs = std::filesystem;
 std::unique_ptr<StagedDirectory> stage_layers(const std::vector<fs::path>& layers, const fs::path& function_folder,
                                               std::string& error, std::uint64_t limit)
 {
-    // Lambda counts the function's code and its layers together, unzipped.
+    // Lambda counts the function's code and its layers together, unzipped. Without layers the
+    // folder is not counted: nothing is staged, and a local function folder is often a build
+    // folder holding far more than its package would (walking it would also cost every run).
     UnpackedSize size{limit};
-    count_folder(function_folder, size);
+    if (!layers.empty()) count_folder(function_folder, size);
     if (size.used() > size.limit()) {
         error = "the function folder " + function_folder.string() + " is " + size.past_limit();
         return nullptr;

@@ -16,7 +16,8 @@ namespace lambda_emu::process {
 inline constexpr std::size_t kMaxLayers = 5;
 
 // Null with `error` (one line naming the layer and why) when one cannot be unpacked, or when the
-// function's folder and the layers together are past `limit` unzipped; the staging folder is
+// function's folder and the layers (if any: without, the folder is not counted) together are
+// past `limit` unzipped; the staging folder is
 // then removed. Runs before the event loop, on its one thread. Nothing is ever written through a
 // symlink (see folder_layer.hpp, zip_layer.hpp).
 std::unique_ptr<StagedDirectory> stage_layers(const std::vector<std::filesystem::path>& layers,

@@ -372,6 +372,20 @@ TEST_CASE("shutting down during an invocation answers it as interrupted")
     CHECK(h.environment.invoke(core::InvokeRequest{}, [](core::InvokeResult) {}) == core::InvokeRefusal::ShuttingDown);
 }
 
+TEST_CASE("a shutdown after the runtime answered, before its next /next, keeps the answer's status")
+{
+    Harness h;
+    h.warm();
+    h.invoke();
+    CHECK_FALSE(h.respond("req-1"));
+    h.environment.shutdown(); // the runtime's /next had not come yet: only that was missing
+    REQUIRE(h.results.size() == 1);
+    CHECK(h.results[0].outcome == core::InvokeOutcome::Success);
+    REQUIRE(h.observer.finished.size() == 1);
+    CHECK(h.observer.finished[0].status == core::InvokeStatus::Success);
+    CHECK(h.observer.finished[0].error_type.empty());
+}
+
 TEST_CASE("a shutdown never waits forever for an exit the kernel does not report")
 {
     Harness h;
