@@ -39,8 +39,8 @@ void measure_run(const BenchSetup& setup, FigureTable& table)
     const auto event = setup.scratch->file("run-event.json");
     std::ofstream{event} << "{}\n";
     const std::vector<std::string> run_arguments{
-        "run",     "--sandbox",    "off",        "--report", setup.scratch->file("run-report.json").string(),
-        "--event", event.string(), setup.runtime};
+        "run",     "--sandbox",    "off",   "--report", setup.scratch->file("run-report.json").string(),
+        "--event", event.string(), "--cpu", "host",     setup.runtime};
     std::vector<std::string> sandboxed_arguments = run_arguments;
     sandboxed_arguments[2] = "on";
     std::vector<double> run_ms;

@@ -86,7 +86,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "serve_bench: %s\n", error.what());
         return 1;
     }
-    std::printf("lambda-emu, minimal C++ runtime, --sandbox off; median of %d run(s), scale %g\n", runs, setup.scale);
+    std::printf("lambda-emu, minimal C++ runtime, --sandbox off --cpu host; median of %d run(s), scale %g\n", runs,
+                setup.scale);
     table.print(stdout);
     std::printf("%s", floors_legend);
     if (!json_path.empty())

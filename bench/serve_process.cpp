@@ -19,7 +19,7 @@ namespace bp = boost::process::v2;
 
 std::vector<std::string> serve_arguments(const std::string& runtime, const ServeOptions& options)
 {
-    std::vector<std::string> arguments{"serve", "--sandbox", "off", "--listen", "127.0.0.1:0"};
+    std::vector<std::string> arguments{"serve", "--sandbox", "off", "--cpu", "host", "--listen", "127.0.0.1:0"};
     arguments.insert(arguments.end(), {"--function-name", "bench", "--timeout", "60"});
     arguments.insert(arguments.end(), {"--concurrency", std::to_string(options.concurrency)});
     for (const auto& extension : options.extensions) arguments.insert(arguments.end(), {"--extension", extension});

@@ -67,7 +67,7 @@ private:
 
     std::vector<std::string> trial_arguments(const std::filesystem::path& report) const
     {
-        std::vector<std::string> arguments{"run", "--sandbox", "off", "--report", report.string()};
+        std::vector<std::string> arguments{"run", "--sandbox", "off", "--cpu", "host", "--report", report.string()};
         arguments.insert(arguments.end(), {"--extension", setup_.extension, "--env", "BENCH_IGNORE_SHUTDOWN=1"});
         arguments.insert(arguments.end(), {"--runtime-grace", std::to_string(kRuntimeGrace.count())});
         arguments.insert(arguments.end(), {"--shutdown-budget", std::to_string(kShutdownBudget.count())});

@@ -69,6 +69,12 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                     "/tmp, sandbox hostnames) and memory limit, in Linux namespaces")
         ->capture_default_str()
         ->envname("LAMBDA_EMU_SANDBOX");
+    command
+        .add_option("--cpu", function.cpu,
+                    "lambda or host: CPU in proportion to --memory as Lambda gives it (1,769 MB is one vCPU; the "
+                    "default where a cgroup can be made), or the host's unthrottled")
+        ->check(CLI::IsMember({"lambda", "host"}))
+        ->envname("LAMBDA_EMU_CPU");
     command.add_option("--layer", function.layers,
                        "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
     command.add_option("--ephemeral-storage", function.ephemeral_storage_mb, "/tmp's size in MB (Lambda: 512-10240)")

@@ -7,10 +7,14 @@
 #include "process/layers.hpp"
 #include "process/function_user.hpp"
 #include "process/sandbox.hpp"
+#include "core/cpu_allocation.hpp"
 #include "core/utf8.hpp"
+#include "process/environment_cgroup.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
@@ -60,6 +64,60 @@ std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path&
     return found;
 }
 
+struct PreparedResources {
+    std::shared_ptr<const ResourceSettings> settings;
+    std::string error;
+};
+
+// --cpu lambda|host: a cgroup per environment where the machine lets the emulator make one
+// (LAMBDA_EMU_CGROUPS=none pretends it cannot, for the tests of the fallback); where it cannot,
+// one line says what that means for the figures, and an explicit --cpu lambda fails with it.
+PreparedResources prepare_resources(const FunctionOptions& options, report::ResourcesRecord& record,
+                                    report::Console& console)
+{
+    PreparedResources prepared;
+    const char* pretend = std::getenv("LAMBDA_EMU_CGROUPS");
+    auto found = pretend && std::string_view{pretend} == "none"
+                     ? process::CgroupSiteResult{std::nullopt, "cgroups turned off (LAMBDA_EMU_CGROUPS=none)"}
+                     : process::find_cgroup_site();
+    auto settings = std::make_shared<ResourceSettings>();
+    if (!found.site) {
+        if (options.cpu == "lambda") {
+            prepared.error = "--cpu lambda: no cgroup can be made here: " + found.why_not;
+            return prepared;
+        }
+        record.fallback_reason = found.why_not;
+        if (options.cpu.empty())
+            console.lifecycle("resources: no cgroup: " + found.why_not +
+                              ". CPU is the host's, unthrottled: cleanup headroom is optimistic; freeze by SIGSTOP; "
+                              "memory sampled every 10 ms, runtime only (--cpu host silences this line)");
+        prepared.settings = std::move(settings);
+        return prepared;
+    }
+    settings->cgroup_site = found.site;
+    settings->lambda_cpu = options.cpu != "host";
+    record.method = process::to_string(found.site->version);
+    record.memory_limit = process::to_string(process::MemoryLimitMethod::Kernel);
+    record.tasks_limit = process::CgroupLimits{}.tasks;
+    std::ostringstream cpu;
+    if (settings->lambda_cpu) {
+        record.cpu = "lambda";
+        record.vcpus = core::lambda_vcpus(options.memory_mb);
+        record.cpu_quota_us = process::cpu_quota_us(record.vcpus);
+        record.cpu_period_us = process::kCpuPeriodUs;
+        cpu << std::fixed << std::setprecision(record.vcpus < 1 ? 3 : 2) << record.vcpus << " vCPU ("
+            << record.cpu_quota_us << " us of every " << record.cpu_period_us << ", as Lambda gives "
+            << options.memory_mb << " MB)";
+    } else {
+        cpu << "the host's CPU, unthrottled (--cpu host)";
+    }
+    console.lifecycle("resources: " + record.method + ": " + cpu.str() + ", " + std::to_string(options.memory_mb) +
+                      " MB for runtime and extensions together (the kernel's limit, no swap), " +
+                      std::to_string(record.tasks_limit) + " tasks");
+    prepared.settings = std::move(settings);
+    return prepared;
+}
+
 struct PreparedSandbox {
     std::shared_ptr<const SandboxSettings> settings; // null: no sandbox
     std::string error;
@@ -69,7 +127,7 @@ struct PreparedSandbox {
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
 PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root,
-                                report::SandboxRecord& record, report::Console& console)
+                                bool kernel_memory_limit, report::SandboxRecord& record, report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;
@@ -116,7 +174,8 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     auto settings = std::make_shared<SandboxSettings>();
     settings->layers = std::move(staged);
     settings->ephemeral_storage_mb = options.ephemeral_storage_mb;
-    settings->memory_limit = process::MemoryLimitMethod::RssSampling;
+    settings->memory_limit =
+        kernel_memory_limit ? process::MemoryLimitMethod::Kernel : process::MemoryLimitMethod::RssSampling;
     record.enabled = true;
     record.memory_limit = process::to_string(settings->memory_limit);
     record.user = std::string{process::kFunctionUserName} + " (uid " + std::to_string(process::kFunctionUid) +
@@ -322,7 +381,15 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
             !error.empty())
             return refuse(std::move(error));
     }
-    auto sandbox = prepare_sandbox(options, host.task_root, prepared.record.sandbox, console);
+    auto resources = prepare_resources(options, prepared.record.resources, console);
+    if (!resources.error.empty()) {
+        prepared.error_exit_code = exit_codes::kEmulatorError;
+        return refuse(std::move(resources.error));
+    }
+    host.resources = resources.settings;
+    host.function.vcpus = prepared.record.resources.cpu == "lambda" ? prepared.record.resources.vcpus : 0;
+    const bool kernel_memory_limit = host.resources->cgroup_site.has_value();
+    auto sandbox = prepare_sandbox(options, host.task_root, kernel_memory_limit, prepared.record.sandbox, console);
     if (!sandbox.error.empty()) {
         prepared.error_exit_code = sandbox.error_exit_code;
         return refuse(std::move(sandbox.error));
@@ -351,7 +418,11 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
                                                               : report::KillAllowance::Any;
     prepared.reports = {options.report_path, options.junit_path, options.html_path};
     host.freeze = !options.no_freeze;
-    prepared.record.freeze_method = host.freeze ? process::Freezer::kMethod : "";
+    prepared.record.freeze_method = !host.freeze          ? ""
+                                    : kernel_memory_limit ? "cgroup-freezer"
+                                                          : process::Freezer::kMethod;
+    if (kernel_memory_limit) prepared.record.sandbox.memory_limit = prepared.record.resources.memory_limit;
+    else prepared.record.resources.memory_limit = prepared.record.sandbox.memory_limit;
 
     if (managed) return prepared;
     const bool bootstrap_from_layer =

@@ -31,6 +31,8 @@ struct FunctionOptions {
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     bool no_freeze = false;              // --no-freeze: processes run on between invocations
+    // --cpu lambda | host (README "Lambda's numbers"); empty: lambda where a cgroup can be made.
+    std::string cpu;
     // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";
     std::vector<std::string> layers;

@@ -149,13 +149,18 @@ private:
     void record_extension_exit_in_shutdown(const Extension& extension);
     void complete_shutdown_if_everyone_exited();
     void complete_shutdown();
-    // A process still running at its deadline: a last look at it, then SIGKILL to its group.
+    // A process still running at its deadline: a last look at it, then SIGKILL to its group
+    // (unless the host's arranged kill was sent at the deadline already: then its time).
     void kill_at_deadline(ProcessCleanup& process);
+    // The host's arranged kill, if it was sent, as the process's SIGKILL (an exit may be reported first).
+    void take_arranged_kill(ProcessCleanup& process);
     // Evidence (environment_evidence.cpp): looks at the processes as the phase begins, every
     // kEvidenceSamplePeriod while they run, and just before each SIGKILL.
     ProcessEvidence first_look(ProcessKind kind, const std::string& name);
     void look_again();
     void look_before_kill(ProcessCleanup& process);
+    // Which long poll the process still had parked when it was killed.
+    void note_parked_call(ProcessCleanup& process);
     void collect_last_outputs(ShutdownReport& report);
 
     FunctionConfig config_;

@@ -26,6 +26,9 @@ void Environment::look_again()
     const auto look_by = [&](SteadyTime time) { next_look = next_look ? std::min(*next_look, time) : time; };
     for (auto& process : progress->report.processes) {
         if (!process.awaiting_exit() || process.sigkill_at) continue;
+        // At or past its deadline the host's kill may have been sent already: a look now would
+        // see the dying process, not its cleanup.
+        if (process.deadline && looked_at >= *process.deadline) continue;
         const bool deadline_near = process.deadline && *process.deadline - looked_at <= kTablesReadBeforeDeadline;
         if (auto sample = ports_.processes.look_at(process.kind, process.name, deadline_near)) {
             process.evidence.at_end = std::move(sample);
@@ -44,6 +47,11 @@ void Environment::look_before_kill(ProcessCleanup& process)
     if (auto sample = ports_.processes.look_at(process.kind, process.name, false)) {
         process.evidence.at_end = std::move(sample);
     }
+    note_parked_call(process);
+}
+
+void Environment::note_parked_call(ProcessCleanup& process)
+{
     if (process.kind == ProcessKind::Runtime) {
         if (parked_next_) process.evidence.parked_at_kill = ParkedCall::RuntimeNext;
     } else if (const Extension* extension = find_external(process.name); extension && extension->parked) {

@@ -223,6 +223,11 @@ void Environment::on_extension_exited(const std::string& name, ExitStatus status
     }
     if (before == ExtensionState::InitError || before == ExtensionState::ExitError) {
         extension_failed(extension->error_type, "extension " + name + " reported " + extension->reported_error_type);
+    } else if (status.killed_for == KilledFor::MemoryLimit) {
+        // The kernel's OOM killer chose the extension: the environment ran out of memory, and
+        // Lambda says so whichever of its processes was killed.
+        extension_failed("Runtime.OutOfMemory",
+                         "extension " + name + " was killed: the environment passed its memory size");
     } else {
         extension_failed("Extension.Crash", "extension " + name + " exited: " + status.describe());
     }

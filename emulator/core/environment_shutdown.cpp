@@ -77,12 +77,28 @@ void Environment::kill_now()
 
 void Environment::kill_at_deadline(ProcessCleanup& process)
 {
-    look_before_kill(process);
-    // The time the signal is sent, read before sending it: on a busy machine the dying process
-    // may take the CPU from the emulator before kill() even returns.
-    process.sigkill_at = now();
+    if (const auto sent = ports_.processes.call_off_kill(process.kind, process.name)) {
+        // The host sent it at the deadline already: the last look before it (kTablesReadBeforeDeadline
+        // ahead) is the evidence, and the kill below only makes sure the whole group is counted.
+        note_parked_call(process);
+        process.sigkill_at = *sent;
+    } else {
+        look_before_kill(process);
+        // The time the signal is sent, read before sending it: on a busy machine the dying process
+        // may take the CPU from the emulator before kill() even returns.
+        process.sigkill_at = now();
+    }
     if (process.kind == ProcessKind::Runtime) ports_.processes.kill_runtime();
     else ports_.processes.kill_extension(process.name);
+}
+
+void Environment::take_arranged_kill(ProcessCleanup& process)
+{
+    if (process.sigkill_at) return;
+    if (const auto sent = ports_.processes.call_off_kill(process.kind, process.name)) {
+        note_parked_call(process);
+        process.sigkill_at = *sent;
+    }
 }
 
 ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
@@ -107,11 +123,20 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
                       TimerSlot::ExtensionErrorGrace}) {
         ports_.timers.cancel(slot);
     }
+    int internal_extensions = 0;
+    int external_extensions = 0;
+    for (const auto& extension : extensions_) {
+        if (!extension.registered()) continue;
+        (extension.kind == ExtensionKind::Internal ? internal_extensions : external_extensions)++;
+    }
+    const ShutdownBudget budget = shutdown_budget(internal_extensions, external_extensions, overrides_);
     // The first looks at the processes (the evidence's baseline) come before the phase's clock
-    // starts: reading /proc takes time, and it must come out of nobody's share.
+    // starts: reading /proc takes time, and it must come out of nobody's share. Not for a
+    // runtime that gets SIGKILL at once (no extension registered): Lambda does not wait, and
+    // there is no cleanup to judge.
     ports_.processes.time_output(true);
     ProcessEvidence runtime_evidence;
-    if (runtime_pid_ != 0 && runtime_ != RuntimeState::Exited) {
+    if (runtime_pid_ != 0 && runtime_ != RuntimeState::Exited && budget.send_sigterm) {
         runtime_evidence = first_look(ProcessKind::Runtime, "runtime");
     }
     std::map<std::string, ProcessEvidence> extension_evidence;
@@ -124,11 +149,9 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
     auto& report = progress.report;
     report.reason = reason;
     report.started_at = started;
-    for (const auto& extension : extensions_) {
-        if (!extension.registered()) continue;
-        (extension.kind == ExtensionKind::Internal ? report.internal_extensions : report.external_extensions)++;
-    }
-    report.budget = shutdown_budget(report.internal_extensions, report.external_extensions, overrides_);
+    report.internal_extensions = internal_extensions;
+    report.external_extensions = external_extensions;
+    report.budget = budget;
 
     if (runtime_pid_ != 0) {
         ProcessCleanup runtime;
@@ -147,6 +170,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
             runtime.sigterm_at = started;
             runtime.deadline = started + report.budget.runtime_share;
             ports_.timers.arm(TimerSlot::RuntimeShare, *runtime.deadline);
+            ports_.processes.arrange_kill(ProcessKind::Runtime, runtime.name, *runtime.deadline);
         } else {
             // No extension registered: AWS sends SIGKILL at once, no SIGTERM (LAMBDA-SPEC 4.4).
             ports_.processes.kill_runtime();
@@ -208,6 +232,7 @@ void Environment::tell_extensions_to_shut_down()
         event.deadline_ms = ports_.clock.epoch_ms(phase_end);
         event.shutdown_reason = to_string(report.reason);
         process->deadline = phase_end;
+        ports_.processes.arrange_kill(ProcessKind::ExternalExtension, extension.name, phase_end);
         extension.state = ExtensionState::ShutDown;
         deliver_to_extension(extension, std::move(event));
         anyone_waits = true;
@@ -222,6 +247,7 @@ void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
     runtime->exit_observed_at = now();
     runtime->exit_status = status;
     ports_.timers.cancel(TimerSlot::RuntimeShare);
+    take_arranged_kill(*runtime); // its exit may be the host's kill at the deadline, reported first
     if (!runtime->sigkill_at) {
         // The runtime process is gone but its group may not be: a shell bootstrap that did not
         // `exec` leaves the real runtime behind, and that one never saw SIGTERM.
@@ -244,6 +270,7 @@ void Environment::record_extension_exit_in_shutdown(const Extension& extension)
     if (!process || !process->awaiting_exit()) return;
     process->exit_observed_at = now();
     process->exit_status = extension.exit_status;
+    take_arranged_kill(*process);
     complete_shutdown_if_everyone_exited();
 }
 
@@ -263,6 +290,7 @@ void Environment::complete_shutdown()
          {TimerSlot::RuntimeShare, TimerSlot::ExtensionsDeadline, TimerSlot::ShutdownGiveUp, TimerSlot::EvidenceLook}) {
         ports_.timers.cancel(slot);
     }
+    for (auto& process : shutdown_in_progress()->report.processes) take_arranged_kill(process);
     ShutdownInProgress finished = std::move(*shutdown_in_progress());
     ShutdownReport& report = finished.report;
     report.final = finished.final;
@@ -291,6 +319,8 @@ void Environment::complete_shutdown()
         } else if (process.verdict == Verdict::Killed) {
             // What the kill means, from what the process was doing (shutdown_evidence.cpp).
             notes.push_back(killed_diagnostic(report, process));
+            if (auto throttled = throttled_diagnostic(process, config_.memory_mb, config_.vcpus))
+                notes.push_back(std::move(*throttled));
         }
         if (process.kind == ProcessKind::ExternalExtension && process.subscribed_to_shutdown &&
             !process.shutdown_event_at && process.deadline) {

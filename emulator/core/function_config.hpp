@@ -20,6 +20,9 @@ struct FunctionConfig {
     Millis init_timeout{10000};
     // "Text" or "JSON": the function's log format (LoggingConfig), which also shapes Lambda's own lines.
     std::string log_format = "Text";
+    // The CPU the environment runs with (cpu_allocation.hpp: memory / 1,769 MB with --cpu lambda);
+    // 0: the host's, unthrottled.
+    double vcpus = 0;
 
     // Unqualified ARN: what `Lambda-Runtime-Invoked-Function-Arn` carries when the caller used
     // the bare function name.

@@ -27,7 +27,9 @@ public:
     virtual void terminate_runtime() = 0;
     // SIGKILL to the runtime's whole process group, so what it started dies with it.
     virtual void kill_runtime() = 0;
-    // Peak resident memory of the runtime's process tree, in MB (rounded up).
+    // Peak memory since the runtime started, in MB rounded up: the whole environment's (runtime
+    // and extensions) where the host has a memory cgroup, else the runtime's process tree's.
+    // Lambda reports the most used across the invocations an environment served, not each one's.
     virtual int runtime_peak_memory_mb() = 0;
     // Processes still alive in the runtime's group after the runtime itself exited.
     virtual int runtime_group_survivors() = 0;
@@ -50,6 +52,15 @@ public:
     // core says when; the host may decline (--no-freeze). Neither call may block.
     virtual void freeze_environment() = 0;
     virtual void thaw_environment() = 0;
+
+    // The Shutdown phase's deadlines kept to the microsecond whatever the host's event loop is
+    // doing: SIGKILL to the process's group at `when`, sent by the host on its own. The core's
+    // timer for the same deadline calls it off and learns when it was sent; so does the exit it
+    // causes, if the host reports that first. A host that cannot arranges nothing: the core's
+    // timer kills.
+    virtual void arrange_kill(ProcessKind, const std::string& /*name*/, SteadyTime /*when*/) {}
+    // Calls the arranged kill off; returns when it was sent, if it was.
+    virtual std::optional<SteadyTime> call_off_kill(ProcessKind, const std::string& /*name*/) { return std::nullopt; }
 
     // Evidence for the Shutdown phase (by default none: a host that cannot look reports verdicts only).
     // A look at the runtime's or an extension's process tree: its CPU time and its sockets; null

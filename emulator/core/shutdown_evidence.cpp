@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace lambda_emu::core {
 
@@ -180,6 +181,19 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     case ParkedCall::None: text += " (Lambda kills it the same way)."; break;
     }
     return text;
+}
+
+std::optional<std::string> throttled_diagnostic(const ProcessCleanup& process, int memory_mb, double vcpus)
+{
+    const auto cpu = cpu_in_phase_ms(process);
+    if (vcpus <= 0 || vcpus >= 1 || !cpu || *cpu < 1) return std::nullopt;
+    const std::string who = process.kind == ProcessKind::Runtime ? "The runtime" : "Extension " + process.name;
+    std::ostringstream share;
+    share.precision(vcpus < 0.1 ? 3 : 2);
+    share << std::fixed << vcpus;
+    return who + " used " + ms_text(*cpu) + " of CPU in the phase; at " + std::to_string(memory_mb) +
+           " MB Lambda gives " + share.str() + " vCPU, so that is about " + ms_text(*cpu / vcpus) +
+           " on Lambda (and here: the environment ran with Lambda's CPU). More memory buys more CPU.";
 }
 
 } // namespace lambda_emu::core

@@ -1,5 +1,6 @@
 #include "environment_host.hpp"
 
+#include "core/cpu_allocation.hpp"
 #include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
@@ -8,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <unistd.h>
 
 namespace lambda_emu {
 
@@ -72,6 +74,23 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         host->sandbox_ =
             process::Sandbox::create(std::move(layout), executables, managed_runtime_folders(host->options_), error);
         if (!host->sandbox_) return nullptr;
+    }
+    if (const auto& resources = host->options_.resources; resources && resources->cgroup_site) {
+        // Made before any process of the environment starts: each joins it before it can fork.
+        process::CgroupLimits limits;
+        limits.memory_mb = host->options_.function.memory_mb;
+        limits.cpus = resources->lambda_cpu ? core::lambda_vcpus(limits.memory_mb) : 0;
+        const std::string name =
+            "lambda-emu-" + std::to_string(::getpid()) + "-" + std::to_string(host->server_->port());
+        host->cgroup_ = process::EnvironmentCgroup::create(*resources->cgroup_site, name, limits, error);
+        if (!host->cgroup_) return nullptr;
+        host->oom_kills_seen_ = host->cgroup_->oom_kills();
+        if (const int notice = host->cgroup_->oom_notice_fd(); notice >= 0) {
+            host->oom_notice_ = std::make_unique<boost::asio::posix::stream_descriptor>(io, ::dup(notice));
+            host->await_out_of_memory();
+        }
+    }
+    if (const auto& sandbox = host->options_.sandbox; sandbox && !host->cgroup_) {
         if (sandbox->memory_limit == process::MemoryLimitMethod::RssSampling) {
             host->memory_guard_ = std::make_unique<process::MemoryGuard>(
                 io, static_cast<long>(host->options_.function.memory_mb) * 1024,
@@ -132,7 +151,9 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
 EnvironmentHost::~EnvironmentHost()
 {
     if (server_) listeners_.remove(server_->port());
+    arranged_kills_.clear(); // called off, their threads joined
     for (auto& [slot, timer] : timers_) timer.timer.cancel();
+    if (oom_notice_) oom_notice_->close();
     if (runtime_) {
         reaper_.forget(runtime_->pid());
         if (runtime_alive_) runtime_->kill_group();
@@ -145,6 +166,7 @@ EnvironmentHost::~EnvironmentHost()
         reaper_.descendants().kill_family(family_);
         reaper_.descendants().remove_family(family_);
     }
+    cgroup_.reset(); // kills whatever is left in it, then removes it
 }
 
 std::string EnvironmentHost::inside_paths(const std::string& paths) const
@@ -172,6 +194,7 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     spec.environment = runtime_environment_;
     spec.working_directory = working_directory();
     if (sandbox_) spec.sandbox = sandbox_->entry();
+    if (cgroup_) spec.join_cgroup = cgroup_->join_descriptors();
     // By value: a survivor may still write after this host is gone.
     auto line_sink = [lines = lines_](std::string_view line) { lines("runtime", line); };
     auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
@@ -184,18 +207,20 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     runtime_ = std::move(spawned.child);
     runtime_alive_ = true;
     last_peak_memory_mb_ = 0;
+    // Max Memory Used counts from the runtime's start: across the invocations it serves, as
+    // Lambda reports it, not across a reset (what the killed runtime held is gone).
+    if (cgroup_) cgroup_->reset_peak();
     const pid_t pid = runtime_->pid();
     last_outputs_->started("runtime", pid);
     looks_.erase("runtime");
     reaper_.descendants().add_root(family_, pid);
-    runtime_out_of_memory_ = false;
+    out_of_memory_ = false;
     if (memory_guard_) memory_guard_->watch(pid);
     reaper_.watch(pid, [this, pid](core::ExitStatus status) {
         if (!runtime_ || runtime_->pid() != pid) return;
         runtime_alive_ = false;
         if (memory_guard_) memory_guard_->stop();
-        if (runtime_out_of_memory_ && status.signalled && status.code == SIGKILL)
-            status.killed_for = core::KilledFor::MemoryLimit;
+        if (killed_for_memory(status)) status.killed_for = core::KilledFor::MemoryLimit;
         environment_.on_runtime_exited(status);
     });
     return {true, pid, {}};
@@ -246,7 +271,7 @@ std::filesystem::path EnvironmentHost::working_directory() const
 void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
 {
     if (!runtime_ || !runtime_alive_) return;
-    runtime_out_of_memory_ = true;
+    out_of_memory_ = true;
     last_peak_memory_mb_ = std::max(last_peak_memory_mb_, static_cast<int>((resident_kb + 1023) / 1024));
     lines_("platform", "[lambda-emu] the runtime's processes use " + std::to_string((resident_kb + 1023) / 1024) +
                            " MB, past the memory size of " + std::to_string(options_.function.memory_mb) +
@@ -255,8 +280,84 @@ void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
     killed_groups_.insert(runtime_->pid());
 }
 
+// The kernel's OOM killer may have chosen any process of the environment, and its exit may be
+// seen before the notice: the cgroup's count says. Every SIGKILL from then on (the runtime's,
+// killed for it) is the memory's too.
+bool EnvironmentHost::killed_for_memory(const core::ExitStatus& status)
+{
+    if (!status.signalled || status.code != SIGKILL) return false;
+    note_oom_kills();
+    return out_of_memory_;
+}
+
+bool EnvironmentHost::note_oom_kills()
+{
+    if (!cgroup_) return false;
+    const std::uint64_t kills = cgroup_->oom_kills();
+    if (kills <= oom_kills_seen_) return false; // under pressure, but nothing was killed
+    oom_kills_seen_ = kills;
+    out_of_memory_ = true;
+    const long peak_kb = cgroup_->peak_memory_kb();
+    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, static_cast<int>((peak_kb + 1023) / 1024));
+    lines_("platform", "[lambda-emu] the environment reached its memory size of " +
+                           std::to_string(options_.function.memory_mb) +
+                           " MB and the kernel killed a process of it (Runtime.OutOfMemory)");
+    return true;
+}
+
+void EnvironmentHost::await_out_of_memory()
+{
+    oom_notice_->async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                            [this](const boost::system::error_code& ec) {
+                                if (ec) return; // closed with the host
+                                cgroup_->take_oom_notice();
+                                environment_out_of_memory();
+                                await_out_of_memory();
+                            });
+}
+
+// The kernel killed a process of the environment for its memory. Lambda then fails the
+// invocation with Runtime.OutOfMemory and resets the environment, whichever process was chosen:
+// the runtime is killed too if it was not the one.
+void EnvironmentHost::environment_out_of_memory()
+{
+    if (!note_oom_kills() || !runtime_ || !runtime_alive_) return;
+    out_of_memory_ = true;
+    runtime_->kill_group();
+    killed_groups_.insert(runtime_->pid());
+}
+
+void EnvironmentHost::arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when)
+{
+    pid_t group = 0;
+    if (kind == core::ProcessKind::Runtime) {
+        if (runtime_ && runtime_alive_) group = runtime_->pid();
+    } else if (const auto found = extensions_.find(name); found != extensions_.end()) {
+        group = found->second->pid();
+    }
+    if (group <= 0) return;
+    const std::string key = kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
+    arranged_kills_[key] = std::make_unique<process::DeadlineKill>(group, when);
+}
+
+std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(core::ProcessKind kind, const std::string& name)
+{
+    const std::string key = kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
+    const auto found = arranged_kills_.find(key);
+    if (found == arranged_kills_.end()) return std::nullopt;
+    const auto sent = found->second->call_off();
+    if (sent) killed_groups_.insert(found->second->group());
+    arranged_kills_.erase(found);
+    return sent;
+}
+
 int EnvironmentHost::runtime_peak_memory_mb()
 {
+    if (cgroup_) {
+        last_peak_memory_mb_ =
+            std::max(last_peak_memory_mb_, static_cast<int>((cgroup_->peak_memory_kb() + 1023) / 1024));
+        return last_peak_memory_mb_;
+    }
     if (runtime_ && runtime_alive_) {
         if (const int measured = runtime_->peak_memory_mb(); measured > 0) last_peak_memory_mb_ = measured;
     }
@@ -281,6 +382,7 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
         spec.environment = extension_environment_;
         spec.working_directory = working_directory();
         if (sandbox_) spec.sandbox = sandbox_->entry();
+        if (cgroup_) spec.join_cgroup = cgroup_->join_descriptors();
         auto line_sink = [lines = lines_, label = "ext:" + name](std::string_view line) { lines(label, line); };
         auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
         if (!spawned.child) {
@@ -294,6 +396,7 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
         reaper_.descendants().add_root(family_, pid);
         reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
             if (generation != extension_generation_) return;
+            if (killed_for_memory(status)) status.killed_for = core::KilledFor::MemoryLimit;
             environment_.on_extension_exited(name, status);
         });
         extensions_[name] = std::move(spawned.child);
@@ -324,10 +427,23 @@ std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
     if (runtime_) roots.insert(runtime_->pid());
     for (const auto& [name, extension] : extensions_) roots.insert(extension->pid());
     std::vector<core::EscapedProcess> escaped;
-    for (const auto& killed : reaper_.descendants().kill_family(family_)) {
-        if (roots.count(killed.pid) != 0 || killed_groups_.count(killed.group) != 0) continue;
-        escaped.push_back({killed.pid, killed.command});
+    std::set<pid_t> reported;
+    const auto report_escaped = [&](const process::ProcessEntry& killed) {
+        if (roots.count(killed.pid) != 0 || killed_groups_.count(killed.group) != 0) return;
+        if (reported.insert(killed.pid).second) escaped.push_back({killed.pid, killed.command});
+    };
+    if (cgroup_) {
+        // The cgroup knows every process of the environment, whatever it forked or left: read
+        // each before the kill (a killed process's entry may be gone before it could be read).
+        std::vector<process::ProcessEntry> members;
+        for (const pid_t pid : cgroup_->members()) {
+            process::ProcessEntry entry;
+            if (process::read_process_entry(pid, entry) && entry.live()) members.push_back(std::move(entry));
+        }
+        cgroup_->kill_all();
+        for (const auto& member : members) report_escaped(member);
     }
+    for (const auto& killed : reaper_.descendants().kill_family(family_)) report_escaped(killed);
     killed_groups_.clear();
     return escaped;
 }
@@ -335,6 +451,11 @@ std::vector<core::EscapedProcess> EnvironmentHost::kill_descendants()
 void EnvironmentHost::freeze_environment()
 {
     if (!options_.freeze) return;
+    if (cgroup_) {
+        cgroup_->freeze(); // atomic: every process of the environment, wherever it went
+        telemetry_->hold_deliveries();
+        return;
+    }
     std::vector<pid_t> groups;
     if (runtime_ && runtime_alive_) groups.push_back(runtime_->pid());
     for (const auto& [name, extension] : extensions_) groups.push_back(extension->pid());
@@ -349,6 +470,11 @@ void EnvironmentHost::freeze_environment()
 
 void EnvironmentHost::thaw_environment()
 {
+    if (cgroup_ && options_.freeze) {
+        cgroup_->thaw();
+        telemetry_->resume_deliveries();
+        return;
+    }
     if (freezer_.state() == process::Freezer::State::Thawed) return;
     freezer_.thaw();
     telemetry_->resume_deliveries();

@@ -14,13 +14,17 @@
 #include "last_outputs.hpp"
 #include "process/child_process.hpp"
 #include "process/child_reaper.hpp"
+#include "process/deadline_kill.hpp"
+#include "process/environment_cgroup.hpp"
 #include "process/freezer.hpp"
 #include "process/memory_guard.hpp"
 #include "process/sandbox.hpp"
+#include "resource_settings.hpp"
 #include "sandbox_settings.hpp"
 #include "process/tree_evidence.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <filesystem>
@@ -51,6 +55,8 @@ struct HostOptions {
     bool freeze = true;
     // Null: no sandbox (--sandbox off, or a kernel without user namespaces).
     std::shared_ptr<const SandboxSettings> sandbox;
+    // Null: no cgroup (as ResourceSettings without a site).
+    std::shared_ptr<const ResourceSettings> resources;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -83,6 +89,8 @@ private:
     void terminate_runtime() override;
     void kill_runtime() override;
     int runtime_peak_memory_mb() override;
+    void arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when) override;
+    std::optional<core::SteadyTime> call_off_kill(core::ProcessKind kind, const std::string& name) override;
     int runtime_group_survivors() override;
     std::vector<core::LaunchedExtension> start_external_extensions() override;
     void kill_extension(const std::string& name) override;
@@ -124,8 +132,14 @@ private:
     std::set<pid_t> killed_groups_;                   // SIGKILLed since the last Shutdown phase ended
     process::Freezer freezer_;
     std::unique_ptr<process::Sandbox> sandbox_;          // null without one
-    std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox
-    bool runtime_out_of_memory_ = false;                 // the current runtime was killed for it
+    std::unique_ptr<process::MemoryGuard> memory_guard_; // the memory size as a limit, in the sandbox without a cgroup
+    bool out_of_memory_ = false; // the environment passed its memory size since the runtime started
+    // The environment's cgroup (null without one): its limits, its freeze, its memory.
+    std::unique_ptr<process::EnvironmentCgroup> cgroup_;
+    std::unique_ptr<boost::asio::posix::stream_descriptor> oom_notice_;
+    std::uint64_t oom_kills_seen_ = 0;
+    // The Shutdown phase's kills at their deadlines, by process ("runtime", "ext:NAME").
+    std::map<std::string, std::unique_ptr<process::DeadlineKill>> arranged_kills_;
 
     // The runtime's executable and working directory as the runtime sees them.
     // A spawn refused for permissions, in the sandbox: one line saying whose they are.
@@ -135,6 +149,12 @@ private:
     std::string inside_paths(const std::string& paths) const;
     std::filesystem::path working_directory() const;
     void runtime_exceeded_memory(long resident_kb);
+    // The kernel's OOM killer acted in the environment's cgroup.
+    void await_out_of_memory();
+    bool killed_for_memory(const core::ExitStatus& status);
+    // New OOM kills in the cgroup since the last look: noted, said, true.
+    bool note_oom_kills();
+    void environment_out_of_memory();
 
     http::Router router_;
     std::unique_ptr<http::Server> server_;

@@ -61,9 +61,15 @@ struct SandboxAndDirectory {
     std::optional<SandboxEntry> sandbox;
     const char* directory;
     int clone_pid_fd;
+    const std::vector<int>& join_cgroup;
 
     bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*)
     {
+        // The environment's cgroup before anything else (while still the emulator's user, who
+        // may write it): whatever the process starts from here on is in it.
+        for (const int procs : join_cgroup) {
+            if (::write(procs, "0", 1) != 1) return bp::error_code{errno, boost::system::system_category()};
+        }
         if (sandbox) {
             if (::setns(sandbox->user_namespace, CLONE_NEWUSER) != 0 ||
                 ::setns(sandbox->mount_namespace, CLONE_NEWNS) != 0 ||
@@ -160,10 +166,11 @@ SpawnResult ChildProcess::spawn(boost::asio::io_context& io, const SpawnSpec& sp
         return {nullptr, go_style_error(spec.executable, bp::error_code{errno, boost::system::system_category()})};
     {
         bp::posix::default_launcher launcher;
-        child = launcher(io.get_executor(), ec, spec.executable, spec.arguments, ExactEnvironment{spec.environment},
-                         bp::process_stdio{nullptr, out, err},
-                         SandboxAndDirectory{spec.sandbox, spec.working_directory.c_str(), clone_pid[1]},
-                         OwnGroupAndParentDeathSignal{spec.sandbox ? 0 : ::getpid()});
+        child =
+            launcher(io.get_executor(), ec, spec.executable, spec.arguments, ExactEnvironment{spec.environment},
+                     bp::process_stdio{nullptr, out, err},
+                     SandboxAndDirectory{spec.sandbox, spec.working_directory.c_str(), clone_pid[1], spec.join_cgroup},
+                     OwnGroupAndParentDeathSignal{spec.sandbox ? 0 : ::getpid()});
     }
     // The emulator's reaper owns the exit from here on: let go of Boost's handle (detach, so its
     // destructor does not terminate the process).

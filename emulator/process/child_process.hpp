@@ -24,6 +24,8 @@ struct SpawnSpec {
     std::filesystem::path working_directory; // inside the sandbox, when there is one
     // The environment's namespaces, entered before exec; the paths above are then seen inside them.
     std::optional<SandboxEntry> sandbox;
+    // The environment's cgroup.procs files (environment_cgroup.hpp), joined first of all.
+    std::vector<int> join_cgroup;
 };
 
 class ChildProcess;

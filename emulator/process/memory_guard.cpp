@@ -19,6 +19,7 @@ const char* to_string(MemoryLimitMethod method)
     switch (method) {
     case MemoryLimitMethod::None: return "none";
     case MemoryLimitMethod::RssSampling: return "rss-sampling";
+    case MemoryLimitMethod::Kernel: return "kernel";
     }
     return "none";
 }

@@ -14,7 +14,7 @@
 namespace lambda_emu::process {
 
 // How the limit is enforced, for the report.
-enum class MemoryLimitMethod { None, RssSampling };
+enum class MemoryLimitMethod { None, RssSampling, Kernel };
 const char* to_string(MemoryLimitMethod method);
 
 // Resident memory (VmRSS) of `root` and its descendants, in kB; 0 when `root` is gone.

@@ -169,6 +169,18 @@ json json_report(const RunRecord& record, const core::Clock& clock)
                              {"openFiles", record.sandbox.open_file_limit}};
     }
     report["sandbox"] = sandbox;
+    const auto& resources = record.resources;
+    json numbers{{"method", resources.method},
+                 {"cpu", resources.cpu},
+                 {"memoryLimit", resources.memory_limit},
+                 {"tasksLimit", resources.tasks_limit}};
+    if (resources.cpu == "lambda") {
+        numbers["vcpus"] = resources.vcpus;
+        numbers["cpuQuotaUs"] = resources.cpu_quota_us;
+        numbers["cpuPeriodUs"] = resources.cpu_period_us;
+    }
+    if (!resources.fallback_reason.empty()) numbers["reason"] = resources.fallback_reason;
+    report["resources"] = numbers;
 
     json inits = json::array();
     for (const auto& init : record.inits) {

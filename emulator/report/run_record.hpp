@@ -71,7 +71,7 @@ struct SandboxRecord {
     std::string off_reason; // why not, when --sandbox auto found no user namespaces
     std::vector<std::string> layers;
     int ephemeral_storage_mb = 0;
-    std::string memory_limit = "none"; // how --memory is enforced: "rss-sampling" or "none"
+    std::string memory_limit = "none"; // how --memory is enforced: "kernel" (a cgroup), "rss-sampling" or "none"
     // What held, when enabled: who the function was, inside and outside, and its walls.
     std::string user;           // "sbx_user1051 (uid 993, gid 990)"
     long outside_uid = -1;      // the function's uid on the host
@@ -79,6 +79,18 @@ struct SandboxRecord {
     bool mounts_locked = false; // no capability: nothing the sandbox mounted could be changed
     int process_limit = 0;      // RLIMIT_NPROC: processes and threads
     int open_file_limit = 0;    // RLIMIT_NOFILE
+};
+
+// How the environments got Lambda's numbers (README "Lambda's numbers").
+struct ResourcesRecord {
+    std::string method = "none"; // "cgroup-v1", "cgroup-v2", or "none" (no cgroup could be made)
+    std::string fallback_reason; // why none
+    std::string cpu = "host";    // "lambda": the quota below; "host": unthrottled
+    double vcpus = 0;            // the quota in CPUs (memory / 1,769 MB), when cpu is "lambda"
+    long cpu_quota_us = -1;      // per cpu_period_us; -1: none
+    long cpu_period_us = 0;
+    std::string memory_limit = "none"; // as SandboxRecord::memory_limit
+    long tasks_limit = 0;              // the cgroup's pids limit; 0: none
 };
 
 // What --allow-kill lets pass: nothing (killed or crashed processes at shutdown fail the run),
@@ -101,6 +113,7 @@ struct RunRecord {
     KillAllowance allow_kill = KillAllowance::None;
     std::string freeze_method; // how processes were frozen between invocations; empty: --no-freeze
     SandboxRecord sandbox;
+    ResourcesRecord resources;
     int exit_code = 0;
 };
 

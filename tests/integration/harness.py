@@ -24,6 +24,28 @@ EMULATOR = os.environ.get("LAMBDA_EMU", str(ROOT / "build" / "lambda-emu"))
 # can run them with LAMBDA_EMU_SANDBOX=off, and the tests of --sandbox off say so themselves.
 os.environ.setdefault("LAMBDA_EMU_SANDBOX", "on")
 SANDBOX = os.environ["LAMBDA_EMU_SANDBOX"] != "off"
+# Each environment is a cgroup (memory limit, freezer) where the machine allows it, but the suites
+# run with the host's CPU: they test the emulator's logic, and at Lambda's 7% of a CPU for 128 MB
+# every runtime's start-up would take ten times as long. test_lambda_numbers.py tests --cpu lambda.
+os.environ.setdefault("LAMBDA_EMU_CPU", "host")
+
+
+def _cgroups_expected():
+    """Whether the emulator will make each environment a cgroup here: not when the fallback is
+    forced (LAMBDA_EMU_CGROUPS=none, for the fallback's tests), else as root on cgroup v1's
+    hierarchies or v2's with the controllers (this project's machines: v1)."""
+    if os.environ.get("LAMBDA_EMU_CGROUPS") == "none":
+        return False
+    if all(os.access(f"/sys/fs/cgroup/{c}", os.W_OK) for c in ("cpu", "cpuacct", "memory", "freezer", "pids")):
+        return True
+    unified = pathlib.Path("/sys/fs/cgroup/cgroup.controllers")
+    return os.access(unified.parent, os.W_OK) and unified.exists() and "memory" in unified.read_text()
+
+
+CGROUPS = _cgroups_expected()
+# How a frozen process shows in /proc/PID/stat: stopped by SIGSTOP, or frozen by the cgroup freezer.
+FROZEN_STATE = "D" if CGROUPS else "T"
+FREEZE_METHOD = "cgroup-freezer" if CGROUPS else "sigstop"
 # The emulator under test was built with ASan + UBSan (ctest sets it for build-sanitize/).
 SANITIZED = os.environ.get("LAMBDA_EMU_SANITIZED") == "1"
 

@@ -264,7 +264,7 @@ class SandboxTest(unittest.TestCase):
         self.assertEqual([i["phase"] for i in report["inits"]], ["init", "invoke"])
         self.assertEqual(report["shutdowns"][0]["reason"], "failure")
         self.assertGreaterEqual(report["invocations"][0]["maxMemoryUsedMB"], 128)
-        self.assertEqual(report["sandbox"]["memoryLimit"], "rss-sampling")
+        self.assertEqual(report["sandbox"]["memoryLimit"], "kernel" if harness.CGROUPS else "rss-sampling")
         reports = [line for line in run.stderr.splitlines() if line.startswith("REPORT")]
         self.assertIn("Max Memory Used: ", reports[0])
 

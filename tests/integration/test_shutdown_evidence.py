@@ -82,7 +82,7 @@ class OfficialClientThatDoesNotExit(unittest.TestCase):
     def test_finished_cleanup_in_a_process_that_did_not_exit(self):
         outcome, report, junit, name = self.run_ric()
         self.assertEqual(schema.errors(report, SCHEMA), [])
-        self.assertEqual(report["schemaVersion"], "1.2")
+        self.assertEqual(report["schemaVersion"], "1.3")
         self.assertEqual(outcome.code, 5, outcome)
         runtime = process(report, "runtime")
         self.assertEqual(runtime["verdict"], "killed")  # what Lambda does; the evidence says what it means
@@ -97,8 +97,9 @@ class OfficialClientThatDoesNotExit(unittest.TestCase):
         self.assertEqual(evidence["openConnectionsAtEnd"], [])
         self.assertLessEqual(evidence["cpuAfterLastOutputMs"], 20)
         self.assertTrue(evidence["idle"])
-        # Read just before the SIGKILL, not long before it.
-        self.assertGreaterEqual(evidence["lastLookMs"], 300)
+        # Read shortly before the SIGKILL (the deadline thread sends it on time; the last look is
+        # the one kTablesReadBeforeDeadline ahead, or the periodic one before it on a busy machine).
+        self.assertGreaterEqual(evidence["lastLookMs"], 200)
         self.assertLessEqual(evidence["lastLookMs"], runtime["sigkillMs"])
         # Its parked /next is a connection to the emulator's Runtime API, not one of its own.
         api = [s for s in evidence["socketsAtEnd"] if s["peer"] == "runtime-api"]

@@ -1,5 +1,6 @@
 // Extensions in the core: Init and Invoke gating, and the Shutdown phase's order and deadlines,
 // driven through fakes and a hand-moved clock.
+#include "core/cpu_allocation.hpp"
 #include "fake_ports.hpp"
 
 #include <doctest/doctest.h>
@@ -141,6 +142,101 @@ TEST_CASE("the socket tables are read shortly before a deadline, not at it, so S
     h.environment.on_extension_exited("logger", core::ExitStatus::exited(0));
     REQUIRE(h.observer.shutdowns.size() == 1);
     CHECK(h.observer.shutdowns[0].processes[0].sigkill_at == deadline);
+}
+
+TEST_CASE("the shutdown's deadlines are arranged with the host, whose kill time the report takes")
+{
+    ExtensionHarness h;
+    h.initialise({{"stubborn", {"SHUTDOWN"}}});
+    const core::SteadyTime phase_start = h.clock.now();
+    h.processes.arranged_kills_fire = true; // the host's own thread kills at each deadline
+    h.processes.arranged_kill_lateness = std::chrono::microseconds{40};
+    h.environment.shutdown();
+    REQUIRE(h.processes.arranged.count("runtime") == 1);
+    CHECK(h.processes.arranged.at("runtime") == phase_start + Millis{300});
+    // The loop's own timer comes late (a busy loop): the kill was sent at the deadline all the same.
+    h.clock.advance(Millis{312});
+    h.processes.looks_and_kills.clear();
+    h.environment.on_timer(core::TimerSlot::RuntimeShare);
+    CHECK(h.processes.looks_and_kills == std::vector<std::string>{"sigkill"}); // no look after the kill
+    // The kill's exit reported before the extensions' deadline timer: SHUTDOWN went out, the
+    // extension's kill was arranged for the phase's end.
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGKILL));
+    REQUIRE(h.processes.arranged.count("stubborn") == 1);
+    CHECK(h.processes.arranged.at("stubborn") == phase_start + Millis{2000});
+    // Its exit reaches the core before the deadline's timer does: still a kill at the deadline.
+    h.clock.advance(Millis{1700});
+    h.environment.on_extension_exited("stubborn", core::ExitStatus::killed_by(SIGKILL));
+    REQUIRE(h.observer.shutdowns.size() == 1);
+    const auto& report = h.observer.shutdowns[0];
+    CHECK(*core::offset_ms(report, report.processes[0].sigkill_at) == doctest::Approx(300.04));
+    CHECK(report.processes[0].verdict == core::Verdict::Killed);
+    CHECK(*core::offset_ms(report, report.processes[1].sigkill_at) == doctest::Approx(2000.04));
+    CHECK(report.processes[1].verdict == core::Verdict::Killed);
+    CHECK(h.processes.arranged.empty());
+}
+
+TEST_CASE("a deadline the host could not keep is kept by the loop's timer, after a last look")
+{
+    ExtensionHarness h;
+    h.initialise({{"logger", {"SHUTDOWN"}}});
+    h.environment.shutdown();
+    REQUIRE(h.processes.arranged.count("runtime") == 1); // arranged, but the host never fired it
+    h.clock.advance(Millis{300});
+    h.processes.looks_and_kills.clear();
+    h.environment.on_timer(core::TimerSlot::RuntimeShare);
+    CHECK(h.processes.looks_and_kills == std::vector<std::string>{"look at runtime", "sigkill"});
+    CHECK(h.processes.arranged.empty()); // called off before the loop's own kill
+}
+
+TEST_CASE("a runtime that exits in time has its arranged kill called off")
+{
+    ExtensionHarness h;
+    h.initialise({{"logger", {"SHUTDOWN"}}});
+    h.environment.shutdown();
+    h.clock.advance(Millis{20});
+    h.environment.on_runtime_exited(core::ExitStatus::exited(0));
+    CHECK(h.processes.arranged.count("runtime") == 0);
+    h.environment.on_extension_exited("logger", core::ExitStatus::exited(0));
+    CHECK(h.observer.shutdowns.at(0).processes[0].verdict == core::Verdict::Graceful);
+}
+
+TEST_CASE("with no extension registered the runtime is killed without a look first")
+{
+    Harness h;
+    h.warm();
+    h.processes.looks_and_kills.clear();
+    h.environment.shutdown();
+    CHECK(h.processes.looks_and_kills == std::vector<std::string>{"sigkill"});
+}
+
+TEST_CASE("a runtime killed at its deadline while throttled is told what its CPU cost at its memory size")
+{
+    core::ProcessCleanup runtime;
+    runtime.kind = core::ProcessKind::Runtime;
+    runtime.name = "runtime";
+    runtime.evidence.at_start = core::ProcessSample{};
+    runtime.evidence.at_start->cpu_ms = 10;
+    runtime.evidence.at_end = core::ProcessSample{};
+    runtime.evidence.at_end->cpu_ms = 35;
+    const auto note = core::throttled_diagnostic(runtime, 128, core::lambda_vcpus(128));
+    REQUIRE(note);
+    CHECK(note->find("used 25 ms of CPU in the phase; at 128 MB Lambda gives 0.072 vCPU, so that is about 346 ms") !=
+          std::string::npos);
+    CHECK_FALSE(core::throttled_diagnostic(runtime, 1769, core::lambda_vcpus(1769))); // one full vCPU
+    CHECK_FALSE(core::throttled_diagnostic(runtime, 128, 0));                         // --cpu host
+}
+
+TEST_CASE("an extension the kernel's OOM killer chose fails the invocation with Runtime.OutOfMemory")
+{
+    ExtensionHarness h;
+    h.initialise({{"hog", {"INVOKE"}}});
+    h.invoke();
+    auto status = core::ExitStatus::killed_by(SIGKILL);
+    status.killed_for = core::KilledFor::MemoryLimit;
+    h.environment.on_extension_exited("hog", status);
+    REQUIRE(h.results.size() == 1);
+    CHECK(h.results[0].error_type == "Runtime.OutOfMemory");
 }
 
 TEST_CASE("an external extension still running at the end of the phase is killed")

@@ -73,6 +73,20 @@ public:
         journal.push_back("thaw");
     }
 
+    void arrange_kill(core::ProcessKind, const std::string& name, core::SteadyTime when) override
+    {
+        arranged[name] = when;
+    }
+    std::optional<core::SteadyTime> call_off_kill(core::ProcessKind, const std::string& name) override
+    {
+        const auto found = arranged.find(name);
+        if (found == arranged.end()) return std::nullopt;
+        const core::SteadyTime when = found->second;
+        arranged.erase(found);
+        if (!arranged_kills_fire) return std::nullopt;
+        return when + arranged_kill_lateness;
+    }
+
     std::optional<core::ProcessSample> look_at(core::ProcessKind, const std::string& name, bool fresh) override
     {
         looks_and_kills.push_back(std::string{fresh ? "fresh look at " : "look at "} + name);
@@ -80,6 +94,11 @@ public:
     }
 
     bool frozen = false;
+    // Kills arranged with the host, by process name, and whether the host sent them (at their
+    // deadline plus this lateness) before the core called them off.
+    std::map<std::string, core::SteadyTime> arranged;
+    bool arranged_kills_fire = false;
+    std::chrono::microseconds arranged_kill_lateness{0};
     std::vector<std::string> journal;         // freezes, thaws and SIGTERMs, in order
     std::vector<std::string> looks_and_kills; // looks at processes and the runtime's SIGKILLs, in order
 

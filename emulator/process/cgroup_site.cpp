@@ -1,0 +1,171 @@
+#include "cgroup_site.hpp"
+
+#include "cgroup_files.hpp"
+#include "process_table.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <sstream>
+#include <unistd.h>
+
+namespace lambda_emu::process {
+
+namespace {
+
+std::vector<std::string> split(const std::string& text, char separator)
+{
+    std::vector<std::string> parts;
+    std::string part;
+    std::istringstream in{text};
+    while (std::getline(in, part, separator)) parts.push_back(part);
+    return parts;
+}
+
+bool holds(const std::vector<std::string>& list, const std::string& item)
+{
+    return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// The directory of the group `own` (as /proc/self/cgroup names it) under `mount`.
+std::optional<std::filesystem::path> group_directory(const CgroupMount& mount, const std::string& own)
+{
+    const std::filesystem::path own_path{own};
+    const auto relative = own_path.lexically_relative(mount.root);
+    // A group outside what the mount shows (another namespace's mount): not reachable here.
+    if (relative.empty() || *relative.begin() == "..") return std::nullopt;
+    return (mount.mount_point / relative).lexically_normal();
+}
+
+// Writable by this process, as far as access(2) knows (a read-only mount included).
+bool writable(const std::filesystem::path& directory)
+{
+    return ::access(directory.c_str(), W_OK | X_OK) == 0;
+}
+
+CgroupSiteResult find_v1(const std::vector<CgroupMount>& mounts,
+                         const std::vector<std::pair<std::vector<std::string>, std::string>>& own)
+{
+    CgroupSite site;
+    site.version = CgroupVersion::V1;
+    for (const auto& [controller, field] :
+         {std::pair{"cpu", &CgroupSite::cpu}, std::pair{"cpuacct", &CgroupSite::cpuacct},
+          std::pair{"memory", &CgroupSite::memory}, std::pair{"freezer", &CgroupSite::freezer},
+          std::pair{"pids", &CgroupSite::pids}}) {
+        const auto mount = std::find_if(mounts.begin(), mounts.end(), [&](const CgroupMount& m) {
+            return m.type == "cgroup" && holds(m.options, controller);
+        });
+        if (mount == mounts.end()) return {std::nullopt, std::string{"no cgroup v1 hierarchy for "} + controller};
+        const auto group =
+            std::find_if(own.begin(), own.end(), [&](const auto& line) { return holds(line.first, controller); });
+        if (group == own.end()) return {std::nullopt, std::string{"this process is in no "} + controller + " group"};
+        auto directory = group_directory(*mount, group->second);
+        if (!directory) return {std::nullopt, "the " + std::string{controller} + " group is not visible here"};
+        if (!writable(*directory))
+            return {std::nullopt, "cannot make cgroups in " + directory->string() + " (not root, no delegation)"};
+        site.*field = *directory;
+    }
+    return {site, {}};
+}
+
+CgroupSiteResult find_v2(const std::vector<CgroupMount>& mounts,
+                         const std::vector<std::pair<std::vector<std::string>, std::string>>& own)
+{
+    const auto mount =
+        std::find_if(mounts.begin(), mounts.end(), [](const CgroupMount& m) { return m.type == "cgroup2"; });
+    const auto group = std::find_if(own.begin(), own.end(), [](const auto& line) { return line.first.empty(); });
+    if (mount == mounts.end() || group == own.end()) return {std::nullopt, "no cgroup v2 hierarchy"};
+    auto directory = group_directory(*mount, group->second);
+    if (!directory) return {std::nullopt, "this process's cgroup v2 group is not visible here"};
+    std::string offered = read_cgroup_file(*directory / "cgroup.controllers");
+    std::replace(offered.begin(), offered.end(), '\n', ' ');
+    const auto controllers = split(offered, ' ');
+    for (const std::string needed : {"cpu", "memory", "pids"}) {
+        if (!holds(controllers, needed))
+            return {std::nullopt, "cgroup v2 offers no " + needed + " controller to " + directory->string()};
+    }
+    if (!writable(*directory))
+        return {std::nullopt, "cannot make cgroups in " + directory->string() + " (not root, no delegation)"};
+    CgroupSite site;
+    site.version = CgroupVersion::V2;
+    site.unified = *directory;
+    return {site, {}};
+}
+
+// "lambda-emu-PID-N" of an emulator that is no longer running, emptied by the kernel (its
+// processes died with it: they get SIGKILL when the emulator dies): removed.
+void remove_abandoned(const std::filesystem::path& parent)
+{
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator{parent, ec}) {
+        const std::string name = entry.path().filename().string();
+        constexpr std::string_view prefix = "lambda-emu-";
+        if (name.rfind(prefix, 0) != 0) continue;
+        const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
+        if (owner <= 0 || owner == ::getpid() || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
+        ::rmdir(entry.path().c_str()); // busy (not yet empty): left for the next look
+    }
+}
+
+} // namespace
+
+const char* to_string(CgroupVersion version)
+{
+    return version == CgroupVersion::V2 ? "cgroup-v2" : "cgroup-v1";
+}
+
+std::vector<CgroupMount> parse_cgroup_mounts(const std::string& mountinfo)
+{
+    // "36 31 0:33 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer"
+    std::vector<CgroupMount> mounts;
+    for (const auto& line : split(mountinfo, '\n')) {
+        const auto fields = split(line, ' ');
+        const auto dash = std::find(fields.begin(), fields.end(), "-");
+        if (fields.size() < 5 || std::distance(dash, fields.end()) < 4) continue;
+        CgroupMount mount;
+        mount.type = *(dash + 1);
+        if (mount.type != "cgroup" && mount.type != "cgroup2") continue;
+        mount.root = fields[3];
+        mount.mount_point = fields[4];
+        mount.options = split(*(dash + 3), ',');
+        mounts.push_back(std::move(mount));
+    }
+    return mounts;
+}
+
+std::vector<std::pair<std::vector<std::string>, std::string>> parse_own_cgroups(const std::string& proc_self_cgroup)
+{
+    std::vector<std::pair<std::vector<std::string>, std::string>> groups;
+    for (const auto& line : split(proc_self_cgroup, '\n')) {
+        const auto first = line.find(':');
+        const auto second = first == std::string::npos ? std::string::npos : line.find(':', first + 1);
+        if (second == std::string::npos) continue;
+        const std::string controllers = line.substr(first + 1, second - first - 1);
+        groups.emplace_back(controllers.empty() ? std::vector<std::string>{} : split(controllers, ','),
+                            line.substr(second + 1));
+    }
+    return groups;
+}
+
+CgroupSiteResult find_cgroup_site()
+{
+    const auto mounts = parse_cgroup_mounts(read_proc_file("/proc/self/mountinfo"));
+    const auto own = parse_own_cgroups(read_proc_file("/proc/self/cgroup"));
+    auto v1 = find_v1(mounts, own);
+    CgroupSiteResult found = v1.site ? std::move(v1) : find_v2(mounts, own);
+    if (!found.site) {
+        // v1 was the nearer miss when its hierarchies exist at all.
+        const bool any_v1 =
+            std::any_of(mounts.begin(), mounts.end(), [](const CgroupMount& m) { return m.type == "cgroup"; });
+        if (any_v1 && v1.why_not.rfind("no cgroup v1", 0) != 0) found.why_not = v1.why_not;
+        return found;
+    }
+    const auto& site = *found.site;
+    if (site.version == CgroupVersion::V2) remove_abandoned(site.unified);
+    else
+        for (const auto& parent : {site.cpu, site.cpuacct, site.memory, site.freezer, site.pids})
+            remove_abandoned(parent);
+    return found;
+}
+
+} // namespace lambda_emu::process
