@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace lambda_emu {
@@ -85,9 +86,12 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         host->cgroup_ = process::EnvironmentCgroup::create(*resources->cgroup_site, name, limits, error);
         if (!host->cgroup_) return nullptr;
         host->oom_kills_seen_ = host->cgroup_->oom_kills();
+        // Without a notice (no descriptor left), an OOM kill is still seen in the exit it causes.
         if (const int notice = host->cgroup_->oom_notice_fd(); notice >= 0) {
-            host->oom_notice_ = std::make_unique<boost::asio::posix::stream_descriptor>(io, ::dup(notice));
-            host->await_out_of_memory();
+            if (const int copy = ::fcntl(notice, F_DUPFD_CLOEXEC, 0); copy >= 0) {
+                host->oom_notice_ = std::make_unique<boost::asio::posix::stream_descriptor>(io, copy);
+                host->await_out_of_memory();
+            }
         }
     }
     if (const auto& sandbox = host->options_.sandbox; sandbox && !host->cgroup_) {

@@ -48,19 +48,20 @@ CgroupSiteResult find_v1(const std::vector<CgroupMount>& mounts,
 {
     CgroupSite site;
     site.version = CgroupVersion::V1;
-    for (const auto& [controller, field] :
+    for (const auto& [name, field] :
          {std::pair{"cpu", &CgroupSite::cpu}, std::pair{"cpuacct", &CgroupSite::cpuacct},
           std::pair{"memory", &CgroupSite::memory}, std::pair{"freezer", &CgroupSite::freezer},
           std::pair{"pids", &CgroupSite::pids}}) {
+        const std::string controller{name}; // a lambda may not capture a structured binding (C++20)
         const auto mount = std::find_if(mounts.begin(), mounts.end(), [&](const CgroupMount& m) {
             return m.type == "cgroup" && holds(m.options, controller);
         });
-        if (mount == mounts.end()) return {std::nullopt, std::string{"no cgroup v1 hierarchy for "} + controller};
+        if (mount == mounts.end()) return {std::nullopt, "no cgroup v1 hierarchy for " + controller};
         const auto group =
             std::find_if(own.begin(), own.end(), [&](const auto& line) { return holds(line.first, controller); });
-        if (group == own.end()) return {std::nullopt, std::string{"this process is in no "} + controller + " group"};
+        if (group == own.end()) return {std::nullopt, "this process is in no " + controller + " group"};
         auto directory = group_directory(*mount, group->second);
-        if (!directory) return {std::nullopt, "the " + std::string{controller} + " group is not visible here"};
+        if (!directory) return {std::nullopt, "the " + controller + " group is not visible here"};
         if (!writable(*directory))
             return {std::nullopt, "cannot make cgroups in " + directory->string() + " (not root, no delegation)"};
         site.*field = *directory;
