@@ -45,7 +45,29 @@ def leftovers():
     return found
 
 
+def cgroups_left():
+    """Environments' cgroups (lambda-emu-PID-PORT, in any hierarchy) whose emulator is gone: an
+    emulator removes its own as it ends, and the next one those of an emulator killed with SIGKILL
+    (test_lambda_numbers checks that), so after the suites none may remain."""
+    found = []
+    for top, folders, _ in os.walk("/sys/fs/cgroup"):
+        for folder in list(folders):
+            if folder.startswith("lambda-emu-"):
+                folders.remove(folder)
+                owner = folder.split("-")[2]
+                if owner.isdigit() and not pathlib.Path(f"/proc/{owner}").exists():
+                    found.append(os.path.join(top, folder))
+    return found
+
+
 class NothingLeft(unittest.TestCase):
+    def test_no_environment_cgroup_outlived_its_emulator(self):
+        # A suite may have ended with an emulator killed with SIGKILL: the next run removes its
+        # groups, as on any machine.
+        run = harness.run(harness.runtime("echo"), "--sandbox", "off", events=[{}])
+        self.assertEqual(run.code, 0, run)
+        self.assertEqual(cgroups_left(), [])
+
     def test_no_emulator_runtime_or_extension_outlived_the_tests(self):
         deadline = time.monotonic() + 5  # deaths already under way may finish
         while leftovers() and time.monotonic() < deadline:
