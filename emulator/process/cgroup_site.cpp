@@ -4,9 +4,12 @@
 #include "process_table.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace lambda_emu::process {
@@ -93,18 +96,43 @@ CgroupSiteResult find_v2(const std::vector<CgroupMount>& mounts,
     return {site, {}};
 }
 
-// "lambda-emu-PID-N" of an emulator that is no longer running, emptied by the kernel (its
-// processes died with it: they get SIGKILL when the emulator dies): removed.
-void remove_abandoned(const std::filesystem::path& parent)
+// "lambda-emu-PID-N" of an emulator that is no longer running (killed with SIGKILL).
+bool abandoned(const std::filesystem::path& group)
 {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator{parent, ec}) {
-        const std::string name = entry.path().filename().string();
-        constexpr std::string_view prefix = "lambda-emu-";
-        if (name.rfind(prefix, 0) != 0) continue;
-        const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
-        if (owner <= 0 || owner == ::getpid() || ::kill(owner, 0) == 0 || errno != ESRCH) continue;
-        ::rmdir(entry.path().c_str()); // busy (not yet empty): left for the next look
+    const std::string name = group.filename().string();
+    constexpr std::string_view prefix = "lambda-emu-";
+    if (name.rfind(prefix, 0) != 0) return false;
+    const pid_t owner = static_cast<pid_t>(std::atol(name.c_str() + prefix.size()));
+    return owner > 0 && owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH;
+}
+
+// Removes the groups an emulator killed with SIGKILL left in `parents`. Its processes got SIGKILL
+// when it died, but a frozen one (cgroup v1's freezer) cannot act on it until thawed: so first
+// SIGKILL to every member and a thaw, in every hierarchy, then the groups go once empty.
+void remove_abandoned(const std::vector<std::filesystem::path>& parents)
+{
+    std::vector<std::filesystem::path> groups;
+    for (const auto& parent : parents) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator{parent, ec}) {
+            if (entry.is_directory(ec) && abandoned(entry.path())) groups.push_back(entry.path());
+        }
+    }
+    for (const auto& group : groups) {
+        const std::string members = read_cgroup_file(group / "cgroup.procs");
+        const char* cursor = members.c_str();
+        char* end = nullptr;
+        for (long pid = std::strtol(cursor, &end, 10); end != cursor; pid = std::strtol(cursor, &end, 10)) {
+            ::kill(static_cast<pid_t>(pid), SIGKILL);
+            cursor = end;
+        }
+        write_cgroup_file(group / "freezer.state", "THAWED"); // v1's freezer hierarchy
+        write_cgroup_file(group / "cgroup.freeze", "0");      // v2
+    }
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds{500};
+    for (const auto& group : groups) {
+        while (::rmdir(group.c_str()) != 0 && errno == EBUSY && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds{1});
     }
 }
 
@@ -162,10 +190,8 @@ CgroupSiteResult find_cgroup_site()
         return found;
     }
     const auto& site = *found.site;
-    if (site.version == CgroupVersion::V2) remove_abandoned(site.unified);
-    else
-        for (const auto& parent : {site.cpu, site.cpuacct, site.memory, site.freezer, site.pids})
-            remove_abandoned(parent);
+    if (site.version == CgroupVersion::V2) remove_abandoned({site.unified});
+    else remove_abandoned({site.cpu, site.cpuacct, site.memory, site.freezer, site.pids});
     return found;
 }
 
