@@ -1,5 +1,5 @@
 #pragma once
-// Extensions API 2020-01-01 (LAMBDA-SPEC 2): register, event/next, init/error, exit/error, mapped
+// Extensions API 2020-01-01 (docs/lambda-rules.md §2): register, event/next, init/error, exit/error, mapped
 // onto one environment's core. RAPID answers every client error with 403. And the Telemetry and
 // Logs APIs' subscriptions, whose deliveries the TelemetryHub makes.
 #include "core/environment.hpp"

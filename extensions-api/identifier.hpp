@@ -1,6 +1,6 @@
 #pragma once
 // The Lambda-Extension-Identifier checks every Extensions, Telemetry and Logs API call but
-// register makes before the core sees it (LAMBDA-SPEC 2.4).
+// register makes before the core sees it (docs/lambda-rules.md §2.4).
 #include "http/message.hpp"
 
 #include <optional>

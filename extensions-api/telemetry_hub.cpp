@@ -315,7 +315,7 @@ void TelemetryHub::extensions_initialised(const std::vector<core::Extension>& ex
     }
 }
 
-// RAPID's order: initStart, initRuntimeDone, one platform.extension each, initReport (LAMBDA-SPEC 3.4).
+// RAPID's order: initStart, initRuntimeDone, one platform.extension each, initReport (docs/lambda-rules.md §3.4).
 void TelemetryHub::init_finished(const core::InitReport& report)
 {
     publish(Kind::Platform, "platform.initRuntimeDone", records::init_runtime_done(report), {});

@@ -3,7 +3,7 @@
 // lifecycle and every log line into records, and delivers them to each subscriber's destination
 // on the event loop: batched by maxItems, maxBytes and timeoutMs, retried with backoff while the
 // listener is not up, dropped (and said so with platform.logsDropped) when a consumer falls
-// behind, and flushed at once from the Shutdown phase on (LAMBDA-SPEC 3).
+// behind, and flushed at once from the Shutdown phase on (docs/lambda-rules.md §3).
 #include "core/function_config.hpp"
 #include "core/ports.hpp"
 #include "log_event_text.hpp"

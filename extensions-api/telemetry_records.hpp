@@ -1,5 +1,5 @@
 #pragma once
-// Telemetry API and Logs API events, field by field as LAMBDA-SPEC 3.4-3.5 lists them:
+// Telemetry API and Logs API events, field by field as docs/lambda-rules.md §3.4-3.5 lists them:
 // {"time": ISO 8601 with ms, "type": ..., "record": ...}.
 #include "core/clock.hpp"
 #include "core/extension.hpp"

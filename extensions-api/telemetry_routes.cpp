@@ -24,7 +24,7 @@ void subscribe(core::Environment& environment, TelemetryHub& hub, const http::Li
         return;
     }
     if (!environment.accepting_subscriptions()) {
-        // RAPID's managed-instances core names these; the classic one answers 403 too (LAMBDA-SPEC 3.1).
+        // RAPID's managed-instances core names these; the classic one answers 403 too (docs/lambda-rules.md §3.1).
         responder.send(logs ? render_refusal("Logs.SubscriptionClosed", "Logs API subscription is closed")
                             : render_refusal("Telemetry.SubscriptionClosed", "Telemetry API subscription is closed"));
         return;

@@ -14,7 +14,7 @@ namespace {
 
 using json = nlohmann::json;
 
-// Destinations must be inside the environment (LAMBDA-SPEC 3.1); port 9001 is Lambda's own.
+// Destinations must be inside the environment (docs/lambda-rules.md §3.1); port 9001 is Lambda's own.
 bool is_sandbox_host(const std::string& host)
 {
     return host == "sandbox.localdomain" || host == "sandbox" || host == "localhost" || host == "127.0.0.1";

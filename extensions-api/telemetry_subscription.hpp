@@ -1,6 +1,6 @@
 #pragma once
 // A Telemetry API (2022-07-01) or Logs API (2020-08-15) subscription: its body parsed and
-// checked against LAMBDA-SPEC 3.1-3.2 and 3.5.
+// checked against docs/lambda-rules.md §3.1-3.2 and 3.5.
 #include "http/listener_ports.hpp"
 
 #include <optional>

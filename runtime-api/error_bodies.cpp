@@ -11,9 +11,9 @@ namespace {
 
 constexpr std::string_view kErrorCauseContentType = "application/vnd.aws.lambda.error.cause+json";
 
-// The caller gets the body as posted (LAMBDA-SPEC 1.5), under a type that does not lie about it:
+// The caller gets the body as posted (docs/lambda-rules.md §1.5), under a type that does not lie about it:
 // the runtime's own, unless it is missing or claims JSON for what is not JSON; then RAPID's choice
-// for an init error body (LAMBDA-SPEC 1.6): application/json if it parses, else application/octet-stream.
+// for an init error body (docs/lambda-rules.md §1.6): application/json if it parses, else application/octet-stream.
 std::string passed_on_content_type(std::string_view posted_type, const std::string& body)
 {
     const bool is_json = nlohmann::json::accept(body);

@@ -9,7 +9,7 @@ namespace lambda_emu::runtime_api {
 
 // Reads the error type header and the body. With the error-cause content type, RAPID strips
 // `errorCause` (X-Ray only) and replaces an unparsable body with "Invalid error body"
-// (LAMBDA-SPEC 1.5). A body that is not JSON is never passed on labelled as JSON.
+// (docs/lambda-rules.md §1.5). A body that is not JSON is never passed on labelled as JSON.
 core::RuntimeError read_posted_error(http::Request& request);
 
 // The error of a streamed response's trailers: type from Lambda-Runtime-Function-Error-Type,

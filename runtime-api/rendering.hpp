@@ -10,7 +10,7 @@ namespace lambda_emu::runtime_api {
 http::Response render_invocation(const core::Invocation& invocation);
 // 202 {"status":"OK"}
 http::Response render_accepted();
-// The status and `{"errorMessage","errorType"}` body of a refused call (LAMBDA-SPEC 1.3, 1.8).
+// The status and `{"errorMessage","errorType"}` body of a refused call (docs/lambda-rules.md §1.3, 1.8).
 http::Response render_refusal(const core::RuntimeCallError& error);
 
 } // namespace lambda_emu::runtime_api

@@ -1,5 +1,5 @@
 #pragma once
-// Runtime API 2018-06-01 (LAMBDA-SPEC 1): the routes a runtime calls, mapped onto one
+// Runtime API 2018-06-01 (docs/lambda-rules.md §1): the routes a runtime calls, mapped onto one
 // environment's core. Paths, headers, status codes and error bodies are Lambda's.
 #include "core/environment.hpp"
 #include "http/router.hpp"

@@ -43,7 +43,7 @@ struct ManagedRuntimePaths {
     std::string runtime_dir; // LAMBDA_RUNTIME_DIR
 };
 
-// The variables a managed runtime adds to Lambda's own (LAMBDA-SPEC 5.1, Lambda's defined runtime
+// The variables a managed runtime adds to Lambda's own (docs/lambda-rules.md §5.1, Lambda's defined runtime
 // environment variables): AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR, and the module search path its
 // bootstrap exports. Only the runtime gets them; extensions do not.
 core::Variables managed_runtime_variables(const ManagedRuntime& runtime, const ManagedRuntimePaths& paths);

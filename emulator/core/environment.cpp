@@ -104,7 +104,7 @@ bool Environment::spinning_down_for_good() const
 
 // Idle as Lambda counts it: the environment is Idle (Init over, or the invocation ended because
 // the runtime called /next after answering and every INVOKE subscriber called /event/next) and
-// no invocation waits to be delivered. Lambda freezes it here (LAMBDA-SPEC 4.5).
+// no invocation waits to be delivered. Lambda freezes it here (docs/lambda-rules.md §4.5).
 void Environment::freeze_if_idle()
 {
     if (freeze_ == FreezeState::Frozen || !is<environment_state::Idle>() || invocation_) return;

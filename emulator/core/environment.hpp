@@ -77,7 +77,7 @@ public:
     ExtensionCallResult extension_exit_error(std::string_view extension_id, const std::string& error_type);
 
     Phase phase() const;
-    // Telemetry and Logs API subscriptions are accepted during Init only (LAMBDA-SPEC 3.1).
+    // Telemetry and Logs API subscriptions are accepted during Init only (docs/lambda-rules.md §3.1).
     bool accepting_subscriptions() const { return current_init() != nullptr; }
     RuntimeState runtime_state() const { return runtime_; }
     FreezeState freeze_state() const { return freeze_; }
@@ -181,7 +181,7 @@ private:
 
 // RAPID's refusal of a Runtime API call the runtime's state does not allow.
 std::string runtime_state_transition_message(RuntimeState from, const char* to);
-// Caller-facing message texts (LAMBDA-SPEC 4.1, 4.3).
+// Caller-facing message texts (docs/lambda-rules.md §4.1, 4.3).
 std::string runtime_exit_message(const std::string& request_id, const ExitStatus& status);
 std::string timeout_message(const std::string& request_id, Millis timeout);
 

@@ -1,4 +1,4 @@
-// The Extensions API side of an environment (LAMBDA-SPEC 2): registration and its rules,
+// The Extensions API side of an environment (docs/lambda-rules.md §2): registration and its rules,
 // events for extensions, their errors and their exits.
 #include "environment.hpp"
 
@@ -234,7 +234,7 @@ void Environment::on_extension_exited(const std::string& name, ExitStatus status
 }
 
 // An extension failed (crashed, or reported an error): Init fails, or the invocation does, and
-// the environment resets (LAMBDA-SPEC 2.3, 4.3).
+// the environment resets (docs/lambda-rules.md §2.3, 4.3).
 void Environment::extension_failed(const std::string& error_type, const std::string& detail)
 {
     ports_.timers.cancel(TimerSlot::ExtensionErrorGrace);

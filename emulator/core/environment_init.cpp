@@ -1,4 +1,4 @@
-// Init, cold or suppressed inside an invocation after a reset (LAMBDA-SPEC 2.5, 2.6): external
+// Init, cold or suppressed inside an invocation after a reset (docs/lambda-rules.md §2.5, 2.6): external
 // extensions start first, the runtime once they have registered, and Init ends when the runtime
 // and every registered extension have asked for their next event, or fails.
 #include "environment.hpp"
@@ -9,7 +9,7 @@ namespace lambda_emu::core {
 
 namespace {
 
-// After /init/error the runtime is expected to exit by itself (LAMBDA-SPEC 1.6). It gets this
+// After /init/error the runtime is expected to exit by itself (docs/lambda-rules.md §1.6). It gets this
 // long to do so, so that it can read the 202, before the reset kills it.
 constexpr Millis kInitErrorExitGrace{500};
 
@@ -81,7 +81,7 @@ std::string Environment::current_request_id() const
     return invocation_ ? invocation_->invocation.request_id : std::string{};
 }
 
-// Init ends when the runtime and every registered extension have called next (LAMBDA-SPEC 2.6).
+// Init ends when the runtime and every registered extension have called next (docs/lambda-rules.md §2.6).
 void Environment::finish_init_if_everyone_is_ready()
 {
     if (!current_init() || runtime_ != RuntimeState::Ready) return;
@@ -133,7 +133,7 @@ void Environment::fail_init(InitStatus status, const std::string& error_type, Pa
 
 RuntimeCallResult Environment::runtime_init_error(RuntimeError error)
 {
-    // Only the `Started` state allows InitError (LAMBDA-SPEC 1.6).
+    // Only the `Started` state allows InitError (docs/lambda-rules.md §1.6).
     auto* init = current_init();
     if (runtime_ != RuntimeState::Started || !init) {
         return RuntimeCallError{RuntimeCallErrorKind::InvalidStateTransition,

@@ -1,6 +1,6 @@
 // An invocation from the caller's request to its END/REPORT: held behind a cold Init or a reset,
 // started (its clock runs), delivered to the runtime and the INVOKE-subscribed extensions,
-// answered, and closed normally or by a timeout, a crash or an interrupt (LAMBDA-SPEC 2.6, 4.3).
+// answered, and closed normally or by a timeout, a crash or an interrupt (docs/lambda-rules.md §2.6, 4.3).
 #include "environment.hpp"
 
 #include <cmath>
@@ -89,7 +89,7 @@ void Environment::deliver_invocation()
 }
 
 // The invocation ends when the runtime called /next after answering and every INVOKE-subscribed
-// extension called /event/next (LAMBDA-SPEC 2.6): only then does REPORT's Duration stop.
+// extension called /event/next (docs/lambda-rules.md §2.6): only then does REPORT's Duration stop.
 void Environment::end_invocation_if_everyone_is_done()
 {
     if (!is<environment_state::Invoke>() || !invocation_ || !invocation_->runtime_done()) return;
@@ -173,7 +173,7 @@ void Environment::end_invocation_normally()
 void Environment::invocation_timed_out()
 {
     const std::string id = invocation_->invocation.request_id;
-    // RAPID reports runtimeDone with the reset's status before shutting down (LAMBDA-SPEC 3.4).
+    // RAPID reports runtimeDone with the reset's status before shutting down (docs/lambda-rules.md §3.4).
     announce_runtime_done(*invocation_, InvokeStatus::Timeout, "Sandbox.Timedout");
     auto closed = close_invocation(InvokeStatus::Timeout, "Sandbox.Timedout");
     begin_shutdown(ShutdownReason::Timeout, false);
@@ -187,13 +187,13 @@ void Environment::runtime_died_mid_invocation(ExitStatus status)
 {
     const std::string id = invocation_->invocation.request_id;
     const std::string message = runtime_exit_message(id, status);
-    // Past its memory size the message stays "signal: killed"; the type says why (LAMBDA-SPEC 4.3).
+    // Past its memory size the message stays "signal: killed"; the type says why (docs/lambda-rules.md §4.3).
     const std::string error_type = status.runtime_error_type();
     if (!invocation_->runtime_done()) announce_runtime_done(*invocation_, InvokeStatus::Failure, error_type);
     auto closed = close_invocation(InvokeStatus::Failure, error_type);
     begin_shutdown(ShutdownReason::Failure, false);
     ports_.observer.runtime_exit_during_invocation(id, message);
-    // A runtime that answered before dying keeps its answer (LAMBDA-SPEC 4.3).
+    // A runtime that answered before dying keeps its answer (docs/lambda-rules.md §4.3).
     answer(closed.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json(error_type, message)),
            "application/json", error_type);
     announce_end(closed);

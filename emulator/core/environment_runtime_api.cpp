@@ -1,4 +1,4 @@
-// The Runtime API side of an environment (LAMBDA-SPEC 1): /next, /response (buffered, streamed,
+// The Runtime API side of an environment (docs/lambda-rules.md §1): /next, /response (buffered, streamed,
 // or refused), /error and /init/error, each a transition of the runtime's state as RAPID has it.
 #include "environment.hpp"
 
@@ -24,7 +24,7 @@ RuntimeCallResult Environment::runtime_next(NextHandler on_invocation)
     case RuntimeState::Ready: // a second poll replaces the first
         parked_next_ = std::move(on_invocation);
         return std::nullopt;
-    case RuntimeState::Running: // RAPID re-renders the unanswered invocation (LAMBDA-SPEC 1.8)
+    case RuntimeState::Running: // RAPID re-renders the unanswered invocation (docs/lambda-rules.md §1.8)
         on_invocation(invocation_->invocation);
         return std::nullopt;
     case RuntimeState::ResponseSent: {

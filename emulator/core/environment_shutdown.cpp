@@ -1,4 +1,4 @@
-// The Shutdown phase of an environment (DESIGN.md "Shutdown, the heart of it"; LAMBDA-SPEC 4.4):
+// The Shutdown phase of an environment (docs/lambda-rules.md §4.4):
 // the runtime first (SIGTERM only when an extension registered, SIGKILL at the end of its
 // share), then SHUTDOWN to the subscribed external extensions, SIGKILL to the rest, and SIGKILL
 // to whatever is left when the phase ends. Every step is recorded for the cleanup report.
@@ -172,7 +172,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
             ports_.timers.arm(TimerSlot::RuntimeShare, *runtime.deadline);
             ports_.processes.arrange_kill(ProcessKind::Runtime, runtime.name, *runtime.deadline);
         } else {
-            // No extension registered: AWS sends SIGKILL at once, no SIGTERM (LAMBDA-SPEC 4.4).
+            // No extension registered: AWS sends SIGKILL at once, no SIGTERM (docs/lambda-rules.md §4.4).
             ports_.processes.kill_runtime();
             runtime.sigkill_at = started;
             runtime.deadline = started;

@@ -24,7 +24,7 @@ enum class Phase {
 const char* to_string(Phase phase);
 
 // Whether the environment's processes may run. Lambda freezes them once an Init or an invocation
-// is over and thaws them for the next event or the Shutdown phase (LAMBDA-SPEC 4.5).
+// is over and thaws them for the next event or the Shutdown phase (docs/lambda-rules.md §4.5).
 enum class FreezeState {
     Thawed, // running: Init, an invocation, the Shutdown phase, or no process at all
     Frozen, // idle between events: nothing runs

@@ -1,5 +1,5 @@
 #pragma once
-// An extension as Lambda sees it (LAMBDA-SPEC 2): external (a process Lambda launched from the
+// An extension as Lambda sees it (docs/lambda-rules.md §2): external (a process Lambda launched from the
 // extensions directory) or internal (registered from inside the runtime under any other name).
 #include "clock.hpp"
 #include "exit_status.hpp"

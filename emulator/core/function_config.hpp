@@ -16,7 +16,7 @@ struct FunctionConfig {
     int memory_mb = 128;
     Millis timeout{3000};
     // On-demand Init has its own 10 s limit, not counted in the first invocation's timeout
-    // (LAMBDA-SPEC 4.1, 4.2).
+    // (docs/lambda-rules.md §4.1, 4.2).
     Millis init_timeout{10000};
     // "Text" or "JSON": the function's log format (LoggingConfig), which also shapes Lambda's own lines.
     std::string log_format = "Text";

@@ -34,7 +34,7 @@ public:
     // Processes still alive in the runtime's group after the runtime itself exited.
     virtual int runtime_group_survivors() = 0;
 
-    // Starts every external extension, in parallel, before the runtime (LAMBDA-SPEC 2.5).
+    // Starts every external extension, in parallel, before the runtime (docs/lambda-rules.md §2.5).
     virtual std::vector<LaunchedExtension> start_external_extensions() = 0;
     // SIGKILL to an external extension's whole process group.
     virtual void kill_extension(const std::string& name) = 0;
@@ -48,7 +48,7 @@ public:
     virtual std::vector<EscapedProcess> kill_descendants() = 0;
 
     // Lambda freezes the environment between invocations: nothing the runtime or an extension
-    // started runs until the next event or the Shutdown phase thaws it (LAMBDA-SPEC 4.5). The
+    // started runs until the next event or the Shutdown phase thaws it (docs/lambda-rules.md §4.5). The
     // core says when; the host may decline (--no-freeze). Neither call may block.
     virtual void freeze_environment() = 0;
     virtual void thaw_environment() = 0;

@@ -10,7 +10,7 @@
 namespace lambda_emu::core {
 
 // Buffered responses above this size get 413 and the caller gets Function.ResponseSizeTooLarge
-// (6 MiB + 100 bytes, LAMBDA-SPEC 1.3).
+// (6 MiB + 100 bytes, docs/lambda-rules.md §1.3).
 inline constexpr std::size_t kMaxResponseBytes = 6291556;
 // What the runtime gets for such a response: 413 "Exceeded maximum allowed payload size (... bytes)."
 RuntimeCallError response_too_large_refusal();
@@ -31,7 +31,7 @@ struct RuntimeResponse {
 };
 
 // RAPID's bookkeeping name for an error type: kept when it looks like `Runtime.Xxx` or
-// `Function.Xxx`, otherwise Function.Unknown / Runtime.Unknown (LAMBDA-SPEC 1.5).
+// `Function.Xxx`, otherwise Function.Unknown / Runtime.Unknown (docs/lambda-rules.md §1.5).
 std::string normalized_error_type(const std::string& posted);
 
 // `{"errorMessage":..., "errorType":...}`: the shape of every Lambda error body.

@@ -62,7 +62,7 @@ std::vector<std::string> runtime_environment(const FunctionConfig& config, const
     set(variables, "AWS_XRAY_CONTEXT_MISSING", "LOG_ERROR");
     set(variables, "_AWS_XRAY_DAEMON_ADDRESS", "127.0.0.1");
     set(variables, "_AWS_XRAY_DAEMON_PORT", "2000");
-    // Present when a log format is configured; Text is the default and leaves it out (LAMBDA-SPEC 5.1).
+    // Present when a log format is configured; Text is the default and leaves it out (docs/lambda-rules.md §5.1).
     if (config.log_format == "JSON") set(variables, "AWS_LAMBDA_LOG_FORMAT", "JSON");
     for (const auto& [key, value] : inputs.managed_runtime) set(variables, key, value);
     for (const auto& [key, value] : inputs.passed_through) set(variables, key, value);

@@ -1,5 +1,5 @@
 #pragma once
-// The environment variables Lambda gives the runtime (LAMBDA-SPEC 5.1), and the rules for the
+// The environment variables Lambda gives the runtime (docs/lambda-rules.md §5.1), and the rules for the
 // customer's own.
 #include "function_config.hpp"
 
@@ -28,7 +28,7 @@ struct RuntimeEnvironmentInputs {
 std::vector<std::string> runtime_environment(const FunctionConfig& config, const RuntimeEnvironmentInputs& inputs);
 
 // An external extension's environment: the runtime's, less the runtime-only variables and every
-// key starting with '_' (LAMBDA-SPEC 5.2).
+// key starting with '_' (docs/lambda-rules.md §5.2).
 std::vector<std::string> extension_environment(const std::vector<std::string>& runtime_environment);
 
 // Why a customer variable may not be set (Lambda reserves it), or nothing when it may.

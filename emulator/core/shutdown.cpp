@@ -34,7 +34,7 @@ const char* to_string(Verdict verdict)
 ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions, const ShutdownOverrides& overrides)
 {
     ShutdownBudget budget;
-    // LAMBDA-SPEC 4.4: none -> 0 ms and no SIGTERM; internal only -> 500 ms for the runtime;
+    // docs/lambda-rules.md §4.4: none -> 0 ms and no SIGTERM; internal only -> 500 ms for the runtime;
     // at least one external -> 2000 ms phase, runtime share 300 ms (500 ms with an internal one).
     if (internal_extensions == 0 && external_extensions == 0) {
         budget.source = "Lambda: no extension registered";

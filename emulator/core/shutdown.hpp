@@ -1,6 +1,6 @@
 #pragma once
 // The Shutdown phase's rules and its record: who was signalled when, who exited when, and the
-// verdict for each process (DESIGN.md "Shutdown, the heart of it"; LAMBDA-SPEC 4.4).
+// verdict for each process (docs/lambda-rules.md §4.4).
 #include "clock.hpp"
 #include "exit_status.hpp"
 #include "shutdown_evidence.hpp"

@@ -109,7 +109,7 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
     if (host->sandbox_) reaper.descendants().add_environment_init(host->family_, host->sandbox_->init_pid());
     core::RuntimeEnvironmentInputs inputs;
     inputs.runtime_api = host->runtime_api_;
-    // Inside the sandbox the code is where Lambda keeps it (LAMBDA-SPEC 5.1).
+    // Inside the sandbox the code is where Lambda keeps it (docs/lambda-rules.md §5.1).
     inputs.task_root = host->sandbox_ ? "/var/task" : host->options_.task_root.string();
     inputs.log_stream_name = core::log_stream_name(host->options_.function.version, utc_date(), ids.hex(32));
     inputs.path = host->options_.path;
@@ -257,7 +257,7 @@ void EnvironmentHost::explain_permission_denied(const std::string& spawn_error)
 std::filesystem::path EnvironmentHost::runtime_executable() const
 {
     if (!sandbox_) return options_.bootstrap;
-    // Lambda looks for the bootstrap in /var/task, then in /opt (LAMBDA-SPEC 5.1).
+    // Lambda looks for the bootstrap in /var/task, then in /opt (docs/lambda-rules.md §5.1).
     std::error_code ec;
     if (!std::filesystem::exists(options_.bootstrap, ec) &&
         std::filesystem::exists(options_.sandbox->layers->path() / "bootstrap", ec))
@@ -271,7 +271,7 @@ std::filesystem::path EnvironmentHost::working_directory() const
 }
 
 // Past the memory size Lambda kills the runtime; the invocation fails with Runtime.OutOfMemory
-// and the environment is reset (LAMBDA-SPEC 4.3).
+// and the environment is reset (docs/lambda-rules.md §4.3).
 void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
 {
     if (!runtime_ || !runtime_alive_) return;
@@ -468,7 +468,7 @@ void EnvironmentHost::freeze_environment()
     reaper_.descendants().refresh_unless_fresh();
     auto strays = reaper_.descendants().members_outside(family_, groups);
     freezer_.freeze(std::move(groups), std::move(strays));
-    // Lambda buffers what a frozen subscriber would be sent (LAMBDA-SPEC 3): it could not take it.
+    // Lambda buffers what a frozen subscriber would be sent (docs/lambda-rules.md §3): it could not take it.
     telemetry_->hold_deliveries();
 }
 

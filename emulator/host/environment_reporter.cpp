@@ -141,7 +141,7 @@ void EnvironmentReporter::extensions_initialised(const std::vector<core::Extensi
         std::string events;
         if (extension.wants_invoke) events = "INVOKE";
         if (extension.wants_shutdown) events += events.empty() ? "SHUTDOWN" : ", SHUTDOWN";
-        // Lambda's own line, tab-separated (LAMBDA-SPEC 3.6).
+        // Lambda's own line, tab-separated (docs/lambda-rules.md §3.6).
         platform_event("EXTENSION\tName: " + extension.name + "\tState: Ready\tEvents: [" + events + "]",
                        "platform.extension", extensions_api::records::extension(extension));
     }

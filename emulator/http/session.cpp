@@ -28,7 +28,7 @@ bool is_disconnect(const boost::beast::error_code& ec)
            ec == boost::asio::error::bad_descriptor;
 }
 
-// Streams more than 6 MB are fine: they are passed on, not kept (LAMBDA-SPEC 1.4: up to 200 MB).
+// Streams more than 6 MB are fine: they are passed on, not kept (docs/lambda-rules.md §1.4: up to 200 MB).
 constexpr std::size_t kMaxStreamedBody = 200 * 1024 * 1024;
 
 // How much a large (or chunked) body is read at a time: a pipe's or a socket buffer's worth.

@@ -1,6 +1,6 @@
 #pragma once
 // invoke/: where invocations come from: event files for `run`, the Invoke API and the control endpoint for `serve`.
-// This header: AWS Lambda's Invoke API (LAMBDA-SPEC 6.2) on POST /2015-03-31/functions/{name}/invocations:
+// This header: AWS Lambda's Invoke API (docs/lambda-rules.md §6.2) on POST /2015-03-31/functions/{name}/invocations:
 // what the AWS CLI and SDKs call, and what AWS's runtime interface emulator answers to curl.
 #include "http/router.hpp"
 #include "invocation_target.hpp"

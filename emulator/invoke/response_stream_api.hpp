@@ -1,6 +1,6 @@
 #pragma once
 // AWS Lambda's InvokeWithResponseStream on POST /2021-11-15/functions/{name}/response-streaming-invocations
-// (LAMBDA-SPEC 6.2; the API reference's API_InvokeWithResponseStream): the same request as
+// (docs/lambda-rules.md §6.2; the API reference's API_InvokeWithResponseStream): the same request as
 // Invoke's (name, qualifier and ARN forms, X-Amz-Log-Type, X-Amz-Client-Context; RequestResponse
 // or DryRun), answered 200 `application/vnd.amazon.eventstream`: a PayloadChunk event for each
 // piece the runtime streams, as it arrives, then one InvokeComplete event.

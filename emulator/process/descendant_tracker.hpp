@@ -1,6 +1,6 @@
 #pragma once
 // Which processes belong to which execution environment, so that all of them die with it, even
-// those that left their process group or their session (DESIGN.md "Processes").
+// those that left their process group or their session.
 //
 // The emulator is a child subreaper, so every descendant whose parent dies becomes its direct
 // child; it cannot hide elsewhere. Each environment is a family: its roots (the runtime, the

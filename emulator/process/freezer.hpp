@@ -1,5 +1,5 @@
 #pragma once
-// Lambda's freeze between invocations (LAMBDA-SPEC 4.5) done to real processes: SIGSTOP to the
+// Lambda's freeze between invocations (docs/lambda-rules.md §4.5) done to real processes: SIGSTOP to the
 // process groups of the runtime and the extensions, and to each process of theirs that left its
 // group (setsid), so that nothing they started runs while the environment is idle; SIGCONT to
 // the same on thaw.

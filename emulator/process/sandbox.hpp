@@ -76,7 +76,7 @@ private:
 };
 
 // The /etc/hosts of the sandbox: localhost, and sandbox and sandbox.localdomain as 127.0.0.1,
-// the names Telemetry API listeners bind to (LAMBDA-SPEC 3: destinations).
+// the names Telemetry API listeners bind to (docs/lambda-rules.md §3: destinations).
 std::string sandbox_hosts_file();
 
 } // namespace lambda_emu::process

@@ -1,6 +1,6 @@
 #pragma once
 // The lines Lambda's platform writes into the function's log (Text format, tab-separated,
-// LAMBDA-SPEC 3.6): INIT_START, INIT_REPORT, START, END, REPORT.
+// docs/lambda-rules.md §3.6): INIT_START, INIT_REPORT, START, END, REPORT.
 #include "core/invocation.hpp"
 
 #include <string>

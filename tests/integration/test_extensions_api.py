@@ -1,4 +1,4 @@
-"""Every error of the Extensions API (LAMBDA-SPEC 2.4), the registration answer, the events as
+"""Every error of the Extensions API (docs/lambda-rules.md §2.4), the registration answer, the events as
 an extension receives them, and the environment extensions get (5.2)."""
 import json
 import os

@@ -1,5 +1,5 @@
 """Timeouts and re-init, crashes, init failures and the suppressed init, bad entrypoints, and
-the exit-code contract (LAMBDA-SPEC 4.1, 4.3)."""
+the exit-code contract (docs/lambda-rules.md §4.1, 4.3)."""
 import json
 import os
 import stat

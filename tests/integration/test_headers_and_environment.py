@@ -1,4 +1,4 @@
-"""What the runtime sees: /next's headers (LAMBDA-SPEC 1.2) and its environment (5.1)."""
+"""What the runtime sees: /next's headers (docs/lambda-rules.md §1.2) and its environment (5.1)."""
 import json
 import os
 import tempfile

@@ -1,4 +1,4 @@
-"""Lambda's own log lines, in its Text format (tab-separated, LAMBDA-SPEC 3.6) and in its JSON
+"""Lambda's own log lines, in its Text format (tab-separated, docs/lambda-rules.md §3.6) and in its JSON
 format (--log-format json: the same events as JSON objects, AWS_LAMBDA_LOG_FORMAT=JSON)."""
 import json
 import unittest

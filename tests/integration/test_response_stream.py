@@ -1,6 +1,6 @@
 """InvokeWithResponseStream as AWS's SDK for JavaScript v3 (@aws-sdk/client-lambda, from npm)
 reads it: PayloadChunk events as the runtime streams, then InvokeComplete, in AWS's binary
-event-stream encoding (LAMBDA-SPEC 6.2)."""
+event-stream encoding (docs/lambda-rules.md §6.2)."""
 import base64
 import json
 import os

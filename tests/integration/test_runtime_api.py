@@ -1,4 +1,4 @@
-"""Every status code and error body of the Runtime API (LAMBDA-SPEC 1), from a runtime that
+"""Every status code and error body of the Runtime API (docs/lambda-rules.md §1), from a runtime that
 makes each wrong call against the real emulator."""
 import json
 import unittest

@@ -1,4 +1,4 @@
-"""`lambda-emu serve`: AWS's Invoke API (LAMBDA-SPEC 6.2) as curl and the SDKs call it, the
+"""`lambda-emu serve`: AWS's Invoke API (docs/lambda-rules.md §6.2) as curl and the SDKs call it, the
 control endpoint, concurrency, idle shutdown, and shutting down on SIGTERM."""
 import base64
 import concurrent.futures

@@ -1,4 +1,4 @@
-"""The Shutdown phase, row by row of DESIGN.md's table, and every verdict, asserted on the times
+"""The Shutdown phase, row by row of the table in docs/lambda-rules.md §4.4, and every verdict, asserted on the times
 the emulator itself recorded in its JSON report (generous margins, no wall-clock asserts)."""
 import json
 import os

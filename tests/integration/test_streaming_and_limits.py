@@ -1,5 +1,5 @@
 """Response streaming from the runtime (chunked, error trailers) and the 6 MB limit, with the
-samples that do them (LAMBDA-SPEC 1.3, 1.4)."""
+samples that do them (docs/lambda-rules.md §1.3, 1.4)."""
 import unittest
 
 import harness

@@ -1,4 +1,4 @@
-"""The Telemetry API and Logs API delivered for real (LAMBDA-SPEC 3): a telemetry extension
+"""The Telemetry API and Logs API delivered for real (docs/lambda-rules.md §3): a telemetry extension
 (samples/extensions/telemetry-recorder) subscribes during Init, receives batches on its own
 listener, and prints them on SHUTDOWN; the tests read what it received."""
 import json

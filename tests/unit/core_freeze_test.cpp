@@ -1,4 +1,4 @@
-// The freeze between invocations (LAMBDA-SPEC 4.5): when the core counts the environment as idle
+// The freeze between invocations (docs/lambda-rules.md §4.5): when the core counts the environment as idle
 // and asks for it to be frozen, and that it is thawed before the next event and before SIGTERM.
 #include "fake_ports.hpp"
 

@@ -12,7 +12,7 @@
 using namespace lambda_emu;
 using core::Millis;
 
-TEST_CASE("shutdown budget follows what registered (LAMBDA-SPEC 4.4)")
+TEST_CASE("shutdown budget follows what registered (docs/lambda-rules.md §4.4)")
 {
     const auto none = core::shutdown_budget(0, 0, {});
     CHECK_FALSE(none.send_sigterm);
