@@ -5,10 +5,12 @@
 //
 // - CPU received over requested at 128, 512, 1,769 and 3,008 MB: a process in an environment's
 //   cgroup with Lambda's quota runs as many busy threads as the quota has CPUs (rounded up) for
-//   --seconds; received is the cgroup's own CPU count over wall time. Floor: the same process
-//   unthrottled, over the same request: what the machine could give it (its cores bound it).
+//   --seconds; received is the cgroup's own CPU count over wall time. Floor: the same process in a
+//   cgroup without quota, over the same request: what the machine could give it (its cores bound it).
 // - Making and removing an environment's cgroup (every hierarchy, every limit set). Floor: mkdir
 //   and rmdir of the same groups with nothing set.
+// - Freezing and thawing an environment (what each invocation's freeze costs the emulator). Floor:
+//   SIGSTOP and SIGCONT to the same process.
 // - SIGKILL sent minus its deadline by the deadline thread (process/deadline_kill.hpp), for a
 //   sleeping process, on a quiet machine and with every core kept busy by unthrottled processes.
 //   Floor: an ordinary thread's wake-up from an absolute sleep to the same deadlines.
@@ -26,6 +28,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -67,25 +70,23 @@ void stop_child(pid_t pid)
     ::waitpid(pid, &status, 0);
 }
 
-double process_cpu_ms(pid_t pid)
+// CPU per wall time, in CPUs, of `threads` busy loops in a fresh cgroup with `cpus` of quota (0: none).
+double cpus_received(const process::CgroupSite& site, int memory, double cpus, int threads, double seconds)
 {
-    std::ifstream stat{"/proc/" + std::to_string(pid) + "/stat"};
-    std::string text{std::istreambuf_iterator<char>{stat}, {}};
-    const auto fields_start = text.rfind(')');
-    if (fields_start == std::string::npos) return 0;
-    std::vector<std::string> fields;
-    std::string field;
-    for (char c : text.substr(fields_start + 2)) {
-        if (c == ' ') {
-            fields.push_back(field);
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    // utime and stime: fields 14 and 15 of stat, 12 and 13 after the state.
-    const double ticks = std::stod(fields.at(11)) + std::stod(fields.at(12));
-    return ticks * 1000.0 / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    std::string error;
+    process::CgroupLimits limits;
+    limits.memory_mb = memory;
+    limits.cpus = cpus;
+    auto cgroup =
+        process::EnvironmentCgroup::create(site, "lambda-emu-" + std::to_string(::getpid()) + "-bench", limits, error);
+    if (!cgroup) throw std::runtime_error{error};
+    const auto started = Clock::now();
+    const pid_t busy = start_child(cgroup.get(), threads);
+    std::this_thread::sleep_for(std::chrono::duration<double>{seconds});
+    const double used_ms = cgroup->cpu_used_ms();
+    const double wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    stop_child(busy);
+    return used_ms / wall_ms;
 }
 
 void measure_cpu(const process::CgroupSite& site, double seconds, bench::FigureTable& table)
@@ -93,32 +94,12 @@ void measure_cpu(const process::CgroupSite& site, double seconds, bench::FigureT
     for (const int memory : {128, 512, 1769, 3008}) {
         const double requested = core::lambda_vcpus(memory);
         const int threads = static_cast<int>(std::ceil(requested));
-        std::string error;
-        process::CgroupLimits limits;
-        limits.memory_mb = memory;
-        limits.cpus = requested;
-        auto cgroup = process::EnvironmentCgroup::create(site, "lambda-emu-" + std::to_string(::getpid()) + "-bench",
-                                                         limits, error);
-        if (!cgroup) throw std::runtime_error{error};
-        const auto started = Clock::now();
-        const double cpu_before = cgroup->cpu_used_ms();
-        const pid_t throttled = start_child(cgroup.get(), threads);
-        std::this_thread::sleep_for(std::chrono::duration<double>{seconds});
-        const double received_ms = cgroup->cpu_used_ms() - cpu_before;
-        const double wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-        stop_child(throttled);
-        cgroup.reset();
-
-        const pid_t free_running = start_child(nullptr, threads);
-        const auto free_started = Clock::now();
-        std::this_thread::sleep_for(std::chrono::duration<double>{seconds});
-        const double free_ms = process_cpu_ms(free_running);
-        const double free_wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - free_started).count();
-        stop_child(free_running);
-
+        // The floor: the same process, counted the same way, with no quota.
+        const double received = cpus_received(site, memory, requested, threads, seconds);
+        const double unthrottled = cpus_received(site, memory, 0, threads, seconds);
         char name[96];
         std::snprintf(name, sizeof name, "CPU received / requested at %d MB (%.3f vCPU)", memory, requested);
-        table.add(name, received_ms / wall_ms / requested, free_ms / free_wall_ms / requested);
+        table.add(name, received / requested, unthrottled / requested);
     }
 }
 
@@ -134,7 +115,9 @@ void measure_make_and_remove(const process::CgroupSite& site, long trials, bench
         cgroup.reset();
         made_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
     }
-    std::vector<std::filesystem::path> parents{site.cpu, site.cpuacct, site.memory, site.freezer, site.pids};
+    // The same groups EnvironmentCgroup makes (v2's freezer beside v1's controllers on a hybrid host).
+    std::vector<std::filesystem::path> parents{site.cpu, site.cpuacct, site.memory, site.pids,
+                                               site.freezes_with_v2() ? site.unified : site.freezer};
     if (site.version == process::CgroupVersion::V2) parents = {site.unified};
     std::vector<double> bare_us;
     for (long i = 0; i < trials; ++i) {
@@ -144,6 +127,37 @@ void measure_make_and_remove(const process::CgroupSite& site, long trials, bench
         bare_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
     }
     table.add("an environment's cgroup made and removed, us (median)", bench::median(made_us), bench::median(bare_us));
+}
+
+// What the freeze between two invocations costs the emulator: a freeze and a thaw of an
+// environment holding one sleeping process, beside SIGSTOP and SIGCONT to the same process (the
+// fallback's per-group cost).
+void measure_freeze(const process::CgroupSite& site, long trials, bench::FigureTable& table)
+{
+    std::string error;
+    auto cgroup = process::EnvironmentCgroup::create(site, "lambda-emu-" + std::to_string(::getpid()) + "-bench",
+                                                     process::CgroupLimits{}, error);
+    if (!cgroup) throw std::runtime_error{error};
+    const pid_t sleeper = start_child(cgroup.get(), 0);
+    const auto timed_us = [&](const auto& pair) {
+        std::vector<double> us;
+        for (long i = 0; i < trials * 10; ++i) {
+            const auto started = Clock::now();
+            pair();
+            us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
+        }
+        return bench::median(us);
+    };
+    const double cgroup_us = timed_us([&] {
+        cgroup->freeze();
+        cgroup->thaw();
+    });
+    const double signals_us = timed_us([&] {
+        ::kill(sleeper, SIGSTOP);
+        ::kill(sleeper, SIGCONT);
+    });
+    stop_child(sleeper);
+    table.add("an environment frozen and thawed, us (median)", cgroup_us, signals_us);
 }
 
 // Lateness of a deadline thread's SIGKILL, and of a plain thread's wake-up, to the same deadlines.
@@ -202,6 +216,7 @@ int main(int argc, char** argv)
     try {
         measure_cpu(*found.site, seconds, table);
         measure_make_and_remove(*found.site, trials, table);
+        measure_freeze(*found.site, trials, table);
         measure_kill_lateness(trials, "quiet", table);
         std::vector<pid_t> hogs;
         for (unsigned i = 0; i < std::max(1U, std::thread::hardware_concurrency()); ++i)
@@ -215,7 +230,8 @@ int main(int argc, char** argv)
     std::printf("lambda-emu's cgroups (%s) and deadline thread\n", process::to_string(found.site->version));
     table.print(stdout);
     std::printf("Floors, measured in the same run: CPU, the same busy process unthrottled (what the machine "
-                "gives that many threads); cgroup, mkdir and rmdir of the same groups with nothing set; SIGKILL, "
+                "gives that many threads); cgroup, mkdir and rmdir of the same groups with nothing set; freeze, "
+                "SIGSTOP and SIGCONT to the same process; SIGKILL, "
                 "an ordinary thread's wake-up from an absolute sleep to the same deadline.\n");
     if (!json_path.empty())
         std::ofstream{json_path} << nlohmann::ordered_json{{"figures", table.json()}}.dump(2) << '\n';

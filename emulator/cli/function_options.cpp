@@ -65,7 +65,8 @@ std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path&
 }
 
 struct PreparedResources {
-    std::shared_ptr<const ResourceSettings> settings;
+    std::optional<process::CgroupSite> site; // none: the fallback
+    double vcpus = 0;                        // Lambda's CPU for --memory with --cpu lambda; 0: the host's
     std::string error;
 };
 
@@ -80,32 +81,26 @@ PreparedResources prepare_resources(const FunctionOptions& options, report::Reso
     auto found = pretend && std::string_view{pretend} == "none"
                      ? process::CgroupSiteResult{std::nullopt, "cgroups turned off (LAMBDA_EMU_CGROUPS=none)"}
                      : process::find_cgroup_site();
-    auto settings = std::make_shared<ResourceSettings>();
     if (!found.site) {
-        if (options.cpu == "lambda") {
-            prepared.error = "--cpu lambda: no cgroup can be made here: " + found.why_not;
-            return prepared;
-        }
+        if (options.cpu == "lambda") prepared.error = "--cpu lambda: no cgroup can be made here: " + found.why_not;
         record.fallback_reason = found.why_not;
         if (options.cpu.empty())
             console.lifecycle("resources: no cgroup: " + found.why_not +
                               ". CPU is the host's, unthrottled: cleanup headroom is optimistic; freeze by SIGSTOP; "
                               "memory sampled every 10 ms, runtime only (--cpu host silences this line)");
-        prepared.settings = std::move(settings);
         return prepared;
     }
-    settings->cgroup_site = found.site;
-    settings->lambda_cpu = options.cpu != "host";
+    prepared.site = found.site;
     record.method = process::to_string(found.site->version);
-    record.memory_limit = process::to_string(process::MemoryLimitMethod::Kernel);
     record.tasks_limit = process::CgroupLimits{}.tasks;
     std::ostringstream cpu;
-    if (settings->lambda_cpu) {
+    if (options.cpu != "host") {
+        prepared.vcpus = core::lambda_vcpus(options.memory_mb);
         record.cpu = "lambda";
-        record.vcpus = core::lambda_vcpus(options.memory_mb);
-        record.cpu_quota_us = process::cpu_quota_us(record.vcpus);
+        record.vcpus = prepared.vcpus;
+        record.cpu_quota_us = process::cpu_quota_us(prepared.vcpus);
         record.cpu_period_us = process::kCpuPeriodUs;
-        cpu << std::fixed << std::setprecision(record.vcpus < 1 ? 3 : 2) << record.vcpus << " vCPU ("
+        cpu << std::fixed << std::setprecision(prepared.vcpus < 1 ? 3 : 2) << prepared.vcpus << " vCPU ("
             << record.cpu_quota_us << " us of every " << record.cpu_period_us << ", as Lambda gives "
             << options.memory_mb << " MB)";
     } else {
@@ -114,7 +109,6 @@ PreparedResources prepare_resources(const FunctionOptions& options, report::Reso
     console.lifecycle("resources: " + record.method + ": " + cpu.str() + ", " + std::to_string(options.memory_mb) +
                       " MB for runtime and extensions together (the kernel's limit, no swap), " +
                       std::to_string(record.tasks_limit) + " tasks");
-    prepared.settings = std::move(settings);
     return prepared;
 }
 
@@ -126,8 +120,8 @@ struct PreparedSandbox {
 
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
-PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root,
-                                bool kernel_memory_limit, report::SandboxRecord& record, report::Console& console)
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root, bool has_cgroup,
+                                report::SandboxRecord& record, report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;
@@ -174,8 +168,7 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     auto settings = std::make_shared<SandboxSettings>();
     settings->layers = std::move(staged);
     settings->ephemeral_storage_mb = options.ephemeral_storage_mb;
-    settings->memory_limit =
-        kernel_memory_limit ? process::MemoryLimitMethod::Kernel : process::MemoryLimitMethod::RssSampling;
+    settings->memory_limit = has_cgroup ? process::MemoryLimitMethod::Kernel : process::MemoryLimitMethod::RssSampling;
     record.enabled = true;
     record.memory_limit = process::to_string(settings->memory_limit);
     record.user = std::string{process::kFunctionUserName} + " (uid " + std::to_string(process::kFunctionUid) +
@@ -386,10 +379,10 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         prepared.error_exit_code = exit_codes::kEmulatorError;
         return refuse(std::move(resources.error));
     }
-    host.resources = resources.settings;
-    host.function.vcpus = prepared.record.resources.cpu == "lambda" ? prepared.record.resources.vcpus : 0;
-    const bool kernel_memory_limit = host.resources->cgroup_site.has_value();
-    auto sandbox = prepare_sandbox(options, host.task_root, kernel_memory_limit, prepared.record.sandbox, console);
+    host.cgroup_site = resources.site;
+    host.function.vcpus = resources.vcpus;
+    const bool has_cgroup = host.cgroup_site.has_value();
+    auto sandbox = prepare_sandbox(options, host.task_root, has_cgroup, prepared.record.sandbox, console);
     if (!sandbox.error.empty()) {
         prepared.error_exit_code = sandbox.error_exit_code;
         return refuse(std::move(sandbox.error));
@@ -418,11 +411,14 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
                                                               : report::KillAllowance::Any;
     prepared.reports = {options.report_path, options.junit_path, options.html_path};
     host.freeze = !options.no_freeze;
-    prepared.record.freeze_method = !host.freeze          ? ""
-                                    : kernel_memory_limit ? "cgroup-freezer"
-                                                          : process::Freezer::kMethod;
-    if (kernel_memory_limit) prepared.record.sandbox.memory_limit = prepared.record.resources.memory_limit;
-    else prepared.record.resources.memory_limit = prepared.record.sandbox.memory_limit;
+    prepared.record.freeze_method = !host.freeze ? ""
+                                    : has_cgroup ? process::EnvironmentCgroup::kFreezeMethod
+                                                 : process::Freezer::kMethod;
+    // One limit, said in both places the report has for it (the sandbox's is the older).
+    const auto memory_limit = has_cgroup     ? process::MemoryLimitMethod::Kernel
+                              : host.sandbox ? host.sandbox->memory_limit
+                                             : process::MemoryLimitMethod::None;
+    prepared.record.sandbox.memory_limit = prepared.record.resources.memory_limit = process::to_string(memory_limit);
 
     if (managed) return prepared;
     const bool bootstrap_from_layer =

@@ -77,12 +77,10 @@ void Environment::kill_now()
 
 void Environment::kill_at_deadline(ProcessCleanup& process)
 {
-    if (const auto sent = ports_.processes.call_off_kill(process.kind, process.name)) {
-        // The host sent it at the deadline already: the last look before it (kTablesReadBeforeDeadline
-        // ahead) is the evidence, and the kill below only makes sure the whole group is counted.
-        note_parked_call(process);
-        process.sigkill_at = *sent;
-    } else {
+    // If the host sent it at the deadline already, the last look before it (kTablesReadBeforeDeadline
+    // ahead) is the evidence, and the kill below only makes sure the whole group is counted.
+    take_arranged_kill(process);
+    if (!process.sigkill_at) {
         look_before_kill(process);
         // The time the signal is sent, read before sending it: on a busy machine the dying process
         // may take the CPU from the emulator before kill() even returns.

@@ -1,6 +1,5 @@
 #include "environment_host.hpp"
 
-#include "core/cpu_allocation.hpp"
 #include "extensions-api/extensions_api.hpp"
 #include "runtime-api/runtime_api.hpp"
 
@@ -45,6 +44,17 @@ std::vector<std::filesystem::path> managed_runtime_folders(const HostOptions& op
     return folders;
 }
 
+// How this host names a process in its maps and its output lines: "runtime", "ext:NAME".
+std::string label_of(core::ProcessKind kind, const std::string& name)
+{
+    return kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
+}
+
+int mb_rounded_up(long kb)
+{
+    return static_cast<int>((kb + 1023) / 1024);
+}
+
 } // namespace
 
 std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context& io, process::ChildReaper& reaper,
@@ -76,14 +86,14 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
             process::Sandbox::create(std::move(layout), executables, managed_runtime_folders(host->options_), error);
         if (!host->sandbox_) return nullptr;
     }
-    if (const auto& resources = host->options_.resources; resources && resources->cgroup_site) {
+    if (const auto& site = host->options_.cgroup_site) {
         // Made before any process of the environment starts: each joins it before it can fork.
         process::CgroupLimits limits;
         limits.memory_mb = host->options_.function.memory_mb;
-        limits.cpus = resources->lambda_cpu ? core::lambda_vcpus(limits.memory_mb) : 0;
+        limits.cpus = host->options_.function.vcpus;
         const std::string name =
             "lambda-emu-" + std::to_string(::getpid()) + "-" + std::to_string(host->server_->port());
-        host->cgroup_ = process::EnvironmentCgroup::create(*resources->cgroup_site, name, limits, error);
+        host->cgroup_ = process::EnvironmentCgroup::create(*site, name, limits, error);
         if (!host->cgroup_) return nullptr;
         host->oom_kills_seen_ = host->cgroup_->oom_kills();
         // Without a notice (no descriptor left), an OOM kill is still seen in the exit it causes.
@@ -276,8 +286,8 @@ void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
 {
     if (!runtime_ || !runtime_alive_) return;
     out_of_memory_ = true;
-    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, static_cast<int>((resident_kb + 1023) / 1024));
-    lines_("platform", "[lambda-emu] the runtime's processes use " + std::to_string((resident_kb + 1023) / 1024) +
+    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, mb_rounded_up(resident_kb));
+    lines_("platform", "[lambda-emu] the runtime's processes use " + std::to_string(mb_rounded_up(resident_kb)) +
                            " MB, past the memory size of " + std::to_string(options_.function.memory_mb) +
                            " MB: killed, as Lambda kills them (Runtime.OutOfMemory)");
     runtime_->kill_group();
@@ -301,8 +311,7 @@ bool EnvironmentHost::note_oom_kills()
     if (kills <= oom_kills_seen_) return false; // under pressure, but nothing was killed
     oom_kills_seen_ = kills;
     out_of_memory_ = true;
-    const long peak_kb = cgroup_->peak_memory_kb();
-    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, static_cast<int>((peak_kb + 1023) / 1024));
+    last_peak_memory_mb_ = std::max(last_peak_memory_mb_, mb_rounded_up(cgroup_->peak_memory_kb()));
     lines_("platform", "[lambda-emu] the environment reached its memory size of " +
                            std::to_string(options_.function.memory_mb) +
                            " MB and the kernel killed a process of it (Runtime.OutOfMemory)");
@@ -326,28 +335,19 @@ void EnvironmentHost::await_out_of_memory()
 void EnvironmentHost::environment_out_of_memory()
 {
     if (!note_oom_kills() || !runtime_ || !runtime_alive_) return;
-    out_of_memory_ = true;
     runtime_->kill_group();
     killed_groups_.insert(runtime_->pid());
 }
 
 void EnvironmentHost::arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when)
 {
-    pid_t group = 0;
-    if (kind == core::ProcessKind::Runtime) {
-        if (runtime_ && runtime_alive_) group = runtime_->pid();
-    } else if (const auto found = extensions_.find(name); found != extensions_.end()) {
-        group = found->second->pid();
-    }
-    if (group <= 0) return;
-    const std::string key = kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
-    arranged_kills_[key] = std::make_unique<process::DeadlineKill>(group, when);
+    if (const pid_t group = pid_of(kind, name); group > 0)
+        arranged_kills_[label_of(kind, name)] = std::make_unique<process::DeadlineKill>(group, when);
 }
 
 std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(core::ProcessKind kind, const std::string& name)
 {
-    const std::string key = kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
-    const auto found = arranged_kills_.find(key);
+    const auto found = arranged_kills_.find(label_of(kind, name));
     if (found == arranged_kills_.end()) return std::nullopt;
     const auto sent = found->second->call_off();
     if (sent) killed_groups_.insert(found->second->group());
@@ -358,8 +358,7 @@ std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(core::ProcessKind
 int EnvironmentHost::runtime_peak_memory_mb()
 {
     if (cgroup_) {
-        last_peak_memory_mb_ =
-            std::max(last_peak_memory_mb_, static_cast<int>((cgroup_->peak_memory_kb() + 1023) / 1024));
+        last_peak_memory_mb_ = std::max(last_peak_memory_mb_, mb_rounded_up(cgroup_->peak_memory_kb()));
         return last_peak_memory_mb_;
     }
     if (runtime_ && runtime_alive_) {
@@ -484,16 +483,19 @@ void EnvironmentHost::thaw_environment()
     telemetry_->resume_deliveries();
 }
 
+pid_t EnvironmentHost::pid_of(core::ProcessKind kind, const std::string& name) const
+{
+    if (kind == core::ProcessKind::Runtime) return runtime_ && runtime_alive_ ? runtime_->pid() : 0;
+    // Asked only while the extension's exit is not yet seen: the pid is still its own.
+    const auto found = extensions_.find(name);
+    return found != extensions_.end() ? found->second->pid() : 0;
+}
+
 std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind kind, const std::string& name, bool fresh)
 {
-    pid_t pid = 0;
-    if (kind == core::ProcessKind::Runtime) {
-        if (runtime_ && runtime_alive_) pid = runtime_->pid();
-    } else if (const auto found = extensions_.find(name); found != extensions_.end()) {
-        pid = found->second->pid(); // asked only while its exit is not yet seen: the pid is still its own
-    }
+    const pid_t pid = pid_of(kind, name);
     if (pid == 0) return std::nullopt;
-    auto& look = looks_[kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name];
+    auto& look = looks_[label_of(kind, name)];
     if (!process::look_at_tree(pid, look, fresh)) return std::nullopt;
     core::ProcessSample sample;
     sample.at = clock_.now();
@@ -519,7 +521,7 @@ std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind ki
 
 std::optional<core::OutputLine> EnvironmentHost::last_output(core::ProcessKind kind, const std::string& name)
 {
-    return last_outputs_->last(kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name);
+    return last_outputs_->last(label_of(kind, name));
 }
 
 void EnvironmentHost::time_output(bool on)

@@ -19,7 +19,6 @@
 #include "process/freezer.hpp"
 #include "process/memory_guard.hpp"
 #include "process/sandbox.hpp"
-#include "resource_settings.hpp"
 #include "sandbox_settings.hpp"
 #include "process/tree_evidence.hpp"
 
@@ -55,8 +54,9 @@ struct HostOptions {
     bool freeze = true;
     // Null: no sandbox (--sandbox off, or a kernel without user namespaces).
     std::shared_ptr<const SandboxSettings> sandbox;
-    // Null: no cgroup (as ResourceSettings without a site).
-    std::shared_ptr<const ResourceSettings> resources;
+    // Where the environment's cgroup is made (its CPU is function.vcpus, its memory function.memory_mb);
+    // none: no cgroup can be made here, and the SIGSTOP freeze and RSS sampling stand in.
+    std::optional<process::CgroupSite> cgroup_site;
 };
 
 // Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
@@ -99,6 +99,8 @@ private:
     void freeze_environment() override;
     void thaw_environment() override;
     std::optional<core::ProcessSample> look_at(core::ProcessKind kind, const std::string& name, bool fresh) override;
+    // The process the core names, if it is still running: its pid, the group it leads.
+    pid_t pid_of(core::ProcessKind kind, const std::string& name) const;
     std::optional<core::OutputLine> last_output(core::ProcessKind kind, const std::string& name) override;
     void time_output(bool on) override;
     // core::TimerService

@@ -1,9 +1,11 @@
 #include "cgroup_files.hpp"
 
 #include "owned_fd.hpp"
+#include "process_table.hpp"
 
 #include <cerrno>
 #include <charconv>
+#include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,16 +13,20 @@ namespace lambda_emu::process {
 
 std::string read_cgroup_file(const std::filesystem::path& path)
 {
-    const OwnedFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (!fd) return {};
-    std::string content;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return content;
-        content.append(buffer, static_cast<std::size_t>(got));
+    return read_proc_file(path.c_str());
+}
+
+std::vector<pid_t> read_pids(const std::filesystem::path& procs)
+{
+    std::vector<pid_t> pids;
+    const std::string content = read_cgroup_file(procs);
+    const char* cursor = content.c_str();
+    char* end = nullptr;
+    for (long pid = std::strtol(cursor, &end, 10); end != cursor; pid = std::strtol(cursor, &end, 10)) {
+        pids.push_back(static_cast<pid_t>(pid));
+        cursor = end;
     }
+    return pids;
 }
 
 int write_cgroup_fd(int fd, std::string_view value)

@@ -6,11 +6,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
+#include <vector>
 
 namespace lambda_emu::process {
 
-// The file's content ("" when it cannot be read).
+// The file's content ("" when it cannot be read; process_table's reader, which serves any small
+// kernel file).
 std::string read_cgroup_file(const std::filesystem::path& path);
+// The pids a cgroup.procs file lists.
+std::vector<pid_t> read_pids(const std::filesystem::path& procs);
 // 0, or the errno of the failed open or write.
 int write_cgroup_file(const std::filesystem::path& path, std::string_view value);
 // Writes `value` to an open control file (a peak to reset through its own descriptor).

@@ -72,8 +72,9 @@ CgroupSiteResult find_v1(const std::vector<CgroupMount>& mounts,
     return {site, {}};
 }
 
-CgroupSiteResult find_v2(const std::vector<CgroupMount>& mounts,
-                         const std::vector<std::pair<std::vector<std::string>, std::string>>& own)
+// The emulator's own group in the cgroup v2 hierarchy, if one is mounted and visible.
+CgroupSiteResult own_v2_group(const std::vector<CgroupMount>& mounts,
+                              const std::vector<std::pair<std::vector<std::string>, std::string>>& own)
 {
     const auto mount =
         std::find_if(mounts.begin(), mounts.end(), [](const CgroupMount& m) { return m.type == "cgroup2"; });
@@ -81,19 +82,28 @@ CgroupSiteResult find_v2(const std::vector<CgroupMount>& mounts,
     if (mount == mounts.end() || group == own.end()) return {std::nullopt, "no cgroup v2 hierarchy"};
     auto directory = group_directory(*mount, group->second);
     if (!directory) return {std::nullopt, "this process's cgroup v2 group is not visible here"};
-    std::string offered = read_cgroup_file(*directory / "cgroup.controllers");
-    std::replace(offered.begin(), offered.end(), '\n', ' ');
-    const auto controllers = split(offered, ' ');
-    for (const std::string needed : {"cpu", "memory", "pids"}) {
-        if (!holds(controllers, needed))
-            return {std::nullopt, "cgroup v2 offers no " + needed + " controller to " + directory->string()};
-    }
-    if (!writable(*directory))
-        return {std::nullopt, "cannot make cgroups in " + directory->string() + " (not root, no delegation)"};
     CgroupSite site;
     site.version = CgroupVersion::V2;
     site.unified = *directory;
     return {site, {}};
+}
+
+CgroupSiteResult find_v2(const std::vector<CgroupMount>& mounts,
+                         const std::vector<std::pair<std::vector<std::string>, std::string>>& own)
+{
+    auto found = own_v2_group(mounts, own);
+    if (!found.site) return found;
+    const auto directory = found.site->unified;
+    std::string offered = read_cgroup_file(directory / "cgroup.controllers");
+    std::replace(offered.begin(), offered.end(), '\n', ' ');
+    const auto controllers = split(offered, ' ');
+    for (const std::string needed : {"cpu", "memory", "pids"}) {
+        if (!holds(controllers, needed))
+            return {std::nullopt, "cgroup v2 offers no " + needed + " controller to " + directory.string()};
+    }
+    if (!writable(directory))
+        return {std::nullopt, "cannot make cgroups in " + directory.string() + " (not root, no delegation)"};
+    return found;
 }
 
 // "lambda-emu-PID-N" of an emulator that is no longer running (killed with SIGKILL).
@@ -119,13 +129,7 @@ void remove_abandoned(const std::vector<std::filesystem::path>& parents)
         }
     }
     for (const auto& group : groups) {
-        const std::string members = read_cgroup_file(group / "cgroup.procs");
-        const char* cursor = members.c_str();
-        char* end = nullptr;
-        for (long pid = std::strtol(cursor, &end, 10); end != cursor; pid = std::strtol(cursor, &end, 10)) {
-            ::kill(static_cast<pid_t>(pid), SIGKILL);
-            cursor = end;
-        }
+        for (const pid_t pid : read_pids(group / "cgroup.procs")) ::kill(pid, SIGKILL);
         write_cgroup_file(group / "freezer.state", "THAWED"); // v1's freezer hierarchy
         write_cgroup_file(group / "cgroup.freeze", "0");      // v2
     }
@@ -181,6 +185,11 @@ CgroupSiteResult find_cgroup_site()
     const auto mounts = parse_cgroup_mounts(read_proc_file("/proc/self/mountinfo"));
     const auto own = parse_own_cgroups(read_proc_file("/proc/self/cgroup"));
     auto v1 = find_v1(mounts, own);
+    if (v1.site) {
+        // A hybrid host: v2's freezer beside v1's controllers, where this process may make groups.
+        if (const auto v2 = own_v2_group(mounts, own); v2.site && writable(v2.site->unified))
+            v1.site->unified = v2.site->unified;
+    }
     CgroupSiteResult found = v1.site ? std::move(v1) : find_v2(mounts, own);
     if (!found.site) {
         // v1 was the nearer miss when its hierarchies exist at all.
@@ -191,7 +200,7 @@ CgroupSiteResult find_cgroup_site()
     }
     const auto& site = *found.site;
     if (site.version == CgroupVersion::V2) remove_abandoned({site.unified});
-    else remove_abandoned({site.cpu, site.cpuacct, site.memory, site.freezer, site.pids});
+    else remove_abandoned({site.cpu, site.cpuacct, site.memory, site.freezer, site.pids, site.unified});
     return found;
 }
 

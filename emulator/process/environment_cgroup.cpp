@@ -28,19 +28,6 @@ std::string why(const std::filesystem::path& path, int error)
     return path.string() + ": " + std::strerror(error);
 }
 
-std::vector<pid_t> pids_in(const std::filesystem::path& procs)
-{
-    std::vector<pid_t> pids;
-    const std::string content = read_cgroup_file(procs);
-    const char* cursor = content.c_str();
-    char* end = nullptr;
-    for (long pid = std::strtol(cursor, &end, 10); end != cursor; pid = std::strtol(cursor, &end, 10)) {
-        pids.push_back(static_cast<pid_t>(pid));
-        cursor = end;
-    }
-    return pids;
-}
-
 } // namespace
 
 long cpu_quota_us(double cpus)
@@ -81,7 +68,8 @@ std::vector<std::filesystem::path> EnvironmentCgroup::directories() const
 {
     if (site_.version == CgroupVersion::V2) return {site_.unified / name_};
     std::vector<std::filesystem::path> found;
-    for (const auto& parent : {site_.cpu, site_.cpuacct, site_.memory, site_.freezer, site_.pids}) {
+    const auto& freezer = site_.freezes_with_v2() ? site_.unified : site_.freezer;
+    for (const auto& parent : {site_.cpu, site_.cpuacct, site_.memory, site_.pids, freezer}) {
         const auto directory = parent / name_;
         if (std::find(found.begin(), found.end(), directory) == found.end()) found.push_back(directory);
     }
@@ -92,6 +80,11 @@ std::filesystem::path EnvironmentCgroup::in(const std::filesystem::path CgroupSi
 {
     if (site_.version == CgroupVersion::V2) return site_.unified / name_ / file;
     return site_.*hierarchy / name_ / file;
+}
+
+std::filesystem::path EnvironmentCgroup::freezer_group() const
+{
+    return (site_.freezes_with_v2() ? site_.unified : site_.freezer) / name_;
 }
 
 int EnvironmentCgroup::apply(const CgroupLimits& limits, std::string& error)
@@ -137,8 +130,15 @@ int EnvironmentCgroup::apply(const CgroupLimits& limits, std::string& error)
             return failed;
         }
     }
-    if (site_.version == CgroupVersion::V2)
-        peak_ = OwnedFd{::open(in(nullptr, "memory.peak").c_str(), O_RDWR | O_CLOEXEC)};
+    const auto peak = site_.version == CgroupVersion::V2 ? in(nullptr, "memory.peak")
+                                                         : in(&CgroupSite::memory, "memory.max_usage_in_bytes");
+    peak_ = OwnedFd{::open(peak.c_str(), O_RDWR | O_CLOEXEC)};
+    const auto freeze = freezer_group() / (site_.freezes_with_v2() ? "cgroup.freeze" : "freezer.state");
+    freeze_control_ = OwnedFd{::open(freeze.c_str(), O_WRONLY | O_CLOEXEC)};
+    if (!freeze_control_) {
+        error = "cannot open " + why(freeze, errno);
+        return errno;
+    }
     return 0;
 }
 
@@ -175,19 +175,17 @@ std::vector<int> EnvironmentCgroup::join_descriptors() const
 
 void EnvironmentCgroup::freeze()
 {
-    if (site_.version == CgroupVersion::V1) write_cgroup_file(in(&CgroupSite::freezer, "freezer.state"), "FROZEN");
-    else write_cgroup_file(in(nullptr, "cgroup.freeze"), "1");
+    write_cgroup_fd(freeze_control_.get(), site_.freezes_with_v2() ? "1" : "FROZEN");
 }
 
 void EnvironmentCgroup::thaw()
 {
-    if (site_.version == CgroupVersion::V1) write_cgroup_file(in(&CgroupSite::freezer, "freezer.state"), "THAWED");
-    else write_cgroup_file(in(nullptr, "cgroup.freeze"), "0");
+    write_cgroup_fd(freeze_control_.get(), site_.freezes_with_v2() ? "0" : "THAWED");
 }
 
 std::vector<pid_t> EnvironmentCgroup::members() const
 {
-    return pids_in(in(&CgroupSite::freezer, "cgroup.procs"));
+    return read_pids(freezer_group() / "cgroup.procs");
 }
 
 std::vector<pid_t> EnvironmentCgroup::kill_all()
@@ -203,22 +201,16 @@ std::vector<pid_t> EnvironmentCgroup::kill_all()
 
 long EnvironmentCgroup::peak_memory_kb() const
 {
-    std::optional<std::uint64_t> bytes;
-    if (site_.version == CgroupVersion::V1) {
-        bytes = number_in(in(&CgroupSite::memory, "memory.max_usage_in_bytes"));
-    } else if (peak_) {
-        char text[32] = {};
-        const ssize_t got = ::pread(peak_.get(), text, sizeof text - 1, 0);
-        if (got > 0) bytes = std::strtoull(text, nullptr, 10);
-    }
-    return bytes ? static_cast<long>((*bytes + 1023) / 1024) : 0;
+    char text[32] = {};
+    const ssize_t got = peak_ ? ::pread(peak_.get(), text, sizeof text - 1, 0) : -1;
+    return got > 0 ? static_cast<long>((std::strtoull(text, nullptr, 10) + 1023) / 1024) : 0;
 }
 
 bool EnvironmentCgroup::reset_peak()
 {
-    if (site_.version == CgroupVersion::V1)
-        return write_cgroup_file(in(&CgroupSite::memory, "memory.max_usage_in_bytes"), "0") == 0;
-    return peak_ && write_cgroup_fd(peak_.get(), "reset") == 0;
+    // v1 starts again from the current use on "0"; v2 (Linux 6.12 on) on any write, for reads
+    // through the same descriptor.
+    return peak_ && write_cgroup_fd(peak_.get(), site_.version == CgroupVersion::V2 ? "reset" : "0") == 0;
 }
 
 std::uint64_t EnvironmentCgroup::oom_kills() const
@@ -239,17 +231,6 @@ double EnvironmentCgroup::cpu_used_ms() const
     return us ? static_cast<double>(*us) / 1e3 : 0;
 }
 
-double EnvironmentCgroup::cpu_throttled_ms() const
-{
-    const auto stat = read_cgroup_file(in(&CgroupSite::cpu, "cpu.stat"));
-    if (site_.version == CgroupVersion::V1) {
-        const auto ns = keyed_value(stat, "throttled_time");
-        return ns ? static_cast<double>(*ns) / 1e6 : 0;
-    }
-    const auto us = keyed_value(stat, "throttled_usec");
-    return us ? static_cast<double>(*us) / 1e3 : 0;
-}
-
 void EnvironmentCgroup::remove()
 {
     if (made_.empty()) return;
@@ -262,7 +243,7 @@ void EnvironmentCgroup::remove()
     const auto give_up = std::chrono::steady_clock::now() + kEmptyingPatience;
     for (auto directory = made_.rbegin(); directory != made_.rend(); ++directory) {
         while (::rmdir(directory->c_str()) != 0 && errno == EBUSY && std::chrono::steady_clock::now() < give_up) {
-            for (const pid_t pid : pids_in(*directory / "cgroup.procs")) ::kill(pid, SIGKILL);
+            for (const pid_t pid : read_pids(*directory / "cgroup.procs")) ::kill(pid, SIGKILL);
             std::this_thread::sleep_for(std::chrono::milliseconds{1});
         }
     }

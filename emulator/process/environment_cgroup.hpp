@@ -30,6 +30,8 @@ long cpu_quota_us(double cpus);
 
 class EnvironmentCgroup {
 public:
+    // How the report names the freeze it does.
+    static constexpr const char* kFreezeMethod = "cgroup-freezer";
     // Makes the group `name` in `site` with `limits`; null with one line in `error` if it cannot.
     static std::unique_ptr<EnvironmentCgroup> create(const CgroupSite& site, const std::string& name,
                                                      const CgroupLimits& limits, std::string& error);
@@ -62,15 +64,16 @@ public:
     int oom_notice_fd() const { return oom_notice_.get(); }
     // Drains the notice so the next one can be awaited.
     void take_oom_notice() const;
-    // CPU time used by every process of the group so far, in ms, and the time its quota held it back.
+    // CPU time used by every process of the group so far, in ms.
     double cpu_used_ms() const;
-    double cpu_throttled_ms() const;
 
 private:
     EnvironmentCgroup(CgroupSite site, std::string name) : site_{std::move(site)}, name_{std::move(name)} {}
     // The environment's directory in each distinct hierarchy (one for v2).
     std::vector<std::filesystem::path> directories() const;
     std::filesystem::path in(const std::filesystem::path CgroupSite::*hierarchy, const char* file) const;
+    // The group that freezes the environment and lists its processes: v2's where the site has one.
+    std::filesystem::path freezer_group() const;
     int apply(const CgroupLimits& limits, std::string& error);
     void watch_oom();
     void remove();
@@ -79,8 +82,10 @@ private:
     std::string name_;
     std::vector<std::filesystem::path> made_; // removed in reverse
     std::vector<OwnedFd> procs_;              // join_descriptors()
-    OwnedFd peak_;                            // v2: memory.peak, reset per descriptor
-    OwnedFd oom_notice_;                      // v1: an eventfd; v2: an inotify on memory.events
+    // Open once: each invocation freezes and thaws, and reads the peak, without an open(2).
+    OwnedFd freeze_control_; // cgroup.freeze (v2) or freezer.state (v1)
+    OwnedFd peak_;           // memory.peak (v2, reset through this descriptor) or memory.max_usage_in_bytes
+    OwnedFd oom_notice_;     // v1: an eventfd; v2: an inotify on memory.events
 };
 
 } // namespace lambda_emu::process

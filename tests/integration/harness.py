@@ -43,9 +43,19 @@ def _cgroups_expected():
 
 
 CGROUPS = _cgroups_expected()
-# How a frozen process shows in /proc/PID/stat: stopped by SIGSTOP, or frozen by the cgroup freezer.
-FROZEN_STATE = "D" if CGROUPS else "T"
 FREEZE_METHOD = "cgroup-freezer" if CGROUPS else "sigstop"
+
+
+def is_frozen(pid):
+    """Whether the process is frozen: stopped by SIGSTOP (state T), frozen by cgroup v1's freezer
+    (state D, in the refrigerator) or by cgroup v2's, which parks it in get_signal (state S; a
+    process merely asleep waits elsewhere: in a poll, a read, a sleep). False once it is gone."""
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        wchan = pathlib.Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+    return state == "T" or (state == "D" and CGROUPS) or (state == "S" and wchan == "get_signal")
 # The emulator under test was built with ASan + UBSan (ctest sets it for build-sanitize/).
 SANITIZED = os.environ.get("LAMBDA_EMU_SANITIZED") == "1"
 
