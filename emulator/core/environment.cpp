@@ -127,11 +127,17 @@ void Environment::on_runtime_exited(ExitStatus status)
 {
     runtime_ = RuntimeState::Exited;
     runtime_exit_ = status;
+    if (is<environment_state::Shutdown>()) {
+        // Its /next is let go only after the exit is recorded: a shell bootstrap's real runtime
+        // still holds that poll, and closing it first could make it exit (on a busy machine,
+        // before the emulator counts what the shell left running).
+        record_runtime_exit_in_shutdown(status);
+        parked_next_ = {};
+        return;
+    }
     parked_next_ = {};
 
-    if (is<environment_state::Shutdown>()) {
-        record_runtime_exit_in_shutdown(status);
-    } else if (const auto* init = current_init()) {
+    if (const auto* init = current_init()) {
         if (init->posted_error) {
             const auto& posted = init->posted_error->error;
             fail_init(InitStatus::Error, normalized_error_type(posted.error_type), posted.body, posted.content_type);

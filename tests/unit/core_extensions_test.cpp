@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <memory>
 
 using namespace lambda_emu;
 using core::Millis;
@@ -237,6 +238,24 @@ TEST_CASE("an extension the kernel's OOM killer chose fails the invocation with 
     h.environment.on_extension_exited("hog", status);
     REQUIRE(h.results.size() == 1);
     CHECK(h.results[0].error_type == "Runtime.OutOfMemory");
+}
+
+TEST_CASE("a shell bootstrap's survivors are counted before the runtime's parked /next is let go")
+{
+    // Letting the poll go closes its connection; the real runtime under the shell, which holds
+    // it, may then exit before the count on a busy machine, and the diagnostic would be lost.
+    ExtensionHarness h;
+    h.initialise({{"logger", {"SHUTDOWN"}}});
+    auto held = std::make_shared<int>(0);
+    const std::weak_ptr<int> poll = held;
+    h.environment.runtime_next([held = std::move(held)](const core::Invocation&) {}); // replaces the parked one
+    bool parked_when_counted = false;
+    h.processes.survivors = 1;
+    h.processes.on_survivors_counted = [&] { parked_when_counted = !poll.expired(); };
+    h.environment.shutdown();
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGTERM));
+    CHECK(parked_when_counted);
+    CHECK(poll.expired()); // let go right after
 }
 
 TEST_CASE("an external extension still running at the end of the phase is killed")

@@ -3,6 +3,7 @@
 // process table that only records, and an observer that keeps everything it is told.
 #include "core/environment.hpp"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,7 +52,11 @@ public:
         looks_and_kills.push_back("sigkill");
     }
     int runtime_peak_memory_mb() override { return 42; }
-    int runtime_group_survivors() override { return survivors; }
+    int runtime_group_survivors() override
+    {
+        if (on_survivors_counted) on_survivors_counted();
+        return survivors;
+    }
     std::vector<core::LaunchedExtension> start_external_extensions() override
     {
         std::vector<core::LaunchedExtension> launched;
@@ -105,6 +110,7 @@ public:
     std::vector<std::string> external_extensions;
     std::vector<std::string> killed_extensions;
     int survivors = 0;
+    std::function<void()> on_survivors_counted; // runs when the core asks for them
     int descendant_scans = 0;
     std::vector<core::EscapedProcess> escaped; // handed to the next Shutdown phase's end
     std::string spawn_error;
