@@ -4,6 +4,7 @@
 include(GNUInstallDirs)
 
 install(TARGETS lambda-emu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS lambda-insights-stand-in RUNTIME DESTINATION ${CMAKE_INSTALL_LIBDIR}/lambda-emu/stand-ins)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)
 
