@@ -115,8 +115,8 @@ public:
                 return given->second;
             const auto fallback = get(parameter, "Default");
             if (!fallback)
-                fail(property, "!Ref " + name + " is a parameter without a Default; pass --parameter-overrides " +
-                                   name + "=VALUE");
+                fail(property, "!Ref " + name + " is a parameter without a Default or --parameter-overrides " + name +
+                                   "=VALUE");
             return parameter_default(name, fallback, property);
         }
         if (name == "AWS::Region") return context_.region;
