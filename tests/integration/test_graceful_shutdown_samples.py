@@ -155,6 +155,65 @@ for sample in CASES:
     add_tests(sample)
 
 
+class LayerArnsTest(unittest.TestCase):
+    """What a template's layer ARNs become: a mapped local copy, the stand-in, or nothing."""
+
+    def test_a_mapped_layer_runs_its_own_extension_instead_of_the_stand_in(self):
+        built(CASES["go-signal-notify"].needs)
+        with tempfile.TemporaryDirectory() as folder:
+            layer = pathlib.Path(folder) / "layer"
+            (layer / "extensions").mkdir(parents=True)
+            logger = layer / "extensions" / "shutdown-logger"
+            logger.write_bytes((harness.SAMPLES / "extensions" / "shutdown-logger").read_bytes())
+            logger.chmod(0o755)
+            report_path = pathlib.Path(folder) / "report.json"
+            done = harness.run("SignalNotifyFunction", "--template", str(SAMPLES / "go" / "template.yaml"),
+                               "--layer-map", f"LambdaInsightsExtension={layer}", "--report", str(report_path))
+            report = json.loads(report_path.read_text())
+        self.assertEqual(done.code, 0, done)
+        self.assertNotIn("stood in", done.stderr)
+        names = {p["name"] for p in report["shutdowns"][-1]["processes"]}
+        self.assertEqual(names, {"runtime", "shutdown-logger"}, done)
+        self.assertIn("[runtime] SIGTERM received", done.stderr)
+
+    def test_an_unknown_layer_arn_is_one_warning_and_the_run_goes_on(self):
+        built(CASES["go-enable-sigterm"].needs)
+        arn = "arn:aws:lambda:us-east-1:111122223333:layer:deps:7"
+        done = harness.run("EnableSigtermFunction", "--template", str(SAMPLES / "go" / "template.yaml"),
+                           "--layer", arn)
+        self.assertEqual(done.code, 0, done)
+        self.assertEqual(done.lines(f"[lambda-emu] warning: layer {arn}"),
+                         [f"[lambda-emu] warning: layer {arn} cannot be fetched locally; the run goes on without it "
+                          "(--layer-map deps=PATH uses a local copy: a folder or the layer's .zip)"])
+
+    def test_an_arm64_function_runs_here_with_a_warning(self):
+        done = harness.run("HelloWorldFunction", "--template", str(SAMPLES / "nodejs" / "template.yaml"))
+        self.assertIn("[lambda-emu] warning: template: HelloWorldFunction.Architectures: arm64, but this machine is "
+                      "x86_64: the function runs as x86_64 code here", done.stderr)
+
+    def test_an_arm64_bootstrap_is_refused_in_one_line(self):
+        with tempfile.TemporaryDirectory() as folder:
+            code = pathlib.Path(folder) / "fn"
+            code.mkdir()
+            # An ELF header for AArch64 (e_machine 183), as `GOARCH=arm64 go build` writes.
+            header = bytearray(64)
+            header[0:4] = b"\x7fELF"
+            header[4], header[5], header[6] = 2, 1, 1
+            header[16] = 2
+            header[18:20] = (183).to_bytes(2, "little")
+            (code / "bootstrap").write_bytes(bytes(header))
+            (code / "bootstrap").chmod(0o755)
+            template = pathlib.Path(folder) / "template.yaml"
+            template.write_text("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                                "      CodeUri: fn/\n      Runtime: provided.al2023\n      Handler: bootstrap\n"
+                                "      Architectures: [arm64]\n")
+            done = harness.run("Fn", "--template", str(template))
+        self.assertEqual(done.code, 2, done)
+        self.assertEqual(done.stderr.strip().splitlines(),
+                         [f"[lambda-emu] error: template: Fn: its bootstrap {code}/bootstrap is an arm64 executable, "
+                          "which this x86_64 machine cannot run; build it for x86_64 to run it here"])
+
+
 class PythonRuntimeTest(unittest.TestCase):
     def test_a_python_handler_in_a_folder_with_layers_on_its_path(self):
         """dir/module.function, Lambda's Python variables, a layer's /opt/python on the path."""
