@@ -123,8 +123,8 @@ struct PreparedSandbox {
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
 PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::vector<std::string>& local_layers,
-                                const std::filesystem::path& task_root, bool has_cgroup,
-                                report::SandboxRecord& record, report::Console& console)
+                                const std::filesystem::path& task_root, bool has_cgroup, report::SandboxRecord& record,
+                                report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;
@@ -304,9 +304,8 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
         return "--runtime " + std::string{runtime.id} +
                " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
     }
-    auto resolved =
-        resolve_managed_runtime(runtime, runtimes_folder(), host.path, function_folder.string(), host.function.handler,
-                                host.function.memory_mb);
+    auto resolved = resolve_managed_runtime(runtime, runtimes_folder(), host.path, function_folder.string(),
+                                            host.function.handler, host.function.memory_mb);
     if (!resolved.error.empty()) return resolved.error;
     if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
     host.bootstrap = resolved.executable;
@@ -363,8 +362,8 @@ std::optional<std::filesystem::path> insights_stand_in()
     std::error_code ec;
     const fs::path self = fs::read_symlink("/proc/self/exe", ec);
     if (ec) return std::nullopt;
-    for (const auto& folder : {self.parent_path() / "stand-ins",
-                               self.parent_path().parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
+    for (const auto& folder :
+         {self.parent_path() / "stand-ins", self.parent_path().parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
         const fs::path candidate = folder / "cloudwatch_lambda_agent";
         if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
@@ -440,8 +439,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     host.cgroup_site = resources.site;
     host.function.vcpus = resources.vcpus;
     const bool has_cgroup = host.cgroup_site.has_value();
-    auto sandbox =
-        prepare_sandbox(options, layers.local, host.task_root, has_cgroup, prepared.record.sandbox, console);
+    auto sandbox = prepare_sandbox(options, layers.local, host.task_root, has_cgroup, prepared.record.sandbox, console);
     if (!sandbox.error.empty()) {
         prepared.error_exit_code = sandbox.error_exit_code;
         return refuse(std::move(sandbox.error));
@@ -457,9 +455,10 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     if (!discovery_error.empty()) return refuse(discovery_error);
     if (layers.insights_stand_in) {
         auto stand_in = insights_stand_in();
-        if (!stand_in) return refuse("the Lambda Insights stand-in (stand-ins/cloudwatch_lambda_agent) is not "
-                                     "installed beside this lambda-emu; reinstall it, or --layer-map "
-                                     "LambdaInsightsExtension=PATH");
+        if (!stand_in)
+            return refuse("the Lambda Insights stand-in (stand-ins/cloudwatch_lambda_agent) is not "
+                          "installed beside this lambda-emu; reinstall it, or --layer-map "
+                          "LambdaInsightsExtension=PATH");
         host.extensions.push_back(*stand_in);
     }
     if (host.sandbox) {

@@ -43,10 +43,10 @@ struct FunctionOptions {
     int ephemeral_storage_mb = 512;
     std::string report_path;
     std::string junit_path;
-    std::string html_path;              // --html FILE
-    std::string colour = "auto";        // --color auto|always|never
-    std::string template_path;          // --template FILE: `bootstrap` is then the function's logical ID
-    core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
+    std::string html_path;                        // --html FILE
+    std::string colour = "auto";                  // --color auto|always|never
+    std::string template_path;                    // --template FILE: `bootstrap` is then the function's logical ID
+    core::Variables template_variables;           // the template's Environment.Variables (cli/template_options.hpp)
     std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
     // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.
     std::shared_ptr<process::StagedDirectory> unpacked_code;

@@ -57,38 +57,72 @@ constexpr std::string_view kPythonRuntimeDir = "python/site-packages";
 // from the memory size, and the client's JNI library named rather than copied to /tmp. The
 // classpath is the runtime's own jars: the client loads the function from the working directory
 // (/var/task) and its lib/*.jar itself.
-constexpr std::array<std::string_view, 13> kJavaArguments{
-    "-XX:MaxHeapSize={heap_kb}k",
-    "-XX:+UseSerialGC",
-    "-Xshare:auto",
-    "-XX:+TieredCompilation",
-    "-XX:TieredStopAtLevel=1",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
-    "-XX:+ErrorFileToStderr",
+constexpr std::array<std::string_view, 13> kJavaArguments
+{
+    "-XX:MaxHeapSize={heap_kb}k", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation",
+        "-XX:TieredStopAtLevel=1", "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac", "-XX:+ErrorFileToStderr",
 #if defined(__aarch64__)
-    "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
-    "libaws-lambda-jni.linux-aarch_64.so",
+        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
+        "libaws-lambda-jni.linux-aarch_64.so",
 #else
-    "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
-    "libaws-lambda-jni.linux-x86_64.so",
+        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
+        "libaws-lambda-jni.linux-x86_64.so",
 #endif
-    "-classpath",
-    "{runtime}/lib/*",
-    "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-    "{handler}"};
+        "-classpath", "{runtime}/lib/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", "{handler}"
+};
 constexpr std::string_view kJavaEntry = "java/lib/aws-lambda-java-runtime-interface-client-2.10.1.jar";
 constexpr std::string_view kJavaClient = "aws-lambda-java-runtime-interface-client 2.10.1";
 
 constexpr std::array<ManagedRuntime, 12> kManagedRuntimes{{
-    {"nodejs18.x", "nodejs:18", "Node.js", "node", "18", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath, {}},
-    {"nodejs20.x", "nodejs:20", "Node.js", "node", "20", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath, {}},
-    {"nodejs22.x", "nodejs:22", "Node.js", "node", "22", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath, {}},
-    {"nodejs24.x", "nodejs:24", "Node.js", "node", "24", kRic4Entry, kRic4Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath, {}},
+    {"nodejs18.x",
+     "nodejs:18",
+     "Node.js",
+     "node",
+     "18",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs20.x",
+     "nodejs:20",
+     "Node.js",
+     "node",
+     "20",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs22.x",
+     "nodejs:22",
+     "Node.js",
+     "node",
+     "22",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs24.x",
+     "nodejs:24",
+     "Node.js",
+     "node",
+     "24",
+     kRic4Entry,
+     kRic4Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
     {"python3.10", "python:3.10", "Python", "python3", "3.10", kPythonEntry, kPythonClient, kPythonRuntimeDir,
      kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
     {"python3.11", "python:3.11", "Python", "python3", "3.11", kPythonEntry, kPythonClient, kPythonRuntimeDir,
@@ -99,11 +133,44 @@ constexpr std::array<ManagedRuntime, 12> kManagedRuntimes{{
      kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
     {"python3.14", "python:3.14", "Python", "python3", "3.14", kPythonEntry, kPythonClient, kPythonRuntimeDir,
      kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"java17", "java:17", "Java", "java", "17", kJavaEntry, kJavaClient, "java", kJavaArguments, {}, {}, {},
+    {"java17",
+     "java:17",
+     "Java",
+     "java",
+     "17",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
      "/usr/lib/jvm"},
-    {"java21", "java:21", "Java", "java", "21", kJavaEntry, kJavaClient, "java", kJavaArguments, {}, {}, {},
+    {"java21",
+     "java:21",
+     "Java",
+     "java",
+     "21",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
      "/usr/lib/jvm"},
-    {"java25", "java:25", "Java", "java", "25", kJavaEntry, kJavaClient, "java", kJavaArguments, {}, {}, {},
+    {"java25",
+     "java:25",
+     "Java",
+     "java",
+     "25",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
      "/usr/lib/jvm"},
 }};
 
@@ -193,8 +260,7 @@ std::optional<fs::path> find_installed_version(const ManagedRuntime& runtime)
     std::vector<fs::path> candidates;
     for (const auto& entry : fs::directory_iterator{fs::path{runtime.installations_folder}, ec}) {
         const fs::path executable = entry.path() / "bin" / runtime.executable;
-        if (names_version(entry.path().filename().string(), runtime.version) &&
-            ::access(executable.c_str(), X_OK) == 0)
+        if (names_version(entry.path().filename().string(), runtime.version) && ::access(executable.c_str(), X_OK) == 0)
             candidates.push_back(executable);
     }
     std::sort(candidates.begin(), candidates.end());

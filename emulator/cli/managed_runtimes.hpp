@@ -66,9 +66,9 @@ struct ResolvedRuntime {
     // The executable's installation, when it lies outside the folders the sandbox shows
     // (~/.pyenv/versions/3.11.7): shown read-only at its own path. Empty: nothing to show.
     std::filesystem::path installation;
-    core::Variables variables;          // managed_runtime_variables()
-    std::string warning;                // non-empty: say it, then run anyway
-    std::string error;                  // non-empty: nothing can start
+    core::Variables variables; // managed_runtime_variables()
+    std::string warning;       // non-empty: say it, then run anyway
+    std::string error;         // non-empty: nothing can start
 };
 
 // Finds the executable on `search_path` (PATH), asks its version, checks that the client is

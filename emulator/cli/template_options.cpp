@@ -91,7 +91,7 @@ std::string elf_architecture(const std::filesystem::path& file)
 // This machine's architecture as Lambda names it.
 std::string host_architecture()
 {
-    struct utsname name{};
+    struct utsname name {};
     if (::uname(&name) != 0) return "x86_64";
     const std::string machine = name.machine;
     return machine == "aarch64" ? "arm64" : machine;
@@ -124,8 +124,7 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     sam::TemplateContext context;
     context.region = options.region;
     context.account_id = core::FunctionConfig{}.account_id;
-    if (auto error = read_parameter_overrides(options.parameter_overrides, context.parameter_overrides);
-        !error.empty())
+    if (auto error = read_parameter_overrides(options.parameter_overrides, context.parameter_overrides); !error.empty())
         return error;
     const auto read = read_template(options.template_path, options.bootstrap, context);
     if (!read.error.empty()) return read.error;
@@ -158,9 +157,8 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     const std::string wanted = function.architecture.value_or("x86_64");
     if (options.runtime.empty()) {
         if (const auto built_for = elf_architecture(options.bootstrap); !built_for.empty() && built_for != machine)
-            return named + ": its bootstrap " + options.bootstrap + " is an " + built_for +
-                   " executable, which this " + machine + " machine cannot run; build it for " + machine +
-                   " to run it here";
+            return named + ": its bootstrap " + options.bootstrap + " is an " + built_for + " executable, which this " +
+                   machine + " machine cannot run; build it for " + machine + " to run it here";
     }
     if (wanted != machine)
         options.notices.push_back("warning: " + named + ".Architectures: " + wanted + ", but this machine is " +

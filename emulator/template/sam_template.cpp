@@ -110,13 +110,12 @@ public:
     {
         const auto parameter = get(get(root_, "Parameters"), name);
         if (parameter && parameter.IsMap()) {
-            if (const auto given = context_.parameter_overrides.find(name);
-                given != context_.parameter_overrides.end())
+            if (const auto given = context_.parameter_overrides.find(name); given != context_.parameter_overrides.end())
                 return given->second;
             const auto fallback = get(parameter, "Default");
             if (!fallback)
-                fail(property, "!Ref " + name + " is a parameter without a Default or --parameter-overrides " + name +
-                                   "=VALUE");
+                fail(property,
+                     "!Ref " + name + " is a parameter without a Default or --parameter-overrides " + name + "=VALUE");
             return parameter_default(name, fallback, property);
         }
         if (name == "AWS::Region") return context_.region;

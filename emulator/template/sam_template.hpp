@@ -32,12 +32,12 @@ struct FunctionProperties {
     std::vector<std::pair<std::string, std::string>> unresolved_variables;
     // Each a local path made absolute (a LayerVersion's ContentUri, a folder, a .zip) or an ARN.
     std::vector<std::string> layers;
-    std::optional<std::string> architecture; // Architectures[0]: x86_64 | arm64
-    std::optional<std::string> build_method; // Metadata.BuildMethod: go1.x, rust-cargolambda, ...
-    std::optional<int> ephemeral_storage_mb;                    // EphemeralStorage.Size
-    std::optional<std::string> log_format;                      // LoggingConfig.LogFormat: Text | JSON
-    std::optional<std::string> application_log_level;           // LoggingConfig.ApplicationLogLevel
-    std::optional<std::string> system_log_level;                // LoggingConfig.SystemLogLevel
+    std::optional<std::string> architecture;          // Architectures[0]: x86_64 | arm64
+    std::optional<std::string> build_method;          // Metadata.BuildMethod: go1.x, rust-cargolambda, ...
+    std::optional<int> ephemeral_storage_mb;          // EphemeralStorage.Size
+    std::optional<std::string> log_format;            // LoggingConfig.LogFormat: Text | JSON
+    std::optional<std::string> application_log_level; // LoggingConfig.ApplicationLogLevel
+    std::optional<std::string> system_log_level;      // LoggingConfig.SystemLogLevel
 };
 
 struct ReadFunction {

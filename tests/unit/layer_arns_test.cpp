@@ -40,9 +40,8 @@ TEST_CASE("--layer-map gives a local copy: the whole ARN first, then the ARN of 
 {
     const std::string arn = "arn:aws:lambda:us-east-1:111122223333:layer:deps:7";
     const std::vector<LayerMapping> by_name{{"deps", "/by-name"}};
-    const std::vector<LayerMapping> all{{"deps", "/by-name"},
-                                        {"arn:aws:lambda:us-east-1:111122223333:layer:deps", "/any-version"},
-                                        {arn, "/exact"}};
+    const std::vector<LayerMapping> all{
+        {"deps", "/by-name"}, {"arn:aws:lambda:us-east-1:111122223333:layer:deps", "/any-version"}, {arn, "/exact"}};
     CHECK(resolve_layer(arn, by_name).path == "/by-name");
     CHECK(resolve_layer(arn, by_name).kind == LayerSourceKind::Local);
     CHECK(resolve_layer(arn, all).path == "/exact");
@@ -66,7 +65,8 @@ TEST_CASE("any other ARN is left out with one warning naming it and how to map i
                             "or the layer's .zip)");
     const auto broken = resolve_layer("arn:aws:lambda:us-east-1:1:layer:deps", {});
     CHECK(broken.kind == LayerSourceKind::LeftOut);
-    CHECK(broken.message.starts_with("warning: layer arn:aws:lambda:us-east-1:1:layer:deps is not a layer version ARN"));
+    CHECK(
+        broken.message.starts_with("warning: layer arn:aws:lambda:us-east-1:1:layer:deps is not a layer version ARN"));
 }
 
 TEST_CASE("--layer-map takes KEY=PATH, splitting at the first '='")

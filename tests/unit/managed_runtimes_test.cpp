@@ -85,7 +85,8 @@ TEST_CASE("a Java runtime's heap is Lambda's: 85% of the memory, or all but 240 
     CHECK(lambda_java_heap_kb(10238) == 10237952);
     // Java adds no module path variable: its client finds the function in its working directory.
     const auto variables = managed_runtime_variables(*find_managed_runtime("java21"), {"/var/task", "/var/runtime"});
-    CHECK(variables == core::Variables{{"AWS_EXECUTION_ENV", "AWS_Lambda_java21"}, {"LAMBDA_RUNTIME_DIR", "/var/runtime"}});
+    CHECK(variables ==
+          core::Variables{{"AWS_EXECUTION_ENV", "AWS_Lambda_java21"}, {"LAMBDA_RUNTIME_DIR", "/var/runtime"}});
 }
 
 TEST_CASE("a Node.js runtime adds AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR and NODE_PATH as Lambda's bootstrap does")

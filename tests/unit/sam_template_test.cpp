@@ -174,7 +174,7 @@ Resources:
     Properties:
       Architectures: [sparc]
 )",
-                                     "/project", "Fn");
+                                    "/project", "Fn");
     CHECK(read.error == "template: Fn.Architectures: 'sparc' is neither x86_64 nor arm64; pass the value on the "
                         "command line");
 }
