@@ -4,6 +4,8 @@
 include(GNUInstallDirs)
 
 install(TARGETS lambda-emu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# lib/, not the multiarch libdir: lambda-emu looks for it at ../lib/lambda-emu/stand-ins beside itself.
+install(TARGETS lambda-insights-stand-in RUNTIME DESTINATION lib/lambda-emu/stand-ins)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)
 

@@ -76,7 +76,13 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
         ->check(CLI::IsMember({"lambda", "host"}))
         ->envname("LAMBDA_EMU_CPU");
     command.add_option("--layer", function.layers,
-                       "A layer (a folder or a .zip), unpacked into /opt in order; repeatable");
+                       "A layer (a folder, a .zip or an ARN), unpacked into /opt in order; repeatable");
+    command.add_option("--layer-map", function.layer_map,
+                       "ARN_OR_NAME=PATH: a local folder or .zip for a layer ARN (the whole ARN, the ARN without its "
+                       "version, or the layer's name); repeatable");
+    command.add_option("--parameter-overrides", function.parameter_overrides,
+                       "NAME=VALUE (or ParameterKey=NAME,ParameterValue=VALUE): a template parameter's value; "
+                       "repeatable");
     command.add_option("--ephemeral-storage", function.ephemeral_storage_mb, "/tmp's size in MB (Lambda: 512-10240)")
         ->capture_default_str();
     // A flag that takes a value only as --allow-kill=idle: `--allow-kill ./bootstrap` stays a flag.

@@ -66,7 +66,31 @@ if ! cmp -s "$node_runtime/package-lock.json" "$node_runtime/node_modules/.insta
   (cd "$node_runtime" && npm ci --no-audit --no-fund --loglevel=error &&
     cp package-lock.json node_modules/.installed-lock.json)
 fi
+# Python's (`--runtime python3.12`): AWS's awslambdaric and its dependencies at the versions
+# runtimes/python/requirements.txt pins, as wheels for the machine's python3.
+python_runtime="$(cd "$(dirname "$0")/.." && pwd)/runtimes/python"
+if ! cmp -s "$python_runtime/requirements.txt" "$python_runtime/site-packages/.installed-requirements.txt"; then
+  echo "setup: pip install awslambdaric into runtimes/python"
+  rm -rf "$python_runtime/site-packages"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps \
+    --target "$python_runtime/site-packages" -r "$python_runtime/requirements.txt"
+  cp "$python_runtime/requirements.txt" "$python_runtime/site-packages/.installed-requirements.txt"
+fi
+# Java's (`--runtime java17`): AWS's aws-lambda-java-runtime-interface-client and its dependencies
+# at the versions runtimes/java/pom.xml pins, from Maven Central.
+java_runtime="$(cd "$(dirname "$0")/.." && pwd)/runtimes/java"
+if ! cmp -s "$java_runtime/pom.xml" "$java_runtime/lib/.installed-pom.xml"; then
+  echo "setup: Maven: aws-lambda-java-runtime-interface-client into runtimes/java"
+  bash "$java_runtime/install.sh"
+  cp "$java_runtime/pom.xml" "$java_runtime/lib/.installed-pom.xml"
+fi
 echo "setup: managed runtime clients ready"
+# The compiled graceful-shutdown samples' dependencies, from their lock files (go.sum, Cargo.lock):
+# scripts/build-samples.sh then builds them.
+export PATH="$PATH:$HOME/.cargo/bin:/usr/local/go/bin"
+(cd "$samples/graceful-shutdown/go" && go mod download)
+(cd "$samples/graceful-shutdown/rust" && cargo fetch --locked --quiet)
+echo "setup: sample Go modules and crates ready"
 # AWS's SDK for JavaScript v3 (@aws-sdk/client-lambda), from its lock file: the tests call
 # InvokeWithResponseStream on serve with it (tests/integration/sdk/).
 sdk="$(cd "$(dirname "$0")/.." && pwd)/tests/integration/sdk"

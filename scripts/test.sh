@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/build-samples.sh
 bash scripts/check-format.sh
 bash scripts/build.sh release
 (cd build && ctest --output-on-failure -j2)

@@ -2,6 +2,7 @@
 
 #include "customer_variables.hpp"
 #include "exit_codes.hpp"
+#include "layer_arns.hpp"
 #include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
 #include "process/layers.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 #include <cstdlib>
 #include <filesystem>
@@ -120,14 +122,15 @@ struct PreparedSandbox {
 
 // --sandbox auto|on|off: on where the kernel allows user namespaces (auto says in one line why
 // not otherwise; on fails with that line); the layers unpacked once for every environment.
-PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::filesystem::path& task_root, bool has_cgroup,
-                                report::SandboxRecord& record, report::Console& console)
+PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::vector<std::string>& local_layers,
+                                const std::filesystem::path& task_root, bool has_cgroup, report::SandboxRecord& record,
+                                report::Console& console)
 {
     PreparedSandbox prepared;
     record.ephemeral_storage_mb = options.ephemeral_storage_mb;
-    for (const auto& layer : options.layers) record.layers.push_back(layer);
+    for (const auto& layer : local_layers) record.layers.push_back(layer);
     if (options.sandbox == "off") {
-        if (!options.layers.empty())
+        if (!local_layers.empty())
             prepared.error = "--layer needs the sandbox (/opt exists only inside it): drop --sandbox off";
         record.off_reason = "--sandbox off";
         return prepared;
@@ -135,7 +138,7 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
     // The machine cannot: `on` (or a layer, which needs it) fails with the reason, `auto` says it
     // in one line and runs without.
     auto cannot = [&](const std::string& why) {
-        if (options.sandbox == "on" || !options.layers.empty()) {
+        if (options.sandbox == "on" || !local_layers.empty()) {
             prepared.error = (options.sandbox == "on" ? "--sandbox on: " : "--layer needs the sandbox, and ") + why;
             prepared.error_exit_code = exit_codes::kEmulatorError;
         } else {
@@ -148,7 +151,7 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::files
 
     std::vector<std::filesystem::path> layers;
     std::error_code ec;
-    for (const auto& layer : options.layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
+    for (const auto& layer : local_layers) layers.push_back(std::filesystem::absolute(layer, ec).lexically_normal());
     std::string error;
     auto staged = process::stage_layers(layers, task_root, error);
     if (!staged) {
@@ -301,20 +304,70 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
         return "--runtime " + std::string{runtime.id} +
                " runs the handler of a function's folder: " + function_folder.string() + " is not a directory";
     }
-    auto resolved =
-        resolve_managed_runtime(runtime, runtimes_folder(), host.path, function_folder.string(), host.function.handler);
+    auto resolved = resolve_managed_runtime(runtime, runtimes_folder(), host.path, function_folder.string(),
+                                            host.function.handler, host.function.memory_mb);
     if (!resolved.error.empty()) return resolved.error;
     if (!resolved.warning.empty()) console.lifecycle(resolved.warning);
     host.bootstrap = resolved.executable;
     host.bootstrap_arguments = std::move(resolved.arguments);
     host.task_root = function_folder;
     host.managed_runtime = std::move(resolved.variables);
+    host.runtime_installation = std::move(resolved.installation);
     record.id = runtime.id;
     record.version = runtime.runtime_version;
     record.executable = resolved.executable.string();
     record.executable_version = std::move(resolved.executable_version);
     record.client = runtime.client_name;
     return {};
+}
+
+// The layers as local folders and .zip files: ARNs mapped (--layer-map), stood in, or left out
+// (cli/layer_arns.hpp), each of the last two said in a line.
+struct LocalLayers {
+    std::vector<std::string> local;
+    bool insights_stand_in = false;
+    std::vector<std::string> lines;
+    std::string error;
+};
+
+LocalLayers local_layers(const FunctionOptions& options)
+{
+    LocalLayers layers;
+    std::vector<LayerMapping> mappings;
+    for (const auto& text : options.layer_map) {
+        auto parsed = parse_layer_mapping(text);
+        if (!parsed.error.empty()) {
+            layers.error = std::move(parsed.error);
+            return layers;
+        }
+        mappings.push_back(std::move(parsed.mapping));
+    }
+    for (const auto& layer : options.layers) {
+        auto source = resolve_layer(layer, mappings);
+        if (!source.message.empty()) layers.lines.push_back(source.message);
+        switch (source.kind) {
+        case LayerSourceKind::Local: layers.local.push_back(std::move(source.path)); break;
+        case LayerSourceKind::InsightsStandIn: layers.insights_stand_in = true; break;
+        case LayerSourceKind::LeftOut: break;
+        }
+    }
+    return layers;
+}
+
+// The built-in extension that stands in for CloudWatch Lambda Insights: beside the executable in
+// a build (stand-ins/), under lib/lambda-emu/stand-ins in an installation.
+std::optional<std::filesystem::path> insights_stand_in()
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return std::nullopt;
+    for (const auto& folder :
+         {self.parent_path() / "stand-ins", self.parent_path().parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
+        const fs::path candidate = folder / "cloudwatch_lambda_agent";
+        if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -338,6 +391,10 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     }
     const std::string handler = options.handler.value_or(managed ? "index.handler" : "function.handler");
     if (auto problem = function_settings_problem(options, handler)) return refuse(std::move(*problem));
+    for (const auto& notice : options.notices) console.lifecycle(notice);
+    auto layers = local_layers(options);
+    if (!layers.error.empty()) return refuse(std::move(layers.error));
+    for (const auto& line : layers.lines) console.lifecycle(line);
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
     // The template's variables first: --env-file and --env override them.
@@ -382,7 +439,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     host.cgroup_site = resources.site;
     host.function.vcpus = resources.vcpus;
     const bool has_cgroup = host.cgroup_site.has_value();
-    auto sandbox = prepare_sandbox(options, host.task_root, has_cgroup, prepared.record.sandbox, console);
+    auto sandbox = prepare_sandbox(options, layers.local, host.task_root, has_cgroup, prepared.record.sandbox, console);
     if (!sandbox.error.empty()) {
         prepared.error_exit_code = sandbox.error_exit_code;
         return refuse(std::move(sandbox.error));
@@ -396,6 +453,14 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     std::string discovery_error;
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
+    if (layers.insights_stand_in) {
+        auto stand_in = insights_stand_in();
+        if (!stand_in)
+            return refuse("the Lambda Insights stand-in (stand-ins/cloudwatch_lambda_agent) is not "
+                          "installed beside this lambda-emu; reinstall it, or --layer-map "
+                          "LambdaInsightsExtension=PATH");
+        host.extensions.push_back(*stand_in);
+    }
     if (host.sandbox) {
         // Lambda starts the executables of /opt/extensions: the layers' come first.
         auto from_layers = layer_extensions(host.sandbox->layers->path());

@@ -3,7 +3,10 @@
 // and where the reports go; and their translation into one environment's HostOptions.
 #include "host/environment_host.hpp"
 #include "report/console.hpp"
+#include "process/staged_directory.hpp"
 #include "report/run_record.hpp"
+
+#include <memory>
 
 #include <optional>
 #include <string>
@@ -35,14 +38,21 @@ struct FunctionOptions {
     std::string cpu;
     // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";
-    std::vector<std::string> layers;
+    std::vector<std::string> layers;    // folders, .zip files or ARNs (cli/layer_arns.hpp)
+    std::vector<std::string> layer_map; // --layer-map ARN_OR_NAME=PATH
     int ephemeral_storage_mb = 512;
     std::string report_path;
     std::string junit_path;
-    std::string html_path;              // --html FILE
-    std::string colour = "auto";        // --color auto|always|never
-    std::string template_path;          // --template FILE: `bootstrap` is then the function's logical ID
-    core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
+    std::string html_path;                        // --html FILE
+    std::string colour = "auto";                  // --color auto|always|never
+    std::string template_path;                    // --template FILE: `bootstrap` is then the function's logical ID
+    core::Variables template_variables;           // the template's Environment.Variables (cli/template_options.hpp)
+    std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
+    // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.
+    std::shared_ptr<process::StagedDirectory> unpacked_code;
+    // What reading the template found worth a line (an arm64 function on this x86_64 machine, a
+    // bootstrap still to build), said once the run starts.
+    std::vector<std::string> notices;
 };
 
 struct ReportPaths {

@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <optional>
 #include <unistd.h>
 
 namespace lambda_emu {
@@ -36,15 +37,141 @@ constexpr std::string_view kRic3Name = "aws-lambda-ric 3.3.0";
 constexpr std::string_view kRic4Entry = "nodejs/node_modules/aws-lambda-ric-4/index.mjs";
 constexpr std::string_view kRic4Name = "aws-lambda-ric 4.0.2";
 
-constexpr std::array<ManagedRuntime, 4> kManagedRuntimes{{
-    {"nodejs18.x", "nodejs:18", "Node.js", "node", "18", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath},
-    {"nodejs20.x", "nodejs:20", "Node.js", "node", "20", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath},
-    {"nodejs22.x", "nodejs:22", "Node.js", "node", "22", kRic3Entry, kRic3Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath},
-    {"nodejs24.x", "nodejs:24", "Node.js", "node", "24", kRic4Entry, kRic4Name, "nodejs", kNodeArguments, "NODE_PATH",
-     kNodePath},
+// Lambda's Python runtimes start AWS's client as a module with the handler as its argument; it
+// imports "module.function" and "dir/module.function" itself.
+constexpr std::array<std::string_view, 3> kPythonArguments{"-m", "awslambdaric", "{handler}"};
+// Lambda's Python runtimes look for modules in the task root, then in the layers' folders for that
+// Python version and /opt/python, then in the runtime's own (docs/lambda-rules.md §5.1).
+constexpr std::array<std::string_view, 4> kPythonPath{"{task}", "/opt/python/lib/python{version}/site-packages",
+                                                      "/opt/python", "{runtime}"};
+// pyenv's `python3` is a shell script, and its interpreter needs the libpython beside it: the
+// interpreter itself and its installation are what runs.
+constexpr std::array<std::string_view, 2> kPythonInstallationQuery{
+    "-c", "import os, sys; print(os.path.realpath(sys.executable)); print(os.path.realpath(sys.base_prefix))"};
+constexpr std::string_view kPythonEntry = "python/site-packages/awslambdaric/__main__.py";
+constexpr std::string_view kPythonClient = "awslambdaric 4.2.2";
+constexpr std::string_view kPythonRuntimeDir = "python/site-packages";
+
+// Lambda's Java runtimes start the JVM with these flags themselves (not through
+// JAVA_TOOL_OPTIONS, which they leave to the function): the serial collector, C1 only, the heap
+// from the memory size, and the client's JNI library named rather than copied to /tmp. The
+// classpath is the runtime's own jars: the client loads the function from the working directory
+// (/var/task) and its lib/*.jar itself.
+constexpr std::array<std::string_view, 13> kJavaArguments
+{
+    "-XX:MaxHeapSize={heap_kb}k", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation",
+        "-XX:TieredStopAtLevel=1", "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac", "-XX:+ErrorFileToStderr",
+#if defined(__aarch64__)
+        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
+        "libaws-lambda-jni.linux-aarch_64.so",
+#else
+        "-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI={runtime}/lib/jni/"
+        "libaws-lambda-jni.linux-x86_64.so",
+#endif
+        "-classpath", "{runtime}/lib/*", "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", "{handler}"
+};
+constexpr std::string_view kJavaEntry = "java/lib/aws-lambda-java-runtime-interface-client-2.10.1.jar";
+constexpr std::string_view kJavaClient = "aws-lambda-java-runtime-interface-client 2.10.1";
+
+constexpr std::array<ManagedRuntime, 12> kManagedRuntimes{{
+    {"nodejs18.x",
+     "nodejs:18",
+     "Node.js",
+     "node",
+     "18",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs20.x",
+     "nodejs:20",
+     "Node.js",
+     "node",
+     "20",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs22.x",
+     "nodejs:22",
+     "Node.js",
+     "node",
+     "22",
+     kRic3Entry,
+     kRic3Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"nodejs24.x",
+     "nodejs:24",
+     "Node.js",
+     "node",
+     "24",
+     kRic4Entry,
+     kRic4Name,
+     "nodejs",
+     kNodeArguments,
+     "NODE_PATH",
+     kNodePath,
+     {}},
+    {"python3.10", "python:3.10", "Python", "python3", "3.10", kPythonEntry, kPythonClient, kPythonRuntimeDir,
+     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
+    {"python3.11", "python:3.11", "Python", "python3", "3.11", kPythonEntry, kPythonClient, kPythonRuntimeDir,
+     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
+    {"python3.12", "python:3.12", "Python", "python3", "3.12", kPythonEntry, kPythonClient, kPythonRuntimeDir,
+     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
+    {"python3.13", "python:3.13", "Python", "python3", "3.13", kPythonEntry, kPythonClient, kPythonRuntimeDir,
+     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
+    {"python3.14", "python:3.14", "Python", "python3", "3.14", kPythonEntry, kPythonClient, kPythonRuntimeDir,
+     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
+    {"java17",
+     "java:17",
+     "Java",
+     "java",
+     "17",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
+     "/usr/lib/jvm"},
+    {"java21",
+     "java:21",
+     "Java",
+     "java",
+     "21",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
+     "/usr/lib/jvm"},
+    {"java25",
+     "java:25",
+     "Java",
+     "java",
+     "25",
+     kJavaEntry,
+     kJavaClient,
+     "java",
+     kJavaArguments,
+     {},
+     {},
+     {},
+     "/usr/lib/jvm"},
 }};
 
 std::string replaced(std::string_view pattern, std::string_view name, std::string_view value)
@@ -71,26 +198,86 @@ std::optional<fs::path> find_on_path(std::string_view name, const std::string& s
     return std::nullopt;
 }
 
-// What `EXECUTABLE --version` prints on stdout, its first line, within a few seconds. It runs
+// What `EXECUTABLE ARGUMENTS...` prints on stdout, its first lines, within a few seconds. It runs
 // before the emulator's event loop and its reaper exist, so it has its own and reaps its child.
-std::string version_of(const fs::path& executable)
+std::vector<std::string> output_lines_of(const fs::path& executable, std::span<const std::string_view> arguments)
 {
     namespace bp = boost::process::v2;
     boost::asio::io_context io;
     boost::asio::readable_pipe out{io};
     bp::error_code ec;
-    bp::process child{io, executable.string(), {"--version"}, bp::process_stdio{nullptr, out, nullptr}};
+    std::vector<std::string> argv{arguments.begin(), arguments.end()};
+    std::optional<bp::process> started;
+    try {
+        started.emplace(io, executable.string(), argv, bp::process_stdio{nullptr, out, nullptr});
+    } catch (const std::exception&) {
+        return {};
+    }
+    auto& child = *started;
     std::string output;
     boost::asio::async_read(out, boost::asio::dynamic_buffer(output, 4096), [](const auto&, std::size_t) {});
     io.run_for(std::chrono::seconds{5});
     if (child.running(ec)) child.terminate(ec);
     child.wait(ec);
-    output = output.substr(0, output.find('\n'));
-    while (!output.empty() && std::isspace(static_cast<unsigned char>(output.back()))) output.pop_back();
-    return output;
+    std::vector<std::string> lines;
+    std::size_t begin = 0;
+    while (begin < output.size()) {
+        auto end = std::min(output.find('\n', begin), output.size());
+        std::string line = output.substr(begin, end - begin);
+        while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+        lines.push_back(std::move(line));
+        begin = end + 1;
+    }
+    return lines;
+}
+
+std::string version_of(const fs::path& executable)
+{
+    constexpr std::array<std::string_view, 1> kVersion{"--version"};
+    const auto lines = output_lines_of(executable, kVersion);
+    return lines.empty() ? std::string{} : lines.front();
+}
+
+// Whether a folder's name says it holds `version`: one of its parts between '-' and '.' is it
+// ("java-17-openjdk-amd64", "java-1.17.0-openjdk-amd64", "temurin-25-jdk-amd64").
+bool names_version(const std::string& name, std::string_view version)
+{
+    std::size_t begin = 0;
+    while (begin <= name.size()) {
+        const auto end = std::min(name.find_first_of("-.", begin), name.size());
+        if (std::string_view{name}.substr(begin, end - begin) == version) return true;
+        begin = end + 1;
+    }
+    return false;
+}
+
+// The runtime's executable in an installation of its own version, when the machine has one side by
+// side with others (/usr/lib/jvm/java-17-openjdk-amd64/bin/java).
+std::optional<fs::path> find_installed_version(const ManagedRuntime& runtime)
+{
+    if (runtime.installations_folder.empty()) return std::nullopt;
+    std::error_code ec;
+    std::vector<fs::path> candidates;
+    for (const auto& entry : fs::directory_iterator{fs::path{runtime.installations_folder}, ec}) {
+        const fs::path executable = entry.path() / "bin" / runtime.executable;
+        if (names_version(entry.path().filename().string(), runtime.version) && ::access(executable.c_str(), X_OK) == 0)
+            candidates.push_back(executable);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    for (const auto& candidate : candidates) {
+        if (is_version_of(version_number_of(version_of(candidate)), runtime.version)) return candidate;
+    }
+    return std::nullopt;
 }
 
 } // namespace
+
+long lambda_java_heap_kb(int memory_mb)
+{
+    const long all_kb = static_cast<long>(memory_mb) * 1024;
+    const long share_kb = (all_kb * 85 + 99) / 100;
+    return std::max(share_kb, all_kb - 240L * 1024);
+}
 
 std::span<const ManagedRuntime> managed_runtimes()
 {
@@ -146,11 +333,12 @@ bool is_version_of(std::string_view number, std::string_view version)
 
 ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const fs::path& runtimes_folder,
                                         const std::string& search_path, const std::string& task_root,
-                                        const std::string& handler)
+                                        const std::string& handler, int memory_mb)
 {
     ResolvedRuntime resolved;
     const std::string wanted = std::string{runtime.language} + " " + std::string{runtime.version};
-    const auto executable = find_on_path(runtime.executable, search_path);
+    auto executable = find_installed_version(runtime);
+    if (!executable) executable = find_on_path(runtime.executable, search_path);
     if (!executable) {
         resolved.error = "--runtime " + std::string{runtime.id} + " runs " + wanted + ", but no `" +
                          std::string{runtime.executable} + "` was found on PATH: install " +
@@ -165,7 +353,18 @@ ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const fs:
         return resolved;
     }
     resolved.executable = *executable;
-    resolved.executable_version = version_of(*executable);
+    if (!runtime.installation_query.empty()) {
+        const auto lines = output_lines_of(*executable, runtime.installation_query);
+        if (lines.size() < 2 || lines[0].empty() || lines[0].front() != '/' || lines[1].empty() ||
+            lines[1].front() != '/') {
+            resolved.error = "--runtime " + std::string{runtime.id} + ": " + executable->string() +
+                             " did not say where it is installed; is it " + wanted + "?";
+            return resolved;
+        }
+        resolved.executable = lines[0];
+        resolved.installation = lines[1];
+    }
+    resolved.executable_version = version_of(resolved.executable);
     const std::string number = version_number_of(resolved.executable_version);
     if (number.empty()) {
         resolved.error = "--runtime " + std::string{runtime.id} + ": " + executable->string() +
@@ -177,11 +376,15 @@ ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const fs:
                            std::string{runtime.executable} + " (" + executable->string() + ") is " +
                            std::string{runtime.language} + " " + number + "; running with it";
     }
+    const std::string runtime_dir = (runtimes_folder / runtime.runtime_dir).string();
     for (const auto argument : runtime.arguments) {
-        resolved.arguments.push_back(replaced(replaced(argument, "{client}", client.string()), "{handler}", handler));
+        std::string text = replaced(argument, "{client}", client.string());
+        text = replaced(text, "{handler}", handler);
+        text = replaced(text, "{runtime}", runtime_dir);
+        text = replaced(text, "{task}", task_root);
+        resolved.arguments.push_back(replaced(text, "{heap_kb}", std::to_string(lambda_java_heap_kb(memory_mb))));
     }
-    resolved.variables =
-        managed_runtime_variables(runtime, {task_root, (runtimes_folder / runtime.runtime_dir).string()});
+    resolved.variables = managed_runtime_variables(runtime, {task_root, runtime_dir});
     return resolved;
 }
 

@@ -24,13 +24,23 @@ struct ManagedRuntime {
     std::string_view client_entry;
     std::string_view client_name; // for people and the report: "aws-lambda-ric 3.3.0"
     std::string_view runtime_dir;
-    // The executable's arguments; "{client}" is the entry's absolute path, "{handler}" _HANDLER.
-    // (Python's would be {"-m", "awslambdaric", "{handler}"}.)
+    // The executable's arguments; "{client}" is the entry's absolute path, "{handler}" _HANDLER,
+    // "{runtime}" the runtime folder, "{task}" the task root and "{heap_kb}" the JVM heap Lambda
+    // gives the function's memory.
     std::span<const std::string_view> arguments;
     // The module search path the runtime's own bootstrap exports when the customer set none:
     // its variable (NODE_PATH) and parts, where "{version}", "{runtime}" and "{task}" are replaced.
     std::string_view module_path_variable;
     std::span<const std::string_view> module_path;
+    // Arguments after which the executable prints two lines: its own real path and the root of
+    // its installation (Python: sys.base_prefix), which the sandbox must show where it is when it
+    // lies outside the system's folders (pyenv's shims and ~/.pyenv). Empty: the executable found
+    // is the one to run, and needs nothing beside it.
+    std::span<const std::string_view> installation_query;
+    // A folder of side-by-side installations (/usr/lib/jvm), where one of the runtime's version
+    // (its folder's name says it: java-17-openjdk-amd64) is taken before `executable` on PATH;
+    // `executable` is then found in its bin/. Empty: PATH only.
+    std::string_view installations_folder = {};
 };
 
 // Every managed runtime the emulator provides, in the order help and errors list them.
@@ -53,9 +63,12 @@ struct ResolvedRuntime {
     std::filesystem::path executable;   // absolute
     std::vector<std::string> arguments; // placeholders replaced
     std::string executable_version;     // as the executable says it: "v20.20.2"
-    core::Variables variables;          // managed_runtime_variables()
-    std::string warning;                // non-empty: say it, then run anyway
-    std::string error;                  // non-empty: nothing can start
+    // The executable's installation, when it lies outside the folders the sandbox shows
+    // (~/.pyenv/versions/3.11.7): shown read-only at its own path. Empty: nothing to show.
+    std::filesystem::path installation;
+    core::Variables variables; // managed_runtime_variables()
+    std::string warning;       // non-empty: say it, then run anyway
+    std::string error;         // non-empty: nothing can start
 };
 
 // Finds the executable on `search_path` (PATH), asks its version, checks that the client is
@@ -63,7 +76,11 @@ struct ResolvedRuntime {
 // a missing executable or client is an error that says what to install.
 ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const std::filesystem::path& runtimes_folder,
                                         const std::string& search_path, const std::string& task_root,
-                                        const std::string& handler);
+                                        const std::string& handler, int memory_mb);
+
+// The JVM's maximum heap Lambda's Java runtimes give a function of `memory_mb`, in KiB: 85% of it,
+// or all but 240 MB when that is more (as seen in their command lines).
+long lambda_java_heap_kb(int memory_mb);
 
 // "nodejs18.x, nodejs20.x, ..." for messages.
 std::string managed_runtime_ids();

@@ -1,10 +1,19 @@
 #include "template_options.hpp"
 
+#include "core/function_config.hpp"
 #include "customer_variables.hpp"
 #include "input_file.hpp"
+#include "process/layers.hpp"
 #include "template/sam_template.hpp"
 
+#include <sys/utsname.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 namespace lambda_emu {
 
@@ -24,7 +33,8 @@ std::string folder_error(const std::filesystem::path& folder)
 
 // The template's text, read with CloudFormation's bound: a device (/dev/zero) or a pipe is not a
 // template (its folder is where CodeUri starts), and a file over 1 MB would not deploy.
-sam::ReadFunction read_template(const std::string& path, const std::string& logical_id)
+sam::ReadFunction read_template(const std::string& path, const std::string& logical_id,
+                                const sam::TemplateContext& context)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return {{}, folder_error(path)};
@@ -33,25 +43,126 @@ sam::ReadFunction read_template(const std::string& path, const std::string& logi
     rules.limit = "1 MB (1048576 bytes), CloudFormation's limit for a template";
     const auto file = read_input_file(path, "--template " + path, rules);
     if (!file.error.empty()) return {{}, file.error};
-    return sam::read_function(file.text, std::filesystem::absolute(path, ec).parent_path(), logical_id);
+    return sam::read_function(file.text, std::filesystem::absolute(path, ec).parent_path(), logical_id, context);
+}
+
+// --parameter-overrides: NAME=VALUE, or SAM's ParameterKey=NAME,ParameterValue=VALUE.
+std::string read_parameter_overrides(const std::vector<std::string>& given, std::map<std::string, std::string>& into)
+{
+    constexpr std::string_view kKey = "ParameterKey=";
+    constexpr std::string_view kValue = ",ParameterValue=";
+    for (const auto& text : given) {
+        std::string name;
+        std::string value;
+        if (text.starts_with(kKey)) {
+            const auto at = text.find(kValue);
+            if (at == std::string::npos)
+                return "--parameter-overrides " + text + ": expected ParameterKey=NAME,ParameterValue=VALUE";
+            name = text.substr(kKey.size(), at - kKey.size());
+            value = text.substr(at + kValue.size());
+        } else {
+            const auto equals = text.find('=');
+            if (equals == std::string::npos || equals == 0)
+                return "--parameter-overrides " + text + ": expected NAME=VALUE";
+            name = text.substr(0, equals);
+            value = text.substr(equals + 1);
+        }
+        into[name] = value;
+    }
+    return {};
+}
+
+// The machine an ELF executable is for, as Lambda names architectures ("x86_64", "arm64"), the
+// ELF's own number for another, or empty when the file is not an ELF executable (a script).
+std::string elf_architecture(const std::filesystem::path& file)
+{
+    std::ifstream in{file, std::ios::binary};
+    std::array<unsigned char, 20> header{};
+    if (!in.read(reinterpret_cast<char*>(header.data()), header.size())) return {};
+    if (header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F') return {};
+    // e_machine, in the file's byte order (EI_DATA: 1 little-endian, 2 big-endian).
+    const std::uint16_t machine = header[5] == 2 ? static_cast<std::uint16_t>(header[18] << 8 | header[19])
+                                                 : static_cast<std::uint16_t>(header[19] << 8 | header[18]);
+    if (machine == 62) return "x86_64"; // EM_X86_64
+    if (machine == 183) return "arm64"; // EM_AARCH64
+    return "machine " + std::to_string(machine);
+}
+
+// This machine's architecture as Lambda names it.
+std::string host_architecture()
+{
+    struct utsname name {};
+    if (::uname(&name) != 0) return "x86_64";
+    const std::string machine = name.machine;
+    return machine == "aarch64" ? "arm64" : machine;
+}
+
+// How to build a bootstrap that is not there yet, by the template's Metadata.BuildMethod.
+std::string build_hint(const std::string& build_method, const std::filesystem::path& code)
+{
+    if (build_method == "go1.x")
+        return "build it: cd " + code.string() + " && CGO_ENABLED=0 go build -tags lambda.norpc -o bootstrap .";
+    if (build_method == "rust-cargolambda")
+        return "build it: cargo lambda build --release, or cargo build --release and copy the binary to " +
+               (code / "bootstrap").string();
+    return "build it (sam build writes it under .aws-sam/build)";
+}
+
+// Whether --env or --env-file gives the variable `name`.
+bool command_line_sets(const FunctionOptions& options, const std::string& name)
+{
+    const auto given = read_customer_variables(options.env_files, options.env);
+    return std::any_of(given.variables.begin(), given.variables.end(),
+                       [&name](const auto& variable) { return variable.first == name; });
 }
 
 } // namespace
 
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
 {
-    const auto read = read_template(options.template_path, options.bootstrap);
+    namespace fs = std::filesystem;
+    sam::TemplateContext context;
+    context.region = options.region;
+    context.account_id = core::FunctionConfig{}.account_id;
+    if (auto error = read_parameter_overrides(options.parameter_overrides, context.parameter_overrides); !error.empty())
+        return error;
+    const auto read = read_template(options.template_path, options.bootstrap, context);
     if (!read.error.empty()) return read.error;
     const auto& function = read.function;
     const auto wins = [&given](const char* option) { return given.contains(option); };
+    const std::string named = "template: " + function.logical_id;
 
     // provided.*: Lambda runs the `bootstrap` file at the root of the code; a managed runtime (nodejs22.x)
-    // runs the handler found in the code's folder.
-    const auto code =
-        function.code_uri ? *function.code_uri : std::filesystem::absolute(options.template_path).parent_path();
+    // runs the handler found in the code's folder. A .zip or .jar is what Lambda unpacks into /var/task.
+    auto code = function.code_uri ? *function.code_uri : fs::absolute(options.template_path).parent_path();
+    std::error_code ec;
+    if (fs::is_regular_file(code, ec)) {
+        if (code.extension() != ".zip" && code.extension() != ".jar")
+            return named + ".CodeUri: " + code.string() + " is a file, but neither a folder nor a .zip or .jar";
+        std::string error;
+        auto unpacked = process::stage_layers({code}, {}, error);
+        if (!unpacked) return named + ".CodeUri: " + error;
+        options.unpacked_code = std::move(unpacked);
+        code = options.unpacked_code->path();
+    }
     if (function.runtime && !function.runtime->starts_with("provided") && !wins("--runtime"))
         options.runtime = *function.runtime;
     options.bootstrap = options.runtime.empty() ? (code / "bootstrap").string() : code.string();
+    if (options.runtime.empty() && !fs::exists(options.bootstrap, ec) && function.build_method)
+        options.notices.push_back("warning: " + named + ": no bootstrap in " + code.string() + " yet; " +
+                                  build_hint(*function.build_method, code));
+    // Lambda runs the function on the architecture it names; here it runs on this machine's. A
+    // binary built for another cannot run at all: that is said now rather than as an exec error.
+    const std::string machine = host_architecture();
+    const std::string wanted = function.architecture.value_or("x86_64");
+    if (options.runtime.empty()) {
+        if (const auto built_for = elf_architecture(options.bootstrap); !built_for.empty() && built_for != machine)
+            return named + ": its bootstrap " + options.bootstrap + " is an " + built_for + " executable, which this " +
+                   machine + " machine cannot run; build it for " + machine + " to run it here";
+    }
+    if (wanted != machine)
+        options.notices.push_back("warning: " + named + ".Architectures: " + wanted + ", but this machine is " +
+                                  machine + ": the function runs as " + machine + " code here");
     if (!wins("--function-name")) options.function_name = function.function_name.value_or(function.logical_id);
     if (function.handler && !wins("--handler")) options.handler = *function.handler;
     if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;
@@ -59,16 +170,17 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     if (function.ephemeral_storage_mb && !wins("--ephemeral-storage"))
         options.ephemeral_storage_mb = *function.ephemeral_storage_mb;
     // Lambda stacks the function's layers in the order it names them; --layer options replace them.
-    if (!function.layers.empty() && !wins("--layer")) {
-        options.layers.clear();
-        for (const auto& layer : function.layers) options.layers.push_back(layer.string());
-    }
+    if (!function.layers.empty() && !wins("--layer")) options.layers = function.layers;
     if (function.log_format && !wins("--log-format")) {
         if (*function.log_format == "JSON") options.log_format = "json";
         else if (*function.log_format == "Text") options.log_format = "text";
         else
             return "template: " + function.logical_id + ".LoggingConfig.LogFormat: '" + *function.log_format +
                    "' is neither Text nor JSON; pass --log-format text|json";
+    }
+    // A resource's name or ARN is known only once deployed: the command line must give it.
+    for (const auto& [key, error] : function.unresolved_variables) {
+        if (!command_line_sets(options, key)) return error;
     }
     // Before --env-file and --env, which therefore override them.
     for (const auto& [key, value] : function.variables) {

@@ -3,6 +3,7 @@
 // answered, and closed normally or by a timeout, a crash or an interrupt (docs/lambda-rules.md §2.6, 4.3).
 #include "environment.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -128,11 +129,16 @@ Environment::ClosedInvocation Environment::close_invocation(InvokeStatus status,
     report.started_at = active.started_at().value_or(now());
     report.ended_at = now();
     report.duration_ms = to_ms(report.ended_at - report.started_at);
-    report.billed_duration_ms = static_cast<std::int64_t>(std::ceil(report.duration_ms));
-    report.memory_size_mb = config_.memory_mb;
-    report.max_memory_used_mb = ports_.processes.runtime_peak_memory_mb();
-    ports_.processes.track_descendants(false);
     report.init_duration_ms = active.init_duration_ms;
+    // Lambda bills the Init that a cold start's invocation waited for with it, whatever the runtime
+    // (since August 2025: docs/lambda-rules.md §3.6), rounded up to the millisecond.
+    report.billed_duration_ms =
+        static_cast<std::int64_t>(std::ceil(report.duration_ms + report.init_duration_ms.value_or(0.0)));
+    report.memory_size_mb = config_.memory_mb;
+    // A process that ran used some memory: a peak read as 0 MB (one that died before it was read,
+    // or less than half a megabyte) is reported as Lambda never does, so it is at least 1.
+    report.max_memory_used_mb = std::max(1, ports_.processes.runtime_peak_memory_mb());
+    ports_.processes.track_descendants(false);
     return closed;
 }
 

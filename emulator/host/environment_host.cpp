@@ -80,6 +80,8 @@ std::unique_ptr<EnvironmentHost> EnvironmentHost::create(boost::asio::io_context
         layout.staged_opt = sandbox->layers->path();
         layout.ephemeral_storage_mb = sandbox->ephemeral_storage_mb;
         layout.shm_size_mb = host->options_.function.memory_mb;
+        if (!host->options_.runtime_installation.empty())
+            layout.installations.push_back(host->options_.runtime_installation);
         std::vector<std::filesystem::path> executables = host->options_.extensions;
         executables.push_back(host->options_.bootstrap);
         host->sandbox_ =
@@ -203,7 +205,13 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     spec.executable = runtime_executable();
     spec.arguments = options_.bootstrap_arguments;
     if (sandbox_) {
-        for (auto& argument : spec.arguments) argument = inside_paths(argument); // a managed runtime's client
+        // A managed runtime's client, its classpath, a JVM property's path (-Dname=/path).
+        for (auto& argument : spec.arguments) {
+            const auto equals = argument.find('=');
+            if (argument.starts_with("-") && equals != std::string::npos)
+                argument = argument.substr(0, equals + 1) + inside_paths(argument.substr(equals + 1));
+            else argument = inside_paths(argument);
+        }
     }
     spec.environment = runtime_environment_;
     spec.working_directory = working_directory();

@@ -46,6 +46,9 @@ struct HostOptions {
     core::Variables customer_variables;
     core::Variables passed_through;
     core::Variables managed_runtime; // --runtime: what that runtime adds for itself (cli/managed_runtimes)
+    // --runtime: its interpreter's installation when it lies outside the system's folders
+    // (~/.pyenv/versions/3.11.7), which the sandbox shows read-only where it is; empty: none.
+    std::filesystem::path runtime_installation;
     std::string path;
     unsigned short port = 0;
     // `run`: the only environment, so every orphan the emulator adopts is this one's.

@@ -150,6 +150,16 @@ std::vector<MountStep> plan_mounts(const SandboxLayout& layout)
             steps.push_back({MountStep::Kind::BindRO, layout.hidden_host_dirs[i].string(), target, {}});
         }
     }
+    for (const auto& installation : layout.installations) {
+        // The folders above it exist only as empty directories on the new root's tmpfs.
+        fs::path at = "/";
+        for (const auto& part : installation.relative_path()) {
+            at /= part;
+            steps.push_back({MountStep::Kind::Mkdir, {}, inside(root, at.relative_path().string()), {}});
+        }
+        steps.push_back(
+            {MountStep::Kind::BindRO, installation.string(), inside(root, installation.relative_path().string()), {}});
+    }
     // /var/tmp is Lambda's too: point it at /tmp rather than at the host's.
     steps.push_back({MountStep::Kind::Symlink, "/tmp", inside(root, "var/tmp"), {}});
 

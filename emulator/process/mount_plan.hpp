@@ -49,6 +49,9 @@ struct SandboxLayout {
     // Folders of the host the sandbox hides that hold an --extension, the bootstrap or a managed
     // runtime's client: each bound read-only at /var/lambda-emu/extensions/<index>.
     std::vector<std::filesystem::path> hidden_host_dirs;
+    // A managed runtime's interpreter installed outside the system's folders (pyenv's): bound
+    // read-only at its own path, since it finds its libraries there by absolute paths.
+    std::vector<std::filesystem::path> installations;
 };
 
 inline constexpr const char* kHiddenExtensionsInside = "/var/lambda-emu/extensions";

@@ -330,6 +330,12 @@ std::unique_ptr<Sandbox> Sandbox::create(SandboxLayout layout, const std::vector
         auto& dirs = layout.hidden_host_dirs;
         if (std::find(dirs.begin(), dirs.end(), folder) == dirs.end()) dirs.push_back(folder);
     }
+    // An installation the sandbox shows anyway, or one under /tmp or /opt (where the sandbox's own
+    // mounts would cover it), is not bound again.
+    std::erase_if(layout.installations, [&ec](const fs::path& installation) {
+        return !installation.is_absolute() || shown_inside(installation) || is_under(installation, "/tmp") ||
+               is_under(installation, "/opt") || !fs::is_directory(installation, ec);
+    });
     sandbox->layout_ = layout;
 
     const std::vector<MountStep> steps = plan_mounts(layout);

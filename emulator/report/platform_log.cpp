@@ -47,7 +47,14 @@ std::string report_line(const core::InvocationReport& report)
                        " ms\tMemory Size: " + std::to_string(report.memory_size_mb) +
                        " MB\tMax Memory Used: " + std::to_string(report.max_memory_used_mb) + " MB\t";
     if (report.init_duration_ms) line += "Init Duration: " + two_decimals(*report.init_duration_ms) + " ms\t";
-    if (report.status == core::InvokeStatus::Timeout) line += "Status: timeout";
+    // Since 2024 Lambda says how an invocation that did not succeed ended: a timeout, or an error
+    // (the function's, or the runtime's crash) with its type.
+    if (report.status == core::InvokeStatus::Timeout) {
+        line += "Status: timeout";
+    } else if (report.status == core::InvokeStatus::Error || report.status == core::InvokeStatus::Failure) {
+        line += "Status: error";
+        if (!report.error_type.empty()) line += "\tError Type: " + report.error_type;
+    }
     return line;
 }
 

@@ -39,7 +39,7 @@ std::string instead(const std::string& property)
     if (property == "MemorySize") return "pass --memory MB";
     if (property == "Timeout") return "pass --timeout S";
     if (property.starts_with("Environment.Variables.")) return "pass --env " + property.substr(22) + "=VALUE";
-    if (property.starts_with("Layers")) return "pass a local copy of the layer with --layer DIR";
+    if (property.starts_with("Layers")) return "pass a local copy of the layer with --layer DIR or --layer-map";
     if (property.starts_with("EphemeralStorage")) return "pass --ephemeral-storage MB";
     if (property.starts_with("LoggingConfig")) return "pass --log-format text|json";
     if (property == "FunctionName") return "pass --function-name";
@@ -71,8 +71,8 @@ std::string type_of(const YAML::Node& resource)
 
 class Template {
 public:
-    Template(YAML::Node root, std::filesystem::path folder, std::string logical_id)
-        : root_{std::move(root)}, folder_{std::move(folder)}, id_{std::move(logical_id)}
+    Template(YAML::Node root, std::filesystem::path folder, std::string logical_id, const TemplateContext& context)
+        : root_{std::move(root)}, folder_{std::move(folder)}, id_{std::move(logical_id)}, context_{context}
     {
     }
 
@@ -104,15 +104,24 @@ public:
         return node.Scalar();
     }
 
-    // `!Ref NAME`: a parameter's Default; nothing else is known before deployment.
+    // `!Ref NAME`: a parameter's override or Default, or a pseudo parameter the run knows; nothing
+    // else is known before deployment.
     std::string ref(const std::string& name, const std::string& property) const
     {
         const auto parameter = get(get(root_, "Parameters"), name);
         if (parameter && parameter.IsMap()) {
+            if (const auto given = context_.parameter_overrides.find(name); given != context_.parameter_overrides.end())
+                return given->second;
             const auto fallback = get(parameter, "Default");
-            if (!fallback) fail(property, "!Ref " + name + " is a parameter without a Default");
+            if (!fallback)
+                fail(property,
+                     "!Ref " + name + " is a parameter without a Default or --parameter-overrides " + name + "=VALUE");
             return parameter_default(name, fallback, property);
         }
+        if (name == "AWS::Region") return context_.region;
+        if (name == "AWS::AccountId") return context_.account_id;
+        if (name == "AWS::Partition") return "aws";
+        if (name == "AWS::URLSuffix") return "amazonaws.com";
         if (name.starts_with("AWS::")) fail(property, "!Ref " + name + " is a pseudo parameter known only in AWS");
         if (get(get(root_, "Resources"), name))
             fail(property, "!Ref " + name + " names a resource, known only once deployed");
@@ -162,6 +171,7 @@ public:
             if (end == std::string::npos) fail(property, "!Sub has an unclosed ${");
             const auto name = text.substr(i + 2, end - i - 2);
             if (name.starts_with("!")) out += "${" + name.substr(1) + "}";
+            else if (name.starts_with("AWS::")) out += ref(name, property);
             else if (name.find('.') != std::string::npos)
                 fail(property, "!Sub ${" + name + "} is an attribute known only in AWS");
             else out += ref(name, property);
@@ -199,7 +209,8 @@ public:
         return (folder_ / uri).lexically_normal();
     }
 
-    std::filesystem::path layer(const YAML::Node& node, const std::string& property) const
+    // A local folder or .zip, made absolute, or an ARN as it is.
+    std::string layer(const YAML::Node& node, const std::string& property) const
     {
         // A layer of the same template: `!Ref LayerLogicalId` (or {Ref: ...}), its ContentUri.
         std::string name;
@@ -211,12 +222,11 @@ public:
                 fail(property, "!Ref " + name + " is not an AWS::Serverless::LayerVersion");
             const auto content = get(resource, {"Properties", "ContentUri"});
             if (!content) fail(property, "the layer " + name + " has no ContentUri");
-            return local_folder(scalar(content, property), property);
+            return local_folder(scalar(content, property), property).string();
         }
         const auto value = scalar(node, property);
-        if (value.starts_with("arn:"))
-            fail(property, "is a layer ARN (" + value + "), which cannot be fetched locally");
-        return local_folder(value, property);
+        if (value.starts_with("arn:")) return value;
+        return local_folder(value, property).string();
     }
 
     FunctionProperties read() const
@@ -238,6 +248,11 @@ public:
                              (type_of(resource).empty() ? std::string{"resource without Type"} : type_of(resource)) +
                              ", not an AWS::Serverless::Function"};
         const auto properties = get(resource, "Properties");
+        for (const auto& [name, value] : context_.parameter_overrides) {
+            if (!get(get(root_, "Parameters"), name))
+                throw Unresolved{"template: --parameter-overrides " + name + "=" + value + ": the template has no " +
+                                 "parameter " + name};
+        }
 
         FunctionProperties function;
         function.logical_id = id_;
@@ -265,7 +280,16 @@ public:
             if (!source.IsMap()) fail("Environment.Variables", "expected a map of names to values");
             for (const auto& entry : source) {
                 const auto key = entry.first.as<std::string>();
-                const auto value = scalar(entry.second, "Environment.Variables." + key);
+                std::string value;
+                try {
+                    value = scalar(entry.second, "Environment.Variables." + key);
+                } catch (const Unresolved& unknown) {
+                    // A resource's name or ARN: the command line may give it (--env KEY=VALUE).
+                    std::erase_if(function.unresolved_variables, [&key](const auto& e) { return e.first == key; });
+                    function.unresolved_variables.emplace_back(key, unknown.what());
+                    continue;
+                }
+                std::erase_if(function.unresolved_variables, [&key](const auto& e) { return e.first == key; });
                 if (const auto found = index.find(key); found != index.end()) {
                     function.variables[found->second].second = value;
                 } else {
@@ -279,6 +303,16 @@ public:
             for (std::size_t i = 0; i < node.size(); ++i)
                 function.layers.push_back(layer(node[i], "Layers[" + std::to_string(i) + "]"));
         }
+        if (const auto node = property(properties, "Architectures")) {
+            if (!node.IsSequence() || node.size() != 1)
+                fail("Architectures", "expected a list of one architecture (Lambda takes x86_64 or arm64)");
+            const auto architecture = scalar(node[0], "Architectures");
+            if (architecture != "x86_64" && architecture != "arm64")
+                fail("Architectures", "'" + architecture + "' is neither x86_64 nor arm64");
+            function.architecture = architecture;
+        }
+        if (const auto method = get(resource, {"Metadata", "BuildMethod"}); method && method.IsScalar())
+            function.build_method = method.Scalar();
         if (const auto node = property(properties, "EphemeralStorage")) {
             const auto size = get(node, "Size");
             if (!size) fail("EphemeralStorage", "expected Size");
@@ -299,17 +333,19 @@ private:
     YAML::Node root_;
     std::filesystem::path folder_;
     std::string id_;
+    const TemplateContext& context_;
     mutable std::vector<std::string> resolving_;          // the parameters whose Default is being resolved
     mutable std::map<std::string, std::string> resolved_; // each parameter's resolved Default
 };
 
 } // namespace
 
-ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id)
+ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id,
+                           const TemplateContext& context)
 {
     ReadFunction read;
     try {
-        read.function = Template{YAML::Load(yaml), folder, logical_id}.read();
+        read.function = Template{YAML::Load(yaml), folder, logical_id, context}.read();
     } catch (const Unresolved& error) {
         read.error = error.what();
     } catch (const Broken& error) {

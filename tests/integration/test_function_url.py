@@ -8,6 +8,7 @@ import pathlib
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness
@@ -164,6 +165,15 @@ class FunctionUrlAnswers(unittest.TestCase):
                 # --max-time: an interim status left curl waiting for a final one until its own timeout.
                 got = [curl("--max-time", "5", "-G", base, "--data-urlencode", f"json={json.dumps(answer)}")
                        for answer in answers]
+                # The caller has its answer once the runtime posted it; the runtime says so and asks
+                # for the next event a moment later. Stopping before that would kill it mid-line.
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    _, _, body = serve.request("GET", "/lambda-emu/report")
+                    finished = [i for e in json.loads(body)["environments"] for i in e["report"]["invocations"]]
+                    if len(finished) == len(answers):
+                        break
+                    time.sleep(0.02)
                 code, _, stderr = serve.stop()
             harness.assert_nothing_left(self, serve.name)
             with open(report_path) as f:

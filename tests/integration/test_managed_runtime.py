@@ -253,10 +253,11 @@ exec curl -sS "$api/event/next" -H "Lambda-Extension-Identifier: $id"
         self.assertIn("no `node` was found on PATH", missing.stderr)
         self.assertIn("Node.js 22", missing.stderr)
 
-        unknown = run("node-cjs", runtime="java21", events=[{}])
+        unknown = run("node-cjs", runtime="dotnet8", events=[{}])
         self.assertEqual(unknown.code, 2, unknown)
-        self.assertIn("--runtime java21 is not a runtime lambda-emu provides (nodejs18.x, nodejs20.x, nodejs22.x, "
-                      "nodejs24.x)", unknown.stderr)
+        self.assertIn("--runtime dotnet8 is not a runtime lambda-emu provides (nodejs18.x, nodejs20.x, nodejs22.x, "
+                      "nodejs24.x, python3.10, python3.11, python3.12, python3.13, python3.14, java17, java21, java25)",
+                      unknown.stderr)
 
         a_file = harness.run(FUNCTIONS / "node-cjs" / "index.js", "--runtime", RUNTIME, events=[{}])
         self.assertEqual(a_file.code, 2, a_file)

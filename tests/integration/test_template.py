@@ -17,7 +17,7 @@ BOOTSTRAP = textwrap.dedent('''\
     import http.client, json, os
     host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].split(":")
     keys = ["_HANDLER", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_FORMAT",
-            "SHARED", "OVERRIDDEN", "STAGE", "FROM_CLI"]
+            "SHARED", "OVERRIDDEN", "STAGE", "FROM_CLI", "API_KEY"]
     while True:
         c = http.client.HTTPConnection(host, int(port))
         c.request("GET", "/2018-06-01/runtime/invocation/next")
@@ -164,7 +164,18 @@ class Template(unittest.TestCase):
     def test_a_parameter_without_default_is_one_clear_line(self):
         done = self.run_template("Keyed")
         self.assert_one_clear_line(done, "template: Keyed.Environment.Variables.API_KEY: !Ref ApiKey is a parameter "
-                                         "without a Default; pass --env API_KEY=VALUE")
+                                         "without a Default or --parameter-overrides ApiKey=VALUE; pass --env "
+                                         "API_KEY=VALUE")
+
+    def test_what_the_error_asks_for_is_taken(self):
+        # The variable from --env (as the line above says), or the parameter from --parameter-overrides.
+        for args, value in ((["--env", "API_KEY=from-env"], "from-env"),
+                            (["--parameter-overrides", "ApiKey=from-override"], "from-override"),
+                            (["--parameter-overrides", "ParameterKey=ApiKey,ParameterValue=long-form"], "long-form")):
+            with self.subTest(args=args):
+                done = self.run_template("Keyed", *args)
+                self.assertEqual(done.returncode, 0, done.stderr)
+                self.assertEqual(json.loads(done.stdout.splitlines()[0])["payload"]["env"]["API_KEY"], value)
 
     def test_layers_and_ephemeral_storage_go_to_the_sandbox(self):
         # The LayerVersion's local ContentUri becomes /opt, EphemeralStorage.Size /tmp's size.

@@ -61,6 +61,28 @@ TEST_CASE("the caller gets the response at /response; the invocation ends at the
     CHECK(h.environment.phase() == core::Phase::Idle);
 }
 
+TEST_CASE("a cold start's Billed Duration includes its Init, as Lambda bills it; a warm one's does not")
+{
+    Harness h;
+    h.environment.start_init();
+    h.clock.advance(Millis{120}); // the runtime's Init
+    h.next();
+    h.invoke();
+    h.clock.advance(Millis{30});
+    h.respond("req-1");
+    h.next();
+    h.invoke();
+    h.clock.advance(Millis{20});
+    h.respond("req-2");
+    h.next();
+    REQUIRE(h.observer.finished.size() == 2);
+    const auto& cold = h.observer.finished[0];
+    REQUIRE(cold.init_duration_ms.has_value());
+    CHECK(*cold.init_duration_ms == doctest::Approx(120));
+    CHECK(cold.billed_duration_ms == 150);
+    CHECK(h.observer.finished[1].billed_duration_ms == 20);
+}
+
 TEST_CASE("only the first invocation after a cold start reports an Init Duration")
 {
     Harness h;

@@ -19,11 +19,27 @@ bool has(const std::vector<std::string>& environment, const std::string& entry)
 
 TEST_CASE("every managed runtime is a Lambda id, with its language version and client")
 {
-    CHECK(managed_runtime_ids() == "nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x");
+    CHECK(managed_runtime_ids() == "nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x, python3.10, python3.11, "
+                                   "python3.12, python3.13, python3.14, java17, java21, java25");
     for (const auto& runtime : managed_runtimes()) {
-        CHECK(runtime.id == "nodejs" + std::string{runtime.version} + ".x");
-        CHECK(runtime.runtime_version == "nodejs:" + std::string{runtime.version});
-        CHECK(runtime.executable == "node");
+        CAPTURE(runtime.id);
+        const std::string id{runtime.id};
+        const std::string version{runtime.version};
+        if (runtime.language == "Node.js") {
+            CHECK(id == "nodejs" + version + ".x");
+            CHECK(runtime.runtime_version == "nodejs:" + version);
+            CHECK(runtime.executable == "node");
+        } else if (runtime.language == "Python") {
+            CHECK(id == "python" + version);
+            CHECK(runtime.runtime_version == "python:" + version);
+            CHECK(runtime.client_name == "awslambdaric 4.2.2");
+            CHECK(!runtime.installation_query.empty()); // pyenv's shims are scripts
+        } else {
+            CHECK(runtime.language == "Java");
+            CHECK(id == "java" + version);
+            CHECK(runtime.client_name == "aws-lambda-java-runtime-interface-client 2.10.1");
+            CHECK(runtime.installations_folder == "/usr/lib/jvm");
+        }
         CHECK(!runtime.arguments.empty());
     }
     // Callback handlers: accepted through Node.js 22 (client 3.x), refused from 24 (client 4.x).
@@ -45,6 +61,32 @@ TEST_CASE("version numbers are matched by release line, not by prefix")
     CHECK(is_version_of("3.12.1", "3.12"));
     CHECK_FALSE(is_version_of("3.1.2", "3.12"));
     CHECK_FALSE(is_version_of("", "20"));
+}
+
+TEST_CASE("a Python runtime's module path is the task, the layers' folders for its version, then the client")
+{
+    const auto variables =
+        managed_runtime_variables(*find_managed_runtime("python3.12"), {"/var/task", "/var/runtime"});
+    const core::Variables expected{
+        {"AWS_EXECUTION_ENV", "AWS_Lambda_python3.12"},
+        {"LAMBDA_RUNTIME_DIR", "/var/runtime"},
+        {"PYTHONPATH", "/var/task:/opt/python/lib/python3.12/site-packages:/opt/python:/var/runtime"},
+    };
+    CHECK(variables == expected);
+}
+
+TEST_CASE("a Java runtime's heap is Lambda's: 85% of the memory, or all but 240 MB when that is more")
+{
+    // As seen in Lambda's java17 command lines (-XX:MaxHeapSize=...k), to within 1 KiB of rounding.
+    CHECK(lambda_java_heap_kb(128) == 111412);
+    CHECK(lambda_java_heap_kb(512) == 445645);
+    CHECK(lambda_java_heap_kb(1024) == 891290);
+    CHECK(lambda_java_heap_kb(2045) == 1848320);
+    CHECK(lambda_java_heap_kb(10238) == 10237952);
+    // Java adds no module path variable: its client finds the function in its working directory.
+    const auto variables = managed_runtime_variables(*find_managed_runtime("java21"), {"/var/task", "/var/runtime"});
+    CHECK(variables ==
+          core::Variables{{"AWS_EXECUTION_ENV", "AWS_Lambda_java21"}, {"LAMBDA_RUNTIME_DIR", "/var/runtime"}});
 }
 
 TEST_CASE("a Node.js runtime adds AWS_EXECUTION_ENV, LAMBDA_RUNTIME_DIR and NODE_PATH as Lambda's bootstrap does")

@@ -53,6 +53,13 @@ TEST_CASE("platform log lines are Lambda's, tab-separated")
     report.init_duration_ms.reset();
     report.status = core::InvokeStatus::Timeout;
     CHECK(report::report_line(report).substr(report::report_line(report).size() - 16) == "\tStatus: timeout");
+    // An error or a crash says so, with its type, as a timeout does.
+    report.status = core::InvokeStatus::Failure;
+    report.error_type = "Runtime.ExitError";
+    CHECK(report::report_line(report).ends_with("MB\tStatus: error\tError Type: Runtime.ExitError"));
+    report.status = core::InvokeStatus::Error;
+    report.error_type = "Handled";
+    CHECK(report::report_line(report).ends_with("MB\tStatus: error\tError Type: Handled"));
     CHECK(report::start_line("id-1", "$LATEST") == "START RequestId: id-1 Version: $LATEST");
     CHECK(report::end_line("id-1") == "END RequestId: id-1");
     core::InitReport init{core::InitPhase::Invoke, core::InitStatus::Error, "Runtime.ExitError", 6.381};

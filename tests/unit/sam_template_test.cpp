@@ -90,7 +90,7 @@ TEST_CASE("a function's properties come from itself, then from Globals.Function"
     CHECK(f.log_format == "JSON");
     CHECK(f.ephemeral_storage_mb == 1024);
     REQUIRE(f.layers.size() == 1);
-    CHECK(f.layers[0] == std::filesystem::path{"/project/layers/deps"});
+    CHECK(f.layers[0] == "/project/layers/deps");
     using Pair = std::pair<std::string, std::string>;
     CHECK(f.variables == std::vector<Pair>{{"SHARED", "from-globals"},
                                            {"OVERRIDDEN", "from-function"},
@@ -98,19 +98,85 @@ TEST_CASE("a function's properties come from itself, then from Globals.Function"
                                            {"TABLE", "orders-test-${Literal}"}});
 }
 
-TEST_CASE("what cannot be resolved locally is one line naming the property and what to pass")
+TEST_CASE("a variable known only once deployed is passed on with the line to give unless --env sets it")
 {
     auto read = read_function(kTemplate, "/project", "Secretive");
-    CHECK(read.error ==
-          "template: Secretive.Environment.Variables.API_KEY: !Ref Secret is a parameter without a Default; pass "
-          "--env API_KEY=VALUE");
+    REQUIRE(read.error.empty());
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(read.function.unresolved_variables ==
+          std::vector<Pair>{{"API_KEY", "template: Secretive.Environment.Variables.API_KEY: !Ref Secret is a parameter "
+                                        "without a Default or --parameter-overrides Secret=VALUE; pass --env "
+                                        "API_KEY=VALUE"}});
     read = read_function(kTemplate, "/project", "Linked");
-    CHECK(read.error == "template: Linked.Environment.Variables.QUEUE_URL: !GetAtt cannot be resolved locally; pass "
-                        "--env QUEUE_URL=VALUE");
-    read = read_function(kTemplate, "/project", "WithArn");
-    CHECK(read.error == "template: WithArn.Layers[0]: is a layer ARN "
-                        "(arn:aws:lambda:us-east-1:123456789012:layer:deps:3), which cannot be fetched locally; pass a "
-                        "local copy of the layer with --layer DIR");
+    REQUIRE(read.error.empty());
+    CHECK(read.function.unresolved_variables ==
+          std::vector<Pair>{{"QUEUE_URL", "template: Linked.Environment.Variables.QUEUE_URL: !GetAtt cannot be "
+                                          "resolved locally; pass --env QUEUE_URL=VALUE"}});
+    // A parameter override resolves what its Default could not.
+    lambda_emu::sam::TemplateContext context;
+    context.parameter_overrides["Secret"] = "s3cret";
+    read = read_function(kTemplate, "/project", "Secretive", context);
+    CHECK(read.function.unresolved_variables.empty());
+    REQUIRE_FALSE(read.function.variables.empty());
+    CHECK(read.function.variables.back() == Pair{"API_KEY", "s3cret"});
+    // An override of a parameter the template does not have is a slip worth a line.
+    context.parameter_overrides["Nope"] = "x";
+    read = read_function(kTemplate, "/project", "Secretive", context);
+    CHECK(read.error == "template: --parameter-overrides Nope=x: the template has no parameter Nope");
+}
+
+TEST_CASE("a layer ARN is passed on as it is, with the pseudo parameters of the run resolved")
+{
+    auto read = read_function(kTemplate, "/project", "WithArn");
+    REQUIRE(read.error.empty());
+    CHECK(read.function.layers == std::vector<std::string>{"arn:aws:lambda:us-east-1:123456789012:layer:deps:3"});
+
+    constexpr const char* kInsights = R"(
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Metadata:
+      BuildMethod: go1.x
+    Properties:
+      Architectures: [arm64]
+      Layers:
+        - !Sub "arn:${AWS::Partition}:lambda:${AWS::Region}:580247275435:layer:LambdaInsightsExtension-Arm64:20"
+        - !Sub "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:layer:mine:1"
+      Environment:
+        Variables:
+          REGION: !Ref AWS::Region
+          STACK: !Ref AWS::StackName
+)";
+    lambda_emu::sam::TemplateContext context;
+    context.region = "eu-west-1";
+    context.account_id = "111122223333";
+    read = read_function(kInsights, "/project", "Fn", context);
+    REQUIRE(read.error.empty());
+    CHECK(read.function.layers ==
+          std::vector<std::string>{"arn:aws:lambda:eu-west-1:580247275435:layer:LambdaInsightsExtension-Arm64:20",
+                                   "arn:aws:lambda:eu-west-1:111122223333:layer:mine:1"});
+    CHECK(read.function.architecture == "arm64");
+    CHECK(read.function.build_method == "go1.x");
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(read.function.variables == std::vector<Pair>{{"REGION", "eu-west-1"}});
+    REQUIRE(read.function.unresolved_variables.size() == 1);
+    CHECK(read.function.unresolved_variables[0].second ==
+          "template: Fn.Environment.Variables.STACK: !Ref AWS::StackName is a pseudo parameter known only in AWS; "
+          "pass --env STACK=VALUE");
+}
+
+TEST_CASE("Architectures takes one of Lambda's two")
+{
+    const auto read = read_function(R"(
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Architectures: [sparc]
+)",
+                                    "/project", "Fn");
+    CHECK(read.error == "template: Fn.Architectures: 'sparc' is neither x86_64 nor arm64; pass the value on the "
+                        "command line");
 }
 
 TEST_CASE("the long form of Ref resolves as the short one")

@@ -1,0 +1,15 @@
+#!/bin/bash
+# Builds each function to <function>/bootstrap, the executable a provided.al2023 function runs.
+# LAMBDA_EMU_OFFLINE=1: use only the local module cache (GOPROXY=off), download nothing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if [[ "${LAMBDA_EMU_OFFLINE:-0}" == 1 ]]; then
+  export GOPROXY=off
+fi
+export CGO_ENABLED=0
+
+for dir in signal-notify enable-sigterm; do
+  echo "building $dir/bootstrap"
+  go build -tags lambda.norpc -trimpath -mod=readonly -o "$dir/bootstrap" "./$dir"
+done
