@@ -314,6 +314,7 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
     host.managed_runtime = std::move(resolved.variables);
     host.runtime_installation = std::move(resolved.installation);
     record.id = runtime.id;
+    host.function.runtime = runtime.id;
     record.version = runtime.runtime_version;
     record.executable = resolved.executable.string();
     record.executable_version = std::move(resolved.executable_version);
