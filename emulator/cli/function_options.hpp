@@ -34,9 +34,9 @@ struct FunctionOptions {
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     bool no_freeze = false;              // --no-freeze: processes run on between invocations
-    // --cpu lambda | host (README "Lambda's numbers"); empty: lambda where a cgroup can be made.
+    // --cpu lambda | host (docs/lambda-numbers.md); empty: lambda where a cgroup can be made.
     std::string cpu;
-    // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
+    // The sandbox (docs/sandbox.md): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";
     std::vector<std::string> layers;    // folders, .zip files or ARNs (cli/layer_arns.hpp)
     std::vector<std::string> layer_map; // --layer-map ARN_OR_NAME=PATH

@@ -1,5 +1,5 @@
 #pragma once
-// The report for CI: one JSON document, versioned ("schemaVersion"), documented in the README
+// The report for CI: one JSON document, versioned ("schemaVersion"), documented in docs/shutdown.md
 // and in docs/report.schema.json.
 #include "core/clock.hpp"
 #include "run_record.hpp"
