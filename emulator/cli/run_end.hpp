@@ -17,6 +17,12 @@ namespace lambda_emu {
 int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
                   report::KillAllowance allow_kill);
 
+// The run's last line: its exit code and why, from the first fact that decided it ("exit code 5:
+// runtime killed at its 300 ms deadline while idle (see the note above; --allow-kill=idle lets
+// that pass)").
+std::string run_exit_line(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                          report::KillAllowance allow_kill);
+
 // Writes one report file and says so on the console (or says why it could not).
 bool write_report_file(report::Console& console, const std::string& path, const std::string& content, const char* what);
 

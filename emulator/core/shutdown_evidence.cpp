@@ -140,7 +140,8 @@ std::string parked_runtime_hint(const std::string& runtime)
                way_out + "; Lambda kills it the same way).";
     }
     if (runtime.starts_with("java"))
-        return " (the JVM ran its shutdown hooks, then waits about 300 ms for the client's thread in native code before "
+        return " (the JVM ran its shutdown hooks, then waits about 300 ms for the client's thread in native code "
+               "before "
                "it exits: longer than the share; accept the kill with --allow-kill=idle; Lambda kills it the same "
                "way).";
     return " (a runtime that is done should exit from its SIGTERM handler; Lambda kills it the same way).";

@@ -114,7 +114,27 @@ class GracefulShutdownSamples(unittest.TestCase):
         if case.sigterm_source != INTERNAL:
             self.assertIn("CloudWatch Lambda Insights is stood in by a built-in external extension", done.stderr)
         self.check_shutdown(case, report, done.stderr)
+        # The last line says why the exit code is what it is; a kill's note names the way out
+        # where the runtime's client has one, and no other runtime's words.
+        last = done.stderr.strip().splitlines()[-1]
+        if case.verdict == "graceful":
+            self.assertEqual(last, "[lambda-emu] exit code 0: every invocation succeeded and every process shut down "
+                                   "on its own")
+        else:
+            self.assertEqual(last, "[lambda-emu] exit code 5: runtime killed at its 300 ms deadline while idle (see "
+                                   "the note above; --allow-kill=idle lets that pass)")
+        fix = "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true"
+        (self.assertIn if case.language == "nodejs" else self.assertNotIn)(fix, done.stderr)
+        if case.language != "nodejs":
+            self.assertNotIn("process.exit", done.stderr)
         return done
+
+    def test_the_nodejs_fix_named_in_the_note_works(self):
+        """The note's way out, taken: Node.js's alternative client lets process.exit() end the runtime."""
+        done = harness.run("HelloWorldFunction", "--template", str(SAMPLES / "nodejs" / "template.yaml"), "--env",
+                           "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true")
+        self.assertEqual(done.code, 0, done)
+        self.assertIn("[runtime] exiting", done.stderr)
 
     def serve_case(self, key):
         """The same function under serve, invoked with the AWS CLI; stopping serve shuts it down."""

@@ -156,8 +156,7 @@ TEST_CASE("what a kill means, in plain words")
     CHECK(core::killed_diagnostic(killed.report, runtime, "nodejs24.x")
               .ends_with("cannot end it; accept the kill with --allow-kill=idle; Lambda kills it the same way)."));
     CHECK(core::killed_diagnostic(killed.report, runtime, "java21").find("shutdown hooks") != std::string::npos);
-    CHECK(core::killed_diagnostic(killed.report, runtime, "provided.al2023").find("process.exit") ==
-          std::string::npos);
+    CHECK(core::killed_diagnostic(killed.report, runtime, "provided.al2023").find("process.exit") == std::string::npos);
     // Python before 3.12: the handler never ran, and the note says why rather than "the cleanup had finished".
     auto silent = runtime;
     silent.evidence.last_output.reset();
