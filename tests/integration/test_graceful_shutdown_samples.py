@@ -136,6 +136,19 @@ class GracefulShutdownSamples(unittest.TestCase):
         self.assertEqual(done.code, 0, done)
         self.assertIn("[runtime] exiting", done.stderr)
 
+    def test_the_cleanup_table_fits_100_columns_with_two_extensions(self):
+        built(CASES["go-signal-notify"].needs)
+        done = harness.run("SignalNotifyFunction", "--template", str(SAMPLES / "go" / "template.yaml"), "--extension",
+                           str(harness.SAMPLES / "extensions" / "shutdown-logger"))
+        self.assertEqual(done.code, 0, done)
+        lines = done.stderr.splitlines()
+        table = lines[next(i for i, line in enumerate(lines) if line.startswith("Shutdown (")):]
+        self.assertEqual(sum(1 for line in table if "graceful" in line), 3, done)  # the runtime, 2 extensions
+        self.assertTrue(any("timeline, 0 to" in line for line in table), done)
+        for line in table:
+            if not line.startswith("  note: "):  # prose, which a terminal wraps
+                self.assertLessEqual(len(line), 100, line)
+
     def serve_case(self, key):
         """The same function under serve, invoked with the AWS CLI; stopping serve shuts it down."""
         case = CASES[key]
