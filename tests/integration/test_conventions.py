@@ -1,0 +1,72 @@
+"""The command line as SAM and cargo-lambda users type it: -t for the template, options before or
+after the function's path, --allow-kill idle with a space, and one error style for every usage
+error, with the nearest option named for a misspelt one."""
+import json
+import subprocess
+import unittest
+
+import harness
+
+ECHO = harness.runtime("echo")
+NODE_FUNCTION = harness.ROOT / "tests" / "integration" / "functions" / "node-cjs"
+GO_TEMPLATE = harness.SAMPLES / "graceful-shutdown" / "go" / "template.yaml"
+
+
+def emulator(*args):
+    return subprocess.run([harness.EMULATOR, *args], capture_output=True, text=True, timeout=120)
+
+
+class Conventions(unittest.TestCase):
+    def test_a_misspelt_option_names_the_nearest_one(self):
+        done = emulator("run", "--runtim", "nodejs20.x", str(NODE_FUNCTION))
+        self.assertEqual(done.returncode, 2)
+        self.assertEqual(done.stderr.splitlines(),
+                         ["[lambda-emu] error: unknown option --runtim; did you mean --runtime? "
+                          "(lambda-emu run --help lists every option)"])
+        far = emulator("serve", "--completely-unknown", str(ECHO))
+        self.assertEqual(far.returncode, 2)
+        self.assertEqual(far.stderr.splitlines(),
+                         ["[lambda-emu] error: unknown option --completely-unknown (lambda-emu serve --help lists "
+                          "every option)"])
+
+    def test_every_usage_error_is_one_line_in_one_style(self):
+        for args in (["run"], ["run", "--memory", "lots", str(ECHO)], ["run", "--cpu", "fast", str(ECHO)]):
+            with self.subTest(args=args):
+                done = emulator(*args)
+                self.assertEqual(done.returncode, 2, done.stderr)
+                lines = done.stderr.splitlines()
+                self.assertEqual(len(lines), 1, done.stderr)
+                self.assertTrue(lines[0].startswith("[lambda-emu] error: "), lines[0])
+
+    def test_options_before_the_function_path_and_repeated(self):
+        # -e takes one value each time, so the path after it is the function's, not a second event.
+        event = harness.pathlib.Path(harness.tempfile.mkdtemp()) / "event.json"
+        event.write_text(json.dumps({"n": 1}))
+        name = harness.unique_name("order")
+        done = emulator("run", "-e", str(event), "-e", str(event), "--function-name", name, str(NODE_FUNCTION),
+                        "--runtime", "nodejs20.x")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stderr.count("START RequestId"), 2, done.stderr)
+        harness.assert_nothing_left(self, name)
+
+    def test_allow_kill_idle_with_a_space(self):
+        # The Node.js sample is killed while idle: --allow-kill idle (as typed) lets the run pass.
+        name = harness.unique_name("idle")
+        done = emulator("run", "-t", str(harness.SAMPLES / "graceful-shutdown" / "nodejs" / "template.yaml"),
+                        "HelloWorldFunction", "--function-name", name, "--allow-kill", "idle")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("which --allow-kill lets pass", done.stderr.splitlines()[-1])
+        harness.assert_nothing_left(self, name)
+
+    def test_t_is_the_template_and_timeout_keeps_its_long_name(self):
+        done = emulator("run", "-t", str(GO_TEMPLATE), "EnableSigtermFunction", "--timeout", "5", "--report",
+                        "/dev/stdout")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        report = json.loads(done.stdout[done.stdout.index('{\n'):]) if '{\n' in done.stdout else None
+        self.assertIn("Init complete", done.stderr)
+        if report is not None:
+            self.assertEqual(report["function"]["timeoutMs"], 5000)
+
+
+if __name__ == "__main__":
+    unittest.main()
