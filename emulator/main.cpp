@@ -59,7 +59,10 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                     "text or json: Lambda's log format (json sets AWS_LAMBDA_LOG_FORMAT=JSON)")
         ->capture_default_str();
     command.add_option("--env", function.env, "A customer environment variable KEY=VALUE; repeatable");
-    command.add_option("--env-file", function.env_files, "A file of KEY=VALUE lines; repeatable");
+    command.add_option("--env-file", function.env_files,
+                       "A .env file of KEY=VALUE lines (comments, export, quotes); repeatable");
+    command.add_option("--env-vars", function.env_vars_path,
+                       "A JSON file in SAM's format: {\"Parameters\": {...}, \"LogicalId\": {...}}");
     command.add_option("--runtime-grace", function.runtime_grace_ms, "Override the runtime's shutdown share, in ms");
     command.add_option("--shutdown-budget", function.shutdown_budget_ms, "Override the whole Shutdown phase, in ms");
     command.add_option("--extension", function.extensions, "An external extension executable; repeatable");

@@ -1,6 +1,7 @@
 #include "function_options.hpp"
 
 #include "customer_variables.hpp"
+#include "env_vars_file.hpp"
 #include "exit_codes.hpp"
 #include "layer_arns.hpp"
 #include "managed_runtimes.hpp"
@@ -398,9 +399,22 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     for (const auto& line : layers.lines) console.lifecycle(line);
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
-    // The template's variables first: --env-file and --env override them.
-    customer.variables.insert(customer.variables.begin(), options.template_variables.begin(),
-                              options.template_variables.end());
+    // The template's variables first, then --env-vars (SAM's JSON), then --env-file and --env.
+    core::Variables layered = options.template_variables;
+    if (!options.env_vars_path.empty()) {
+        auto from_json =
+            read_env_vars_file(options.env_vars_path, {options.template_logical_id, options.function_name});
+        if (!from_json.error.empty()) return refuse(std::move(from_json.error));
+        for (auto& variable : from_json.variables) {
+            // As SAM: with a template, only the variables it declares are set from the file.
+            const auto& declared = options.template_variable_names;
+            if (!options.template_path.empty() &&
+                std::find(declared.begin(), declared.end(), variable.first) == declared.end())
+                continue;
+            layered.push_back(std::move(variable));
+        }
+    }
+    customer.variables.insert(customer.variables.begin(), layered.begin(), layered.end());
     if (auto too_large = variables_size_error(customer.variables)) return refuse(std::move(*too_large));
 
     std::error_code fs_error;

@@ -2,6 +2,9 @@
 after the function's path, --allow-kill idle with a space, and one error style for every usage
 error, with the nearest option named for a misspelt one."""
 import json
+import pathlib
+import shutil
+import tempfile
 import subprocess
 import unittest
 
@@ -40,7 +43,7 @@ class Conventions(unittest.TestCase):
 
     def test_options_before_the_function_path_and_repeated(self):
         # -e takes one value each time, so the path after it is the function's, not a second event.
-        event = harness.pathlib.Path(harness.tempfile.mkdtemp()) / "event.json"
+        event = pathlib.Path(tempfile.mkdtemp()) / "event.json"
         event.write_text(json.dumps({"n": 1}))
         name = harness.unique_name("order")
         done = emulator("run", "-e", str(event), "-e", str(event), "--function-name", name, str(NODE_FUNCTION),
@@ -66,6 +69,65 @@ class Conventions(unittest.TestCase):
         self.assertIn("Init complete", done.stderr)
         if report is not None:
             self.assertEqual(report["function"]["timeoutMs"], 5000)
+
+
+class EnvironmentFiles(unittest.TestCase):
+    """--env-vars in SAM's JSON and --env-file as a .env file: what the function sees."""
+
+    TEMPLATE = """Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code/
+      Handler: app.handler
+      Runtime: python3.12
+      Environment:
+        Variables:
+          STAGE: from-template
+          TABLE: !Ref Orders
+          KEPT: from-template
+  Orders:
+    Type: AWS::DynamoDB::Table
+"""
+
+    def setUp(self):
+        self.folder = pathlib.Path(tempfile.mkdtemp())
+        (self.folder / "code").mkdir()
+        (self.folder / "code" / "app.py").write_text(
+            "import os\n"
+            "def handler(event, context):\n"
+            "    return {k: os.environ.get(k) for k in ('STAGE', 'TABLE', 'KEPT', 'UNDECLARED', 'QUOTED', 'EXPORTED')}\n")
+        (self.folder / "template.yaml").write_text(self.TEMPLATE)
+
+    def tearDown(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def run_fn(self, *args):
+        return emulator("run", "-t", str(self.folder / "template.yaml"), "Fn", *args)
+
+    def test_env_vars_in_sams_format_set_what_the_template_declares(self):
+        env_vars = self.folder / "env.json"
+        env_vars.write_text(json.dumps({"Parameters": {"STAGE": "shared", "UNDECLARED": "dropped"},
+                                        "Fn": {"TABLE": "orders-local"}}))
+        done = self.run_fn("--env-vars", str(env_vars))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        answer = json.loads(done.stdout.splitlines()[0])["payload"]
+        # TABLE names a resource: --env-vars gives it, as --env would; UNDECLARED is not the
+        # template's, so SAM leaves it out, and so does the emulator.
+        self.assertEqual(answer, {"STAGE": "shared", "TABLE": "orders-local", "KEPT": "from-template",
+                                  "UNDECLARED": None, "QUOTED": None, "EXPORTED": None})
+
+    def test_a_dotenv_file_with_comments_export_and_quotes(self):
+        dotenv = self.folder / ".env"
+        dotenv.write_text("# local settings\nexport EXPORTED=yes\nQUOTED=\"two words # kept\"\n"
+                          "TABLE='orders-dev'  \nSTAGE=dev # a comment\n")
+        done = self.run_fn("--env-file", str(dotenv))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        answer = json.loads(done.stdout.splitlines()[0])["payload"]
+        self.assertEqual(answer["EXPORTED"], "yes")
+        self.assertEqual(answer["QUOTED"], "two words # kept")
+        self.assertEqual(answer["TABLE"], "orders-dev")
+        self.assertEqual(answer["STAGE"], "dev")
 
 
 if __name__ == "__main__":
