@@ -323,6 +323,29 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
     return {};
 }
 
+// A bootstrap that cannot run is a slip on the command line, said before anything starts (on
+// Lambda the same function would fail its Init with Runtime.InvalidEntrypoint).
+std::optional<std::string> bootstrap_problem(const std::filesystem::path& bootstrap)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    constexpr const char* kOnLambda = " (Lambda would fail its Init with Runtime.InvalidEntrypoint)";
+    if (!fs::exists(bootstrap, ec)) {
+        return "bootstrap " + bootstrap.string() + " does not exist" +
+               (fs::is_directory(bootstrap.parent_path(), ec)
+                    ? std::string{}
+                    : " (nor does its folder " + bootstrap.parent_path().string() + ")") +
+               kOnLambda;
+    }
+    if (fs::is_directory(bootstrap, ec)) {
+        return "bootstrap " + bootstrap.string() + " is a folder: to run a handler in it, add --runtime with one of " +
+               managed_runtime_ids() + "; to run its bootstrap, name " + (bootstrap / "bootstrap").string();
+    }
+    if (::access(bootstrap.c_str(), X_OK) != 0)
+        return "bootstrap " + bootstrap.string() + " is not executable: chmod +x it" + kOnLambda;
+    return std::nullopt;
+}
+
 // The layers as local folders and .zip files: ARNs mapped (--layer-map), stood in, or left out
 // (cli/layer_arns.hpp), each of the last two said in a line.
 struct LocalLayers {
@@ -446,6 +469,10 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
             !error.empty())
             return refuse(std::move(error));
     }
+    // Said before anything is prepared, unless a layer may hold /opt/bootstrap (checked below).
+    if (!managed && layers.local.empty()) {
+        if (auto problem = bootstrap_problem(bootstrap)) return refuse(std::move(*problem));
+    }
     auto resources = prepare_resources(options, prepared.record.resources, console);
     if (!resources.error.empty()) {
         prepared.error_exit_code = exit_codes::kEmulatorError;
@@ -505,16 +532,8 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         host.sandbox && std::filesystem::exists(host.sandbox->layers->path() / "bootstrap", fs_error);
     if (bootstrap_from_layer && !std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("bootstrap: /opt/bootstrap, from a layer (Lambda looks in /var/task, then /opt)");
-    } else if (!std::filesystem::exists(bootstrap, fs_error)) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
-    } else if (std::filesystem::is_directory(bootstrap, fs_error)) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() +
-                          " is a directory (Runtime.InvalidEntrypoint); to run a handler in it, add --runtime with "
-                          "one of " +
-                          managed_runtime_ids());
-    } else if (::access(bootstrap.c_str(), X_OK) != 0) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() +
-                          " is not an executable file (Runtime.InvalidEntrypoint); chmod +x it");
+    } else if (auto problem = bootstrap_problem(bootstrap)) {
+        return refuse(std::move(*problem));
     }
     return prepared;
 }
