@@ -4,6 +4,7 @@ error, with the nearest option named for a misspelt one."""
 import json
 import pathlib
 import shutil
+import signal
 import tempfile
 import subprocess
 import unittest
@@ -69,6 +70,22 @@ class Conventions(unittest.TestCase):
         self.assertIn("Init complete", done.stderr)
         if report is not None:
             self.assertEqual(report["function"]["timeoutMs"], 5000)
+
+
+class ExitCodesAsDocumented(unittest.TestCase):
+    """The README's exit-code table, as the program returns it: serve's ordinary stops (SIGINT,
+    SIGTERM) give what it ran, SIGHUP 129; every run ends with its code and why."""
+
+    def test_serve_stopped_by_sigint_or_sigterm_exits_with_what_it_ran_and_by_sighup_129(self):
+        for signum, expected in ((signal.SIGINT, 0), (signal.SIGTERM, 0), (signal.SIGHUP, 129)):
+            with self.subTest(signal=signum):
+                serve = harness.Serve(ECHO)
+                status, _, _ = serve.invoke(b'{"x": 1}')
+                self.assertEqual(status, 200)
+                code, _, stderr = serve.stop(signum)
+                self.assertEqual(code, expected, stderr)
+                self.assertTrue(stderr.strip().splitlines()[-1].startswith(f"[lambda-emu] exit code {expected}: "),
+                                stderr)
 
 
 class EnvironmentFiles(unittest.TestCase):
