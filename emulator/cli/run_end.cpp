@@ -50,6 +50,13 @@ int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by
 std::string run_exit_line(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
                           report::KillAllowance allow_kill)
 {
+    return "exit code " + std::to_string(run_exit_code(environments, interrupted_by, report_failed, allow_kill)) +
+           ": " + run_exit_reason(environments, interrupted_by, report_failed, allow_kill);
+}
+
+std::string run_exit_reason(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                            report::KillAllowance allow_kill)
+{
     const int code = run_exit_code(environments, interrupted_by, report_failed, allow_kill);
     const ExitFacts all = combined(environments);
     std::string why;
@@ -76,7 +83,7 @@ std::string run_exit_line(const std::vector<ExitFacts>& environments, int interr
         why = "interrupted by " + std::string{sigabbrev_np(interrupted_by) ? "SIG" : ""} +
               (sigabbrev_np(interrupted_by) ? sigabbrev_np(interrupted_by) : std::to_string(interrupted_by));
     }
-    return "exit code " + std::to_string(code) + ": " + why;
+    return why;
 }
 
 RunEnd::RunEnd(report::Console& console, ReportPaths paths, report::KillAllowance allow_kill)
@@ -99,6 +106,18 @@ int RunEnd::exit_code(const std::vector<const EnvironmentReporter*>& environment
 int RunEnd::environment_exit_code(const EnvironmentReporter& environment) const
 {
     return run_exit_code({environment.facts()}, 0, false, allow_kill_);
+}
+
+std::string RunEnd::exit_reason(const std::vector<const EnvironmentReporter*>& environments) const
+{
+    std::vector<ExitFacts> facts;
+    for (const auto* environment : environments) facts.push_back(environment->facts());
+    return run_exit_reason(facts, interrupted_by_, report_write_failed_, allow_kill_);
+}
+
+std::string RunEnd::environment_exit_reason(const EnvironmentReporter& environment) const
+{
+    return run_exit_reason({environment.facts()}, 0, false, allow_kill_);
 }
 
 void RunEnd::write_reports(const std::string& json, const std::string& junit,

@@ -324,6 +324,7 @@ std::string environment_section(const json& run, const std::string& heading)
             text_of(function.at("handler")) + " · " + text_of(function.at("memorySizeMB")) + " MB · timeout " +
             text_of(function.at("timeoutMs")) + " ms · bootstrap <code>" +
             text_of(run.at("environment").at("bootstrap")) + "</code> · exit code " + text_of(run.at("exitCode")) +
+            (run.value("exitReason", std::string{}).empty() ? std::string{} : ": " + text_of(run.at("exitReason"))) +
             "</p>";
     const auto names = process_names(run);
     html += "<h3>Life on a time axis</h3>" + lifecycle(run, names);

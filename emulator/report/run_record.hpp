@@ -115,6 +115,7 @@ struct RunRecord {
     SandboxRecord sandbox;
     ResourcesRecord resources;
     int exit_code = 0;
+    std::string exit_reason; // why the exit code is what it is, as the run's last line says it
 };
 
 const char* to_string(core::InvokeOutcome outcome);

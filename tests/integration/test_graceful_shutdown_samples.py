@@ -123,6 +123,7 @@ class GracefulShutdownSamples(unittest.TestCase):
         else:
             self.assertEqual(last, "[lambda-emu] exit code 5: runtime killed at its 300 ms deadline while idle (see "
                                    "the note above; --allow-kill=idle lets that pass)")
+        self.assertEqual("[lambda-emu] exit code " + str(report["exitCode"]) + ": " + report["exitReason"], last)
         fix = "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true"
         (self.assertIn if case.language == "nodejs" else self.assertNotIn)(fix, done.stderr)
         if case.language != "nodejs":
