@@ -1,4 +1,4 @@
-// Lambda's numbers measured (README "Lambda's numbers"), each figure beside its floor measured in
+// Lambda's numbers measured (docs/lambda-numbers.md), each figure beside its floor measured in
 // the same run. Figures, not tests: nothing here asserts a time. Needs a machine where cgroups can
 // be made (root on cgroup v1, or a delegated cgroup v2).
 //   cgroup_bench [--seconds 2] [--trials 200] [--json FILE]

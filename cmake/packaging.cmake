@@ -8,6 +8,9 @@ install(TARGETS lambda-emu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS lambda-insights-stand-in RUNTIME DESTINATION lib/lambda-emu/stand-ins)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)
+# The pages the README links, beside it, so that its links resolve in an installed copy too.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu/docs
+        FILES_MATCHING PATTERN "*.md")
 
 # The man page is generated from the binary's own --help (the program's and each command's), so
 # it never says what the program does not: scripts/man_page.py runs Debian's help2man.

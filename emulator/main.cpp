@@ -3,11 +3,13 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/managed_runtimes.hpp"
+#include "cli/option_suggestions.hpp"
 #include "cli/template_options.hpp"
 #include "process/sandbox.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -35,10 +37,10 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                     "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; with "
                     "--template, the function's logical ID")
         ->required();
-    command.add_option("--template", function.template_path,
+    command.add_option("-t,--template", function.template_path,
                        "A SAM template: the function's settings from it (the command line's options win)");
     command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
-    command.add_option("-t,--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
+    command.add_option("--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
         ->capture_default_str();
     command.add_option("--init-timeout", function.init_timeout_seconds, "Init limit in seconds (Lambda: 10)")
         ->capture_default_str();
@@ -57,7 +59,10 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
                     "text or json: Lambda's log format (json sets AWS_LAMBDA_LOG_FORMAT=JSON)")
         ->capture_default_str();
     command.add_option("--env", function.env, "A customer environment variable KEY=VALUE; repeatable");
-    command.add_option("--env-file", function.env_files, "A file of KEY=VALUE lines; repeatable");
+    command.add_option("--env-file", function.env_files,
+                       "A .env file of KEY=VALUE lines (comments, export, quotes); repeatable");
+    command.add_option("--env-vars", function.env_vars_path,
+                       "A JSON file in SAM's format: {\"Parameters\": {...}, \"LogicalId\": {...}}");
     command.add_option("--runtime-grace", function.runtime_grace_ms, "Override the runtime's shutdown share, in ms");
     command.add_option("--shutdown-budget", function.shutdown_budget_ms, "Override the whole Shutdown phase, in ms");
     command.add_option("--extension", function.extensions, "An external extension executable; repeatable");
@@ -97,6 +102,16 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
     command.add_option("--html", function.html_path, "Write a self-contained HTML report (timelines) to this file");
     add_colour_option(command, function.colour);
+}
+
+// A repeatable option takes one value each time it is given, so that options can come before the
+// function's path as well as after it (`run -e ev.json ./fn --runtime ...`).
+void one_value_each_time(CLI::App& command)
+{
+    for (auto* option : command.get_options()) {
+        if (option->get_positional()) continue;
+        if (option->get_items_expected_max() > 1) option->allow_extra_args(false);
+    }
 }
 
 // --template: the template's settings under the ones the command line gave.
@@ -150,6 +165,9 @@ int main(int argc, char** argv)
     serve_cmd->add_flag("--no-queue", serve.no_queue,
                         "Answer 429 TooManyRequestsException when every environment is busy, instead of queueing");
 
+    one_value_each_time(*run_cmd);
+    one_value_each_time(*serve_cmd);
+
     ReportOptions report;
     auto* report_cmd = app.add_subcommand(
         "report", "Render a saved JSON report again: the cleanup table and timeline, an HTML page, JUnit");
@@ -161,11 +179,43 @@ int main(int argc, char** argv)
     report_cmd->add_option("--junit", report.junit_path, "Write the JUnit XML report to this file");
     add_colour_option(*report_cmd, report.colour);
 
+    // CLI11 parses the arguments in reverse order from a vector.
+    auto arguments = joined_flag_values(std::vector<std::string>(argv + 1, argv + argc));
+    std::reverse(arguments.begin(), arguments.end());
     try {
-        app.parse(argc, argv);
+        app.parse(arguments);
+    } catch (const CLI::CallForHelp& help) {
+        return app.exit(help);
+    } catch (const CLI::CallForAllHelp& help) {
+        return app.exit(help);
+    } catch (const CLI::CallForVersion& version) {
+        return app.exit(version);
     } catch (const CLI::ParseError& error) {
-        const int code = app.exit(error);
-        return code == 0 ? 0 : exit_codes::kUsage;
+        // One error style for every usage error: the emulator's one line, and the nearest option
+        // to a misspelt one.
+        std::string message = error.what();
+        for (const auto* command : {run_cmd, serve_cmd, report_cmd}) {
+            if (!command->parsed()) continue;
+            std::vector<std::string> known;
+            for (const auto* option : command->get_options()) {
+                for (const auto& name : option->get_lnames()) known.push_back("--" + name);
+            }
+            for (int i = 1; i < argc; ++i) {
+                const std::string given = argv[i];
+                if (!given.starts_with("--") || given == "--") continue;
+                const std::string name = given.substr(0, given.find('='));
+                if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+                message = "unknown option " + name;
+                if (auto nearest = nearest_option(name, known)) message += "; did you mean " + *nearest + "?";
+                break;
+            }
+        }
+        const std::string help = run_cmd->parsed()      ? "lambda-emu run --help"
+                                 : serve_cmd->parsed()  ? "lambda-emu serve --help"
+                                 : report_cmd->parsed() ? "lambda-emu report --help"
+                                                        : "lambda-emu --help";
+        std::fprintf(stderr, "[lambda-emu] error: %s (%s lists every option)\n", message.c_str(), help.c_str());
+        return exit_codes::kUsage;
     }
     if (*run_cmd) return apply_template_of(*run_cmd, run.function) ? run_command(run) : exit_codes::kUsage;
     if (*serve_cmd) return apply_template_of(*serve_cmd, serve.function) ? serve_command(serve) : exit_codes::kUsage;

@@ -33,7 +33,7 @@ def main():
         sections += [f".SS \"lambda-emu {command}\"", ".nf", roff(done.stdout), ".fi"]
     sections += ["[SEE ALSO]",
                  "The JSON report's schema: /usr/share/lambda-emu/report.schema.json (under the install prefix).",
-                 "The README: /usr/share/doc/lambda-emu/README.md."]
+                 "The README and the pages it links: /usr/share/doc/lambda-emu/README.md and docs/."]
     with tempfile.NamedTemporaryFile("w", suffix=".h2m", delete=False) as include:
         include.write("\n".join(sections) + "\n")
     try:

@@ -1,6 +1,7 @@
 #include "customer_variables.hpp"
 
 #include "core/json_text.hpp"
+#include "dotenv.hpp"
 #include "input_file.hpp"
 
 #include <algorithm>
@@ -58,13 +59,20 @@ CustomerVariables read_customer_variables(const std::vector<std::string>& env_fi
             return result;
         }
         std::istringstream lines{file.text};
-        std::string line;
-        for (int number = 1; std::getline(lines, line); ++number) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            const auto first = line.find_first_not_of(" \t");
-            if (first == std::string::npos || line[first] == '#') continue;
-            result.error = add(result.variables, line.substr(first), path + ":" + std::to_string(number));
-            if (!result.error.empty()) return result;
+        std::string text;
+        for (int number = 1; std::getline(lines, text); ++number) {
+            const std::string where = path + ":" + std::to_string(number);
+            const auto line = parse_dotenv_line(text);
+            if (line.kind == DotenvLine::Kind::Nothing) continue;
+            if (line.kind == DotenvLine::Kind::Malformed) {
+                result.error = where + ": " + json_string(text) + " " + line.problem;
+                return result;
+            }
+            if (auto problem = variable_name_error(line.key)) {
+                result.error = where + ": " + *problem;
+                return result;
+            }
+            result.variables.emplace_back(line.key, line.value);
         }
     }
     for (const auto& assignment : env) {

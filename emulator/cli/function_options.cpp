@@ -1,6 +1,7 @@
 #include "function_options.hpp"
 
 #include "customer_variables.hpp"
+#include "env_vars_file.hpp"
 #include "exit_codes.hpp"
 #include "layer_arns.hpp"
 #include "managed_runtimes.hpp"
@@ -314,11 +315,35 @@ std::string use_managed_runtime(const ManagedRuntime& runtime, const std::filesy
     host.managed_runtime = std::move(resolved.variables);
     host.runtime_installation = std::move(resolved.installation);
     record.id = runtime.id;
+    host.function.runtime = runtime.id;
     record.version = runtime.runtime_version;
     record.executable = resolved.executable.string();
     record.executable_version = std::move(resolved.executable_version);
     record.client = runtime.client_name;
     return {};
+}
+
+// A bootstrap that cannot run is a slip on the command line, said before anything starts (on
+// Lambda the same function would fail its Init with Runtime.InvalidEntrypoint).
+std::optional<std::string> bootstrap_problem(const std::filesystem::path& bootstrap)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    constexpr const char* kOnLambda = " (Lambda would fail its Init with Runtime.InvalidEntrypoint)";
+    if (!fs::exists(bootstrap, ec)) {
+        return "bootstrap " + bootstrap.string() + " does not exist" +
+               (fs::is_directory(bootstrap.parent_path(), ec)
+                    ? std::string{}
+                    : " (nor does its folder " + bootstrap.parent_path().string() + ")") +
+               kOnLambda;
+    }
+    if (fs::is_directory(bootstrap, ec)) {
+        return "bootstrap " + bootstrap.string() + " is a folder: to run a handler in it, add --runtime with one of " +
+               managed_runtime_ids() + "; to run its bootstrap, name " + (bootstrap / "bootstrap").string();
+    }
+    if (::access(bootstrap.c_str(), X_OK) != 0)
+        return "bootstrap " + bootstrap.string() + " is not executable: chmod +x it" + kOnLambda;
+    return std::nullopt;
 }
 
 // The layers as local folders and .zip files: ARNs mapped (--layer-map), stood in, or left out
@@ -397,9 +422,22 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     for (const auto& line : layers.lines) console.lifecycle(line);
     auto customer = read_customer_variables(options.env_files, options.env);
     if (!customer.error.empty()) return refuse(customer.error);
-    // The template's variables first: --env-file and --env override them.
-    customer.variables.insert(customer.variables.begin(), options.template_variables.begin(),
-                              options.template_variables.end());
+    // The template's variables first, then --env-vars (SAM's JSON), then --env-file and --env.
+    core::Variables layered = options.template_variables;
+    if (!options.env_vars_path.empty()) {
+        auto from_json =
+            read_env_vars_file(options.env_vars_path, {options.template_logical_id, options.function_name});
+        if (!from_json.error.empty()) return refuse(std::move(from_json.error));
+        for (auto& variable : from_json.variables) {
+            // As SAM: with a template, only the variables it declares are set from the file.
+            const auto& declared = options.template_variable_names;
+            if (!options.template_path.empty() &&
+                std::find(declared.begin(), declared.end(), variable.first) == declared.end())
+                continue;
+            layered.push_back(std::move(variable));
+        }
+    }
+    customer.variables.insert(customer.variables.begin(), layered.begin(), layered.end());
     if (auto too_large = variables_size_error(customer.variables)) return refuse(std::move(*too_large));
 
     std::error_code fs_error;
@@ -430,6 +468,10 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         if (auto error = use_managed_runtime(*managed, function_folder, host, prepared.record.runtime, console);
             !error.empty())
             return refuse(std::move(error));
+    }
+    // Said before anything is prepared, unless a layer may hold /opt/bootstrap (checked below).
+    if (!managed && layers.local.empty()) {
+        if (auto problem = bootstrap_problem(bootstrap)) return refuse(std::move(*problem));
     }
     auto resources = prepare_resources(options, prepared.record.resources, console);
     if (!resources.error.empty()) {
@@ -490,16 +532,8 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         host.sandbox && std::filesystem::exists(host.sandbox->layers->path() / "bootstrap", fs_error);
     if (bootstrap_from_layer && !std::filesystem::exists(bootstrap, fs_error)) {
         console.lifecycle("bootstrap: /opt/bootstrap, from a layer (Lambda looks in /var/task, then /opt)");
-    } else if (!std::filesystem::exists(bootstrap, fs_error)) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() + " does not exist (Runtime.InvalidEntrypoint)");
-    } else if (std::filesystem::is_directory(bootstrap, fs_error)) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() +
-                          " is a directory (Runtime.InvalidEntrypoint); to run a handler in it, add --runtime with "
-                          "one of " +
-                          managed_runtime_ids());
-    } else if (::access(bootstrap.c_str(), X_OK) != 0) {
-        console.lifecycle("warning: bootstrap " + bootstrap.string() +
-                          " is not an executable file (Runtime.InvalidEntrypoint); chmod +x it");
+    } else if (auto problem = bootstrap_problem(bootstrap)) {
+        return refuse(std::move(*problem));
     }
     return prepared;
 }

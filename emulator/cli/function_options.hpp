@@ -27,26 +27,30 @@ struct FunctionOptions {
     std::string log_format = "text"; // text | json
     std::vector<std::string> env;
     std::vector<std::string> env_files;
-    unsigned short port = 0; // the Runtime API's (run only; serve gives each environment its own)
+    std::string env_vars_path; // --env-vars FILE.json, SAM's format (cli/env_vars_file.hpp)
+    unsigned short port = 0;   // the Runtime API's (run only; serve gives each environment its own)
     std::optional<long> runtime_grace_ms;
     std::optional<long> shutdown_budget_ms;
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     bool no_freeze = false;              // --no-freeze: processes run on between invocations
-    // --cpu lambda | host (README "Lambda's numbers"); empty: lambda where a cgroup can be made.
+    // --cpu lambda | host (docs/lambda-numbers.md); empty: lambda where a cgroup can be made.
     std::string cpu;
-    // The sandbox (README "Sandbox"): auto | on | off; layers unpacked into /opt; /tmp's size.
+    // The sandbox (docs/sandbox.md): auto | on | off; layers unpacked into /opt; /tmp's size.
     std::string sandbox = "auto";
     std::vector<std::string> layers;    // folders, .zip files or ARNs (cli/layer_arns.hpp)
     std::vector<std::string> layer_map; // --layer-map ARN_OR_NAME=PATH
     int ephemeral_storage_mb = 512;
     std::string report_path;
     std::string junit_path;
-    std::string html_path;                        // --html FILE
-    std::string colour = "auto";                  // --color auto|always|never
-    std::string template_path;                    // --template FILE: `bootstrap` is then the function's logical ID
-    core::Variables template_variables;           // the template's Environment.Variables (cli/template_options.hpp)
+    std::string html_path;              // --html FILE
+    std::string colour = "auto";        // --color auto|always|never
+    std::string template_path;          // --template FILE: `bootstrap` is then the function's logical ID
+    core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
+    // Every variable the template declares, resolved or not: --env-vars sets only these, as SAM does.
+    std::vector<std::string> template_variable_names;
+    std::string template_logical_id;
     std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
     // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.
     std::shared_ptr<process::StagedDirectory> unpacked_code;

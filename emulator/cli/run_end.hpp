@@ -17,6 +17,15 @@ namespace lambda_emu {
 int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
                   report::KillAllowance allow_kill);
 
+// The run's last line: its exit code and why, from the first fact that decided it ("exit code 5:
+// runtime killed at its 300 ms deadline while idle (see the note above; --allow-kill=idle lets
+// that pass)").
+std::string run_exit_line(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                          report::KillAllowance allow_kill);
+// The same without "exit code N: ", for the JSON report's exitReason.
+std::string run_exit_reason(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
+                            report::KillAllowance allow_kill);
+
 // Writes one report file and says so on the console (or says why it could not).
 bool write_report_file(report::Console& console, const std::string& path, const std::string& content, const char* what);
 
@@ -31,6 +40,8 @@ public:
     int exit_code(const std::vector<const EnvironmentReporter*>& environments) const;
     // One environment's exit code as if it had run alone, unstopped: serve's report per environment.
     int environment_exit_code(const EnvironmentReporter& environment) const;
+    std::string exit_reason(const std::vector<const EnvironmentReporter*>& environments) const;
+    std::string environment_exit_reason(const EnvironmentReporter& environment) const;
 
     // Writes the reports (empty paths are skipped), then says the run's exit code.
     void write_reports(const std::string& json, const std::string& junit,

@@ -29,10 +29,12 @@ std::string ServeSession::report_json() const
     report["schemaVersion"] = report::kReportSchemaVersion;
     report["generator"] = LAMBDA_EMU_VERSION;
     report["exitCode"] = exit_code();
+    report["exitReason"] = end_.exit_reason(reporters());
     nlohmann::ordered_json environments = nlohmann::ordered_json::array();
     for (const auto& environment : pool_.environments()) {
         auto record = environment.reporter->record();
         record.exit_code = end_.environment_exit_code(*environment.reporter);
+        record.exit_reason = end_.environment_exit_reason(*environment.reporter);
         environments.push_back({{"id", environment.id}, {"report", report::json_report(record, clock_)}});
     }
     report["environments"] = environments;

@@ -2,6 +2,7 @@
 
 #include "core/function_config.hpp"
 #include "customer_variables.hpp"
+#include "env_vars_file.hpp"
 #include "input_file.hpp"
 #include "process/layers.hpp"
 #include "template/sam_template.hpp"
@@ -111,9 +112,14 @@ std::string build_hint(const std::string& build_method, const std::filesystem::p
 // Whether --env or --env-file gives the variable `name`.
 bool command_line_sets(const FunctionOptions& options, const std::string& name)
 {
-    const auto given = read_customer_variables(options.env_files, options.env);
-    return std::any_of(given.variables.begin(), given.variables.end(),
-                       [&name](const auto& variable) { return variable.first == name; });
+    const auto has = [&name](const core::Variables& variables) {
+        return std::any_of(variables.begin(), variables.end(),
+                           [&name](const auto& variable) { return variable.first == name; });
+    };
+    if (has(read_customer_variables(options.env_files, options.env).variables)) return true;
+    return !options.env_vars_path.empty() &&
+           has(read_env_vars_file(options.env_vars_path, {options.template_logical_id, options.function_name})
+                   .variables);
 }
 
 } // namespace
@@ -126,6 +132,7 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     context.account_id = core::FunctionConfig{}.account_id;
     if (auto error = read_parameter_overrides(options.parameter_overrides, context.parameter_overrides); !error.empty())
         return error;
+    options.template_logical_id = options.bootstrap;
     const auto read = read_template(options.template_path, options.bootstrap, context);
     if (!read.error.empty()) return read.error;
     const auto& function = read.function;
@@ -181,7 +188,9 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     // A resource's name or ARN is known only once deployed: the command line must give it.
     for (const auto& [key, error] : function.unresolved_variables) {
         if (!command_line_sets(options, key)) return error;
+        options.template_variable_names.push_back(key);
     }
+    for (const auto& [key, value] : function.variables) options.template_variable_names.push_back(key);
     // Before --env-file and --env, which therefore override them.
     for (const auto& [key, value] : function.variables) {
         if (auto problem = variable_name_error(key))

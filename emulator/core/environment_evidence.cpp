@@ -30,9 +30,10 @@ void Environment::look_again()
         // see the dying process, not its cleanup.
         if (process.deadline && looked_at >= *process.deadline) continue;
         const bool deadline_near = process.deadline && *process.deadline - looked_at <= kTablesReadBeforeDeadline;
-        if (auto sample = ports_.processes.look_at(process.kind, process.name, deadline_near)) {
-            process.evidence.at_end = std::move(sample);
-        }
+        auto sample = ports_.processes.look_at(process.kind, process.name, deadline_near);
+        // A look begun just before the deadline may end after the host's kill, and have seen the
+        // process dying (no longer asleep in its cleanup): the look before it stands.
+        if (sample && !(process.deadline && now() >= *process.deadline)) process.evidence.at_end = std::move(sample);
         look_by(looked_at + kEvidenceSamplePeriod);
         if (process.deadline && !deadline_near) look_by(*process.deadline - kTablesReadBeforeDeadline);
     }

@@ -316,7 +316,7 @@ void Environment::complete_shutdown()
                                 : who + " did not subscribe to SHUTDOWN, so Lambda killed it at once.");
         } else if (process.verdict == Verdict::Killed) {
             // What the kill means, from what the process was doing (shutdown_evidence.cpp).
-            notes.push_back(killed_diagnostic(report, process));
+            notes.push_back(killed_diagnostic(report, process, config_.runtime));
             if (auto throttled = throttled_diagnostic(process, config_.memory_mb, config_.vcpus))
                 notes.push_back(std::move(*throttled));
         }

@@ -20,6 +20,9 @@ struct FunctionConfig {
     Millis init_timeout{10000};
     // "Text" or "JSON": the function's log format (LoggingConfig), which also shapes Lambda's own lines.
     std::string log_format = "Text";
+    // Lambda's runtime identifier ("nodejs22.x", "python3.11", "java17", "provided.al2023"): what a
+    // kill's note can say of the runtime's client and of the way out.
+    std::string runtime = "provided.al2023";
     // The CPU the environment runs with (cpu_allocation.hpp: memory / 1,769 MB with --cpu lambda);
     // 0: the host's, unthrottled.
     double vcpus = 0;

@@ -116,7 +116,9 @@ bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& proce
 // What a kill means, in plain words, from the evidence: a cleanup that had finished in a process
 // that did not exit (idle, perhaps blocked on a parked poll), or a cleanup cut short (a
 // connection still open, or still using CPU). Without evidence, the verdict alone.
-std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process);
+// `runtime`: Lambda's runtime identifier, for the way out the note names where it knows one.
+std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process,
+                              const std::string& runtime = "provided.al2023");
 // For a process killed while it ran with less than one CPU (`vcpus`, Lambda's for `memory_mb`):
 // what its CPU in the phase cost in time at that size. Null when it ran unthrottled or used none.
 std::optional<std::string> throttled_diagnostic(const ProcessCleanup& process, int memory_mb, double vcpus);

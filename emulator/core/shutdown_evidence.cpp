@@ -121,9 +121,36 @@ std::string list_of(const std::vector<OpenSocket>& sockets)
     return text;
 }
 
+// Lambda's Python runtimes before 3.12: awslambdaric polls /next on the main thread there.
+bool runtime_without_signal_handlers(const std::string& runtime)
+{
+    return runtime == "python3.10" || runtime == "python3.11" || runtime == "python3.9";
+}
+
+// Why a runtime whose cleanup had finished was still alive, and the way out, for the clients
+// whose reason is known (docs/lambda-rules.md §4.4); nothing is claimed of the others.
+std::string parked_runtime_hint(const std::string& runtime)
+{
+    if (runtime.starts_with("nodejs")) {
+        const std::string way_out = runtime == "nodejs24.x" ? "accept the kill with --allow-kill=idle"
+                                                            : "set AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true "
+                                                              "(the client's JavaScript HTTP client, which lets it "
+                                                              "exit) or accept the kill with --allow-kill=idle";
+        return " (AWS's Node.js client keeps Node.js alive while its /next waits, so process.exit() cannot end it; " +
+               way_out + "; Lambda kills it the same way).";
+    }
+    if (runtime.starts_with("java"))
+        return " (the JVM ran its shutdown hooks, then waits about 300 ms for the client's thread in native code "
+               "before "
+               "it exits: longer than the share; accept the kill with --allow-kill=idle; Lambda kills it the same "
+               "way).";
+    return " (a runtime that is done should exit from its SIGTERM handler; Lambda kills it the same way).";
+}
+
 } // namespace
 
-std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process)
+std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup& process,
+                              const std::string& runtime_id)
 {
     const bool runtime = process.kind == ProcessKind::Runtime;
     const std::string who = runtime ? "The runtime" : "Extension " + process.name;
@@ -151,6 +178,13 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     if (last && told && last->at >= *told) {
         quiet = "went quiet " + ms_text(to_ms(last->at - *told)) + " after " + signal + " (" + quoted(last->text) + ")";
         quiet_since = last->at;
+    } else if (told && runtime && runtime_without_signal_handlers(runtime_id) &&
+               process.evidence.parked_at_kill == ParkedCall::RuntimeNext) {
+        return "The runtime printed nothing after SIGTERM and was " + killed_at +
+               " with its /next request still open: its SIGTERM handler never ran, since for " + runtime_id +
+               " AWS's client waits for /next on Python's main thread, in native code, where a signal handler cannot "
+               "run (from python3.12 on it waits on another thread, and the handler runs; Lambda kills it the same "
+               "way).";
     } else if (told) {
         quiet = std::string{"printed nothing after "} + signal;
     } else {
@@ -172,9 +206,7 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     if (parked != ParkedCall::None) text += std::string{" with its "} + to_string(parked) + " request still open";
     text += ": the cleanup code had finished, but the process did not exit";
     switch (parked) {
-    case ParkedCall::RuntimeNext:
-        text += " (a runtime client blocked on /next can stop process.exit; Lambda kills it the same way).";
-        break;
+    case ParkedCall::RuntimeNext: text += parked_runtime_hint(runtime_id); break;
     case ParkedCall::ExtensionEventNext:
         text += " (it asked for another event after SHUTDOWN instead of exiting; Lambda kills it the same way).";
         break;

@@ -109,13 +109,30 @@ void EnvironmentReporter::capture(std::string_view line)
 void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source)
 {
     using core::InvokeOutcome;
+    const auto first = [](bool& fact, std::string& why, std::string text) {
+        if (!fact) why = std::move(text);
+        fact = true;
+    };
+    const std::string invocation = "invocation " + result.request_id;
+    const std::string type = result.error_type.empty() ? std::string{} : " (" + result.error_type + ")";
     switch (result.outcome) {
     case InvokeOutcome::Success: break;
-    case InvokeOutcome::FunctionError: facts_.function_error = true; break;
+    case InvokeOutcome::FunctionError:
+        first(facts_.function_error, facts_.function_error_why, invocation + " returned a function error" + type);
+        break;
     case InvokeOutcome::Timeout:
+        first(facts_.timeout_or_crash, facts_.timeout_or_crash_why, invocation + " timed out" + type);
+        break;
     case InvokeOutcome::RuntimeExit:
-    case InvokeOutcome::ExtensionFailure: facts_.timeout_or_crash = true; break;
-    case InvokeOutcome::InitFailure: facts_.init_failure = true; break;
+        first(facts_.timeout_or_crash, facts_.timeout_or_crash_why, invocation + ": the runtime exited" + type);
+        break;
+    case InvokeOutcome::ExtensionFailure:
+        first(facts_.timeout_or_crash, facts_.timeout_or_crash_why, invocation + ": an extension failed" + type);
+        break;
+    case InvokeOutcome::InitFailure:
+        first(facts_.init_failure, facts_.init_failure_why,
+              "Init failed" + type + " and " + invocation + " got its error");
+        break;
     case InvokeOutcome::Interrupted: break;
     }
     answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source)};
@@ -203,6 +220,10 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
     // A crash after the runtime answered leaves the caller's answer alone but still fails the run.
     if ((report.status == core::InvokeStatus::Timeout || report.status == core::InvokeStatus::Failure) &&
         report.error_type != "Emulator.Interrupted") {
+        if (!facts_.timeout_or_crash)
+            facts_.timeout_or_crash_why = "invocation " + report.request_id +
+                                          (report.status == core::InvokeStatus::Timeout ? " timed out" : " failed") +
+                                          (report.error_type.empty() ? "" : " (" + report.error_type + ")");
         facts_.timeout_or_crash = true;
     }
 }
@@ -212,6 +233,27 @@ void EnvironmentReporter::shutdown_started(core::ShutdownReason reason, bool fin
     close_idle_window();
     lifecycle(std::string{final ? "Shutdown" : "Reset"} + " (reason " + core::to_string(reason) + ")");
 }
+
+namespace {
+
+// "runtime killed at its 300 ms deadline while idle", for the run's last line.
+std::string unclean_exit_words(const core::ShutdownReport& report, const core::ProcessCleanup& process, bool idle)
+{
+    if (process.verdict == core::Verdict::Crashed) {
+        const std::string status = process.exit_status ? " (" + process.exit_status->describe() + ")" : "";
+        return process.name + " crashed in the Shutdown phase" + status;
+    }
+    std::string text = process.name + " killed";
+    if (const auto deadline = core::offset_ms(report, process.deadline)) {
+        char at[48];
+        std::snprintf(at, sizeof at, " at its %.0f ms deadline", *deadline);
+        text += at;
+    }
+    // Idle: no CPU, no connection of its own, at the kill (core::killed_while_idle).
+    return text + (idle ? " while idle" : " while still working");
+}
+
+} // namespace
 
 void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
@@ -223,8 +265,14 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
         for (const auto& process : report.processes) {
             if (!process.exited_before_shutdown &&
                 (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed)) {
+                const bool idle = core::killed_while_idle(report, process);
+                const std::string why = unclean_exit_words(report, process, idle);
+                if (!facts_.unclean_shutdown) facts_.unclean_shutdown_why = why;
                 facts_.unclean_shutdown = true;
-                if (!core::killed_while_idle(report, process)) facts_.unclean_shutdown_not_idle = true;
+                if (!idle) {
+                    if (!facts_.unclean_shutdown_not_idle) facts_.unclean_shutdown_not_idle_why = why;
+                    facts_.unclean_shutdown_not_idle = true;
+                }
             }
         }
     }

@@ -25,6 +25,13 @@ struct ExitFacts {
     bool unclean_shutdown = false;
     // A crash, or a kill of a process that was not idle (--allow-kill=idle lets only these pass).
     bool unclean_shutdown_not_idle = false;
+    // What first made each fact true, in words for the run's last line ("invocation 2f1c...:
+    // Runtime.ExitError"); empty while it is false.
+    std::string function_error_why;
+    std::string timeout_or_crash_why;
+    std::string init_failure_why;
+    std::string unclean_shutdown_why;
+    std::string unclean_shutdown_not_idle_why;
 };
 
 class EnvironmentReporter final : public core::LifecycleObserver {

@@ -1,6 +1,6 @@
 #pragma once
 // Where this emulator may make its environments' cgroups, and which cgroup version that is: the
-// one question whose answer differs between machines (README "Lambda's numbers").
+// one question whose answer differs between machines (docs/lambda-numbers.md).
 //
 // cgroup v1, where the machine mounts the hierarchies cpu, cpuacct, memory, freezer and pids (an
 // older or hybrid host: this project's machines): one group per hierarchy, each beneath the

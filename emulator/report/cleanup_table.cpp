@@ -35,32 +35,50 @@ std::string open_connections(const core::ProcessCleanup& process)
     return std::to_string(core::open_own_connections(process).size());
 }
 
+// The second line of a process: how it ended and the evidence of what it was doing.
+std::string evidence_line(const core::ShutdownReport& report, const core::ProcessCleanup& process)
+{
+    std::string text =
+        exit_text(process) + ", " + core::to_string(process.kind) + ", pid " + std::to_string(process.pid);
+    if (process.exited_before_shutdown) return text + ", exited before the phase";
+    const auto& last = process.evidence.last_output;
+    text += last ? ", last output at " + last_output(report, process) : std::string{", no output"};
+    if (const auto cpu = core::cpu_in_phase_ms(process)) text += ", CPU " + ms(cpu) + " ms";
+    if (process.evidence.at_end) text += ", open conns " + open_connections(process);
+    if (process.evidence.parked_at_kill != core::ParkedCall::None)
+        text += ", parked " + std::string{core::to_string(process.evidence.parked_at_kill)};
+    return text;
+}
+
 } // namespace
+
+std::string fitted(const std::string& name)
+{
+    return name.size() <= kMaxNameWidth ? name : name.substr(0, kMaxNameWidth - 1) + "~";
+}
 
 std::string cleanup_table(const core::ShutdownReport& report, const Palette& palette)
 {
-    // The last four are the evidence (issue 10): when it last printed, the CPU its tree used in
-    // the phase, its own connections still open at the end, the API poll parked at its kill.
-    const std::vector<std::string> header{"process",     "kind",       "pid",        "SIGTERM",  "SHUTDOWN", "SIGKILL",
-                                          "exited",      "cleanup ms", "deadline",   "headroom", "exit",     "verdict",
-                                          "last output", "CPU ms",     "open conns", "parked"};
+    // Two lines a process, within 100 columns: the times and the verdict, then how it ended and the
+    // evidence (when it last printed, the CPU its tree used in the phase, its own connections still
+    // open at the end, the API poll parked at its kill). "told": SIGTERM to the runtime, SHUTDOWN
+    // to an extension.
+    const std::vector<std::string> header{"process", "verdict",    "told",     "SIGKILL",
+                                          "exited",  "cleanup ms", "deadline", "headroom"};
     std::vector<std::vector<std::string>> rows{header};
+    std::vector<std::string> evidence;
     for (const auto& process : report.processes) {
         std::optional<double> headroom;
         if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
             headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
         }
+        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
         rows.push_back(
-            {process.name, core::to_string(process.kind), std::to_string(process.pid),
-             ms(core::offset_ms(report, process.sigterm_at)), ms(core::offset_ms(report, process.shutdown_event_at)),
+            {fitted(process.name), core::to_string(process.verdict), ms(core::offset_ms(report, told)),
              ms(core::offset_ms(report, process.sigkill_at)),
              process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
-             ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom),
-             exit_text(process), core::to_string(process.verdict), last_output(report, process),
-             ms(core::cpu_in_phase_ms(process)), open_connections(process),
-             process.evidence.parked_at_kill == core::ParkedCall::None
-                 ? "-"
-                 : core::to_string(process.evidence.parked_at_kill)});
+             ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom)});
+        evidence.push_back(evidence_line(report, process));
     }
     std::vector<std::size_t> widths(header.size(), 0);
     for (const auto& row : rows)
@@ -71,18 +89,21 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
                   static_cast<long long>(report.budget.runtime_share.count()),
                   static_cast<long long>(report.budget.phase.count()), report.budget.send_sigterm ? "yes" : "no");
     std::string text = std::string{"Shutdown ("} + core::to_string(report.reason) + (report.final ? "" : ", reset") +
-                       "): " + budget + " [" + report.budget.source + "]; times in ms from the phase's start\n";
+                       "): " + budget + "\n  [" + report.budget.source +
+                       "] times in ms from the phase's start; told: SIGTERM or SHUTDOWN\n";
     for (std::size_t r = 0; r < rows.size(); ++r) {
         const auto& row = rows[r];
-        text += "  ";
+        std::string line = "  ";
         for (std::size_t i = 0; i < row.size(); ++i) {
             // Colour wraps the cell after its width is measured, so the columns stay aligned.
-            if (r > 0 && header[i] == "process") text += palette.label(row[i], row[i]);
-            else if (r > 0 && header[i] == "verdict") text += palette.verdict(row[i], row[i]);
-            else text += row[i];
-            if (i + 1 < row.size()) text += std::string(widths[i] - row[i].size() + 2, ' ');
+            if (r > 0 && i == 0) line += palette.label(report.processes[r - 1].name, row[i]);
+            else if (r > 0 && i == 1) line += palette.verdict(row[i], row[i]);
+            else line += row[i];
+            if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
         }
-        text += '\n';
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        text += line + '\n';
+        if (r > 0) text += "    " + palette.dim(evidence[r - 1]) + '\n';
     }
     if (report.processes.empty()) text += "  (no process was running)\n";
     if (!report.escaped_processes.empty()) {

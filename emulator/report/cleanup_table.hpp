@@ -4,9 +4,15 @@
 #include "colour.hpp"
 #include "core/shutdown.hpp"
 
+#include <cstddef>
 #include <string>
 
 namespace lambda_emu::report {
+
+// The table and the timeline fit 100 columns: a longer name is cut to this many characters.
+inline constexpr std::size_t kMaxNameWidth = 24;
+// The process name as the table and the timeline show it: at most kMaxNameWidth, '~' where cut.
+std::string fitted(const std::string& name);
 
 // `palette`: the process names and verdicts in colour, when on (colour.hpp).
 std::string cleanup_table(const core::ShutdownReport& report, const Palette& palette = Palette{});

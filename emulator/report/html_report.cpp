@@ -59,13 +59,17 @@ std::string ticks(const Axis& axis, double height, const char* unit_note)
             break;
         }
     }
+    // As many decimals as the step needs: 0.2 ms steps read 0.0 0.2 0.4, not 0 0 0.
+    const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+    char label_format[16];
+    std::snprintf(label_format, sizeof label_format, "%%.%df", decimals);
     std::string svg;
     for (double t = 0; t <= axis.span * 1.0001; t += step) {
         const double x = axis.x(axis.start + t);
         svg += "<line class=\"tick\" x1=\"" + number(x) + "\" y1=\"" + number(kAxisHeight - 6) + "\" x2=\"" +
                number(x) + "\" y2=\"" + number(height) + "\"/>";
         svg += "<text class=\"tick-label\" x=\"" + number(x) + "\" y=\"" + number(kAxisHeight - 10) + "\">" +
-               number(t, "%.0f") + "</text>";
+               number(t, label_format) + "</text>";
     }
     svg += "<text class=\"axis-note\" x=\"4\" y=\"" + number(kAxisHeight - 10) + "\">" + unit_note + "</text>";
     return svg;
@@ -320,6 +324,7 @@ std::string environment_section(const json& run, const std::string& heading)
             text_of(function.at("handler")) + " · " + text_of(function.at("memorySizeMB")) + " MB · timeout " +
             text_of(function.at("timeoutMs")) + " ms · bootstrap <code>" +
             text_of(run.at("environment").at("bootstrap")) + "</code> · exit code " + text_of(run.at("exitCode")) +
+            (run.value("exitReason", std::string{}).empty() ? std::string{} : ": " + text_of(run.at("exitReason"))) +
             "</p>";
     const auto names = process_names(run);
     html += "<h3>Life on a time axis</h3>" + lifecycle(run, names);
@@ -329,6 +334,17 @@ std::string environment_section(const json& run, const std::string& heading)
             "<b class=\"sigterm\">|</b> SIGTERM, <b class=\"shutdown\">|</b> SHUTDOWN, <b class=\"sigkill\">✕</b> "
             "SIGKILL, <b>●</b> exit, <b class=\"deadline\">┆</b> deadline</p>";
     std::string diagnostics;
+    std::size_t init_index = 0;
+    for (const auto& init : run.at("inits")) {
+        ++init_index;
+        if (init.value("status", "success") == "success") continue;
+        diagnostics +=
+            "<li>Init " + std::to_string(init_index) + " (" + text_of(init.value("phase", json{})) +
+            "): " + text_of(init.value("status", json{})) +
+            (init.contains("errorType") && !init.at("errorType").is_null() ? ", " + text_of(init.at("errorType"))
+                                                                           : std::string{}) +
+            "</li>";
+    }
     std::size_t index = 0;
     for (const auto& shutdown : run.at("shutdowns")) {
         const auto& budget = shutdown.at("budget");

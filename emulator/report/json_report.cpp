@@ -119,6 +119,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     report["schemaVersion"] = kReportSchemaVersion;
     report["generator"] = LAMBDA_EMU_VERSION;
     report["exitCode"] = record.exit_code;
+    report["exitReason"] = record.exit_reason;
 
     json function;
     function["name"] = record.function.name;

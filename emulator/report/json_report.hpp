@@ -1,5 +1,5 @@
 #pragma once
-// The report for CI: one JSON document, versioned ("schemaVersion"), documented in the README
+// The report for CI: one JSON document, versioned ("schemaVersion"), documented in docs/shutdown.md
 // and in docs/report.schema.json.
 #include "core/clock.hpp"
 #include "run_record.hpp"
@@ -8,7 +8,7 @@
 
 namespace lambda_emu::report {
 
-inline constexpr const char* kReportSchemaVersion = "1.3";
+inline constexpr const char* kReportSchemaVersion = "1.4";
 
 nlohmann::ordered_json json_report(const RunRecord& record, const core::Clock& clock);
 

@@ -151,6 +151,7 @@ RunRecord read_run(const json& report)
 {
     RunRecord record;
     record.exit_code = report.at("exitCode").get<int>();
+    record.exit_reason = report.value("exitReason", std::string{}); // from schema 1.4
     const auto& function = report.at("function");
     record.function.name = function.at("name").get<std::string>();
     record.function.version = function.at("version").get<std::string>();

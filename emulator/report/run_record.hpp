@@ -65,7 +65,7 @@ struct RuntimeRecord {
     std::string client;                      // managed: the runtime interface client ("aws-lambda-ric 3.3.0")
 };
 
-// Whether the function ran in the sandbox, and how (README "Sandbox").
+// Whether the function ran in the sandbox, and how (docs/sandbox.md).
 struct SandboxRecord {
     bool enabled = false;
     std::string off_reason; // why not, when --sandbox auto found no user namespaces
@@ -81,7 +81,7 @@ struct SandboxRecord {
     int open_file_limit = 0;    // RLIMIT_NOFILE
 };
 
-// How the environments got Lambda's numbers (README "Lambda's numbers").
+// How the environments got Lambda's numbers (docs/lambda-numbers.md).
 struct ResourcesRecord {
     std::string method = "none"; // "cgroup-v1", "cgroup-v2", or "none" (no cgroup could be made)
     std::string fallback_reason; // why none
@@ -115,6 +115,7 @@ struct RunRecord {
     SandboxRecord sandbox;
     ResourcesRecord resources;
     int exit_code = 0;
+    std::string exit_reason; // why the exit code is what it is, as the run's last line says it
 };
 
 const char* to_string(core::InvokeOutcome outcome);

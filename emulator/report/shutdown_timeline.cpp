@@ -1,5 +1,7 @@
 #include "shutdown_timeline.hpp"
 
+#include "cleanup_table.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -28,7 +30,7 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
     double scale = static_cast<double>(report.budget.phase.count());
     std::size_t name_width = 7;
     for (const auto& process : report.processes) {
-        name_width = std::max(name_width, process.name.size());
+        name_width = std::max(name_width, fitted(process.name).size());
         for (const auto& t : {process.sigterm_at, process.shutdown_event_at, process.sigkill_at,
                               process.exit_observed_at, process.deadline}) {
             if (const auto offset = core::offset_ms(report, t)) scale = std::max(scale, *offset);
@@ -41,10 +43,9 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
 
     char heading[200];
     std::snprintf(heading, sizeof heading,
-                  "  timeline, 0 to %.0f ms (%.3g ms a column): T SIGTERM, S SHUTDOWN, K SIGKILL, x exit, | deadline, "
-                  "= cleanup, . headroom",
-                  scale, scale / kTimelineWidth);
-    std::string text = palette.dim(heading) + "\n";
+                  "  timeline, 0 to %.0f ms (%.3g ms a column): T SIGTERM, S SHUTDOWN, K SIGKILL, x exit,", scale,
+                  scale / kTimelineWidth);
+    std::string text = palette.dim(heading) + "\n" + palette.dim("    | deadline, = cleanup, . headroom") + "\n";
     for (const auto& process : report.processes) {
         std::string bar(kTimelineWidth + 1, ' ');
         std::string note;
@@ -82,7 +83,7 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
                 previous = c;
             }
             if (kill) {
-                note = process.verdict == core::Verdict::NotSignalled ? "SIGKILL without notice (Lambda's rule)"
+                note = process.verdict == core::Verdict::NotSignalled ? "killed, no notice (Lambda's rule)"
                                                                       : "killed at its deadline";
             }
             if (!exit) note = "exit not observed";
@@ -90,9 +91,9 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
         while (!bar.empty() && bar.back() == ' ') bar.pop_back();
         bar.resize(kTimelineWidth + 1, ' ');
         const std::string verdict = core::to_string(process.verdict);
-        text += "  " + palette.label(process.name, process.name) +
-                std::string(name_width - process.name.size() + 2, ' ') + palette.verdict(verdict, bar) + "  " + note +
-                "\n";
+        const std::string name = fitted(process.name);
+        text += "  " + palette.label(process.name, name) + std::string(name_width - name.size() + 2, ' ') +
+                palette.verdict(verdict, bar) + "  " + note + "\n";
     }
     return text;
 }

@@ -9,7 +9,7 @@
 namespace lambda_emu::report {
 
 // Columns of the bar; the scale is the phase's budget, or the last event if later.
-inline constexpr int kTimelineWidth = 50;
+inline constexpr int kTimelineWidth = 40; // with the names and notes, within 100 columns
 
 std::string shutdown_timeline(const core::ShutdownReport& report, const Palette& palette = Palette{});
 

@@ -103,27 +103,40 @@ class InitFailures(unittest.TestCase):
 
 
 class Entrypoints(unittest.TestCase):
-    def test_missing_bootstrap_is_invalid_entrypoint(self):
-        with tempfile.TemporaryDirectory() as folder:
-            os.chmod(folder, 0o755)  # the function's folder, readable by the sandbox's user
-            run = harness.run(os.path.join(folder, "bootstrap"))
-            seen_as = "/var/task/bootstrap" if harness.SANDBOX else os.path.join(folder, "bootstrap")
-        self.assertEqual(run.code, 3, run)
-        self.assertIn("does not exist (Runtime.InvalidEntrypoint)", run.stderr)
-        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint")
-        self.assertIn(f"fork/exec {seen_as}: no such file or directory", run.results[0]["payload"]["errorMessage"])
+    """A bootstrap that cannot run is a slip on the command line: one usage error line, nothing
+    started (Lambda would fail the same function's Init with Runtime.InvalidEntrypoint)."""
 
-    def test_bootstrap_that_is_not_executable_is_invalid_entrypoint(self):
+    def test_missing_bootstrap_is_a_usage_error(self):
+        with tempfile.TemporaryDirectory() as folder:
+            bootstrap = os.path.join(folder, "bootstrap")
+            run = harness.run(bootstrap)
+        self.assertEqual(run.code, 2, run)
+        self.assertEqual(run.stderr.splitlines(),
+                         [f"[lambda-emu] error: bootstrap {bootstrap} does not exist (Lambda would fail its Init "
+                          "with Runtime.InvalidEntrypoint)"])
+        self.assertEqual(run.stdout, "")
+        nowhere = harness.run("/no/such/folder/bootstrap")
+        self.assertEqual(nowhere.code, 2, nowhere)
+        self.assertIn("(nor does its folder /no/such/folder)", nowhere.stderr)
+
+    def test_bootstrap_that_is_not_executable_is_a_usage_error(self):
         with tempfile.TemporaryDirectory() as folder:
             bootstrap = os.path.join(folder, "bootstrap")
             with open(bootstrap, "w") as f:
                 f.write("#!/bin/sh\necho never\n")
             os.chmod(bootstrap, stat.S_IRUSR | stat.S_IWUSR)
             run = harness.run(bootstrap)
-        self.assertEqual(run.code, 3, run)
-        self.assertIn("chmod +x", run.stderr)
-        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint")
-        self.assertIn("permission denied", run.results[0]["payload"]["errorMessage"])
+        self.assertEqual(run.code, 2, run)
+        self.assertEqual(run.stderr.splitlines(),
+                         [f"[lambda-emu] error: bootstrap {bootstrap} is not executable: chmod +x it (Lambda would "
+                          "fail its Init with Runtime.InvalidEntrypoint)"])
+
+    def test_a_folder_is_a_usage_error_that_names_runtime(self):
+        with tempfile.TemporaryDirectory() as folder:
+            run = harness.run(folder)
+        self.assertEqual(run.code, 2, run)
+        self.assertIn("is a folder: to run a handler in it, add --runtime", run.stderr)
+        self.assertEqual(len(run.stderr.splitlines()), 1, run.stderr)
 
 
 class ExitCodes(unittest.TestCase):

@@ -114,7 +114,41 @@ class GracefulShutdownSamples(unittest.TestCase):
         if case.sigterm_source != INTERNAL:
             self.assertIn("CloudWatch Lambda Insights is stood in by a built-in external extension", done.stderr)
         self.check_shutdown(case, report, done.stderr)
+        # The last line says why the exit code is what it is; a kill's note names the way out
+        # where the runtime's client has one, and no other runtime's words.
+        last = done.stderr.strip().splitlines()[-1]
+        if case.verdict == "graceful":
+            self.assertEqual(last, "[lambda-emu] exit code 0: every invocation succeeded and every process shut down "
+                                   "on its own")
+        else:
+            self.assertEqual(last, "[lambda-emu] exit code 5: runtime killed at its 300 ms deadline while idle (see "
+                                   "the note above; --allow-kill=idle lets that pass)")
+        self.assertEqual("[lambda-emu] exit code " + str(report["exitCode"]) + ": " + report["exitReason"], last)
+        fix = "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true"
+        (self.assertIn if case.language == "nodejs" else self.assertNotIn)(fix, done.stderr)
+        if case.language != "nodejs":
+            self.assertNotIn("process.exit", done.stderr)
         return done
+
+    def test_the_nodejs_fix_named_in_the_note_works(self):
+        """The note's way out, taken: Node.js's alternative client lets process.exit() end the runtime."""
+        done = harness.run("HelloWorldFunction", "--template", str(SAMPLES / "nodejs" / "template.yaml"), "--env",
+                           "AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true")
+        self.assertEqual(done.code, 0, done)
+        self.assertIn("[runtime] exiting", done.stderr)
+
+    def test_the_cleanup_table_fits_100_columns_with_two_extensions(self):
+        built(CASES["go-signal-notify"].needs)
+        done = harness.run("SignalNotifyFunction", "--template", str(SAMPLES / "go" / "template.yaml"), "--extension",
+                           str(harness.SAMPLES / "extensions" / "shutdown-logger"))
+        self.assertEqual(done.code, 0, done)
+        lines = done.stderr.splitlines()
+        table = lines[next(i for i, line in enumerate(lines) if line.startswith("Shutdown (")):]
+        self.assertEqual(sum(1 for line in table if "graceful" in line), 3, done)  # the runtime, 2 extensions
+        self.assertTrue(any("timeline, 0 to" in line for line in table), done)
+        for line in table:
+            if not line.startswith("  note: "):  # prose, which a terminal wraps
+                self.assertLessEqual(len(line), 100, line)
 
     def serve_case(self, key):
         """The same function under serve, invoked with the AWS CLI; stopping serve shuts it down."""

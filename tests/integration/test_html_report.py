@@ -151,6 +151,22 @@ class HtmlReport(unittest.TestCase):
             self.assertEqual(done.returncode, 2)
             self.assertIn("is not JSON", done.stderr)
 
+    def test_a_failed_init_is_in_the_diagnostics_and_a_short_axis_has_decimals(self):
+        with tempfile.TemporaryDirectory() as folder:
+            html_path = pathlib.Path(folder) / "failed.html"
+            done = harness.run(harness.misbehaving("exits-during-init"), "--html", str(html_path))
+            self.assertEqual(done.code, 3, done)
+            page = html_path.read_text()
+        diagnostics = page[page.index("<h3>Diagnostics</h3>"):page.index("<h3>Invocations</h3>")]
+        self.assertIn("Init 1 (init): error, Runtime.ExitError", diagnostics)
+        self.assertNotIn("None.", diagnostics)
+        # Tick labels are distinct numbers: a span of a few ms reads 0.0 0.5 1.0, not 0 0 1.
+        labels = re.findall(r'class="tick-label"[^>]*>([^<]+)<', page)
+        self.assertGreater(len(labels), 3)
+        for axis_start in (i for i, label in enumerate(labels) if label in ("0", "0.0", "0.00")):
+            following = labels[axis_start:axis_start + 4]
+            self.assertEqual(len(set(following)), len(following), labels)
+
     def test_serve_writes_html_with_a_section_per_environment(self):
         with tempfile.TemporaryDirectory() as folder:
             html = pathlib.Path(folder) / "serve.html"

@@ -1,4 +1,4 @@
-"""Lambda's numbers (README "Lambda's numbers"): each environment is a cgroup, with CPU in proportion
+"""Lambda's numbers (docs/lambda-numbers.md): each environment is a cgroup, with CPU in proportion
 to memory (--cpu lambda), the memory size as the kernel's limit for runtime and extensions together,
 an atomic freeze, nothing left behind; the fallback where no cgroup can be made
 (LAMBDA_EMU_CGROUPS=none pretends so); and SIGKILL at its deadline while the loop is busy.

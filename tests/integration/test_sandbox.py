@@ -334,11 +334,11 @@ class SandboxTest(unittest.TestCase):
         harness.assert_nothing_left(self, self.name)
         self.assertEqual(list(staging.glob("lambda-emu-*")), [], "a staged folder was left behind")
 
-    def test_a_bootstrap_in_a_folder_that_does_not_exist_is_an_invalid_entrypoint_as_without_the_sandbox(self):
+    def test_a_bootstrap_in_a_folder_that_does_not_exist_is_a_usage_error_as_without_the_sandbox(self):
         self.bootstrap = self.folder / "no-such-folder" / "bootstrap"
-        run, report = self.run_function("--sandbox", "on", events=[{}])
-        self.assertEqual(run.code, 3, run)  # a failed Init, not a sandbox that cannot be made (6)
-        self.assertEqual(run.results[0]["errorType"], "Runtime.InvalidEntrypoint", run)
+        run = harness.run(self.bootstrap, "--sandbox", "on", events=[{}])
+        self.assertEqual(run.code, 2, run)  # not a sandbox that cannot be made (6)
+        self.assertIn("does not exist", run.stderr)
         self.assertNotIn("cannot make the sandbox", run.stderr)
 
     def test_sandbox_off_behaves_as_before(self):

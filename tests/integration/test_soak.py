@@ -2,7 +2,7 @@
 the environment (a full Shutdown phase and a cold start) every 1,000, must leave the emulator's
 descriptor count and memory flat.
 
-SOAK_INVOCATIONS sets the count (default 20,000; the long run documented in the README is
+SOAK_INVOCATIONS sets the count (default 20,000; the long run documented in docs/performance.md is
 SOAK_INVOCATIONS=1000000). The figures are printed on stderr either way."""
 import http.client
 import json

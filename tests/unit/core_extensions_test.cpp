@@ -145,6 +145,34 @@ TEST_CASE("the socket tables are read shortly before a deadline, not at it, so S
     CHECK(h.observer.shutdowns[0].processes[0].sigkill_at == deadline);
 }
 
+TEST_CASE("a look that ends past the deadline is not the evidence: the host's kill may have met a dying process")
+{
+    ExtensionHarness h;
+    h.initialise({{"logger", {"SHUTDOWN"}}});
+    const core::SteadyTime phase_start = h.clock.now();
+    h.environment.shutdown();
+    const core::SteadyTime deadline = phase_start + Millis{300};
+    while (h.timers.armed.at(core::TimerSlot::EvidenceLook) < deadline - core::kTablesReadBeforeDeadline)
+        h.fire(core::TimerSlot::EvidenceLook);
+    h.fire(core::TimerSlot::EvidenceLook); // the look shortly before the deadline: the evidence
+    h.processes.looks_and_kills.clear();
+    // The next one begins just before the deadline and, on a loaded machine, ends after it.
+    h.clock.advance(std::chrono::duration_cast<Millis>(deadline - h.clock.now()) - Millis{1});
+    h.processes.on_look = [&h] { h.clock.advance(Millis{2}); };
+    h.environment.on_timer(core::TimerSlot::EvidenceLook);
+    h.processes.on_look = nullptr;
+    REQUIRE_FALSE(h.processes.looks_and_kills.empty()); // it did look
+    h.processes.arranged_kills_fire = true;
+    h.fire(core::TimerSlot::RuntimeShare);
+    h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGKILL));
+    h.environment.on_extension_exited("logger", core::ExitStatus::exited(0));
+    REQUIRE(h.observer.shutdowns.size() == 1);
+    const auto& runtime = h.observer.shutdowns[0].processes[0];
+    REQUIRE(runtime.evidence.at_end);
+    // Not the late look's sample ("look 1" of the cleared journal), but the one before.
+    CHECK(runtime.evidence.at_end->waiting_in != "look 1");
+}
+
 TEST_CASE("the shutdown's deadlines are arranged with the host, whose kill time the report takes")
 {
     ExtensionHarness h;

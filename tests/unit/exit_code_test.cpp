@@ -52,3 +52,38 @@ TEST_CASE("--allow-kill=idle lets kills of idle processes pass, not other kills 
     CHECK(run_exit_code({idle_kill, busy_kill}, 0, false, report::KillAllowance::Idle) == exit_codes::kUncleanShutdown);
     CHECK(run_exit_code({busy_kill}, 0, false, report::KillAllowance::Any) == exit_codes::kSuccess);
 }
+
+TEST_CASE("the run's last line says why its exit code is what it is")
+{
+    CHECK(run_exit_line({ExitFacts{}}, 0, false, report::KillAllowance::None) ==
+          "exit code 0: every invocation succeeded and every process shut down on its own");
+    ExitFacts facts;
+    facts.unclean_shutdown = true;
+    facts.unclean_shutdown_why = "runtime killed at its 300 ms deadline while idle";
+    CHECK(run_exit_line({facts}, 0, false, report::KillAllowance::None) ==
+          "exit code 5: runtime killed at its 300 ms deadline while idle (see the note above; --allow-kill=idle lets "
+          "that pass)");
+    CHECK(run_exit_line({facts}, 0, false, report::KillAllowance::Idle) ==
+          "exit code 0: every invocation succeeded; runtime killed at its 300 ms deadline while idle, which "
+          "--allow-kill lets pass");
+    facts.unclean_shutdown_not_idle = true;
+    facts.unclean_shutdown_not_idle_why = "ext:x killed at its 2000 ms deadline while still working";
+    CHECK(run_exit_line({facts}, 0, false, report::KillAllowance::Idle) ==
+          "exit code 5: ext:x killed at its 2000 ms deadline while still working (--allow-kill=idle lets only kills "
+          "of idle processes pass)");
+    // The first environment's reason for the fact that decides, whatever the order of the others.
+    ExitFacts failed;
+    failed.function_error = true;
+    failed.function_error_why = "invocation a returned a function error (Handled)";
+    ExitFacts crashed;
+    crashed.timeout_or_crash = true;
+    crashed.timeout_or_crash_why = "invocation b: the runtime exited (Runtime.ExitError)";
+    CHECK(run_exit_line({failed, crashed}, 0, false, report::KillAllowance::None) ==
+          "exit code 4: invocation b: the runtime exited (Runtime.ExitError)");
+    CHECK(run_exit_line({failed}, 0, false, report::KillAllowance::None) ==
+          "exit code 1: invocation a returned a function error (Handled)");
+    CHECK(run_exit_line({failed}, SIGINT, false, report::KillAllowance::None) ==
+          "exit code 130: interrupted by SIGINT");
+    CHECK(run_exit_line({failed}, 0, true, report::KillAllowance::None) ==
+          "exit code 6: a report could not be written (see above)");
+}

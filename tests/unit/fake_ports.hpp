@@ -95,7 +95,10 @@ public:
     std::optional<core::ProcessSample> look_at(core::ProcessKind, const std::string& name, bool fresh) override
     {
         looks_and_kills.push_back(std::string{fresh ? "fresh look at " : "look at "} + name);
-        return core::ProcessSample{};
+        core::ProcessSample sample;
+        sample.waiting_in = "look " + std::to_string(looks_and_kills.size());
+        if (on_look) on_look();
+        return sample;
     }
 
     bool frozen = false;
@@ -111,6 +114,7 @@ public:
     std::vector<std::string> killed_extensions;
     int survivors = 0;
     std::function<void()> on_survivors_counted; // runs when the core asks for them
+    std::function<void()> on_look;              // runs during each look (a slow one advances the clock)
     int descendant_scans = 0;
     std::vector<core::EscapedProcess> escaped; // handed to the next Shutdown phase's end
     std::string spawn_error;

@@ -146,7 +146,25 @@ TEST_CASE("what a kill means, in plain words")
     CHECK(core::killed_diagnostic(killed.report, runtime) ==
           "The runtime went quiet 14 ms after SIGTERM ('[runtime] exiting') and used no CPU in the 286 ms after that; "
           "it was killed at 300 ms with its /next request still open: the cleanup code had finished, but the process "
-          "did not exit (a runtime client blocked on /next can stop process.exit; Lambda kills it the same way).");
+          "did not exit (a runtime that is done should exit from its SIGTERM handler; Lambda kills it the same way).");
+    // Where the client's reason is known, the note says it and names the way out.
+    CHECK(core::killed_diagnostic(killed.report, runtime, "nodejs20.x")
+              .ends_with("(AWS's Node.js client keeps Node.js alive while its /next waits, so process.exit() cannot "
+                         "end it; set AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1=true (the client's JavaScript HTTP "
+                         "client, which lets it exit) or accept the kill with --allow-kill=idle; Lambda kills it the "
+                         "same way)."));
+    CHECK(core::killed_diagnostic(killed.report, runtime, "nodejs24.x")
+              .ends_with("cannot end it; accept the kill with --allow-kill=idle; Lambda kills it the same way)."));
+    CHECK(core::killed_diagnostic(killed.report, runtime, "java21").find("shutdown hooks") != std::string::npos);
+    CHECK(core::killed_diagnostic(killed.report, runtime, "provided.al2023").find("process.exit") == std::string::npos);
+    // Python before 3.12: the handler never ran, and the note says why rather than "the cleanup had finished".
+    auto silent = runtime;
+    silent.evidence.last_output.reset();
+    CHECK(core::killed_diagnostic(killed.report, silent, "python3.11") ==
+          "The runtime printed nothing after SIGTERM and was killed at 300 ms with its /next request still open: its "
+          "SIGTERM handler never ran, since for python3.11 AWS's client waits for /next on Python's main thread, in "
+          "native code, where a signal handler cannot run (from python3.12 on it waits on another thread, and the "
+          "handler runs; Lambda kills it the same way).");
 
     runtime.evidence.at_end->sockets.push_back(tcp("127.0.0.1:5432", "ESTABLISHED"));
     CHECK(core::killed_diagnostic(killed.report, runtime) ==

@@ -1,7 +1,7 @@
 """A handler whose SIGTERM handler cleans up at shutdown.
 
 Lambda sends SIGTERM only when an extension is registered: the template names the Lambda Insights
-layer for that. Whether the handler gets to run depends on AWS's runtime client: see README.md.
+layer for that. Whether the handler gets to run depends on AWS's runtime client: see docs/runtimes.md.
 """
 import signal
 import sys
