@@ -54,6 +54,20 @@ class Install(unittest.TestCase):
         self.assertIsNone(result["functionError"])
         self.assertIn("REPORT RequestId", done.stderr)
 
+    def test_installed_binary_finds_its_lambda_insights_stand_in_and_the_docs_are_beside_the_readme(self):
+        # lib/lambda-emu/stand-ins beside bin/: a template naming the Lambda Insights layer runs.
+        self.assertTrue(self.path("lib/lambda-emu/stand-ins/cloudwatch_lambda_agent").is_file())
+        self.assertTrue(self.path("share/doc/lambda-emu/docs/runtimes.md").is_file())
+        bootstrap = harness.SAMPLES / "graceful-shutdown" / "go" / "signal-notify" / "bootstrap"
+        self.assertTrue(bootstrap.is_file(), "run scripts/build-samples.sh")
+        name = harness.unique_name("installed")
+        done = run(self.path("bin/lambda-emu"), "run", "-t", harness.SAMPLES / "graceful-shutdown" / "go" /
+                   "template.yaml", "SignalNotifyFunction", "--function-name", name)
+        harness.assert_nothing_left(self, name)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("stood in by a built-in external extension (cloudwatch_lambda_agent)", done.stderr)
+        self.assertIn("[runtime] SIGTERM received", done.stderr)
+
     def test_man_page_covers_every_command(self):
         page = self.path("share/man/man1/lambda-emu.1").read_text()
         self.assertIn(".TH LAMBDA-EMU", page.upper())
