@@ -438,6 +438,11 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         }
     }
     customer.variables.insert(customer.variables.begin(), layered.begin(), layered.end());
+    for (const auto& [name, error] : options.unresolved_template_variables) {
+        const bool given = std::any_of(customer.variables.begin(), customer.variables.end(),
+                                       [&name](const auto& variable) { return variable.first == name; });
+        if (!given) return refuse(error);
+    }
     if (auto too_large = variables_size_error(customer.variables)) return refuse(std::move(*too_large));
 
     std::error_code fs_error;

@@ -50,6 +50,9 @@ struct FunctionOptions {
     core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
     // Every variable the template declares, resolved or not: --env-vars sets only these, as SAM does.
     std::vector<std::string> template_variable_names;
+    // The template's variables whose value is known only once deployed: each name, and the error to
+    // give unless --env, --env-file or --env-vars sets it.
+    std::vector<std::pair<std::string, std::string>> unresolved_template_variables;
     std::string template_logical_id;
     std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
     // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.

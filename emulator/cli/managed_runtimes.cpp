@@ -46,8 +46,10 @@ constexpr std::array<std::string_view, 4> kPythonPath{"{task}", "/opt/python/lib
                                                       "/opt/python", "{runtime}"};
 // pyenv's `python3` is a shell script, and its interpreter needs the libpython beside it: the
 // interpreter itself and its installation are what runs.
+// One start of the interpreter says all three: its real path, its installation, its version.
 constexpr std::array<std::string_view, 2> kPythonInstallationQuery{
-    "-c", "import os, sys; print(os.path.realpath(sys.executable)); print(os.path.realpath(sys.base_prefix))"};
+    "-c", "import os, sys; print(os.path.realpath(sys.executable)); print(os.path.realpath(sys.base_prefix)); "
+          "print('Python ' + sys.version.split()[0])"};
 constexpr std::string_view kPythonEntry = "python/site-packages/awslambdaric/__main__.py";
 constexpr std::string_view kPythonClient = "awslambdaric 4.2.2";
 constexpr std::string_view kPythonRuntimeDir = "python/site-packages";
@@ -74,105 +76,52 @@ constexpr std::array<std::string_view, 13> kJavaArguments
 constexpr std::string_view kJavaEntry = "java/lib/aws-lambda-java-runtime-interface-client-2.10.1.jar";
 constexpr std::string_view kJavaClient = "aws-lambda-java-runtime-interface-client 2.10.1";
 
-constexpr std::array<ManagedRuntime, 12> kManagedRuntimes{{
-    {"nodejs18.x",
-     "nodejs:18",
-     "Node.js",
-     "node",
-     "18",
-     kRic3Entry,
-     kRic3Name,
-     "nodejs",
-     kNodeArguments,
-     "NODE_PATH",
-     kNodePath,
-     {}},
-    {"nodejs20.x",
-     "nodejs:20",
-     "Node.js",
-     "node",
-     "20",
-     kRic3Entry,
-     kRic3Name,
-     "nodejs",
-     kNodeArguments,
-     "NODE_PATH",
-     kNodePath,
-     {}},
-    {"nodejs22.x",
-     "nodejs:22",
-     "Node.js",
-     "node",
-     "22",
-     kRic3Entry,
-     kRic3Name,
-     "nodejs",
-     kNodeArguments,
-     "NODE_PATH",
-     kNodePath,
-     {}},
-    {"nodejs24.x",
-     "nodejs:24",
-     "Node.js",
-     "node",
-     "24",
-     kRic4Entry,
-     kRic4Name,
-     "nodejs",
-     kNodeArguments,
-     "NODE_PATH",
-     kNodePath,
-     {}},
-    {"python3.10", "python:3.10", "Python", "python3", "3.10", kPythonEntry, kPythonClient, kPythonRuntimeDir,
-     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"python3.11", "python:3.11", "Python", "python3", "3.11", kPythonEntry, kPythonClient, kPythonRuntimeDir,
-     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"python3.12", "python:3.12", "Python", "python3", "3.12", kPythonEntry, kPythonClient, kPythonRuntimeDir,
-     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"python3.13", "python:3.13", "Python", "python3", "3.13", kPythonEntry, kPythonClient, kPythonRuntimeDir,
-     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"python3.14", "python:3.14", "Python", "python3", "3.14", kPythonEntry, kPythonClient, kPythonRuntimeDir,
-     kPythonArguments, "PYTHONPATH", kPythonPath, kPythonInstallationQuery},
-    {"java17",
-     "java:17",
-     "Java",
-     "java",
-     "17",
-     kJavaEntry,
-     kJavaClient,
-     "java",
-     kJavaArguments,
-     {},
-     {},
-     {},
-     "/usr/lib/jvm"},
-    {"java21",
-     "java:21",
-     "Java",
-     "java",
-     "21",
-     kJavaEntry,
-     kJavaClient,
-     "java",
-     kJavaArguments,
-     {},
-     {},
-     {},
-     "/usr/lib/jvm"},
-    {"java25",
-     "java:25",
-     "Java",
-     "java",
-     "25",
-     kJavaEntry,
-     kJavaClient,
-     "java",
-     kJavaArguments,
-     {},
-     {},
-     {},
-     "/usr/lib/jvm"},
-}};
+// One entry per runtime id, each language's made the same way: the id, INIT_START's version and
+// the language version are what differ.
+constexpr ManagedRuntime node(std::string_view id, std::string_view runtime_version, std::string_view version,
+                              std::string_view entry, std::string_view client)
+{
+    return {id,       runtime_version, "Node.js",   "node",    version, entry, client,
+            "nodejs", kNodeArguments,  "NODE_PATH", kNodePath, {},      {}};
+}
+
+constexpr ManagedRuntime python(std::string_view id, std::string_view runtime_version, std::string_view version)
+{
+    return {id,
+            runtime_version,
+            "Python",
+            "python3",
+            version,
+            kPythonEntry,
+            kPythonClient,
+            kPythonRuntimeDir,
+            kPythonArguments,
+            "PYTHONPATH",
+            kPythonPath,
+            kPythonInstallationQuery,
+            {}};
+}
+
+constexpr ManagedRuntime java(std::string_view id, std::string_view runtime_version, std::string_view version)
+{
+    return {id,     runtime_version, "Java", "java", version, kJavaEntry,    kJavaClient,
+            "java", kJavaArguments,  {},     {},     {},      "/usr/lib/jvm"};
+}
+
+constexpr std::array<ManagedRuntime, 12> kManagedRuntimes{
+    node("nodejs18.x", "nodejs:18", "18", kRic3Entry, kRic3Name),
+    node("nodejs20.x", "nodejs:20", "20", kRic3Entry, kRic3Name),
+    node("nodejs22.x", "nodejs:22", "22", kRic3Entry, kRic3Name),
+    node("nodejs24.x", "nodejs:24", "24", kRic4Entry, kRic4Name),
+    python("python3.10", "python:3.10", "3.10"),
+    python("python3.11", "python:3.11", "3.11"),
+    python("python3.12", "python:3.12", "3.12"),
+    python("python3.13", "python:3.13", "3.13"),
+    python("python3.14", "python:3.14", "3.14"),
+    java("java17", "java:17", "17"),
+    java("java21", "java:21", "21"),
+    java("java25", "java:25", "25"),
+};
 
 std::string replaced(std::string_view pattern, std::string_view name, std::string_view value)
 {
@@ -363,8 +312,9 @@ ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const fs:
         }
         resolved.executable = lines[0];
         resolved.installation = lines[1];
+        if (lines.size() > 2) resolved.executable_version = lines[2];
     }
-    resolved.executable_version = version_of(resolved.executable);
+    if (resolved.executable_version.empty()) resolved.executable_version = version_of(resolved.executable);
     const std::string number = version_number_of(resolved.executable_version);
     if (number.empty()) {
         resolved.error = "--runtime " + std::string{runtime.id} + ": " + executable->string() +

@@ -32,8 +32,8 @@ struct ManagedRuntime {
     // its variable (NODE_PATH) and parts, where "{version}", "{runtime}" and "{task}" are replaced.
     std::string_view module_path_variable;
     std::span<const std::string_view> module_path;
-    // Arguments after which the executable prints two lines: its own real path and the root of
-    // its installation (Python: sys.base_prefix), which the sandbox must show where it is when it
+    // Arguments after which the executable prints its own real path, the root of its installation
+    // and its version as --version says it (Python: sys.base_prefix), which the sandbox must show where it is when it
     // lies outside the system's folders (pyenv's shims and ~/.pyenv). Empty: the executable found
     // is the one to run, and needs nothing beside it.
     std::span<const std::string_view> installation_query;

@@ -2,7 +2,6 @@
 
 #include "core/function_config.hpp"
 #include "customer_variables.hpp"
-#include "env_vars_file.hpp"
 #include "input_file.hpp"
 #include "process/layers.hpp"
 #include "template/sam_template.hpp"
@@ -109,19 +108,6 @@ std::string build_hint(const std::string& build_method, const std::filesystem::p
     return "build it (sam build writes it under .aws-sam/build)";
 }
 
-// Whether --env or --env-file gives the variable `name`.
-bool command_line_sets(const FunctionOptions& options, const std::string& name)
-{
-    const auto has = [&name](const core::Variables& variables) {
-        return std::any_of(variables.begin(), variables.end(),
-                           [&name](const auto& variable) { return variable.first == name; });
-    };
-    if (has(read_customer_variables(options.env_files, options.env).variables)) return true;
-    return !options.env_vars_path.empty() &&
-           has(read_env_vars_file(options.env_vars_path, {options.template_logical_id, options.function_name})
-                   .variables);
-}
-
 } // namespace
 
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
@@ -185,11 +171,10 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
             return "template: " + function.logical_id + ".LoggingConfig.LogFormat: '" + *function.log_format +
                    "' is neither Text nor JSON; pass --log-format text|json";
     }
-    // A resource's name or ARN is known only once deployed: the command line must give it.
-    for (const auto& [key, error] : function.unresolved_variables) {
-        if (!command_line_sets(options, key)) return error;
-        options.template_variable_names.push_back(key);
-    }
+    // A resource's name or ARN is known only once deployed: the command line must give it
+    // (prepare_function checks, once it has read --env, --env-file and --env-vars).
+    options.unresolved_template_variables = function.unresolved_variables;
+    for (const auto& [key, error] : function.unresolved_variables) options.template_variable_names.push_back(key);
     for (const auto& [key, value] : function.variables) options.template_variable_names.push_back(key);
     // Before --env-file and --env, which therefore override them.
     for (const auto& [key, value] : function.variables) {

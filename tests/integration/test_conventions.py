@@ -63,13 +63,16 @@ class Conventions(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
     def test_t_is_the_template_and_timeout_keeps_its_long_name(self):
-        done = emulator("run", "-t", str(GO_TEMPLATE), "EnableSigtermFunction", "--timeout", "5", "--report",
-                        "/dev/stdout")
-        self.assertEqual(done.returncode, 0, done.stderr)
-        report = json.loads(done.stdout[done.stdout.index('{\n'):]) if '{\n' in done.stdout else None
-        self.assertIn("Init complete", done.stderr)
-        if report is not None:
-            self.assertEqual(report["function"]["timeoutMs"], 5000)
+        with tempfile.TemporaryDirectory() as folder:
+            report_path = pathlib.Path(folder) / "report.json"
+            done = emulator("run", "-t", str(GO_TEMPLATE), "EnableSigtermFunction", "--timeout", "5", "--report",
+                            str(report_path))
+            self.assertEqual(done.returncode, 0, done.stderr)
+            report = json.loads(report_path.read_text())
+        self.assertEqual(report["function"]["name"], "EnableSigtermFunction")  # from the template named by -t
+        self.assertEqual(report["function"]["timeoutMs"], 5000)
+        self.assertEqual(emulator("run", "--template", str(GO_TEMPLATE), "EnableSigtermFunction", "-t", "5").returncode,
+                         2)  # -t is no longer the timeout
 
 
 class ExitCodesAsDocumented(unittest.TestCase):

@@ -176,6 +176,12 @@ class Template(unittest.TestCase):
                 done = self.run_template("Keyed", *args)
                 self.assertEqual(done.returncode, 0, done.stderr)
                 self.assertEqual(json.loads(done.stdout.splitlines()[0])["payload"]["env"]["API_KEY"], value)
+        # From a pipe (`--env-file <(vault ...)`), which can be read only once: the variables are
+        # read once for the check and the function alike.
+        piped = subprocess.run(["bash", "-c", f'"$0" run --template "$1" Keyed --env-file <(echo API_KEY=from-pipe)',
+                                harness.EMULATOR, str(self.template)], capture_output=True, text=True, timeout=120)
+        self.assertEqual(piped.returncode, 0, piped.stderr)
+        self.assertEqual(json.loads(piped.stdout.splitlines()[0])["payload"]["env"]["API_KEY"], "from-pipe")
 
     def test_layers_and_ephemeral_storage_go_to_the_sandbox(self):
         # The LayerVersion's local ContentUri becomes /opt, EphemeralStorage.Size /tmp's size.
