@@ -13,6 +13,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <array>
 #include <memory>
@@ -151,6 +152,19 @@ void settle(boost::asio::io_context& io, std::vector<std::unique_ptr<Client>>& c
     }
 }
 
+// libFuzzer's -timeout watchdog is a SIGALRM installed without SA_RESTART, so a blocking
+// connect() can fail with EINTR while the kernel goes on connecting. Asking again reports
+// "already in progress" until the handshake is done and then "already connected".
+void connect_through_signals(tcp::socket& socket, const tcp::endpoint& endpoint)
+{
+    socket.open(endpoint.protocol());
+    boost::system::error_code ec;
+    do {
+        socket.connect(endpoint, ec);
+    } while (ec == boost::asio::error::interrupted || ec == boost::asio::error::already_started);
+    if (ec && ec != boost::asio::error::already_connected) throw boost::system::system_error(ec, "connect");
+}
+
 } // namespace
 
 Exchange exchange(std::string_view input)
@@ -163,7 +177,7 @@ Exchange exchange(std::string_view input)
     for (const auto bytes : connections_of(input)) {
         auto& client = *clients.emplace_back(std::make_unique<Client>(io));
         result.answers.emplace_back();
-        client.socket.connect(endpoint);
+        connect_through_signals(client.socket, endpoint);
         client.socket.non_blocking(true);
         std::size_t written = 0;
         for (int round = 0; written < bytes.size() && round < 2000; ++round) {
