@@ -12,9 +12,6 @@ namespace lambda_emu::process {
 
 namespace {
 
-// A layer's modes without setuid, setgid or sticky: a layer must not bring privileges.
-constexpr mode_t kKeptModeBits = 0777;
-
 std::string failed(const std::string& path, const char* what)
 {
     return path + ": cannot " + what + ": " + std::strerror(errno);

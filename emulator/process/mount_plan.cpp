@@ -111,13 +111,13 @@ void add_dev(std::vector<MountStep>& steps, const fs::path& root, int shm_size_m
     steps.push_back({MountStep::Kind::ReadOnly, {}, dev, {}});
 }
 
+} // namespace
+
 bool is_under(const fs::path& path, const fs::path& folder)
 {
     const auto [folder_end, path_at] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
     return folder_end == folder.end();
 }
-
-} // namespace
 
 bool shown_inside(const fs::path& path)
 {

@@ -56,6 +56,9 @@ struct SandboxLayout {
 
 inline constexpr const char* kHiddenExtensionsInside = "/var/lambda-emu/extensions";
 
+// Whether `path` is `folder` or inside it, by whole names ("/optimal" is not under "/opt").
+bool is_under(const std::filesystem::path& path, const std::filesystem::path& folder);
+
 // Whether the sandbox shows the host's `path` where it is (under /usr, /bin, /lib, /etc, ...).
 bool shown_inside(const std::filesystem::path& path);
 

@@ -67,12 +67,6 @@ bool write_text_file(const fs::path& path, const std::string& content)
     return static_cast<bool>(file);
 }
 
-bool is_under(const fs::path& path, const fs::path& folder)
-{
-    const auto [folder_end, path_at] = std::mismatch(folder.begin(), folder.end(), path.begin(), path.end());
-    return folder_end == folder.end();
-}
-
 // Every descriptor but those in `keep` (three, in any order) closed, stdin, stdout and stderr on
 // /dev/null: the init lives as long as the environment and must hold none of the emulator's
 // sockets (a client's connection would never see its end) nor its output (a reader would never

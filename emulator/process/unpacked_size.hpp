@@ -4,11 +4,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <sys/types.h>
 
 namespace lambda_emu::process {
 
 // AWS: "250 MB: deployment package size (unzipped), including layers" (Lambda quotas).
 inline constexpr std::uint64_t kUnzippedLimitBytes = 262'144'000;
+
+// A layer's modes without setuid, setgid or sticky: a layer must not bring privileges.
+inline constexpr mode_t kKeptModeBits = 0777;
 
 class UnpackedSize {
 public:

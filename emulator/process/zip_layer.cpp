@@ -23,9 +23,6 @@ constexpr int kExtractFlags = ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_
 // EFTYPE, as on Linux. "Unrecognized archive format" alone would not say it wanted a zip.
 constexpr int kNotThisFormat = EILSEQ;
 
-// A layer's modes without setuid, setgid or sticky: a layer must not bring privileges.
-constexpr mode_t kKeptModeBits = 0777;
-
 struct ArchiveDeleter {
     void operator()(archive* reader) const { archive_read_free(reader); }
 };

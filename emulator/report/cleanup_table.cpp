@@ -8,7 +8,7 @@ namespace lambda_emu::report {
 
 namespace {
 
-std::string ms(const std::optional<double>& value)
+std::string ms_text(const std::optional<double>& value)
 {
     if (!value) return "-";
     char text[32];
@@ -26,7 +26,7 @@ std::string exit_text(const core::ProcessCleanup& process)
 std::string last_output(const core::ShutdownReport& report, const core::ProcessCleanup& process)
 {
     const auto& last = process.evidence.last_output;
-    return last ? ms(core::offset_ms(report, last->at)) : "-";
+    return last ? ms_text(core::offset_ms(report, last->at)) : "-";
 }
 
 std::string open_connections(const core::ProcessCleanup& process)
@@ -43,7 +43,7 @@ std::string evidence_line(const core::ShutdownReport& report, const core::Proces
     if (process.exited_before_shutdown) return text + ", exited before the phase";
     const auto& last = process.evidence.last_output;
     text += last ? ", last output at " + last_output(report, process) : std::string{", no output"};
-    if (const auto cpu = core::cpu_in_phase_ms(process)) text += ", CPU " + ms(cpu) + " ms";
+    if (const auto cpu = core::cpu_in_phase_ms(process)) text += ", CPU " + ms_text(cpu) + " ms";
     if (process.evidence.at_end) text += ", open conns " + open_connections(process);
     if (process.evidence.parked_at_kill != core::ParkedCall::None)
         text += ", parked " + std::string{core::to_string(process.evidence.parked_at_kill)};
@@ -74,10 +74,10 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
         }
         const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
         rows.push_back(
-            {fitted(process.name), core::to_string(process.verdict), ms(core::offset_ms(report, told)),
-             ms(core::offset_ms(report, process.sigkill_at)),
-             process.exited_before_shutdown ? "before" : ms(core::offset_ms(report, process.exit_observed_at)),
-             ms(core::cleanup_duration_ms(process)), ms(core::offset_ms(report, process.deadline)), ms(headroom)});
+            {fitted(process.name), core::to_string(process.verdict), ms_text(core::offset_ms(report, told)),
+             ms_text(core::offset_ms(report, process.sigkill_at)),
+             process.exited_before_shutdown ? "before" : ms_text(core::offset_ms(report, process.exit_observed_at)),
+             ms_text(core::cleanup_duration_ms(process)), ms_text(core::offset_ms(report, process.deadline)), ms_text(headroom)});
         evidence.push_back(evidence_line(report, process));
     }
     std::vector<std::size_t> widths(header.size(), 0);

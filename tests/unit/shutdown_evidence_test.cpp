@@ -17,7 +17,7 @@ core::ProcessSample sample_at(int ms, double cpu_ms, std::vector<core::OpenSocke
     return core::ProcessSample{kStart + Millis{ms}, cpu_ms, std::move(sockets), {}};
 }
 
-core::OpenSocket tcp(std::string remote, std::string state, core::SocketPeer peer = core::SocketPeer::Function)
+core::OpenSocket open_tcp(std::string remote, std::string state, core::SocketPeer peer = core::SocketPeer::Function)
 {
     core::OpenSocket socket;
     socket.kind = core::SocketKind::Tcp;
@@ -47,10 +47,10 @@ struct KilledRuntime {
         process.exit_observed_at = kStart + Millis{302};
         process.verdict = core::Verdict::Killed;
         process.evidence.at_start =
-            sample_at(0, 1200, {tcp("127.0.0.1:9001", "ESTABLISHED", core::SocketPeer::RuntimeApi)});
+            sample_at(0, 1200, {open_tcp("127.0.0.1:9001", "ESTABLISHED", core::SocketPeer::RuntimeApi)});
         process.evidence.last_output = core::OutputLine{kStart + Millis{14}, "[runtime] exiting", 1210.0};
         process.evidence.at_end =
-            sample_at(300, 1210, {tcp("127.0.0.1:9001", "ESTABLISHED", core::SocketPeer::RuntimeApi)});
+            sample_at(300, 1210, {open_tcp("127.0.0.1:9001", "ESTABLISHED", core::SocketPeer::RuntimeApi)});
         process.evidence.parked_at_kill = core::ParkedCall::RuntimeNext;
         report.processes.push_back(std::move(process));
         return report.processes.back();
@@ -111,12 +111,12 @@ TEST_CASE("idle at the kill: almost no CPU after the last output, no connection 
     }
     SUBCASE("an open connection of its own is not idle")
     {
-        runtime.evidence.at_end->sockets.push_back(tcp("127.0.0.1:5432", "ESTABLISHED"));
+        runtime.evidence.at_end->sockets.push_back(open_tcp("127.0.0.1:5432", "ESTABLISHED"));
         CHECK_FALSE(core::killed_while_idle(killed.report, runtime));
     }
     SUBCASE("a listening socket is not a connection")
     {
-        runtime.evidence.at_end->sockets.push_back(tcp("0.0.0.0:0", "LISTEN"));
+        runtime.evidence.at_end->sockets.push_back(open_tcp("0.0.0.0:0", "LISTEN"));
         CHECK(core::killed_while_idle(killed.report, runtime));
     }
     SUBCASE("nothing printed in the phase: CPU counts from the phase's start")
@@ -166,7 +166,7 @@ TEST_CASE("what a kill means, in plain words")
           "native code, where a signal handler cannot run (from python3.12 on it waits on another thread, and the "
           "handler runs; Lambda kills it the same way).");
 
-    runtime.evidence.at_end->sockets.push_back(tcp("127.0.0.1:5432", "ESTABLISHED"));
+    runtime.evidence.at_end->sockets.push_back(open_tcp("127.0.0.1:5432", "ESTABLISHED"));
     CHECK(core::killed_diagnostic(killed.report, runtime) ==
           "The runtime was killed at 300 ms with 1 connection still open to 127.0.0.1:5432 (ESTABLISHED): its cleanup "
           "was cut short.");
