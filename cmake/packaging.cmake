@@ -1,11 +1,33 @@
-# `cmake --install` and `cpack -G DEB`: the binary, the report's schema and a man page under a
-# prefix, and a Debian package of them whose Depends come from the libraries the binary links.
+# `cmake --install`: the binary with the libraries it links, its Lambda Insights stand-in, the
+# managed runtimes' clients, the report's schema, the docs and a man page under a prefix.
+# scripts/package.sh makes the release archive and the .deb from this tree.
 
 include(GNUInstallDirs)
 
-install(TARGETS lambda-emu RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# One installed tree for every Linux with glibc 2.34 or later (Debian 12, Ubuntu 22.04 and on),
+# whatever it has installed: the shared libraries the binary links, but glibc's own, go with it
+# into lib/lambda-emu/lib, where its run path looks first. The .tar.gz and the .deb that
+# scripts/package.sh makes hold this tree.
+install(TARGETS lambda-emu RUNTIME_DEPENDENCY_SET lambda_emu_libraries RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+set_target_properties(lambda-emu PROPERTIES INSTALL_RPATH "\$ORIGIN/../lib/lambda-emu/lib")
+install(RUNTIME_DEPENDENCY_SET lambda_emu_libraries
+        DESTINATION lib/lambda-emu/lib
+        PRE_EXCLUDE_REGEXES "^ld-linux" "^linux-vdso" "^lib(c|m|dl|rt|pthread|resolv)\\.so")
 # lib/, not the multiarch libdir: lambda-emu looks for it at ../lib/lambda-emu/stand-ins beside itself.
 install(TARGETS lambda-insights-stand-in RUNTIME DESTINATION lib/lambda-emu/stand-ins)
+# The managed runtimes' clients that scripts/setup.sh installed into runtimes/, as --runtime loads
+# them (share/lambda-emu/runtimes, found from the binary's own place): not their build inputs
+# (deps/, the build-time node_modules of aws-lambda-ric), which are most of their size.
+foreach(client nodejs/node_modules/aws-lambda-ric-3 nodejs/node_modules/aws-lambda-ric-4 python/site-packages java/lib)
+  if(EXISTS ${PROJECT_SOURCE_DIR}/runtimes/${client})
+    get_filename_component(parent ${client} DIRECTORY)
+    install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtimes/${client} DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/${parent}
+            USE_SOURCE_PERMISSIONS
+            PATTERN deps EXCLUDE PATTERN node_modules EXCLUDE
+            PATTERN __pycache__ EXCLUDE)
+  endif()
+endforeach()
+install(FILES ${PROJECT_SOURCE_DIR}/runtimes/nodejs/start-ric3.mjs DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/nodejs)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)
 # The pages the README links, beside it, so that its links resolve in an installed copy too.
@@ -28,18 +50,3 @@ if(HELP2MAN)
 else()
   message(WARNING "help2man not found: no man page (scripts/setup.sh installs it)")
 endif()
-
-set(CPACK_PACKAGE_NAME lambda-emu)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "lambda-emu maintainers <lambda-emu@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Local AWS Lambda lifecycle emulator (Init, Invoke, Shutdown)")
-set(CPACK_PACKAGE_DESCRIPTION
-    "Runs a Lambda function's bootstrap and its extensions through Init, invocations and the Shutdown phase as Lambda does, serves the Runtime, Extensions, Telemetry, Logs and Invoke APIs on 127.0.0.1, and reports every process's cleanup as a table, JSON, JUnit and HTML.")
-set(CPACK_GENERATOR DEB)
-set(CPACK_STRIP_FILES ON)
-set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_PACKAGE_SECTION devel)
-# Boost, nlohmann-json and CLI11 are header-only here: Depends is what dpkg-shlibdeps finds the
-# binary links (libc, libstdc++, libgcc, and yaml-cpp once templates are read).
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-include(CPack)

@@ -33,6 +33,10 @@ test_packages=(
   clang-format
   # the man page, generated from --help at build time; the HTML report's browser test
   help2man chromium
+  # the release archive's test unpacks it into a clean Debian 13 root that debootstrap makes
+  debootstrap
+  # the CI example's test reads the workflow's YAML
+  python3-yaml
 )
 ((demo_only)) || packages+=("${test_packages[@]}")
 
@@ -115,3 +119,12 @@ if [[ ! -e "$sdk/node_modules/@aws-sdk/client-lambda/package.json" ]]; then
   (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: test npm packages ready"
+# A clean Debian 13 (minbase and Debian's nodejs: no compiler, no Boost) that the release
+# archive's test unpacks the archive into and runs a Node.js function in (about 100 s, once).
+release_root="$(cd "$(dirname "$0")/.." && pwd)/build-roots/debian13"
+if [[ ! -x $release_root/usr/bin/node ]]; then
+  echo "setup: debootstrap Debian 13 into build-roots/debian13"
+  rm -rf "$release_root" && mkdir -p "$release_root"
+  debootstrap --variant=minbase --include=nodejs trixie "$release_root" http://deb.debian.org/debian >/dev/null
+fi
+echo "setup: Debian 13 root ready"

@@ -287,12 +287,20 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     return std::nullopt;
 }
 
-// Where scripts/setup.sh installs the managed runtimes' clients (runtimes/ in the project), unless
-// LAMBDA_EMU_RUNTIMES_DIR names another copy (a package's, or a checkout moved elsewhere).
+// The managed runtimes' clients: the copy LAMBDA_EMU_RUNTIMES_DIR names; else an installation's
+// own (share/lambda-emu/runtimes beside bin/, wherever a release archive was unpacked); else the
+// project's runtimes/, where scripts/setup.sh installs them for a build.
 std::filesystem::path runtimes_folder()
 {
-    const char* chosen = std::getenv("LAMBDA_EMU_RUNTIMES_DIR");
-    return chosen && *chosen ? std::filesystem::path{chosen} : std::filesystem::path{LAMBDA_EMU_RUNTIMES_DIR};
+    namespace fs = std::filesystem;
+    if (const char* chosen = std::getenv("LAMBDA_EMU_RUNTIMES_DIR"); chosen && *chosen) return chosen;
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const fs::path installed = self.parent_path().parent_path() / "share" / "lambda-emu" / "runtimes";
+        if (fs::is_directory(installed, ec)) return installed;
+    }
+    return LAMBDA_EMU_RUNTIMES_DIR;
 }
 
 // --runtime: the executable, its arguments and variables in place of a bootstrap; the function's

@@ -298,7 +298,8 @@ ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const fs:
     std::error_code ec;
     if (!fs::is_regular_file(client, ec)) {
         resolved.error = "--runtime " + std::string{runtime.id} + ": its client (" + std::string{runtime.client_name} +
-                         ") is not installed at " + client.string() + ": run scripts/setup.sh";
+                         ") is not installed at " + client.string() +
+                         ": run scripts/setup.sh in a checkout of lambda-emu (a release archive brings it)";
         return resolved;
     }
     resolved.executable = *executable;
