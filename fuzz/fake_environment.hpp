@@ -14,7 +14,9 @@ inline constexpr const char* kFirstId = "00000000-0000-4000-8000-000000000001";
 
 struct FakeEnvironment {
     explicit FakeEnvironment(core::LifecycleObserver& observer)
-        : environment{config, {}, core::Ports{clock, processes, timers, observer, [this] { return next_id(); }}}
+        : environment{config, {}, core::DebugMode::Off, core::Ports{clock, processes, timers, observer, [this] {
+                                                                        return next_id();
+                                                                    }}}
     {
     }
 

@@ -35,6 +35,8 @@ struct FunctionOptions {
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
     bool no_freeze = false;              // --no-freeze: processes run on between invocations
+    // -d/--debug-port PORT: the managed runtime's debugger listens on 127.0.0.1:PORT (cli/debug_port.hpp).
+    std::optional<long> debug_port;
     // --cpu lambda | host (docs/lambda-numbers.md); empty: lambda where a cgroup can be made.
     std::string cpu;
     // The sandbox (docs/sandbox.md): auto | on | off; layers unpacked into /opt; /tmp's size.

@@ -25,9 +25,16 @@ constexpr std::array<std::string_view, 1> kNodeArguments{"{client}"};
 // layers' folders (/opt, where the sandbox maps --layer), the runtime's own modules, the task root
 // [AWS "Defined runtime environment variables"; the nodejs24.x bootstrap as extracted in
 // "Deep Dive into AWS Lambda (3)"].
-constexpr std::array<std::string_view, 5> kNodePath{"/opt/nodejs/node{version}/node_modules",
-                                                    "/opt/nodejs/node_modules", "{runtime}/node_modules", "{runtime}",
+constexpr std::array<std::string_view, 5> kNodePath{"{opt}/nodejs/node{version}/node_modules",
+                                                    "{opt}/nodejs/node_modules", "{runtime}/node_modules", "{runtime}",
                                                     "{task}"};
+
+// -d PORT: Node's own inspector, on loopback only. --inspect and not --inspect-brk: the runtime
+// goes on through Init without waiting for a client, as SAM's Node.js images start it; a `run`
+// nobody attaches to ends as it would without -d, and a debugger that attaches later stops at the
+// breakpoints of the invocations still to come.
+constexpr std::array<std::string_view, 1> kNodeDebuggerArguments{"--inspect={address}"};
+constexpr ManagedDebugger kNodeDebugger{"the Node.js inspector", kNodeDebuggerArguments, {}, {}};
 
 // aws-lambda-ric 3.3.0 runs async and callback handlers, as Lambda's Node.js 18, 20 and 22
 // runtimes do; 4.x (engines: Node.js 22 or later) refuses callback handlers, as Lambda's
@@ -42,8 +49,8 @@ constexpr std::string_view kRic4Name = "aws-lambda-ric 4.0.2";
 constexpr std::array<std::string_view, 3> kPythonArguments{"-m", "awslambdaric", "{handler}"};
 // Lambda's Python runtimes look for modules in the task root, then in the layers' folders for that
 // Python version and /opt/python, then in the runtime's own (docs/lambda-rules.md §5.1).
-constexpr std::array<std::string_view, 4> kPythonPath{"{task}", "/opt/python/lib/python{version}/site-packages",
-                                                      "/opt/python", "{runtime}"};
+constexpr std::array<std::string_view, 4> kPythonPath{"{task}", "{opt}/python/lib/python{version}/site-packages",
+                                                      "{opt}/python", "{runtime}"};
 // pyenv's `python3` is a shell script, and its interpreter needs the libpython beside it: the
 // interpreter itself and its installation are what runs.
 // One start of the interpreter says all three: its real path, its installation, its version.
@@ -53,6 +60,26 @@ constexpr std::array<std::string_view, 2> kPythonInstallationQuery{
 constexpr std::string_view kPythonEntry = "python/site-packages/awslambdaric/__main__.py";
 constexpr std::string_view kPythonClient = "awslambdaric 4.2.2";
 constexpr std::string_view kPythonRuntimeDir = "python/site-packages";
+
+// -d PORT: debugpy, with the client as the module it runs (`python -m debugpy --listen ADDRESS -m
+// awslambdaric HANDLER`), as SAM starts it. Not --wait-for-client, for the reason Node's
+// --inspect is not -brk. debugpy is not part of any runtime: the probe looks where the function's
+// interpreter will, its module path first (the function's folder, the layers, the client's), then
+// its own site-packages; the user's (~/.local) only outside the sandbox, which does not show it.
+// -E: the emulator's own PYTHON* variables are not the function's.
+constexpr std::array<std::string_view, 4> kPythonDebuggerArguments{"-m", "debugpy", "--listen", "{address}"};
+constexpr std::array<std::string_view, 5> kPythonDebuggerProbe{
+    "-E", "-c",
+    "import importlib.util, site, sys\n"
+    "if sys.argv[2] == 'yes': sys.path = [p for p in sys.path if p != site.getusersitepackages()]\n"
+    "sys.path[:0] = sys.argv[1].split(':')\n"
+    "found = importlib.util.find_spec('debugpy')\n"
+    "print(found.origin if found and found.origin else '')",
+    "{module_path}", "{sandboxed}"};
+constexpr ManagedDebugger kPythonDebugger{
+    "debugpy", kPythonDebuggerArguments, kPythonDebuggerProbe,
+    "install it into the function's folder (pip install --target {task} debugpy), a layer's python/ folder, or "
+    "the interpreter's own site-packages"};
 
 // Lambda's Java runtimes start the JVM with these flags themselves (not through
 // JAVA_TOOL_OPTIONS, which they leave to the function): the serial collector, C1 only, the heap
@@ -82,7 +109,7 @@ constexpr ManagedRuntime node(std::string_view id, std::string_view runtime_vers
                               std::string_view entry, std::string_view client)
 {
     return {id,       runtime_version, "Node.js",   "node",    version, entry, client,
-            "nodejs", kNodeArguments,  "NODE_PATH", kNodePath, {},      {}};
+            "nodejs", kNodeArguments,  "NODE_PATH", kNodePath, {},      {},    kNodeDebugger};
 }
 
 constexpr ManagedRuntime python(std::string_view id, std::string_view runtime_version, std::string_view version)
@@ -99,7 +126,8 @@ constexpr ManagedRuntime python(std::string_view id, std::string_view runtime_ve
             "PYTHONPATH",
             kPythonPath,
             kPythonInstallationQuery,
-            {}};
+            {},
+            kPythonDebugger};
 }
 
 constexpr ManagedRuntime java(std::string_view id, std::string_view runtime_version, std::string_view version)
@@ -258,11 +286,49 @@ core::Variables managed_runtime_variables(const ManagedRuntime& runtime, const M
     std::string module_path;
     for (const auto part : runtime.module_path) {
         if (!module_path.empty()) module_path += ':';
-        module_path += replaced(replaced(replaced(part, "{version}", runtime.version), "{runtime}", paths.runtime_dir),
-                                "{task}", paths.task_root);
+        module_path +=
+            replaced(replaced(replaced(replaced(part, "{version}", runtime.version), "{runtime}", paths.runtime_dir),
+                              "{task}", paths.task_root),
+                     "{opt}", paths.layers);
     }
     if (!runtime.module_path_variable.empty()) variables.emplace_back(runtime.module_path_variable, module_path);
     return variables;
+}
+
+std::vector<std::string> debugger_arguments(const ManagedRuntime& runtime, unsigned short port)
+{
+    std::vector<std::string> arguments;
+    for (const auto argument : runtime.debugger.arguments)
+        arguments.push_back(replaced(argument, "{address}", "127.0.0.1:" + std::to_string(port)));
+    return arguments;
+}
+
+bool debugger_loadable(const ManagedRuntime& runtime, const fs::path& executable, const ManagedRuntimePaths& paths,
+                       bool sandboxed)
+{
+    if (runtime.debugger.probe.empty()) return true;
+    std::string module_path;
+    for (const auto& [name, value] : managed_runtime_variables(runtime, paths)) {
+        if (name == runtime.module_path_variable) module_path = value;
+    }
+    std::vector<std::string> texts;
+    for (const auto argument : runtime.debugger.probe)
+        texts.push_back(
+            replaced(replaced(argument, "{module_path}", module_path), "{sandboxed}", sandboxed ? "yes" : "no"));
+    const std::vector<std::string_view> arguments{texts.begin(), texts.end()};
+    const auto lines = output_lines_of(executable, arguments);
+    return !lines.empty() && !lines.front().empty() && lines.front().front() == '/';
+}
+
+std::string debuggable_runtime_ids()
+{
+    std::string ids;
+    for (const auto& runtime : kManagedRuntimes) {
+        if (runtime.debugger.name.empty()) continue;
+        if (!ids.empty()) ids += ", ";
+        ids += runtime.id;
+    }
+    return ids;
 }
 
 std::string version_number_of(std::string_view version_text)

@@ -13,6 +13,20 @@
 
 namespace lambda_emu {
 
+// How `-d PORT` starts a runtime's debugger, listening on 127.0.0.1:PORT (SAM's `-d`).
+struct ManagedDebugger {
+    std::string_view name; // for people: "the Node.js inspector"; empty: this runtime has none
+    // Arguments before the runtime's own; "{address}" is 127.0.0.1:PORT.
+    std::span<const std::string_view> arguments;
+    // Arguments after which the executable prints where it would load the debugger from, or an
+    // empty line when it cannot: "{module_path}" is the function's module search path (folders
+    // joined by ':'), "{sandboxed}" yes or no. Empty: the debugger is the executable's own.
+    std::span<const std::string_view> probe;
+    // How to make the debugger loadable, said when the probe finds none; "{task}" is the
+    // function's folder.
+    std::string_view install;
+};
+
 struct ManagedRuntime {
     std::string_view id;              // Lambda's runtime identifier, "nodejs22.x"
     std::string_view runtime_version; // INIT_START's "Runtime Version: nodejs:22..."
@@ -41,6 +55,7 @@ struct ManagedRuntime {
     // (its folder's name says it: java-17-openjdk-amd64) is taken before `executable` on PATH;
     // `executable` is then found in its bin/. Empty: PATH only.
     std::string_view installations_folder = {};
+    ManagedDebugger debugger = {}; // -d PORT
 };
 
 // Every managed runtime the emulator provides, in the order help and errors list them.
@@ -49,8 +64,9 @@ const ManagedRuntime* find_managed_runtime(std::string_view id);
 
 // Where a managed runtime's pieces are: Lambda's paths, or the sandbox's mapping of them.
 struct ManagedRuntimePaths {
-    std::string task_root;   // LAMBDA_TASK_ROOT
-    std::string runtime_dir; // LAMBDA_RUNTIME_DIR
+    std::string task_root;       // LAMBDA_TASK_ROOT
+    std::string runtime_dir;     // LAMBDA_RUNTIME_DIR
+    std::string layers = "/opt"; // where the layers are unpacked (the staged /opt, seen from outside)
 };
 
 // The variables a managed runtime adds to Lambda's own (docs/lambda-rules.md §5.1, Lambda's defined runtime
@@ -84,6 +100,18 @@ long lambda_java_heap_kb(int memory_mb);
 
 // "nodejs18.x, nodejs20.x, ..." for messages.
 std::string managed_runtime_ids();
+
+// The debugger's arguments for `-d PORT`, to go before the runtime's own.
+std::vector<std::string> debugger_arguments(const ManagedRuntime& runtime, unsigned short port);
+
+// Whether the function's `executable` can load the runtime's debugger from where the function
+// looks for modules (`paths` as the emulator sees them) or from its own installation. True for a
+// debugger that needs no probe (Node's inspector is node's own).
+bool debugger_loadable(const ManagedRuntime& runtime, const std::filesystem::path& executable,
+                       const ManagedRuntimePaths& paths, bool sandboxed);
+
+// "nodejs18.x, ..., python3.14": the runtimes `-d` starts a debugger in, for messages.
+std::string debuggable_runtime_ids();
 
 // The version number in what an executable says of itself: "20.20.2" of "v20.20.2", "3.12.1" of
 // "Python 3.12.1"; empty when there is none.

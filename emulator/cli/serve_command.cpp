@@ -55,6 +55,21 @@ ListenAddress parse_listen(const std::string& text)
     return address;
 }
 
+// -d PORT: one debugger port, so one environment (as SAM serves one request at a time while
+// debugging): a second would start a runtime whose debugger cannot listen. Said rather than
+// lowered, so that nobody wonders why --concurrency 4 runs one at a time.
+std::optional<std::string> debugging_problem(const ServeOptions& options, unsigned short listen_port)
+{
+    if (!options.function.debug_port) return std::nullopt;
+    const std::string flag = "-d " + std::to_string(*options.function.debug_port);
+    if (options.concurrency > 1)
+        return flag + ": only one environment can listen on the debug port; drop --concurrency " +
+               std::to_string(options.concurrency) + " (with -d, serve runs one environment)";
+    if (*options.function.debug_port == listen_port)
+        return flag + ": --listen uses port " + std::to_string(listen_port) + " too; give the debugger another";
+    return std::nullopt;
+}
+
 // Every environment holds sockets and pipes: let the process use all it is allowed to.
 void raise_open_file_limit()
 {
@@ -82,6 +97,7 @@ int serve_command(const ServeOptions& options)
     }
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
+    if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
     auto prepared = prepare_function(options.function, console);
     if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     raise_open_file_limit();

@@ -61,8 +61,8 @@ std::string timeout_message(const std::string& request_id, Millis timeout)
     return "RequestId: " + request_id + " Error: Task timed out after " + seconds + " seconds";
 }
 
-Environment::Environment(FunctionConfig config, ShutdownOverrides overrides, Ports ports)
-    : config_{std::move(config)}, overrides_{overrides}, ports_{std::move(ports)}
+Environment::Environment(FunctionConfig config, ShutdownOverrides overrides, DebugMode debug, Ports ports)
+    : config_{std::move(config)}, overrides_{overrides}, debug_{debug}, ports_{std::move(ports)}
 {
 }
 
@@ -104,9 +104,11 @@ bool Environment::spinning_down_for_good() const
 
 // Idle as Lambda counts it: the environment is Idle (Init over, or the invocation ended because
 // the runtime called /next after answering and every INVOKE subscriber called /event/next) and
-// no invocation waits to be delivered. Lambda freezes it here (docs/lambda-rules.md §4.5).
+// no invocation waits to be delivered. Lambda freezes it here (docs/lambda-rules.md §4.5); while
+// debugging it runs on, so that a debugger client can talk to the runtime (core/debug_mode.hpp).
 void Environment::freeze_if_idle()
 {
+    if (debug_ == DebugMode::Debugging) return;
     if (freeze_ == FreezeState::Frozen || !is<environment_state::Idle>() || invocation_) return;
     freeze_ = FreezeState::Frozen;
     ports_.processes.freeze_environment();

@@ -11,6 +11,7 @@
 // environment_extensions.cpp (the Extensions API), environment_shutdown.cpp (the Shutdown phase).
 // The states themselves are in environment_state.hpp.
 #include "api_errors.hpp"
+#include "debug_mode.hpp"
 #include "environment_state.hpp"
 #include "extension.hpp"
 #include "function_config.hpp"
@@ -33,7 +34,7 @@ const char* rapid_state_name(RuntimeState state);
 
 class Environment {
 public:
-    Environment(FunctionConfig config, ShutdownOverrides overrides, Ports ports);
+    Environment(FunctionConfig config, ShutdownOverrides overrides, DebugMode debug, Ports ports);
     Environment(const Environment&) = delete;
     Environment& operator=(const Environment&) = delete;
 
@@ -138,6 +139,7 @@ private:
                                           const std::string& error_type);
 
     // Freeze: once Idle with nothing held, and before the next event or the Shutdown phase
+    // (never while debugging)
     void freeze_if_idle();
     void thaw();
 
@@ -165,6 +167,7 @@ private:
 
     FunctionConfig config_;
     ShutdownOverrides overrides_;
+    DebugMode debug_;
     Ports ports_;
 
     EnvironmentState state_;

@@ -46,8 +46,10 @@ void Environment::begin_init(InitPhase phase)
         extension.alive = true;
         extensions_.push_back(std::move(extension));
     }
-    // A suppressed init is bounded by the invocation's own timeout instead.
-    if (phase == InitPhase::Init) ports_.timers.arm(TimerSlot::InitDeadline, init.started_at + config_.init_timeout);
+    // A suppressed init is bounded by the invocation's own timeout instead; while debugging neither
+    // is bounded: a breakpoint in the function's init code must not be killed.
+    if (phase == InitPhase::Init && debug_ == DebugMode::Off)
+        ports_.timers.arm(TimerSlot::InitDeadline, init.started_at + config_.init_timeout);
     if (!launch_error.empty()) {
         fail_init(InitStatus::Error, "Extension.LaunchError",
                   make_payload(error_json("Extension.LaunchError",

@@ -54,8 +54,13 @@ void Environment::start_invocation()
     auto& active = *invocation_;
     const SteadyTime started_at = now();
     active.stage = invocation_stage::Started{started_at};
-    active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + config_.timeout);
-    ports_.timers.arm(TimerSlot::InvokeDeadline, started_at + config_.timeout);
+    if (debug_ == DebugMode::Debugging) {
+        // No timer: a function held at a breakpoint must not be killed (core/debug_mode.hpp).
+        active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + kDebuggingDeadline);
+    } else {
+        active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + config_.timeout);
+        ports_.timers.arm(TimerSlot::InvokeDeadline, started_at + config_.timeout);
+    }
     if (auto* idle = std::get_if<environment_state::Idle>(&state_)) {
         active.init_duration_ms = idle->cold_init_duration_ms;
         state_ = environment_state::Invoke{};

@@ -148,7 +148,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
                                     [lines = lines_](const std::string& line) { lines("platform", line); })},
       last_outputs_{std::make_shared<LastOutputs>(io, clock)}, observers_{followed_by(std::move(observers),
                                                                                       telemetry_.get())},
-      environment_{options_.function, options_.overrides,
+      environment_{options_.function, options_.overrides, options_.debug,
                    core::Ports{clock, *this, *this, observers_, [&ids] { return ids.uuid(); }}}
 {
     runtime_api::add_routes(router_, environment_);

@@ -55,6 +55,9 @@ struct HostOptions {
     bool claims_every_orphan = false;
     // Freeze the processes between invocations, as Lambda does (--no-freeze: leave them running).
     bool freeze = true;
+    // -d PORT: a debugger listens in the runtime; the core then never freezes the environment and
+    // lifts the Init and invocation timeouts (core/debug_mode.hpp).
+    core::DebugMode debug = core::DebugMode::Off;
     // Null: no sandbox (--sandbox off, or a kernel without user namespaces).
     std::shared_ptr<const SandboxSettings> sandbox;
     // Where the environment's cgroup is made (its CPU is function.vcpus, its memory function.memory_mb);

@@ -148,9 +148,13 @@ struct Harness {
         c.name = "fn";
         return c;
     }();
-    core::Environment environment{config, {}, core::Ports{clock, processes, timers, observer, [this] {
-                                                              return "req-" + std::to_string(++next_id);
-                                                          }}};
+    core::DebugMode debug = core::DebugMode::Off;
+    core::Environment environment{config, {}, debug, core::Ports{clock, processes, timers, observer, [this] {
+                                                                     return "req-" + std::to_string(++next_id);
+                                                                 }}};
+
+    Harness() = default;
+    explicit Harness(core::DebugMode mode) : debug{mode} {}
 
     std::vector<core::InvokeResult> results;
     std::vector<core::Invocation> delivered;
