@@ -14,6 +14,8 @@ RunSession::RunSession(boost::asio::io_context& io, report::Console& console, co
     : io_{io}, console_{console}, clock_{clock}, ids_{ids}, events_{std::move(events)},
       reporter_{console, clock, std::move(record), {}}, end_{console, std::move(reports), reporter_.record().allow_kill}
 {
+    if (RunProgress::worth_showing(events_.size(), report::Console::stderr_is_terminal()))
+        progress_ = RunProgress{.total = events_.size()};
 }
 
 void RunSession::invocation_finished(const core::InvocationReport&)
@@ -44,6 +46,7 @@ void RunSession::dispatch_next()
     auto& environment = host_->environment();
     if (spinning_down()) return;
     if (next_event_ == events_.size()) {
+        if (progress_) console_.set_status({}); // the Shutdown phase's table follows: the count is in it
         environment.shutdown();
         return;
     }
@@ -56,12 +59,18 @@ void RunSession::dispatch_next()
     environment.invoke(std::move(request), [this, source = event.source](core::InvokeResult result) {
         reporter_.record_result(result, source);
         console_.result(report::result_line(result));
+        if (progress_) {
+            ++progress_->done;
+            if (result.is_function_error()) ++progress_->failed;
+            console_.set_status(progress_->text());
+        }
     });
 }
 
 void RunSession::spin_down(int signal)
 {
     end_.interrupted_by(signal);
+    if (progress_) console_.set_status({});
     host_->environment().shutdown();
 }
 

@@ -9,9 +9,11 @@
 #include "invoke/event_source.hpp"
 #include "report/console.hpp"
 #include "run_end.hpp"
+#include "run_progress.hpp"
 
 #include <boost/asio/io_context.hpp>
 
+#include <optional>
 #include <vector>
 
 namespace lambda_emu {
@@ -47,6 +49,7 @@ private:
     IdGenerator& ids_;
     std::vector<invoke::Event> events_;
     std::size_t next_event_ = 0;
+    std::optional<RunProgress> progress_; // on a terminal, for more than one event
     EnvironmentReporter reporter_;
     RunEnd end_;
     EnvironmentHost* host_ = nullptr;

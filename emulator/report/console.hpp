@@ -51,17 +51,36 @@ public:
     void result(std::string_view json_line)
     {
         flush_lines();
+        // stdout and stderr may share the terminal: the status line makes room for the result.
+        if (!status_.empty()) err_.write(kEraseLine);
         write_line(out_, json_line);
+        if (!status_.empty()) err_.write(status_);
     }
     void platform(std::string_view line)
     {
         flush_lines();
-        write_line(err_, line);
+        line_.assign(line);
+        line_ += '\n';
+        write_err(line_);
     }
     void lifecycle(std::string_view line)
     {
+        platform(palette_.label("lambda-emu", "[lambda-emu]") + " " + std::string{line});
+    }
+
+    // Whether a status line would be seen: stderr is a terminal (not a pipe, a file or a CI log).
+    static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+    // A line kept at the bottom of the terminal and redrawn in place (a long run's progress):
+    // every other line written to stderr erases it first and draws it again below itself.
+    // Empty: none (it is erased).
+    void set_status(std::string_view line)
+    {
+        if (line.empty() && status_.empty()) return;
         flush_lines();
-        write_line(err_, palette_.label("lambda-emu", "[lambda-emu]") + " " + std::string{line});
+        std::string drawn{kEraseLine};
+        drawn += line;
+        err_.write(line.empty() ? std::string_view{kEraseLine} : std::string_view{drawn});
+        status_ = line.empty() ? std::string{} : std::move(drawn);
     }
     void process_line(std::string_view source, std::string_view line)
     {
@@ -85,7 +104,7 @@ public:
     void block(std::string_view text)
     {
         flush_lines();
-        err_.write(text);
+        write_err(text);
     }
 
     // Writes the gathered lines now (before anything else is written, to keep the order).
@@ -93,16 +112,19 @@ public:
     {
         flush_scheduled_ = false;
         if (lines_.empty()) return;
-        err_.write(lines_);
+        write_err(lines_);
         lines_.clear(); // keeps its room for the next burst
     }
 
 private:
     static constexpr std::size_t kMaxBatch = 256 * 1024;
+    // Back to the line's start and clear it: a terminal's way to redraw a line in place.
+    static constexpr std::string_view kEraseLine = "\r\x1b[K";
     Palette palette_;
     std::function<void(std::function<void()>)> schedule_;
     std::string lines_;
     std::string line_; // a line and its newline, written at once
+    std::string status_; // the status line as drawn (erase, then its text); empty: none
     bool flush_scheduled_ = false;
     ConsoleOutput out_{STDOUT_FILENO};
     ConsoleOutput err_{STDERR_FILENO};
@@ -110,9 +132,19 @@ private:
     void leave_event_loop()
     {
         flush_lines();
+        set_status({});
         schedule_ = nullptr;
         out_.leave_event_loop();
         err_.leave_event_loop();
+    }
+    // Whole lines to stderr, below which the status line, if any, is drawn again.
+    void write_err(std::string_view text)
+    {
+        if (status_.empty()) return err_.write(text);
+        std::string framed{kEraseLine};
+        framed += text;
+        framed += status_;
+        err_.write(framed);
     }
     void write_line(ConsoleOutput& output, std::string_view line)
     {

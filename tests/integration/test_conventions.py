@@ -2,7 +2,9 @@
 after the function's path, --allow-kill idle with a space, and one error style for every usage
 error, with the nearest option named for a misspelt one."""
 import json
+import os
 import pathlib
+import pty
 import shutil
 import signal
 import tempfile
@@ -73,6 +75,61 @@ class Conventions(unittest.TestCase):
         self.assertEqual(report["function"]["timeoutMs"], 5000)
         self.assertEqual(emulator("run", "--template", str(GO_TEMPLATE), "EnableSigtermFunction", "-t", "5").returncode,
                          2)  # -t is no longer the timeout
+
+
+class Progress(unittest.TestCase):
+    """On a terminal a run of several events keeps one line at the bottom, redrawn in place, with
+    the invocations done and failed; written to a pipe or a file, no such line."""
+
+    EVENTS = [{"sleep": 0}, {"sleep": 3}, {"sleep": 0}]  # the second one times out (--timeout 1)
+
+    def run_with_stderr(self, stderr):
+        name = harness.unique_name("progress")
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        files = []
+        for i, event in enumerate(self.EVENTS):
+            path = pathlib.Path(folder.name) / f"event-{i}.json"
+            path.write_text(json.dumps(event))
+            files += ["--event", str(path)]
+        process = subprocess.Popen([harness.EMULATOR, "run", harness.misbehaving("sleeps-past-timeout"),
+                                    "--function-name", name, "--timeout", "1", *files],
+                                   stdout=subprocess.PIPE, stderr=stderr)
+        return process, name
+
+    def test_a_terminal_sees_one_updating_line_of_invocations_done_and_failed(self):
+        primary, secondary = pty.openpty()
+        process, name = self.run_with_stderr(secondary)
+        os.close(secondary)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the terminal's other end closed: the emulator is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        process.communicate(timeout=120)
+        os.close(primary)
+        harness.assert_nothing_left(self, name)
+        text = seen.decode(errors="replace")
+        erase = "\r\x1b[K"
+        for line in ("1/3 invocations done, 0 failed", "2/3 invocations done, 1 failed",
+                     "3/3 invocations done, 1 failed"):
+            self.assertIn(f"{erase}[lambda-emu] {line}", text)
+        # Drawn in place, never as a line of its own; erased before the Shutdown phase's table.
+        self.assertNotIn("invocations done, 1 failed\r\n", text)
+        self.assertIn(f"{erase}", text.split("Shutdown (reason spindown)")[0][-40:])
+        self.assertEqual(process.returncode, 4, text[-2000:])  # a timed-out invocation
+
+    def test_a_pipe_gets_no_progress_line(self):
+        process, name = self.run_with_stderr(subprocess.PIPE)
+        _, stderr = process.communicate(timeout=120)
+        harness.assert_nothing_left(self, name)
+        self.assertNotIn(b"invocations done", stderr)
+        self.assertNotIn(b"\x1b[K", stderr)
+        self.assertIn(b"Sandbox.Timedout", stderr)
 
 
 class ExitCodesAsDocumented(unittest.TestCase):
