@@ -50,6 +50,8 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
     if (label_.empty()) console_.process_line(source, line);
     else console_.process_line(std::string{source} + label_, line);
     capture(line);
+    recent_lines_.add(source, line);
+    if (late_lines_to_) add_late_line(source, line);
     if (idle_window_ == IdleWindow::None) return;
     if (auto* late = late_output()) {
         (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
@@ -138,8 +140,19 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
     answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source)};
 }
 
+void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
+{
+    for (auto& process : record_.shutdowns.at(*late_lines_to_).processes) {
+        if (report::output_label(process.kind, process.name) == source)
+            report::append_last_line(process.evidence.last_lines, line);
+    }
+}
+
 void EnvironmentReporter::init_started(core::InitPhase phase)
 {
+    // New processes: what is printed from now on is theirs.
+    recent_lines_.clear();
+    late_lines_to_.reset();
     if (phase == core::InitPhase::Init) {
         platform_event(report::init_start_line(record_.runtime.version), "platform.initStart",
                        extensions_api::records::init_start(phase, record_.function.name, record_.function.version));
@@ -258,6 +271,13 @@ std::string unclean_exit_words(const core::ShutdownReport& report, const core::P
 void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
     record_.shutdowns.push_back(report);
+    for (auto& process : record_.shutdowns.back().processes)
+        process.evidence.last_lines = recent_lines_.of(report::output_label(process.kind, process.name));
+    late_lines_to_ = record_.shutdowns.size() - 1;
+    if (record_.shutdowns.size() > kShutdownsWithLines) {
+        for (auto& process : record_.shutdowns[record_.shutdowns.size() - 1 - kShutdownsWithLines].processes)
+            std::vector<std::string>{}.swap(process.evidence.last_lines);
+    }
     // The environment is gone for good: its report stays, its log tail's buffer need not.
     if (report.final) std::string{}.swap(invocation_log_);
     console_.block(report::shutdown_summary(report, console_.palette()));
