@@ -8,6 +8,7 @@
 #include "extensions-api/telemetry_records.hpp"
 #include "report/console.hpp"
 #include "report/process_lines.hpp"
+#include "report/repeated_init_output.hpp"
 #include "report/run_record.hpp"
 
 #include <optional>
@@ -122,6 +123,11 @@ private:
     // A serve that resets for days keeps every phase's record; the lines only of the latest ones.
     static constexpr std::size_t kShutdownsWithLines = 100;
     void add_late_line(std::string_view source, std::string_view line);
+    // The runtime's output of a retried Init, shown only where it differs from the failed one's.
+    report::RepeatedInitOutput repeated_init_output_;
+    bool last_init_failed_ = false;
+    void echo(std::string_view source, std::string_view line); // a process's line on the console
+    void echo_runtime(const std::vector<std::string>& lines);
 };
 
 } // namespace lambda_emu
