@@ -1,6 +1,8 @@
 #include "html_report.hpp"
 
+#include "html_evidence.hpp"
 #include "markup.hpp"
+#include "report_reader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -250,6 +252,10 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
 std::string shutdown_detail(const json& shutdown)
 {
     const auto& processes = shutdown.at("processes");
+    // Nothing to draw when no process took part (a reset after a crash): the table says so.
+    if (std::all_of(processes.begin(), processes.end(),
+                    [](const json& process) { return process.at("exitedBeforeShutdown").get<bool>(); }))
+        return {};
     double scale = shutdown.at("budget").at("phaseMs").get<double>();
     scale = std::max(scale, shutdown.at("durationMs").get<double>());
     for (const auto& process : processes)
@@ -271,12 +277,17 @@ std::string shutdown_detail(const json& shutdown)
     return svg + "</svg>";
 }
 
+// One row a process, and under it the evidence of what it was doing and its last lines.
 std::string cleanup_rows(const json& shutdown)
 {
+    const auto& processes = shutdown.at("processes");
+    if (processes.empty()) return "<p class=\"empty\">No process was running.</p>";
+    const core::ShutdownReport read = read_shutdown(shutdown);
     std::string html = "<table class=\"cleanup\"><thead><tr><th>process</th><th>kind</th><th>pid</th><th>SIGTERM</th>"
                        "<th>SHUTDOWN</th><th>SIGKILL</th><th>exited</th><th>cleanup ms</th><th>deadline</th>"
                        "<th>headroom</th><th>exit</th><th>verdict</th></tr></thead><tbody>";
-    for (const auto& process : shutdown.at("processes")) {
+    for (std::size_t i = 0; i < processes.size(); ++i) {
+        const auto& process = processes[i];
         const std::string verdict = process.at("verdict").get<std::string>();
         html += "<tr><td>" + text_of(process.at("name")) + "</td><td>" + text_of(process.at("kind")) + "</td><td>" +
                 text_of(process.at("pid")) + "</td>";
@@ -287,6 +298,9 @@ std::string cleanup_rows(const json& shutdown)
                 (process.at("exit").is_null() ? std::string{"not observed"}
                                               : text_of(process.at("exit").at("description"))) +
                 "</td><td class=\"verdict verdict-" + verdict + "\">" + markup_text(verdict) + "</td></tr>";
+        const bool lines_kept = process.contains("evidence") && process.at("evidence").contains("lastLines");
+        html += "<tr class=\"evidence-row\"><td colspan=\"12\">" +
+                evidence_html(read, read.processes.at(i), lines_kept) + "</td></tr>";
     }
     return html + "</tbody></table>";
 }
@@ -338,11 +352,16 @@ std::string environment_section(const json& run, const std::string& heading)
     for (const auto& init : run.at("inits")) {
         ++init_index;
         if (init.value("status", "success") == "success") continue;
+        // The error's message as the runtime posted it (or the emulator's words for an exit),
+        // every line of it: Node.js's runs on with "Require stack:".
+        const json message = init.value("errorMessage", json{});
         diagnostics +=
-            "<li>Init " + std::to_string(init_index) + " (" + text_of(init.value("phase", json{})) +
-            "): " + text_of(init.value("status", json{})) +
+            "<li class=\"init-error\">Init " + std::to_string(init_index) + " (" +
+            text_of(init.value("phase", json{})) + "): " + text_of(init.value("status", json{})) +
             (init.contains("errorType") && !init.at("errorType").is_null() ? ", " + text_of(init.at("errorType"))
                                                                            : std::string{}) +
+            " after " + text_of(init.at("durationMs")) + " ms" +
+            (message.is_string() ? "<pre class=\"error-message\">" + text_of(message) + "</pre>" : std::string{}) +
             "</li>";
     }
     std::size_t index = 0;
@@ -389,6 +408,12 @@ th{background:#f0f2f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict-graceful{color:#1f8f3a;font-weight:600}.verdict-killed{color:#c0182a;font-weight:600}
 .verdict-crashed{color:#9b2fae;font-weight:600}.verdict-not-signalled{color:#b08600;font-weight:600}
 .invocations tr.outcome-success td:nth-child(4){color:#1f8f3a}.invocations tr:not(.outcome-success) td:nth-child(4){color:#c0182a}
+tr.evidence-row td{background:#fbfbfd;color:#3a4252;padding:4px 10px 8px 22px}
+p.evidence-line{margin:2px 0;font-family:ui-monospace,monospace;font-size:12px}
+ul.evidence{margin:3px 0;padding-left:18px}ul.evidence li{margin:1px 0}
+p.last-lines{margin:4px 0 2px}pre.last-lines,pre.error-message{margin:2px 0;padding:5px 8px;background:#f3f4f7;
+border-left:3px solid #c9ced8;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+pre.error-message{border-left-color:#c0182a;color:#1d2330}
 .legend{color:#4a5263;font-size:12px}.key{display:inline-block;width:14px;height:10px;margin:0 4px 0 10px}
 .key.init{background:#8fb3e8}.key.invocation{background:#4f7fd0}.key.shutdown{background:#c7cbd3}
 .key.reset{background:#e9c46a}.key.cleanup{background:#7fbf7f}.key.headroom{background:#d5efd5}

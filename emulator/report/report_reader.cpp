@@ -100,6 +100,8 @@ core::ProcessEvidence read_evidence(const core::SteadyTime& started, const json&
     return evidence;
 }
 
+} // namespace
+
 core::ShutdownReport read_shutdown(const json& entry)
 {
     core::ShutdownReport shutdown;
@@ -147,6 +149,8 @@ core::ShutdownReport read_shutdown(const json& entry)
     shutdown.diagnostics = entry.at("diagnostics").get<std::vector<std::string>>();
     return shutdown;
 }
+
+namespace {
 
 RunRecord read_run(const json& report)
 {
