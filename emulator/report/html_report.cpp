@@ -3,9 +3,9 @@
 #include "html_evidence.hpp"
 #include "markup.hpp"
 #include "report_reader.hpp"
+#include "time_axis.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -49,31 +49,20 @@ struct Axis {
     double x(double ms) const { return kLabelWidth + std::clamp((ms - start) / span, 0.0, 1.0) * kPlotWidth; }
 };
 
-std::string ticks(const Axis& axis, double height, const char* unit_note)
+// The axis's ticks and labels; the note at its left names the unit, then `after_unit`.
+std::string ticks(const Axis& axis, double height, const std::string& after_unit)
 {
-    // About eight ticks at a round step (1, 2 or 5 times a power of ten).
-    const double raw = axis.span / 8;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = power;
-    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (power * m >= raw) {
-            step = power * m;
-            break;
-        }
-    }
-    // As many decimals as the step needs: 0.2 ms steps read 0.0 0.2 0.4, not 0 0 0.
-    const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-    char label_format[16];
-    std::snprintf(label_format, sizeof label_format, "%%.%df", decimals);
+    const TimeTicks found = time_ticks(axis.span);
     std::string svg;
-    for (double t = 0; t <= axis.span * 1.0001; t += step) {
-        const double x = axis.x(axis.start + t);
+    for (const auto& tick : found.ticks) {
+        const double x = axis.x(axis.start + tick.at_ms);
         svg += "<line class=\"tick\" x1=\"" + number(x) + "\" y1=\"" + number(kAxisHeight - 6) + "\" x2=\"" +
                number(x) + "\" y2=\"" + number(height) + "\"/>";
         svg += "<text class=\"tick-label\" x=\"" + number(x) + "\" y=\"" + number(kAxisHeight - 10) + "\">" +
-               number(t, label_format) + "</text>";
+               tick.label + "</text>";
     }
-    svg += "<text class=\"axis-note\" x=\"4\" y=\"" + number(kAxisHeight - 10) + "\">" + unit_note + "</text>";
+    svg += "<text class=\"axis-note\" x=\"4\" y=\"" + number(kAxisHeight - 10) + "\">" + found.unit + after_unit +
+           "</text>";
     return svg;
 }
 
@@ -209,7 +198,7 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
     const Axis axis{first, std::max(last - first, 1.0)};
     std::string svg = svg_open("lifecycle", names.size(), "the environment's life, one row per process");
     const double height = kAxisHeight + static_cast<double>(names.size()) * kRowHeight;
-    svg += ticks(axis, height, "ms");
+    svg += ticks(axis, height, "");
     for (std::size_t i = 0; i < names.size(); ++i) {
         const auto& name = names[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;
@@ -263,7 +252,7 @@ std::string shutdown_detail(const json& shutdown)
             if (auto t = optional_number(process, key)) scale = std::max(scale, *t);
     const Axis axis{0, std::max(scale * 1.04, 1.0)};
     std::string svg = svg_open("shutdown-phase", processes.size(), "the Shutdown phase, one row per process");
-    svg += ticks(axis, kAxisHeight + static_cast<double>(processes.size()) * kRowHeight, "ms from the phase's start");
+    svg += ticks(axis, kAxisHeight + static_cast<double>(processes.size()) * kRowHeight, " from the phase's start");
     for (std::size_t i = 0; i < processes.size(); ++i) {
         const auto& process = processes[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;

@@ -1,11 +1,12 @@
-// The HTML report without a process: the page rendered from a JSON report (a failed Init's
-// message, each process's evidence and last lines), its text escaped.
+// The HTML report without a process: the time axis's ticks, and the page rendered from a JSON
+// report (a failed Init's message, each process's evidence and last lines), its text escaped.
 #include "fake_ports.hpp"
 #include "report/cleanup_table.hpp"
 #include "report/html_report.hpp"
 #include "report/json_report.hpp"
 #include "report/markup.hpp"
 #include "report/report_reader.hpp"
+#include "report/time_axis.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,6 +17,13 @@ using namespace lambda_emu;
 using std::chrono::milliseconds;
 
 namespace {
+
+std::vector<std::string> labels(const report::TimeTicks& axis)
+{
+    std::vector<std::string> found;
+    for (const auto& tick : axis.ticks) found.push_back(tick.label);
+    return found;
+}
 
 std::size_t count_of(const std::string& text, const std::string& part)
 {
@@ -104,6 +112,30 @@ report::RunRecord record_of_a_failed_init_then_a_shutdown(const core::Clock& clo
 }
 
 } // namespace
+
+TEST_CASE("time axis ticks are round steps with the decimals they need, in a unit that keeps them short")
+{
+    const auto tiny = report::time_ticks(1.0);
+    CHECK(tiny.unit == "ms");
+    CHECK(labels(tiny) == std::vector<std::string>{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}); // the last one too
+    CHECK(labels(report::time_ticks(4.0)) ==
+          std::vector<std::string>{"0.0", "0.5", "1.0", "1.5", "2.0", "2.5", "3.0", "3.5", "4.0"});
+    CHECK(labels(report::time_ticks(0.2)) == labels(tiny)); // never a span of nothing
+    const auto phase = report::time_ticks(2080);
+    CHECK(phase.unit == "ms");
+    CHECK(labels(phase) == std::vector<std::string>{"0", "500", "1000", "1500", "2000"});
+    const auto minute = report::time_ticks(65'000);
+    CHECK(minute.unit == "s");
+    CHECK(labels(minute) == std::vector<std::string>{"0", "10", "20", "30", "40", "50", "60"});
+    CHECK(minute.ticks.back().at_ms == doctest::Approx(60'000));
+    const auto seconds = report::time_ticks(13'500);
+    CHECK(seconds.unit == "s");
+    CHECK(labels(seconds) == std::vector<std::string>{"0", "2", "4", "6", "8", "10", "12"});
+    const auto hour = report::time_ticks(3'600'000);
+    CHECK(hour.unit == "min");
+    CHECK(labels(hour).back() == "60");
+    CHECK(report::time_ticks(36'000'000 * 3.0).unit == "h");
+}
 
 TEST_CASE("the HTML report shows a failed Init's message, each process's evidence and last lines, escaped")
 {
