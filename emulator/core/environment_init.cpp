@@ -121,7 +121,8 @@ void Environment::fail_init(InitStatus status, const std::string& error_type, Pa
     ports_.timers.cancel(TimerSlot::InitErrorGrace);
     const SteadyTime ended = init.posted_error ? init.posted_error->at : now();
     ports_.observer.init_finished(
-        InitReport{init.phase, status, error_type, to_ms(ended - init.started_at), init.started_at});
+        InitReport{init.phase, status, error_type, to_ms(ended - init.started_at), init.started_at,
+                   caller_payload ? error_message_of(*caller_payload, kMaxInitErrorMessage) : std::string{}});
 
     std::optional<ClosedInvocation> failed;
     if (init.phase == InitPhase::Invoke && invocation_) failed = close_invocation(InvokeStatus::Error, error_type);

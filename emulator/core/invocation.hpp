@@ -3,6 +3,7 @@
 // sees on /next, what the caller gets back, and what the platform reports when it ends.
 #include "clock.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -131,6 +132,10 @@ struct InitReport {
     std::string error_type;
     double duration_ms = 0;
     SteadyTime started_at{}; // for the report's time axis
+    // The error body's errorMessage (posted to /init/error, or the emulator's own for an exit),
+    // at most kMaxInitErrorMessage bytes; empty on success, on a timeout, or when the body had none.
+    std::string error_message{};
 };
+inline constexpr std::size_t kMaxInitErrorMessage = 1024;
 
 } // namespace lambda_emu::core

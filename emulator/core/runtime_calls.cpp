@@ -1,5 +1,6 @@
 #include "runtime_calls.hpp"
 #include "core/json_text.hpp"
+#include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,15 @@ std::string error_json(const std::string& error_type, const std::string& error_m
     body["errorMessage"] = error_message;
     body["errorType"] = error_type;
     return core::json_text(body);
+}
+
+std::string error_message_of(const std::string& body, std::size_t limit)
+{
+    const auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (!parsed.is_object()) return {};
+    const auto message = parsed.find("errorMessage");
+    if (message == parsed.end() || !message->is_string()) return {};
+    return std::string{utf8_prefix(message->get_ref<const std::string&>(), limit)};
 }
 
 } // namespace lambda_emu::core

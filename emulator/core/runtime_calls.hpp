@@ -36,5 +36,8 @@ std::string normalized_error_type(const std::string& posted);
 
 // `{"errorMessage":..., "errorType":...}`: the shape of every Lambda error body.
 std::string error_json(const std::string& error_type, const std::string& error_message);
+// The errorMessage of such a body, at most `limit` bytes (cut at a character's start); "" when
+// the body is not JSON, not an object, or its errorMessage is not a string.
+std::string error_message_of(const std::string& body, std::size_t limit);
 
 } // namespace lambda_emu::core

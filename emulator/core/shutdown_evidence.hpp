@@ -6,6 +6,7 @@
 // in a process that then did not exit is not a cleanup cut short).
 #include "clock.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,7 +72,14 @@ struct ProcessEvidence {
     std::optional<ProcessSample> at_end;
     std::optional<OutputLine> last_output; // after the signal, or before it if it printed nothing since
     ParkedCall parked_at_kill = ParkedCall::None;
+    // Its last kLastLines lines of output, oldest first, each cut at kMaxLastOutput bytes: what a
+    // process that crashed or was killed said last (a stack trace, the step its cleanup was in).
+    // The core leaves it empty: the host's reporter, which reads every line, fills it in, also
+    // with lines read after the phase ended (a crashed process's last words can be read after
+    // its exit was seen).
+    std::vector<std::string> last_lines;
 };
+inline constexpr std::size_t kLastLines = 10;
 
 inline constexpr Millis kEvidenceSamplePeriod{20};
 // Reading the socket tables (/proc/PID/net/tcp walks the kernel's whole connection hash) takes

@@ -41,4 +41,12 @@ std::string valid_utf8(std::string_view bytes)
     return repaired;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t limit)
+{
+    if (text.size() <= limit) return text;
+    std::size_t end = limit;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end; // a continuation byte
+    return text.substr(0, end);
+}
+
 } // namespace lambda_emu::core

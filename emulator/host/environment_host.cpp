@@ -1,6 +1,7 @@
 #include "environment_host.hpp"
 
 #include "extensions-api/extensions_api.hpp"
+#include "report/process_lines.hpp"
 #include "runtime-api/runtime_api.hpp"
 
 #include <algorithm>
@@ -42,12 +43,6 @@ std::vector<std::filesystem::path> managed_runtime_folders(const HostOptions& op
         if (name == "LAMBDA_RUNTIME_DIR") folders.emplace_back(value);
     }
     return folders;
-}
-
-// How this host names a process in its maps and its output lines: "runtime", "ext:NAME".
-std::string label_of(core::ProcessKind kind, const std::string& name)
-{
-    return kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
 }
 
 int mb_rounded_up(long kb)
@@ -350,12 +345,12 @@ void EnvironmentHost::environment_out_of_memory()
 void EnvironmentHost::arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when)
 {
     if (const pid_t group = pid_of(kind, name); group > 0)
-        arranged_kills_[label_of(kind, name)] = std::make_unique<process::DeadlineKill>(group, when);
+        arranged_kills_[report::output_label(kind, name)] = std::make_unique<process::DeadlineKill>(group, when);
 }
 
 std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(core::ProcessKind kind, const std::string& name)
 {
-    const auto found = arranged_kills_.find(label_of(kind, name));
+    const auto found = arranged_kills_.find(report::output_label(kind, name));
     if (found == arranged_kills_.end()) return std::nullopt;
     const auto sent = found->second->call_off();
     if (sent) killed_groups_.insert(found->second->group());
@@ -394,7 +389,8 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
         spec.working_directory = working_directory();
         if (sandbox_) spec.sandbox = sandbox_->entry();
         if (cgroup_) spec.join_cgroup = cgroup_->join_descriptors();
-        auto line_sink = [lines = lines_, label = "ext:" + name](std::string_view line) { lines(label, line); };
+        const std::string label = report::output_label(core::ProcessKind::ExternalExtension, name);
+        auto line_sink = [lines = lines_, label](std::string_view line) { lines(label, line); };
         auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
         if (!spawned.child) {
             explain_permission_denied(spawned.error);
@@ -402,8 +398,8 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
             continue;
         }
         const pid_t pid = spawned.child->pid();
-        last_outputs_->started("ext:" + name, pid);
-        looks_.erase("ext:" + name);
+        last_outputs_->started(label, pid);
+        looks_.erase(label);
         reaper_.descendants().add_root(family_, pid);
         reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
             if (generation != extension_generation_) return;
@@ -503,7 +499,7 @@ std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind ki
 {
     const pid_t pid = pid_of(kind, name);
     if (pid == 0) return std::nullopt;
-    auto& look = looks_[label_of(kind, name)];
+    auto& look = looks_[report::output_label(kind, name)];
     if (!process::look_at_tree(pid, look, fresh)) return std::nullopt;
     core::ProcessSample sample;
     sample.at = clock_.now();
@@ -529,7 +525,7 @@ std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind ki
 
 std::optional<core::OutputLine> EnvironmentHost::last_output(core::ProcessKind kind, const std::string& name)
 {
-    return last_outputs_->last(label_of(kind, name));
+    return last_outputs_->last(report::output_label(kind, name));
 }
 
 void EnvironmentHost::time_output(bool on)

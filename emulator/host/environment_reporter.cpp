@@ -47,9 +47,20 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
         platform(std::string{line});
         return;
     }
-    if (label_.empty()) console_.process_line(source, line);
-    else console_.process_line(std::string{source} + label_, line);
+    if (source != "runtime") {
+        echo(source, line);
+    } else {
+        auto shown = repeated_init_output_.line(line);
+        echo_runtime(shown.released);
+        if (shown.print_line) echo(source, line);
+        if (shown.repeated > 0)
+            lifecycle("the runtime printed the same " +
+                      (shown.repeated == 1 ? std::string{"line"} : std::to_string(shown.repeated) + " lines") +
+                      " as in the failed Init before (not shown again)");
+    }
     capture(line);
+    recent_lines_.add(source, line);
+    if (late_lines_to_) add_late_line(source, line);
     if (idle_window_ == IdleWindow::None) return;
     if (auto* late = late_output()) {
         (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
@@ -59,6 +70,17 @@ void EnvironmentReporter::process_line(std::string_view source, std::string_view
                                                 std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
         }
     }
+}
+
+void EnvironmentReporter::echo(std::string_view source, std::string_view line)
+{
+    if (label_.empty()) console_.process_line(source, line);
+    else console_.process_line(std::string{source} + label_, line);
+}
+
+void EnvironmentReporter::echo_runtime(const std::vector<std::string>& lines)
+{
+    for (const auto& line : lines) echo("runtime", line);
 }
 
 report::LateOutput* EnvironmentReporter::late_output()
@@ -138,8 +160,34 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
     answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source)};
 }
 
+void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
+{
+    for (auto& process : record_.shutdowns.at(*late_lines_to_).processes) {
+        if (report::output_label(process.kind, process.name) == source)
+            report::append_last_line(process.evidence.last_lines, line);
+    }
+}
+
+namespace {
+
+// A message's first line, short enough for the lifecycle line it goes into ("Error: Cannot find
+// module 'x'" of Node.js's "...\nRequire stack:\n- ..."); the reports keep it whole.
+std::string message_headline(const std::string& message)
+{
+    constexpr std::size_t kShown = 160;
+    std::string line = message.substr(0, message.find('\n'));
+    if (line.size() <= kShown) return line;
+    return core::valid_utf8(line.substr(0, kShown)) + "...";
+}
+
+} // namespace
+
 void EnvironmentReporter::init_started(core::InitPhase phase)
 {
+    // New processes: what is printed from now on is theirs.
+    recent_lines_.clear();
+    late_lines_to_.reset();
+    echo_runtime(repeated_init_output_.init_started(last_init_failed_));
     if (phase == core::InitPhase::Init) {
         platform_event(report::init_start_line(record_.runtime.version), "platform.initStart",
                        extensions_api::records::init_start(phase, record_.function.name, record_.function.version));
@@ -167,6 +215,8 @@ void EnvironmentReporter::extensions_initialised(const std::vector<core::Extensi
 void EnvironmentReporter::init_finished(const core::InitReport& report)
 {
     record_.inits.push_back(report);
+    last_init_failed_ = report.status != core::InitStatus::Success;
+    if (!last_init_failed_) echo_runtime(repeated_init_output_.init_succeeded());
     // Lambda writes no INIT_REPORT for a successful on-demand init (its time shows in REPORT).
     if (report.status != core::InitStatus::Success || report.phase == core::InitPhase::Invoke) {
         platform_event(report::init_report_line(report), "platform.initReport",
@@ -179,6 +229,7 @@ void EnvironmentReporter::init_finished(const core::InitReport& report)
     } else {
         lifecycle(std::string{"Init failed after "} + duration + " (" + core::to_string(report.status) +
                   (report.error_type.empty() ? "" : ", " + report.error_type) +
+                  (report.error_message.empty() ? "" : ": " + message_headline(report.error_message)) +
                   "): the next invocation initialises again (a suppressed init)");
     }
 }
@@ -257,7 +308,15 @@ std::string unclean_exit_words(const core::ShutdownReport& report, const core::P
 
 void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
+    if (report.final) echo_runtime(repeated_init_output_.release());
     record_.shutdowns.push_back(report);
+    for (auto& process : record_.shutdowns.back().processes)
+        process.evidence.last_lines = recent_lines_.of(report::output_label(process.kind, process.name));
+    late_lines_to_ = record_.shutdowns.size() - 1;
+    if (record_.shutdowns.size() > kShutdownsWithLines) {
+        for (auto& process : record_.shutdowns[record_.shutdowns.size() - 1 - kShutdownsWithLines].processes)
+            std::vector<std::string>{}.swap(process.evidence.last_lines);
+    }
     // The environment is gone for good: its report stays, its log tail's buffer need not.
     if (report.final) std::string{}.swap(invocation_log_);
     console_.block(report::shutdown_summary(report, console_.palette()));

@@ -7,8 +7,11 @@
 #include "core/ports.hpp"
 #include "extensions-api/telemetry_records.hpp"
 #include "report/console.hpp"
+#include "report/process_lines.hpp"
+#include "report/repeated_init_output.hpp"
 #include "report/run_record.hpp"
 
+#include <optional>
 #include <unordered_map>
 #include <vector>
 #include <algorithm>
@@ -112,6 +115,19 @@ private:
     bool capture_logs_ = false;
     IdleWindow idle_window_ = IdleWindow::None;
     std::string last_ended_; // request id of the invocation that ended last, normally
+    // The processes' last lines, for each Shutdown phase's record. Lines read after a phase
+    // ended (a crashed process's pipe can be read after its exit was seen) still go to its
+    // record, until the next Init starts new processes.
+    report::RecentLines recent_lines_;
+    std::optional<std::size_t> late_lines_to_; // index in record_.shutdowns
+    // A serve that resets for days keeps every phase's record; the lines only of the latest ones.
+    static constexpr std::size_t kShutdownsWithLines = 100;
+    void add_late_line(std::string_view source, std::string_view line);
+    // The runtime's output of a retried Init, shown only where it differs from the failed one's.
+    report::RepeatedInitOutput repeated_init_output_;
+    bool last_init_failed_ = false;
+    void echo(std::string_view source, std::string_view line); // a process's line on the console
+    void echo_runtime(const std::vector<std::string>& lines);
 };
 
 } // namespace lambda_emu

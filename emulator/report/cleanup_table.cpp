@@ -35,7 +35,8 @@ std::string open_connections(const core::ProcessCleanup& process)
     return std::to_string(core::open_own_connections(process).size());
 }
 
-// The second line of a process: how it ended and the evidence of what it was doing.
+} // namespace
+
 std::string evidence_line(const core::ShutdownReport& report, const core::ProcessCleanup& process)
 {
     std::string text =
@@ -49,8 +50,6 @@ std::string evidence_line(const core::ShutdownReport& report, const core::Proces
         text += ", parked " + std::string{core::to_string(process.evidence.parked_at_kill)};
     return text;
 }
-
-} // namespace
 
 std::string fitted(const std::string& name)
 {

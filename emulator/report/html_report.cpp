@@ -1,9 +1,11 @@
 #include "html_report.hpp"
 
+#include "html_evidence.hpp"
 #include "markup.hpp"
+#include "report_reader.hpp"
+#include "time_axis.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <vector>
@@ -47,31 +49,20 @@ struct Axis {
     double x(double ms) const { return kLabelWidth + std::clamp((ms - start) / span, 0.0, 1.0) * kPlotWidth; }
 };
 
-std::string ticks(const Axis& axis, double height, const char* unit_note)
+// The axis's ticks and labels; the note at its left names the unit, then `after_unit`.
+std::string ticks(const Axis& axis, double height, const std::string& after_unit)
 {
-    // About eight ticks at a round step (1, 2 or 5 times a power of ten).
-    const double raw = axis.span / 8;
-    const double power = std::pow(10.0, std::floor(std::log10(raw)));
-    double step = power;
-    for (const double m : {1.0, 2.0, 5.0, 10.0}) {
-        if (power * m >= raw) {
-            step = power * m;
-            break;
-        }
-    }
-    // As many decimals as the step needs: 0.2 ms steps read 0.0 0.2 0.4, not 0 0 0.
-    const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-    char label_format[16];
-    std::snprintf(label_format, sizeof label_format, "%%.%df", decimals);
+    const TimeTicks found = time_ticks(axis.span);
     std::string svg;
-    for (double t = 0; t <= axis.span * 1.0001; t += step) {
-        const double x = axis.x(axis.start + t);
+    for (const auto& tick : found.ticks) {
+        const double x = axis.x(axis.start + tick.at_ms);
         svg += "<line class=\"tick\" x1=\"" + number(x) + "\" y1=\"" + number(kAxisHeight - 6) + "\" x2=\"" +
                number(x) + "\" y2=\"" + number(height) + "\"/>";
         svg += "<text class=\"tick-label\" x=\"" + number(x) + "\" y=\"" + number(kAxisHeight - 10) + "\">" +
-               number(t, label_format) + "</text>";
+               tick.label + "</text>";
     }
-    svg += "<text class=\"axis-note\" x=\"4\" y=\"" + number(kAxisHeight - 10) + "\">" + unit_note + "</text>";
+    svg += "<text class=\"axis-note\" x=\"4\" y=\"" + number(kAxisHeight - 10) + "\">" + found.unit + after_unit +
+           "</text>";
     return svg;
 }
 
@@ -207,7 +198,7 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
     const Axis axis{first, std::max(last - first, 1.0)};
     std::string svg = svg_open("lifecycle", names.size(), "the environment's life, one row per process");
     const double height = kAxisHeight + static_cast<double>(names.size()) * kRowHeight;
-    svg += ticks(axis, height, "ms");
+    svg += ticks(axis, height, "");
     for (std::size_t i = 0; i < names.size(); ++i) {
         const auto& name = names[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;
@@ -250,6 +241,10 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
 std::string shutdown_detail(const json& shutdown)
 {
     const auto& processes = shutdown.at("processes");
+    // Nothing to draw when no process took part (a reset after a crash): the table says so.
+    if (std::all_of(processes.begin(), processes.end(),
+                    [](const json& process) { return process.at("exitedBeforeShutdown").get<bool>(); }))
+        return {};
     double scale = shutdown.at("budget").at("phaseMs").get<double>();
     scale = std::max(scale, shutdown.at("durationMs").get<double>());
     for (const auto& process : processes)
@@ -257,7 +252,7 @@ std::string shutdown_detail(const json& shutdown)
             if (auto t = optional_number(process, key)) scale = std::max(scale, *t);
     const Axis axis{0, std::max(scale * 1.04, 1.0)};
     std::string svg = svg_open("shutdown-phase", processes.size(), "the Shutdown phase, one row per process");
-    svg += ticks(axis, kAxisHeight + static_cast<double>(processes.size()) * kRowHeight, "ms from the phase's start");
+    svg += ticks(axis, kAxisHeight + static_cast<double>(processes.size()) * kRowHeight, " from the phase's start");
     for (std::size_t i = 0; i < processes.size(); ++i) {
         const auto& process = processes[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;
@@ -271,12 +266,17 @@ std::string shutdown_detail(const json& shutdown)
     return svg + "</svg>";
 }
 
+// One row a process, and under it the evidence of what it was doing and its last lines.
 std::string cleanup_rows(const json& shutdown)
 {
+    const auto& processes = shutdown.at("processes");
+    if (processes.empty()) return "<p class=\"empty\">No process was running.</p>";
+    const core::ShutdownReport read = read_shutdown(shutdown);
     std::string html = "<table class=\"cleanup\"><thead><tr><th>process</th><th>kind</th><th>pid</th><th>SIGTERM</th>"
                        "<th>SHUTDOWN</th><th>SIGKILL</th><th>exited</th><th>cleanup ms</th><th>deadline</th>"
                        "<th>headroom</th><th>exit</th><th>verdict</th></tr></thead><tbody>";
-    for (const auto& process : shutdown.at("processes")) {
+    for (std::size_t i = 0; i < processes.size(); ++i) {
+        const auto& process = processes[i];
         const std::string verdict = process.at("verdict").get<std::string>();
         html += "<tr><td>" + text_of(process.at("name")) + "</td><td>" + text_of(process.at("kind")) + "</td><td>" +
                 text_of(process.at("pid")) + "</td>";
@@ -287,6 +287,9 @@ std::string cleanup_rows(const json& shutdown)
                 (process.at("exit").is_null() ? std::string{"not observed"}
                                               : text_of(process.at("exit").at("description"))) +
                 "</td><td class=\"verdict verdict-" + verdict + "\">" + markup_text(verdict) + "</td></tr>";
+        const bool lines_kept = process.contains("evidence") && process.at("evidence").contains("lastLines");
+        html += "<tr class=\"evidence-row\"><td colspan=\"12\">" +
+                evidence_html(read, read.processes.at(i), lines_kept) + "</td></tr>";
     }
     return html + "</tbody></table>";
 }
@@ -338,11 +341,16 @@ std::string environment_section(const json& run, const std::string& heading)
     for (const auto& init : run.at("inits")) {
         ++init_index;
         if (init.value("status", "success") == "success") continue;
+        // The error's message as the runtime posted it (or the emulator's words for an exit),
+        // every line of it: Node.js's runs on with "Require stack:".
+        const json message = init.value("errorMessage", json{});
         diagnostics +=
-            "<li>Init " + std::to_string(init_index) + " (" + text_of(init.value("phase", json{})) +
-            "): " + text_of(init.value("status", json{})) +
+            "<li class=\"init-error\">Init " + std::to_string(init_index) + " (" +
+            text_of(init.value("phase", json{})) + "): " + text_of(init.value("status", json{})) +
             (init.contains("errorType") && !init.at("errorType").is_null() ? ", " + text_of(init.at("errorType"))
                                                                            : std::string{}) +
+            " after " + text_of(init.at("durationMs")) + " ms" +
+            (message.is_string() ? "<pre class=\"error-message\">" + text_of(message) + "</pre>" : std::string{}) +
             "</li>";
     }
     std::size_t index = 0;
@@ -389,6 +397,12 @@ th{background:#f0f2f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .verdict-graceful{color:#1f8f3a;font-weight:600}.verdict-killed{color:#c0182a;font-weight:600}
 .verdict-crashed{color:#9b2fae;font-weight:600}.verdict-not-signalled{color:#b08600;font-weight:600}
 .invocations tr.outcome-success td:nth-child(4){color:#1f8f3a}.invocations tr:not(.outcome-success) td:nth-child(4){color:#c0182a}
+tr.evidence-row td{background:#fbfbfd;color:#3a4252;padding:4px 10px 8px 22px}
+p.evidence-line{margin:2px 0;font-family:ui-monospace,monospace;font-size:12px}
+ul.evidence{margin:3px 0;padding-left:18px}ul.evidence li{margin:1px 0}
+p.last-lines{margin:4px 0 2px}pre.last-lines,pre.error-message{margin:2px 0;padding:5px 8px;background:#f3f4f7;
+border-left:3px solid #c9ced8;font-size:12px;white-space:pre-wrap;overflow-wrap:anywhere}
+pre.error-message{border-left-color:#c0182a;color:#1d2330}
 .legend{color:#4a5263;font-size:12px}.key{display:inline-block;width:14px;height:10px;margin:0 4px 0 10px}
 .key.init{background:#8fb3e8}.key.invocation{background:#4f7fd0}.key.shutdown{background:#c7cbd3}
 .key.reset{background:#e9c46a}.key.cleanup{background:#7fbf7f}.key.headroom{background:#d5efd5}

@@ -2,8 +2,10 @@
 // The report as one self-contained HTML page for people and CI artifacts: inline CSS and SVG, no
 // script, nothing fetched. Per environment, its whole life on a time axis with one row per
 // process (Init, each invocation, resets, Shutdown phases with their SIGTERM, SHUTDOWN, SIGKILL,
-// exit and deadline marks), each Shutdown phase again drawn to its own scale, the diagnostics,
-// and the invocations table. Rendered from the JSON report, so a saved one renders the same.
+// exit and deadline marks), each Shutdown phase again drawn to its own scale with its cleanup
+// table, each process's evidence and last lines of output under its row, the diagnostics (a
+// failed Init's error type and message first), and the invocations table. Rendered from the JSON
+// report, so a saved one renders the same.
 #include <nlohmann/json.hpp>
 
 #include <string>

@@ -42,7 +42,7 @@ json sockets_json(const std::vector<core::OpenSocket>& sockets)
     return list;
 }
 
-// What the process was doing as the phase began and when it was killed or gone (issue 10).
+// What the process was doing as the phase began and when it was killed or gone, and what it said last.
 json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessCleanup& process)
 {
     const auto& evidence = process.evidence;
@@ -70,6 +70,7 @@ json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessClea
                               ? json(nullptr)
                               : json(core::to_string(evidence.parked_at_kill));
     entry["idle"] = core::killed_while_idle(shutdown, process);
+    entry["lastLines"] = evidence.last_lines;
     return entry;
 }
 
@@ -189,6 +190,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         entry["phase"] = core::to_string(init.phase);
         entry["status"] = core::to_string(init.status);
         entry["errorType"] = init.error_type.empty() ? json(nullptr) : json(init.error_type);
+        entry["errorMessage"] = init.error_message.empty() ? json(nullptr) : json(init.error_message);
         entry["durationMs"] = ms(init.duration_ms);
         entry["startedAtEpochMs"] = clock.epoch_ms(init.started_at);
         inits.push_back(entry);

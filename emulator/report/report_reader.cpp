@@ -92,12 +92,15 @@ core::ProcessEvidence read_evidence(const core::SteadyTime& started, const json&
             line.cpu_ms = *cpu_used - *after;
         evidence.last_output = std::move(line);
     }
+    evidence.last_lines = entry.value("lastLines", std::vector<std::string>{}); // from schema 1.5
     if (const auto& parked = entry.at("parkedCall"); !parked.is_null()) {
         evidence.parked_at_kill =
             parse_word(parked, {core::ParkedCall::RuntimeNext, core::ParkedCall::ExtensionEventNext}, "parked call");
     }
     return evidence;
 }
+
+} // namespace
 
 core::ShutdownReport read_shutdown(const json& entry)
 {
@@ -147,6 +150,8 @@ core::ShutdownReport read_shutdown(const json& entry)
     return shutdown;
 }
 
+namespace {
+
 RunRecord read_run(const json& report)
 {
     RunRecord record;
@@ -182,6 +187,7 @@ RunRecord read_run(const json& report)
             parse_word(item.at("status"),
                        {core::InitStatus::Success, core::InitStatus::Error, core::InitStatus::Timeout}, "init status");
         init.error_type = text_or_empty(item.at("errorType"));
+        init.error_message = text_or_empty(item.value("errorMessage", json{})); // from schema 1.5
         init.duration_ms = item.at("durationMs").get<double>();
         if (item.contains("startedAtEpochMs")) init.started_at = at_epoch_ms(item.at("startedAtEpochMs"));
         record.inits.push_back(std::move(init));

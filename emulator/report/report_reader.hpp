@@ -19,4 +19,8 @@ struct ReadReport {
 // A run report (schema in docs/report.schema.json) or serve's {"environments": [{"id", "report"}]}.
 ReadReport read_report(const nlohmann::ordered_json& report);
 
+// One entry of a report's "shutdowns". Throws (nlohmann::json::exception, std::runtime_error for
+// an unknown word) on one that is not.
+core::ShutdownReport read_shutdown(const nlohmann::ordered_json& entry);
+
 } // namespace lambda_emu::report

@@ -1,5 +1,5 @@
 """A JSON Schema checker for the subset docs/report.schema.json uses (type, enum, required,
-properties, additionalProperties, items, minimum), standard library only."""
+properties, additionalProperties, items, maxItems, minimum), standard library only."""
 
 TYPES = {
     "object": lambda v: isinstance(v, dict),
@@ -34,6 +34,8 @@ def errors(value, schema, path="$"):
                 found += errors(item, properties[key], f"{path}.{key}")
             elif schema.get("additionalProperties") is False:
                 found.append(f"{path}: unexpected {key}")
+    if isinstance(value, list) and "maxItems" in schema and len(value) > schema["maxItems"]:
+        found.append(f"{path}: {len(value)} items > {schema['maxItems']}")
     if isinstance(value, list) and "items" in schema:
         for index, item in enumerate(value):
             found += errors(item, schema["items"], f"{path}[{index}]")

@@ -85,6 +85,23 @@ class InitFailures(unittest.TestCase):
         self.assertEqual(run.results[0]["errorType"], "Runtime.ConfigError")
         self.assertIn("Status: error\tError Type: Runtime.ConfigError", run.lines("INIT_REPORT ")[0])
 
+    def test_a_retried_init_that_fails_the_same_way_says_so_instead_of_printing_it_again(self):
+        name = harness.unique_name()
+        run = harness.run(harness.runtime("init-error-verbose"), name=name)
+        self.assertEqual(run.code, 3, run)
+        self.assertEqual(len(run.lines("INIT_REPORT ")), 2, run)
+        # The runtime's twelve lines once (the retry's differ only in their times), then one note.
+        self.assertEqual(run.stderr.count("[runtime] init step 1 of 12"), 1, run.stderr)
+        self.assertEqual(run.stderr.count("giving up: 'no database'"), 1, run.stderr)
+        self.assertEqual(len(run.lines("[lambda-emu] the runtime printed the same 12 lines as in the failed Init "
+                                       "before (not shown again)")), 1, run.stderr)
+        # Each attempt's own line names the error and its message's first line.
+        failed = run.lines("[lambda-emu] Init failed after ")
+        self.assertEqual(len(failed), 2, run.stderr)
+        for line in failed:
+            self.assertIn('(error, Runtime.ConfigError: DATABASE_URL <unset> & "required"): the next invocation', line)
+        harness.assert_nothing_left(self, name)
+
     def test_init_timeout(self):
         with tempfile.TemporaryDirectory() as folder:
             bootstrap = os.path.join(folder, "bootstrap")

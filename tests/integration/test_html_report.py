@@ -1,7 +1,9 @@
 """The HTML report and `lambda-emu report`: a run whose runtime is killed at its deadline and
 whose extension shuts down gracefully, rendered as one self-contained page opened in a real
-browser (headless Chromium), and a saved report rendered again to the very table the run printed.
+browser (headless Chromium), with each process's evidence and last lines; a saved report
+rendered again to the very table the run printed; failed Inits, with their error message.
 """
+import html
 import json
 import os
 import pathlib
@@ -20,6 +22,24 @@ RUNTIME = harness.SAMPLES / "sigterm-aware-runtime" / "bootstrap"
 EXTENSION = harness.SAMPLES / "extensions" / "shutdown-logger"
 # Screenshots for people to look at go beside the binary under test (the build folder).
 ARTIFACTS = pathlib.Path(harness.EMULATOR).resolve().parent / "test-artifacts"
+NODE_CLIENT = harness.ROOT / "runtimes" / "nodejs" / "node_modules" / "aws-lambda-ric-3"
+NODE_FUNCTION = pathlib.Path(__file__).resolve().parent / "functions" / "node-cjs"
+
+
+def escaped(text):
+    """Text as the report escapes it: & < > and double quotes."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def evidence_rows(page):
+    """The evidence under each process's row of the cleanup tables, in order."""
+    return re.findall(r'<tr class="evidence-row"><td colspan="12">(.*?)</td></tr>', page, re.S)
+
+
+def last_lines(row):
+    """The last lines of output an evidence row shows, unescaped as a browser would."""
+    found = re.search(r'<pre class="last-lines">(.*?)</pre>', row, re.S)
+    return html.unescape(found.group(1)).splitlines() if found else []
 
 
 def chromium():
@@ -113,6 +133,35 @@ class HtmlReport(unittest.TestCase):
         self.assertIn("was killed", dom.stdout)  # the diagnostic
         self.assertEqual(dom.stdout.count("<tr class=\"outcome-success\">"), 2)  # the invocations table
 
+    def test_each_process_shows_the_evidence_the_terminal_printed_and_its_last_lines(self):
+        page = self.html_path.read_text()
+        # The terminal's second line of each process, under its row in the same words.
+        printed = [line.strip() for line in cleanup_block(self.outcome.stderr).splitlines()
+                   if line.startswith("    ") and ", pid " in line]
+        self.assertEqual(len(printed), 2, self.outcome.stderr)
+        rows = evidence_rows(page)
+        self.assertEqual(len(rows), 2, page)
+        for line, row in zip(printed, rows):
+            self.assertIn(f'<p class="evidence-line">{escaped(line)}</p>', row)
+        processes = {p["name"]: p for p in self.report["shutdowns"][-1]["processes"]}
+        order = [p["name"] for p in self.report["shutdowns"][-1]["processes"]]
+        runtime, extension = rows[order.index("runtime")], rows[order.index("shutdown-logger")]
+        # Each fact of the looks at its process tree.
+        self.assertIn("first look at ", runtime)
+        self.assertIn("just before its SIGKILL", runtime)
+        self.assertIn("sockets at the first look: the Runtime API at 127.0.0.1:", runtime)
+        self.assertIn("killed while ", runtime)
+        self.assertIn("the last before its exit", extension)
+        self.assertIn("sockets at the first look: the Extensions API at 127.0.0.1:", extension)
+        self.assertIn("last output at ", extension)
+        # Their last lines, as the JSON report keeps them.
+        for name, row in (("runtime", runtime), ("shutdown-logger", extension)):
+            lines = processes[name]["evidence"]["lastLines"]
+            self.assertTrue(lines, processes[name])
+            self.assertEqual(last_lines(row), lines)
+        self.assertIn("SIGTERM: cleaning up for 1500 ms", last_lines(runtime))
+        self.assertTrue(any(line.startswith("SHUTDOWN (spindown) after 2 invocations") for line in last_lines(extension)))
+
     def test_report_renders_the_table_the_run_printed(self):
         printed = cleanup_block(self.outcome.stderr)
         self.assertIn("killed", printed)
@@ -166,6 +215,63 @@ class HtmlReport(unittest.TestCase):
         for axis_start in (i for i, label in enumerate(labels) if label in ("0", "0.0", "0.00")):
             following = labels[axis_start:axis_start + 4]
             self.assertEqual(len(set(following)), len(following), labels)
+
+    def test_a_failed_init_shows_its_error_message_and_the_runtimes_last_lines_escaped(self):
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            html_path, report_path = pathlib.Path(folder) / "failed.html", pathlib.Path(folder) / "failed.json"
+            done = harness.run(harness.runtime("init-error-verbose"), "--html", str(html_path), "--report",
+                               str(report_path), name=name)
+            page, report = html_path.read_text(), json.loads(report_path.read_text())
+        self.assertEqual(done.code, 3, done)
+        self.assertEqual(schema.errors(report, SCHEMA), [])
+        message = 'DATABASE_URL <unset> & "required"\nset it with --env DATABASE_URL=...'
+        self.assertEqual([init["errorMessage"] for init in report["inits"]], [message, message])
+        diagnostics = page[page.index("<h3>Diagnostics</h3>"):page.index("<h3>Invocations</h3>")]
+        self.assertIn("Init 1 (init): error, Runtime.ConfigError after ", diagnostics)
+        self.assertIn("Init 2 (invoke): error, Runtime.ConfigError after ", diagnostics)
+        self.assertEqual(diagnostics.count(f'<pre class="error-message">{escaped(message)}</pre>'), 2, diagnostics)
+        self.assertNotIn("<unset>", page)
+        # Each attempt's runtime, under its reset: its last ten lines, escaped; the first two gone.
+        rows = evidence_rows(page)
+        self.assertEqual(len(rows), 2, page)
+        for row in rows:
+            self.assertIn("exited before the phase", row)
+            lines = last_lines(row)
+            self.assertEqual(len(lines), 10, row)
+            self.assertTrue(lines[0].startswith("init step 3 of 12"), lines)
+            self.assertEqual(lines[-3:], ['reading <config path="/var/task/app.yaml"> & its secrets',
+                                          "DATABASE_URL is <unset>", "giving up: 'no database' & \"no retries\""])
+            self.assertIn(escaped('reading <config path="/var/task/app.yaml"> & its secrets'), row)
+        # On the terminal the error is said once an attempt, and the retry's same output is not shown again.
+        self.assertEqual(done.stderr.count("giving up: 'no database'"), 1, done.stderr)
+        self.assertEqual(done.stderr.count("init step 1 of 12"), 1, done.stderr)
+        self.assertIn("the runtime printed the same 12 lines as in the failed Init before (not shown again)",
+                      done.stderr)
+        self.assertIn('(error, Runtime.ConfigError: DATABASE_URL <unset> & "required"): the next invocation',
+                      done.stderr)
+        harness.assert_nothing_left(self, name)
+
+    @unittest.skipUnless(NODE_CLIENT.exists(), "no aws-lambda-ric (scripts/setup.sh installs it)")
+    def test_a_nodejs_handler_that_does_not_exist_shows_the_clients_error_once(self):
+        major = int(subprocess.run(["node", "--version"], capture_output=True, text=True, check=True)
+                    .stdout.strip().lstrip("v").split(".")[0])
+        runtime = f"nodejs{major}.x" if major in (18, 20, 22) else "nodejs22.x"
+        name = harness.unique_name()
+        with tempfile.TemporaryDirectory() as folder:
+            html_path = pathlib.Path(folder) / "node.html"
+            done = harness.run(NODE_FUNCTION, "--runtime", runtime, "--handler", "nothere.handler", "--html",
+                               str(html_path), name=name)
+            page = html_path.read_text()
+        self.assertEqual(done.code, 3, done)
+        diagnostics = page[page.index("<h3>Diagnostics</h3>"):page.index("<h3>Invocations</h3>")]
+        self.assertIn("Init 1 (init): error, Runtime.ImportModuleError after ", diagnostics)
+        self.assertIn("<pre class=\"error-message\">Error: Cannot find module 'nothere'\nRequire stack:", diagnostics)
+        self.assertIn("Uncaught Exception", last_lines(evidence_rows(page)[0])[-1])
+        # The client's error, stack and all, once on the terminal; the emulator's line names it.
+        self.assertEqual(done.stderr.count("Uncaught Exception"), 1, done.stderr)
+        self.assertIn("(error, Runtime.ImportModuleError: Error: Cannot find module 'nothere')", done.stderr)
+        harness.assert_nothing_left(self, name)
 
     def test_serve_writes_html_with_a_section_per_environment(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -287,6 +287,7 @@ TEST_CASE("a failed Init is retried as a suppressed init inside the next invocat
     REQUIRE(h.observer.inits.size() == 1);
     CHECK(h.observer.inits[0].status == core::InitStatus::Error);
     CHECK(h.observer.inits[0].error_type == "Runtime.ExitError");
+    CHECK(h.observer.inits[0].error_message.ends_with("Error: Runtime exited with error: exit status 1"));
     CHECK(h.environment.phase() == core::Phase::Uninitialized);
 
     h.invoke();
@@ -313,6 +314,7 @@ TEST_CASE("/init/error gives the runtime time to exit, then the caller gets the 
     h.fire(core::TimerSlot::InitErrorGrace); // it did not exit by itself
     REQUIRE(h.observer.inits.size() == 1);
     CHECK(h.observer.inits[0].error_type == "Runtime.ConfigError");
+    CHECK(h.observer.inits[0].error_message == "no config"); // for the reports
     CHECK(h.processes.sigkills == 1);
     h.environment.on_runtime_exited(core::ExitStatus::killed_by(SIGKILL));
 
@@ -324,6 +326,16 @@ TEST_CASE("/init/error gives the runtime time to exit, then the caller gets the 
     CHECK(h.results[0].payload == posted); // the very bytes, not a copy
 }
 
+TEST_CASE("a failed Init's message is the error body's errorMessage, when it has one")
+{
+    CHECK(core::error_message_of(R"({"errorMessage":"no config","errorType":"Runtime.ConfigError"})", 1024) ==
+          "no config");
+    CHECK(core::error_message_of("not json", 1024).empty());
+    CHECK(core::error_message_of(R"(["errorMessage"])", 1024).empty());
+    CHECK(core::error_message_of(R"({"errorMessage":{"nested":true}})", 1024).empty());
+    CHECK(core::error_message_of(R"({"errorMessage":"ab\u00e9"})", 3) == "ab"); // not half of é
+}
+
 TEST_CASE("Init that outlives its 10 s limit fails with status timeout")
 {
     Harness h;
@@ -332,6 +344,7 @@ TEST_CASE("Init that outlives its 10 s limit fails with status timeout")
     REQUIRE(h.observer.inits.size() == 1);
     CHECK(h.observer.inits[0].status == core::InitStatus::Timeout);
     CHECK(h.observer.inits[0].duration_ms == doctest::Approx(10000));
+    CHECK(h.observer.inits[0].error_message.empty());
     CHECK(h.processes.sigkills == 1);
 }
 
