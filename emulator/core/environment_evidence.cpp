@@ -1,4 +1,4 @@
-// The Shutdown phase's evidence (issue 10; shutdown_evidence.hpp): the environment looks at each
+// The Shutdown phase's evidence (shutdown_evidence.hpp): the environment looks at each
 // process's tree as the phase begins (before any signal), every kEvidenceSamplePeriod while it
 // runs, kTablesReadBeforeDeadline before its deadline, and just before its SIGKILL, when it also
 // notes the poll the process still had parked.

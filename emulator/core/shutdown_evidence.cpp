@@ -1,4 +1,4 @@
-// The Shutdown phase's evidence turned into facts and plain words (issue 10): how much CPU a
+// The Shutdown phase's evidence turned into facts and plain words: how much CPU a
 // process used after it went quiet, which of its own connections were still open when it was
 // killed, and what its kill therefore means.
 #include "shutdown.hpp"

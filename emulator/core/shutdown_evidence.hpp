@@ -2,7 +2,7 @@
 // What each process was doing when the Shutdown phase signalled it and when it was killed or
 // exited: its last line of output, the CPU time of its process tree, the sockets the tree held
 // and whether a Runtime or Extensions API poll was still parked. The verdict says what Lambda
-// did (a kill is a kill); this evidence says what it means (issue 10: a cleanup that finished
+// did (a kill is a kill); this evidence says what it means (a cleanup that finished
 // in a process that then did not exit is not a cleanup cut short).
 #include "clock.hpp"
 

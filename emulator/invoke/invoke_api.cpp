@@ -20,7 +20,8 @@ http::Response render_result(const core::InvokeResult& result, const std::string
 {
     auto response = http::make_response(http::Status::ok, result.payload, result.content_type);
     response.set("X-Amz-Executed-Version", "$LATEST");
-    // "The status code in the API response doesn't reflect function errors" (INVOKE-DOC).
+    // "The status code in the API response doesn't reflect function errors" (the Invoke API
+    // reference; docs/lambda-rules.md §6.2).
     if (result.is_function_error()) response.set("X-Amz-Function-Error", "Unhandled");
     if (with_log) response.set("X-Amz-Log-Result", log_result(log));
     return response;

@@ -5,7 +5,7 @@
 namespace lambda_emu::invoke {
 
 // Lambda's quotas for an invocation's request payload (docs/lambda-rules.md §6.2, from the Invoke API
-// reference, INVOKE-DOC): 6 MB for a synchronous invocation, 1 MB for an asynchronous one (it was
+// reference): 6 MB for a synchronous invocation, 1 MB for an asynchronous one (it was
 // 256 KB; the deprecated InvokeAsync page still says so). A larger request is refused with
 // `413 RequestTooLargeException`.
 inline constexpr std::size_t kMaxSyncPayload = 6 * 1024 * 1024; // 6,291,456 bytes

@@ -3,6 +3,7 @@ the two commands (the second is what CI runs: .ci/run), and every relative link 
 docs/*.md, with its #anchor, leads somewhere. Reads files only: no emulator, no build."""
 import pathlib
 import re
+import subprocess
 import tempfile
 import unittest
 
@@ -150,6 +151,33 @@ class Links(unittest.TestCase):
                   for _, target in links(README) if not EXTERNAL.match(target)}
         for page in sorted((ROOT / "docs").glob("*.md")):
             self.assertIn(page.resolve(), linked, f"README.md does not link {page.relative_to(ROOT)}")
+
+
+# The maintainers' notes and the tracker live outside the repository: no file may send a reader
+# there. Their names, and "issue N" as a pointer.
+OUTSIDE_POINTERS = re.compile(r"LAMBDA-SPEC|DESIGN\.md|STYLE\.md|INVOKE-DOC|\.\./shared/|\b[Ii]ssues? #?[0-9]+\b")
+
+
+def outside_pointers(text):
+    return [m.group(0) for m in OUTSIDE_POINTERS.finditer(text)]
+
+
+class NoPointerOutside(unittest.TestCase):
+    def test_the_pattern_sees_each_kind(self):
+        self.assertEqual(outside_pointers("see LAMBDA-SPEC §2, DESIGN.md and issue 10 (Issue #8)"),
+                         ["LAMBDA-SPEC", "DESIGN.md", "issue 10", "Issue #8"])
+        self.assertEqual(outside_pointers("an issue that 3 tests show; issues: none"), [])
+
+    def test_no_tracked_file_points_outside_the_repository(self):
+        tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout
+        found = []
+        for name in tracked.decode().split("\0"):
+            path = ROOT / name
+            if not name or name == "tests/integration/test_docs.py" or not path.is_file():
+                continue
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            found += [f"{name}: {pointer}" for pointer in outside_pointers(text)]
+        self.assertEqual(found, [], "\n" + "\n".join(found))
 
 
 if __name__ == "__main__":

@@ -102,7 +102,7 @@ class ManagedNodeRuntime(unittest.TestCase):
         harness.assert_nothing_left(self, name)
 
     def test_in_the_sandbox_the_task_root_is_var_task(self):
-        # The sandbox (issue 11) maps the function's folder to /var/task: Lambda's variables, NODE_PATH
+        # The sandbox maps the function's folder to /var/task: Lambda's variables, NODE_PATH
         # and the working directory name it there, and the client finds the handler there.
         result = run("node-cjs", "--sandbox", "on", "--handler", "index.handler", events=[{"hello": "sandbox"}])
         self.assertEqual(result.code, 0, result)

@@ -1,4 +1,4 @@
-"""Evidence at the Shutdown phase's deadline (issue 10): each process's last output, the CPU its
+"""Evidence at the Shutdown phase's deadline: each process's last output, the CPU its
 process tree used, the sockets it held as the phase began and still held at its kill (the
 emulator's own Runtime/Extensions API connections named as such), the API poll parked when it
 was killed; the diagnostics built from them; and --allow-kill=idle. Asserted on the emulator's

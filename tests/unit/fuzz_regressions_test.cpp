@@ -2,9 +2,8 @@
 // through the same function the target runs (fuzz/targets.hpp), must now get a clean answer.
 //
 // Files are named by class:
-//   utf8-*     invalid UTF-8 reaching nlohmann's dump() (type_error 316)   } fixed by other changes
-//   percent-*  a percent escape that is not hex handed to std::stoi        } of issue 8: these cases
-//                                                                          } FAIL until they are merged
+//   utf8-*     invalid UTF-8 reaching nlohmann's dump() (type_error 316)
+//   percent-*  a percent escape that is not hex handed to std::stoi
 //   anything else: fixed on the branch that found it.
 #include "fake_environment.hpp"
 #include "targets.hpp"

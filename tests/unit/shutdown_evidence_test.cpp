@@ -1,4 +1,4 @@
-// The Shutdown phase's evidence (issue 10): /proc's socket tables read right, and the pure
+// The Shutdown phase's evidence: /proc's socket tables read right, and the pure
 // functions that turn a process's evidence into --allow-kill=idle's verdict and plain words.
 #include "core/shutdown.hpp"
 #include "process/tree_evidence.hpp"
