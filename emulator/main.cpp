@@ -98,9 +98,10 @@ void add_function_options(CLI::App& command, FunctionOptions& function)
         ->check(CLI::IsMember({"all", "idle"}));
     command.add_flag("--no-freeze", function.no_freeze,
                      "Leave the processes running between invocations (Lambda freezes them)");
-    command.add_option("-d,--debug-port", function.debug_port,
-                       "Start the managed runtime's debugger on 127.0.0.1:PORT (Node.js: its inspector; Python: "
-                       "debugpy), as SAM's -d; no freeze, Init or invocation timeout while debugging")
+    command
+        .add_option("-d,--debug-port", function.debug_port,
+                    "Start the managed runtime's debugger on 127.0.0.1:PORT (Node.js: its inspector; Python: "
+                    "debugpy), as SAM's -d; no freeze, Init or invocation timeout while debugging")
         ->type_name("PORT");
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");

@@ -76,7 +76,8 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
             {fitted(process.name), core::to_string(process.verdict), ms_text(core::offset_ms(report, told)),
              ms_text(core::offset_ms(report, process.sigkill_at)),
              process.exited_before_shutdown ? "before" : ms_text(core::offset_ms(report, process.exit_observed_at)),
-             ms_text(core::cleanup_duration_ms(process)), ms_text(core::offset_ms(report, process.deadline)), ms_text(headroom)});
+             ms_text(core::cleanup_duration_ms(process)), ms_text(core::offset_ms(report, process.deadline)),
+             ms_text(headroom)});
         evidence.push_back(evidence_line(report, process));
     }
     std::vector<std::size_t> widths(header.size(), 0);

@@ -123,7 +123,7 @@ private:
     Palette palette_;
     std::function<void(std::function<void()>)> schedule_;
     std::string lines_;
-    std::string line_; // a line and its newline, written at once
+    std::string line_;   // a line and its newline, written at once
     std::string status_; // the status line as drawn (erase, then its text); empty: none
     bool flush_scheduled_ = false;
     ConsoleOutput out_{STDOUT_FILENO};
