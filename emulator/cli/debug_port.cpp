@@ -2,12 +2,10 @@
 
 #include "exit_codes.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace lambda_emu {
 
@@ -20,19 +18,14 @@ namespace {
 // previous session is free to them.
 std::string why_debug_port_is_taken(unsigned short port)
 {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return {};
-    const int on = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    const bool bound =
-        ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0 && ::listen(fd, 1) == 0;
-    const int error = errno;
-    ::close(fd);
-    return bound ? std::string{} : std::strerror(error);
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor{io};
+    boost::system::error_code ec;
+    acceptor.open(boost::asio::ip::tcp::v4(), ec);
+    if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind({boost::asio::ip::address_v4::loopback(), port}, ec);
+    if (!ec) acceptor.listen(1, ec);
+    return ec ? ec.message() : std::string{};
 }
 
 // The function's module search path as the runtime's bootstrap would export it, with its folders

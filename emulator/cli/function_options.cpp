@@ -291,18 +291,26 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     return std::nullopt;
 }
 
+// The folder holding the running binary: build/ in a build, PREFIX/bin in an installation (a
+// release archive unpacked anywhere). What comes with lambda-emu is found from there.
+std::optional<std::filesystem::path> own_folder()
+{
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return std::nullopt;
+    return self.parent_path();
+}
+
 // The managed runtimes' clients: the copy LAMBDA_EMU_RUNTIMES_DIR names; else an installation's
-// own (share/lambda-emu/runtimes beside bin/, wherever a release archive was unpacked); else the
-// project's runtimes/, where scripts/setup.sh installs them for a build.
+// own (share/lambda-emu/runtimes beside bin/); else the project's runtimes/, where
+// scripts/setup.sh installs them for a build.
 std::filesystem::path runtimes_folder()
 {
-    namespace fs = std::filesystem;
     if (const char* chosen = std::getenv("LAMBDA_EMU_RUNTIMES_DIR"); chosen && *chosen) return chosen;
-    std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        const fs::path installed = self.parent_path().parent_path() / "share" / "lambda-emu" / "runtimes";
-        if (fs::is_directory(installed, ec)) return installed;
+    if (const auto folder = own_folder()) {
+        const auto installed = folder->parent_path() / "share" / "lambda-emu" / "runtimes";
+        std::error_code ec;
+        if (std::filesystem::is_directory(installed, ec)) return installed;
     }
     return LAMBDA_EMU_RUNTIMES_DIR;
 }
@@ -396,11 +404,10 @@ LocalLayers local_layers(const FunctionOptions& options)
 std::optional<std::filesystem::path> insights_stand_in()
 {
     namespace fs = std::filesystem;
+    const auto own = own_folder();
+    if (!own) return std::nullopt;
     std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) return std::nullopt;
-    for (const auto& folder :
-         {self.parent_path() / "stand-ins", self.parent_path().parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
+    for (const auto& folder : {*own / "stand-ins", own->parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
         const fs::path candidate = folder / "cloudwatch_lambda_agent";
         if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
     }

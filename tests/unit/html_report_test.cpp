@@ -25,6 +25,11 @@ std::vector<std::string> labels(const report::TimeTicks& axis)
     return found;
 }
 
+bool page_shows(const std::string& page, const std::string& part)
+{
+    return page.find(part) != std::string::npos;
+}
+
 std::size_t count_of(const std::string& text, const std::string& part)
 {
     std::size_t count = 0;
@@ -145,37 +150,35 @@ TEST_CASE("the HTML report shows a failed Init's message, each process's evidenc
     const std::string page = report::html_report(document);
 
     // The Init's error: its type and its whole message, escaped.
-    CHECK(page.find("Init 1 (init): error, Runtime.ConfigError after 12.5 ms") != std::string::npos);
-    CHECK(page.find("<pre class=\"error-message\">DATABASE_URL &lt;unset&gt; &amp; &quot;required&quot;\nset it "
-                    "with --env</pre>") != std::string::npos);
-    CHECK(page.find("<unset>") == std::string::npos);
+    CHECK(page_shows(page, "Init 1 (init): error, Runtime.ConfigError after 12.5 ms"));
+    CHECK(page_shows(page, "<pre class=\"error-message\">DATABASE_URL &lt;unset&gt; &amp; &quot;required&quot;\nset it "
+                           "with --env</pre>"));
+    CHECK_FALSE(page_shows(page, "<unset>"));
 
     // The evidence in the cleanup table's own words, then each fact.
     const auto& spindown = record.shutdowns.at(1);
     for (const auto& process : spindown.processes)
-        CHECK(page.find(report::markup_text(report::evidence_line(spindown, process))) != std::string::npos);
-    CHECK(page.find("parked /next") != std::string::npos);
-    CHECK(page.find("first look at 0.0 ms, before any signal") != std::string::npos);
-    CHECK(page.find("last look at 299.0 ms, just before its SIGKILL") != std::string::npos);
-    CHECK(page.find("last output at 1.0 ms, after SIGTERM: <code>flushing &lt;3 records&gt;</code>") !=
-          std::string::npos);
-    CHECK(page.find("CPU 140.0 ms in the phase") != std::string::npos);
-    CHECK(page.find("its own connections still open then: 127.0.0.1:5432 (ESTABLISHED)") != std::string::npos);
-    CHECK(page.find("the Runtime API at 127.0.0.1:9001 (ESTABLISHED)") != std::string::npos);
-    CHECK(page.find("<code>ep_poll</code>") != std::string::npos);
-    CHECK(page.find("killed while still working") != std::string::npos);
+        CHECK(page_shows(page, report::markup_text(report::evidence_line(spindown, process))));
+    CHECK(page_shows(page, "parked /next"));
+    CHECK(page_shows(page, "first look at 0.0 ms, before any signal"));
+    CHECK(page_shows(page, "last look at 299.0 ms, just before its SIGKILL"));
+    CHECK(page_shows(page, "last output at 1.0 ms, after SIGTERM: <code>flushing &lt;3 records&gt;</code>"));
+    CHECK(page_shows(page, "CPU 140.0 ms in the phase"));
+    CHECK(page_shows(page, "its own connections still open then: 127.0.0.1:5432 (ESTABLISHED)"));
+    CHECK(page_shows(page, "the Runtime API at 127.0.0.1:9001 (ESTABLISHED)"));
+    CHECK(page_shows(page, "<code>ep_poll</code>"));
+    CHECK(page_shows(page, "killed while still working"));
 
     // The last lines, escaped: the crashed Init's, and the extension's ten.
-    CHECK(page.find("loading &lt;config&gt; &amp; secrets\ngiving up: &quot;no database&quot;\n</pre>") !=
-          std::string::npos);
-    CHECK(page.find("Its last 10 lines of output:") != std::string::npos);
-    CHECK(page.find("line 3\nline 4\n") != std::string::npos);
-    CHECK(page.find("line 2\n") == std::string::npos);
-    CHECK(page.find("&lt;script&gt;alert('done')&lt;/script&gt;") != std::string::npos);
-    CHECK(page.find("<script") == std::string::npos);
+    CHECK(page_shows(page, "loading &lt;config&gt; &amp; secrets\ngiving up: &quot;no database&quot;\n</pre>"));
+    CHECK(page_shows(page, "Its last 10 lines of output:"));
+    CHECK(page_shows(page, "line 3\nline 4\n"));
+    CHECK_FALSE(page_shows(page, "line 2\n"));
+    CHECK(page_shows(page, "&lt;script&gt;alert('done')&lt;/script&gt;"));
+    CHECK_FALSE(page_shows(page, "<script"));
 
     // A phase no process took part in: said, not drawn.
-    CHECK(page.find("No process was running.") != std::string::npos);
+    CHECK(page_shows(page, "No process was running."));
     CHECK(count_of(page, "<svg class=\"shutdown-phase\"") == 1); // the crashed Init's reset is not drawn either
 }
 
@@ -191,7 +194,7 @@ TEST_CASE("a report written before lastLines and errorMessage still reads and re
     REQUIRE(read.error.empty());
     CHECK(read.environments.at(0).inits.at(0).error_message.empty());
     const std::string page = report::html_report(document);
-    CHECK(page.find("Init 1 (init): error, Runtime.ConfigError after 12.5 ms</li>") != std::string::npos);
-    CHECK(page.find("class=\"last-lines") == std::string::npos); // not said to have printed nothing
-    CHECK(page.find("parked /next") != std::string::npos);
+    CHECK(page_shows(page, "Init 1 (init): error, Runtime.ConfigError after 12.5 ms</li>"));
+    CHECK_FALSE(page_shows(page, "class=\"last-lines")); // not said to have printed nothing
+    CHECK(page_shows(page, "parked /next"));
 }
