@@ -30,13 +30,19 @@ void add_colour_option(CLI::App& command, std::string& colour)
 }
 
 // The options `run` and `serve` share.
-void add_function_options(CLI::App& command, FunctionOptions& function)
+// `serve --template T` alone serves every function of the template: there the function is optional.
+enum class FunctionArgument { Required, OptionalWithTemplate };
+
+void add_function_options(CLI::App& command, FunctionOptions& function, FunctionArgument argument)
 {
-    command
-        .add_option("bootstrap", function.bootstrap,
-                    "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; with "
-                    "--template, the function's logical ID")
-        ->required();
+    auto* bootstrap = command.add_option(
+        "bootstrap", function.bootstrap,
+        argument == FunctionArgument::Required
+            ? "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; "
+              "with --template, the function's logical ID"
+            : "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; "
+              "with --template, the function's logical ID (none: every function of the template)");
+    if (argument == FunctionArgument::Required) bootstrap->required();
     command.add_option("-t,--template", function.template_path,
                        "A SAM template: the function's settings from it (the command line's options win)");
     command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
@@ -119,18 +125,39 @@ void one_value_each_time(CLI::App& command)
     }
 }
 
-// --template: the template's settings under the ones the command line gave.
-bool apply_template_of(const CLI::App& command, FunctionOptions& function)
+std::set<std::string> given_options(const CLI::App& command)
 {
-    if (function.template_path.empty()) return true;
     std::set<std::string> given;
     for (const auto* option : command.get_options()) {
         if (option->count() > 0) given.insert(option->get_name());
     }
-    const auto error = apply_template(function, given);
-    if (error.empty()) return true;
+    return given;
+}
+
+bool refused(const std::string& error)
+{
+    if (error.empty()) return false;
     std::fprintf(stderr, "[lambda-emu] error: %s\n", error.c_str());
-    return false;
+    return true;
+}
+
+// --template: the template's settings under the ones the command line gave.
+bool apply_template_of(const CLI::App& command, FunctionOptions& function)
+{
+    if (function.template_path.empty()) return true;
+    return !refused(lambda_emu::apply_template(function, given_options(command)));
+}
+
+// serve: the function named, or with --template and no logical ID, every function of the template.
+bool choose_served_functions(const CLI::App& command, lambda_emu::ServeOptions& serve)
+{
+    if (!serve.function.bootstrap.empty()) return apply_template_of(command, serve.function);
+    if (serve.function.template_path.empty())
+        return !refused("serve needs the function: a bootstrap, a folder with --runtime, or --template T [LOGICAL_ID]");
+    auto every = lambda_emu::apply_template_to_every_function(serve.function, given_options(command));
+    if (refused(every.error)) return false;
+    serve.template_functions = std::move(every.functions);
+    return true;
 }
 
 } // namespace
@@ -152,7 +179,7 @@ int main(int argc, char** argv)
 
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Init the function, invoke it once per event, then shut it down");
-    add_function_options(*run_cmd, run.function);
+    add_function_options(*run_cmd, run.function, FunctionArgument::Required);
     run_cmd->add_option("-e,--event", run.events,
                         "An event file (JSON), or - for standard input; repeatable, in order");
     run_cmd->add_option("--port", run.function.port, "Runtime API port on 127.0.0.1 (default: an ephemeral one)");
@@ -160,7 +187,7 @@ int main(int argc, char** argv)
     ServeOptions serve;
     auto* serve_cmd =
         app.add_subcommand("serve", "Serve AWS's Invoke API; environments on demand; shut down on request");
-    add_function_options(*serve_cmd, serve.function);
+    add_function_options(*serve_cmd, serve.function, FunctionArgument::OptionalWithTemplate);
     serve_cmd->add_option("--listen", serve.listen, "Address of the invoke and control endpoints (loopback only)")
         ->capture_default_str();
     serve_cmd->add_option("-c,--concurrency", serve.concurrency, "Execution environments at most")
@@ -223,7 +250,7 @@ int main(int argc, char** argv)
         return exit_codes::kUsage;
     }
     if (*run_cmd) return apply_template_of(*run_cmd, run.function) ? run_command(run) : exit_codes::kUsage;
-    if (*serve_cmd) return apply_template_of(*serve_cmd, serve.function) ? serve_command(serve) : exit_codes::kUsage;
+    if (*serve_cmd) return choose_served_functions(*serve_cmd, serve) ? serve_command(serve) : exit_codes::kUsage;
     if (*report_cmd) return report_command(report);
     return exit_codes::kUsage;
 }

@@ -6,6 +6,7 @@
 #include "extensions-api/telemetry_hub.hpp"
 #include "http/server.hpp"
 #include "invoke/control_api.hpp"
+#include "invoke/function_config_api.hpp"
 #include "invoke/function_url_api.hpp"
 #include "invoke/invoke_api.hpp"
 #include "invoke/response_stream_api.hpp"
@@ -45,14 +46,13 @@ public:
     }
     const core::FunctionConfig& function() const override { return function_; }
 
-    void shut_down(std::optional<int> environment, core::ShutdownReason reason,
-                   std::function<void(std::optional<std::string>)> done) override
+    void shut_down(invoke::ShutdownOrder order, std::function<void(invoke::ShutdownOutcome)> done) override
     {
-        if (environment && *environment != 1) {
-            done(std::nullopt);
+        if ((order.environment && *order.environment != 1) || (order.function && *order.function != function_.name)) {
+            done(invoke::ShutdownRefused{"no such environment"});
             return;
         }
-        environment_.shutdown(reason);
+        environment_.shutdown(order.reason);
         done(report_json());
     }
     std::string report_json() const override { return R"({"invocations":[]})"; }
@@ -68,21 +68,23 @@ struct World {
         : hub{io, clock, FakeEnvironment::function_config(), [](const std::string&) {}}, fake{hub},
           environment{fake.environment}, target{environment, fake.config}
     {
+        functions.add(target, {});
         runtime_api::add_routes(router, environment);
         extensions_api::add_routes(router, environment);
         extensions_api::add_telemetry_routes(router, environment, hub, listeners);
-        invoke::add_invoke_routes(router, target, [] {
+        invoke::add_invoke_routes(router, functions, [] {
             return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
         });
-        invoke::add_response_stream_routes(router, target, [] {
+        invoke::add_response_stream_routes(router, functions, [] {
             return "Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0";
         });
         invoke::add_function_url_routes(
-            router, target,
+            router, functions,
             {[] { return std::string{"00000000-0000-0000-0000-000000000000"}; },
              [] { return std::string{"Root=1-5f000000-000000000000000000000000;Parent=0000000000000000;Sampled=0"}; },
              [] { return std::int64_t{1583348638390}; }});
         invoke::add_control_routes(router, target);
+        invoke::add_function_config_routes(router, functions);
         std::string error;
         server = http::Server::listen(io, router, {}, error);
         if (!server) throw std::runtime_error{"cannot listen: " + error};
@@ -97,6 +99,7 @@ struct World {
     FakeEnvironment fake;
     core::Environment& environment;
     OneEnvironmentTarget target;
+    invoke::FunctionDirectory functions;
     http::ListenerPorts listeners;
     http::Router router;
     std::unique_ptr<http::Server> server; // last: stops accepting before the routes go

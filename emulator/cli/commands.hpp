@@ -20,6 +20,9 @@ struct RunOptions {
 
 struct ServeOptions {
     FunctionOptions function;
+    // `--template T` without a logical ID: every function of the template (cli/template_options.hpp);
+    // empty: `function` alone.
+    std::vector<FunctionOptions> template_functions;
     std::string listen = "127.0.0.1:9000";
     std::size_t concurrency = 1;
     std::optional<double> idle_shutdown_seconds;

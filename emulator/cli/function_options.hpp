@@ -56,6 +56,7 @@ struct FunctionOptions {
     // give unless --env, --env-file or --env-vars sets it.
     std::vector<std::pair<std::string, std::string>> unresolved_template_variables;
     std::string template_logical_id;
+    std::string architecture = "x86_64";          // the template's Architectures; the function runs as this machine's
     std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
     // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.
     std::shared_ptr<process::StagedDirectory> unpacked_code;

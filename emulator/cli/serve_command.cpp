@@ -10,6 +10,8 @@
 #include "numeric_checks.hpp"
 #include "interrupts.hpp"
 #include "invoke/control_api.hpp"
+#include "invoke/function_config_api.hpp"
+#include "invoke/function_directory.hpp"
 #include "invoke/function_url_api.hpp"
 #include "invoke/invoke_api.hpp"
 #include "invoke/response_stream_api.hpp"
@@ -19,7 +21,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <array>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
+#include <memory>
 #include <cmath>
 #include <sys/resource.h>
 
@@ -80,6 +86,39 @@ void raise_open_file_limit()
     }
 }
 
+// When serve started, as Lambda writes LastModified: 2026-12-03T08:30:00.000+0000.
+std::string last_modified(long long epoch_ms)
+{
+    const std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    std::array<char, 64> text{};
+    std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+0000", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(epoch_ms % 1000));
+    return text.data();
+}
+
+// The line that says what is served where.
+std::string serving_line(const invoke::FunctionDirectory& functions, const std::string& base)
+{
+    const auto& all = functions.all();
+    const std::string control = "control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)";
+    if (all.size() == 1) {
+        const auto& name = all.front().target->function().name;
+        return "serving function " + name + " on " + base + " (POST /2015-03-31/functions/" + name +
+               "/invocations; function URL: " + invoke::kFunctionUrlPrefix + "/" + name + "/; " + control;
+    }
+    std::string names;
+    for (const auto& served : all) {
+        names += (names.empty() ? "" : ", ") + served.target->function().name;
+        if (!served.details.logical_id.empty() && served.details.logical_id != served.target->function().name)
+            names += " (" + served.details.logical_id + ")";
+    }
+    return "serving " + std::to_string(all.size()) + " functions on " + base + ": " + names +
+           " (POST /2015-03-31/functions/NAME/invocations; function URLs: " + invoke::kFunctionUrlPrefix + "/NAME/; " +
+           control;
+}
+
 } // namespace
 
 int serve_command(const ServeOptions& options)
@@ -98,8 +137,16 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
-    auto prepared = prepare_function(options.function, console);
-    if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
+    // One function, or every function of the template, each prepared as `run` prepares its one.
+    const std::vector<FunctionOptions> served_options = options.template_functions.empty()
+                                                            ? std::vector<FunctionOptions>{options.function}
+                                                            : options.template_functions;
+    std::vector<PreparedFunction> prepared;
+    for (const auto& function : served_options) {
+        prepared.push_back(prepare_function(function, console));
+        if (!prepared.back().error.empty())
+            return refuse(console, prepared.back().error_exit_code, prepared.back().error);
+    }
     raise_open_file_limit();
 
     become_subreaper(console);
@@ -108,28 +155,48 @@ int serve_command(const ServeOptions& options)
     process::ChildReaper reaper{io};
     core::SystemClock clock;
     IdGenerator ids;
-
-    PoolSettings settings;
-    settings.host = std::move(prepared.host);
-    settings.host.port = 0; // every environment gets its own ephemeral Runtime API port
-    settings.concurrency = options.concurrency;
-    settings.queue = !options.no_queue;
-    if (options.idle_shutdown_seconds) {
-        settings.idle_shutdown =
-            core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
-    }
     http::ListenerPorts listeners;
-    EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(prepared.record)};
-    ServeSession session{io, console, clock, pool, std::move(prepared.reports)};
+
+    // A pool of environments per function; the directory finds one by the name a caller gives.
+    std::vector<std::unique_ptr<EnvironmentPool>> pools;
+    std::vector<ServedPool> served;
+    invoke::FunctionDirectory functions;
+    const std::string started = last_modified(clock.epoch_ms(clock.now()));
+    for (std::size_t i = 0; i < prepared.size(); ++i) {
+        const auto& function_options = served_options[i];
+        PoolSettings settings;
+        settings.host = std::move(prepared[i].host);
+        settings.host.port = 0; // every environment gets its own ephemeral Runtime API port
+        settings.concurrency = options.concurrency;
+        settings.queue = !options.no_queue;
+        if (options.idle_shutdown_seconds) {
+            settings.idle_shutdown =
+                core::Millis{static_cast<long long>(std::llround(*options.idle_shutdown_seconds * 1000))};
+        }
+        invoke::FunctionDetails details;
+        details.logical_id = function_options.template_logical_id;
+        details.environment = settings.host.customer_variables;
+        details.layers = function_options.layers;
+        details.architecture = function_options.architecture;
+        details.ephemeral_storage_mb = function_options.ephemeral_storage_mb;
+        details.last_modified = started;
+        pools.push_back(std::make_unique<EnvironmentPool>(io, reaper, clock, ids, listeners, console,
+                                                          std::move(settings), std::move(prepared[i].record)));
+        if (auto clash = functions.add(*pools.back(), std::move(details)))
+            return refuse(console, exit_codes::kUsage, *clash);
+        served.push_back({pools.back().get(), function_options.template_logical_id});
+    }
+    ServeSession session{io, console, clock, std::move(served), std::move(prepared.front().reports)};
 
     http::Router router;
-    invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
-    invoke::add_response_stream_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
-    invoke::add_function_url_routes(router, pool,
+    invoke::add_invoke_routes(router, functions, [&ids, &clock] { return ids.trace_id(clock); });
+    invoke::add_response_stream_routes(router, functions, [&ids, &clock] { return ids.trace_id(clock); });
+    invoke::add_function_url_routes(router, functions,
                                     {[&ids] { return ids.uuid(); }, [&ids, &clock] { return ids.trace_id(clock); },
                                      [&clock] { return clock.epoch_ms(clock.now()); }},
                                     [&console](const std::string& line) { console.lifecycle(line); });
     invoke::add_control_routes(router, session);
+    invoke::add_function_config_routes(router, functions);
     http::Server::Options server_options;
     server_options.address = listen.host;
     server_options.port = listen.port;
@@ -137,11 +204,7 @@ int serve_command(const ServeOptions& options)
     auto server = http::Server::listen(io, router, server_options, error);
     if (!server) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + error);
     listeners.add(server->port());
-    const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
-    console.lifecycle("serving function " + pool.function().name + " on " + base + " (POST /2015-03-31/functions/" +
-                      pool.function().name + "/invocations; function URL: " + invoke::kFunctionUrlPrefix + "/" +
-                      pool.function().name +
-                      "/; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
+    console.lifecycle(serving_line(functions, "http://127.0.0.1:" + std::to_string(server->port())));
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};
     io.run();

@@ -1,7 +1,7 @@
 #pragma once
-// One `serve` run: the control endpoint's answers, the report of every environment, and the end
-// (SIGTERM/SIGINT or POST /lambda-emu/shutdown: every environment spins down in parallel, the
-// reports are written, and the process exits with the run's exit code).
+// One `serve` run: the control endpoint's answers, the report of every function's environments,
+// and the end (SIGTERM/SIGINT or POST /lambda-emu/shutdown: every environment of every function
+// spins down in parallel, the reports are written, and the process exits with the run's exit code).
 #include "core/clock.hpp"
 #include "host/environment_pool.hpp"
 #include "interrupts.hpp"
@@ -16,13 +16,19 @@
 
 namespace lambda_emu {
 
+// One function served: its environments, and the template's name for it (empty without one).
+struct ServedPool {
+    EnvironmentPool* pool;
+    std::string logical_id;
+};
+
 class ServeSession final : public invoke::ControlTarget, public Interrupts::Target {
 public:
-    ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, EnvironmentPool& pool,
-                 ReportPaths reports);
+    // `pools`: at least one, each a function of its own.
+    ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock,
+                 std::vector<ServedPool> pools, ReportPaths reports);
 
-    void shut_down(std::optional<int> environment, core::ShutdownReason reason,
-                   std::function<void(std::optional<std::string>)> done) override;
+    void shut_down(invoke::ShutdownOrder order, std::function<void(invoke::ShutdownOutcome)> done) override;
     void shutdown_answered() override;
     std::string report_json() const override;
     std::string health_json() const override;
@@ -36,13 +42,19 @@ public:
 
 private:
     std::vector<const EnvironmentReporter*> reporters() const;
+    // The function a control request names (FunctionName or logical ID), or, without a name, the
+    // only one served; null otherwise.
+    const ServedPool* named(const std::optional<std::string>& function) const;
+    std::string served_names() const;
+    // Every function stops serving and its environments spin down; `done` once all have.
+    void shut_down_everything(core::ShutdownReason reason, std::function<void()> done);
     void finish(); // every environment is down: reports, then exit
     void stop();
 
     boost::asio::io_context& io_;
     report::Console& console_;
     core::Clock& clock_;
-    EnvironmentPool& pool_;
+    std::vector<ServedPool> pools_;
     RunEnd end_;
     bool finishing_ = false;
     bool finished_ = false;

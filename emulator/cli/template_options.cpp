@@ -33,16 +33,22 @@ std::string folder_error(const std::filesystem::path& folder)
 
 // The template's text, read with CloudFormation's bound: a device (/dev/zero) or a pipe is not a
 // template (its folder is where CodeUri starts), and a file over 1 MB would not deploy.
-sam::ReadFunction read_template(const std::string& path, const std::string& logical_id,
-                                const sam::TemplateContext& context)
+InputFile read_template_text(const std::string& path)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) return {{}, folder_error(path)};
     InputFileRules rules;
     rules.max_bytes = sam::kMaxTemplateBytes;
     rules.limit = "1 MB (1048576 bytes), CloudFormation's limit for a template";
-    const auto file = read_input_file(path, "--template " + path, rules);
+    return read_input_file(path, "--template " + path, rules);
+}
+
+sam::ReadFunction read_template(const std::string& path, const std::string& logical_id,
+                                const sam::TemplateContext& context)
+{
+    const auto file = read_template_text(path);
     if (!file.error.empty()) return {{}, file.error};
+    std::error_code ec;
     return sam::read_function(file.text, std::filesystem::absolute(path, ec).parent_path(), logical_id, context);
 }
 
@@ -148,6 +154,7 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     // binary built for another cannot run at all: that is said now rather than as an exec error.
     const std::string machine = host_architecture();
     const std::string wanted = function.architecture.value_or("x86_64");
+    options.architecture = wanted;
     if (options.runtime.empty()) {
         if (const auto built_for = elf_architecture(options.bootstrap); !built_for.empty() && built_for != machine)
             return named + ": its bootstrap " + options.bootstrap + " is an " + built_for + " executable, which this " +
@@ -183,6 +190,41 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
         options.template_variables.emplace_back(key, value);
     }
     return {};
+}
+
+TemplateFunctions apply_template_to_every_function(const FunctionOptions& options, const std::set<std::string>& given)
+{
+    TemplateFunctions found;
+    const auto file = read_template_text(options.template_path);
+    if (!file.error.empty()) {
+        found.error = file.error;
+        return found;
+    }
+    const auto ids = sam::function_ids(file.text);
+    if (!ids.error.empty()) {
+        found.error = ids.error;
+        return found;
+    }
+    if (ids.ids.size() > 1) {
+        for (const char* single : {"--function-name", "--handler", "--debug-port"}) {
+            if (given.contains(single))
+                found.error = std::string{single} + " names one function, and " + options.template_path + " has " +
+                              std::to_string(ids.ids.size()) + "; serve one of them: serve --template " +
+                              options.template_path + " " + ids.ids.front();
+        }
+        if (!found.error.empty()) return found;
+    }
+    for (const auto& id : ids.ids) {
+        FunctionOptions function = options;
+        function.bootstrap = id;
+        if (auto error = apply_template(function, given); !error.empty()) {
+            found.error = error;
+            found.functions.clear();
+            return found;
+        }
+        found.functions.push_back(std::move(function));
+    }
+    return found;
 }
 
 } // namespace lambda_emu

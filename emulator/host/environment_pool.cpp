@@ -180,7 +180,7 @@ void EnvironmentPool::on_retired(Slot& slot)
     boost::asio::post(io_, [this] { dispatch_queue(); });
 }
 
-void EnvironmentPool::shut_down(std::optional<int> environment, core::ShutdownReason reason,
+void EnvironmentPool::shut_down(std::optional<int> environment, core::ShutdownReason reason, AfterShutdown after,
                                 std::function<void(bool)> done)
 {
     std::vector<Slot*> targets;
@@ -191,7 +191,7 @@ void EnvironmentPool::shut_down(std::optional<int> environment, core::ShutdownRe
         done(false);
         return;
     }
-    if (!environment) {
+    if (after == AfterShutdown::StopServing) {
         closed_ = true;
         auto dropped = std::move(queue_);
         queue_.clear();

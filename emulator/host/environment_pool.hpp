@@ -44,9 +44,14 @@ public:
     // What every environment's report starts from.
     const report::RunRecord& seed() const { return seed_; }
 
-    // Spins down every environment (and stops accepting), or the one with this id, with this
-    // reason; `done(found)` once their Shutdown phases have ended.
-    void shut_down(std::optional<int> environment, core::ShutdownReason reason, std::function<void(bool found)> done);
+    // Whether the function still takes invocations once every environment is shut down: not when
+    // serve ends; yes when a test shuts one function's environments down to read their Shutdown
+    // phase (the next invocation is a cold start).
+    enum class AfterShutdown { StopServing, KeepServing };
+    // Spins down every environment, or the one with this id, with this reason; `done(found)` once
+    // their Shutdown phases have ended. Stopping to serve drops the queue.
+    void shut_down(std::optional<int> environment, core::ShutdownReason reason, AfterShutdown after,
+                   std::function<void(bool found)> done);
     void kill_now();
 
     struct EnvironmentView {

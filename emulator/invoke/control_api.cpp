@@ -1,5 +1,6 @@
 #include "control_api.hpp"
 #include "core/json_text.hpp"
+#include "http/percent.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -67,14 +68,23 @@ void add_control_routes(http::Router& router, ControlTarget& target)
                 }
                 environment = id;
             }
-            target.shut_down(environment, *reason, [responder, &target](std::optional<std::string> report) mutable {
-                if (report) {
+            ShutdownOrder order{std::nullopt, environment, *reason};
+            if (auto function = http::query_parameter(request.target(), "function"); !function.empty()) {
+                auto decoded = http::percent_decode(function);
+                if (!decoded) {
+                    responder.send(control_error(http::Status::bad_request, "function: invalid percent-encoding"));
+                    return;
+                }
+                order.function = std::move(*decoded);
+            }
+            target.shut_down(std::move(order), [responder, &target](ShutdownOutcome outcome) mutable {
+                if (auto* report = std::get_if<std::string>(&outcome)) {
                     responder.send(http::json_response(http::Status::ok, *report), [&target] {
                         give_back_free_memory();
                         target.shutdown_answered();
                     });
                 } else {
-                    responder.send(control_error(http::Status::not_found, "no such environment is running"));
+                    responder.send(control_error(http::Status::not_found, std::get<ShutdownRefused>(outcome).message));
                 }
             });
         });

@@ -168,20 +168,21 @@ void attach_function_url_caller(Order& order, http::Responder responder, const F
 
 } // namespace
 
-void add_function_url_routes(http::Router& router, InvocationTarget& target, FunctionUrlSources sources,
+void add_function_url_routes(http::Router& router, const FunctionDirectory& functions, FunctionUrlSources sources,
                              FunctionUrlWarnings warn)
 {
     router.add_prefix(
         kFunctionUrlPattern,
-        [&target, sources, warn](http::Request& request, const http::PathParams& params, http::Responder responder) {
-            const auto& function = target.function();
-            const auto addressed = address_function(function, params[0], "");
+        [&functions, sources, warn](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            const auto addressed = address_function(functions, params[0], "");
             if (!addressed.found) {
                 std::string message = "Function not found: ";
                 message.append(addressed.missing_arn.empty() ? params[0] : addressed.missing_arn);
                 responder.send(aws_error(http::Status::not_found, "ResourceNotFoundException", message));
                 return;
             }
+            auto& target = *addressed.found->target;
+            const auto& function = target.function();
             FunctionUrlContext context;
             context.raw_path = params[1].empty() ? "/" : params[1];
             context.function_name = function.name;

@@ -6,7 +6,7 @@
 // writes it) is streamed to the client as it writes. The prefix cannot clash with AWS's APIs,
 // whose paths begin with a date.
 #include "http/router.hpp"
-#include "invocation_target.hpp"
+#include "function_directory.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -27,7 +27,7 @@ struct FunctionUrlSources {
 // Where a line about an answer sent other than as given goes (the console's lifecycle lines).
 using FunctionUrlWarnings = std::function<void(const std::string& line)>;
 
-void add_function_url_routes(http::Router& router, InvocationTarget& target, FunctionUrlSources sources,
+void add_function_url_routes(http::Router& router, const FunctionDirectory& functions, FunctionUrlSources sources,
                              FunctionUrlWarnings warn = {});
 
 } // namespace lambda_emu::invoke

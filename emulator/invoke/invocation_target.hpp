@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace lambda_emu::invoke {
 
@@ -30,13 +31,23 @@ public:
     virtual const core::FunctionConfig& function() const = 0;
 };
 
+// What POST /lambda-emu/shutdown asks: everything (serve then exits), every environment of one
+// function, or one environment (of the one function served, or of `function`).
+struct ShutdownOrder {
+    std::optional<std::string> function; // a FunctionName or logical ID
+    std::optional<int> environment;
+    core::ShutdownReason reason = core::ShutdownReason::Spindown;
+};
+// The report once the Shutdown phases have ended, or why nothing was shut down.
+struct ShutdownRefused {
+    std::string message;
+};
+using ShutdownOutcome = std::variant<std::string, ShutdownRefused>;
+
 class ControlTarget {
 public:
     virtual ~ControlTarget() = default;
-    // Shuts down every environment (or the one with this id) with this reason; `done` gets the
-    // report afterwards, or nothing when there is no such environment.
-    virtual void shut_down(std::optional<int> environment, core::ShutdownReason reason,
-                           std::function<void(std::optional<std::string> report_json)> done) = 0;
+    virtual void shut_down(ShutdownOrder order, std::function<void(ShutdownOutcome)> done) = 0;
     // The answer to a shutdown is on the wire: `serve` may exit now if it was the last.
     virtual void shutdown_answered() {}
     virtual std::string report_json() const = 0;

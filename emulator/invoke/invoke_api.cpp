@@ -117,20 +117,21 @@ std::optional<http::Response> answer_admission(Admission admission, bool asynchr
     return std::nullopt;
 }
 
-void add_invoke_routes(http::Router& router, InvocationTarget& target, std::function<std::string()> new_trace_id)
+void add_invoke_routes(http::Router& router, const FunctionDirectory& functions,
+                       std::function<std::string()> new_trace_id)
 {
     router.add(
         http::Verb::post, "/2015-03-31/functions/{name}/invocations",
-        [&target, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
-            auto checked = validate_invoke_request(request, params[0], target.function(), new_trace_id);
+        [&functions, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            auto checked = validate_invoke_request(request, params[0], functions, new_trace_id);
             if (auto* answer_now = std::get_if<http::Response>(&checked)) {
                 responder.send(std::move(*answer_now));
                 return;
             }
-            auto& order = std::get<Order>(checked);
+            auto& [target, order] = std::get<AddressedOrder>(checked);
             const bool asynchronous = is_asynchronous(order);
             if (!asynchronous) attach_caller(order, responder);
-            if (auto answer = answer_admission(target.submit(std::move(order)), asynchronous)) {
+            if (auto answer = answer_admission(target->submit(std::move(order)), asynchronous)) {
                 responder.send(std::move(*answer));
             }
         },

@@ -16,7 +16,8 @@ namespace lambda_emu::invoke {
 
 // The route, in three steps: validate_invoke_request (invoke_request.hpp), attach the caller to
 // a synchronous order, submit it and answer_admission.
-void add_invoke_routes(http::Router& router, InvocationTarget& target, std::function<std::string()> new_trace_id);
+void add_invoke_routes(http::Router& router, const FunctionDirectory& functions,
+                       std::function<std::string()> new_trace_id);
 
 // What the caller hears once the environments took or refused its order: nothing yet when a
 // synchronous order was taken (its answer comes when the invocation is done), 202 for an Event.

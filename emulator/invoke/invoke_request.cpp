@@ -54,7 +54,7 @@ http::Response invalid_parameter(const std::string& message)
 
 } // namespace
 
-AddressedFunction address_function(const core::FunctionConfig& function, const std::string& raw_name,
+AddressedFunction address_function(const FunctionDirectory& functions, const std::string& raw_name,
                                    const std::string& raw_qualifier)
 {
     AddressedFunction addressed;
@@ -65,6 +65,9 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
         addressed.bad_escape = shown_escape(http::first_bad_escape(decoded_name ? raw_qualifier : raw_name));
         return addressed;
     }
+    // Every function served shares the region and account of the one command line.
+    const auto& region = functions.first().region;
+    const auto& account_id = functions.first().account_id;
     // name | name:qualifier | account:function:name[:qualifier] |
     // arn:aws:lambda:region:account:function:name[:qualifier]
     const std::string& name = *decoded_name;
@@ -74,12 +77,12 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
     bool addressed_by_arn = false;
     bool well_formed = true;
     if (parts.size() >= 7 && parts[0] == "arn" && parts[5] == "function") {
-        well_formed = parts.size() <= 8 && parts[3] == function.region && parts[4] == function.account_id;
+        well_formed = parts.size() <= 8 && parts[3] == region && parts[4] == account_id;
         function_name = parts[6];
         if (parts.size() == 8) qualifier = parts[7];
         addressed_by_arn = true;
     } else if (parts.size() >= 3 && parts[1] == "function") {
-        well_formed = parts.size() <= 4 && parts[0] == function.account_id;
+        well_formed = parts.size() <= 4 && parts[0] == account_id;
         function_name = parts[2];
         if (parts.size() == 4) qualifier = parts[3];
         addressed_by_arn = true;
@@ -89,20 +92,22 @@ AddressedFunction address_function(const core::FunctionConfig& function, const s
         if (parts.size() == 2) qualifier = parts[1];
     }
     const std::string shown_name = function_name.empty() ? name : function_name;
-    addressed.missing_arn = "arn:aws:lambda:" + function.region + ":" + function.account_id +
-                            ":function:" + shown_name + ":" + (qualifier.empty() ? "$LATEST" : qualifier);
-    // `function` is the name AWS's runtime interface emulator serves, so its users' URLs keep working.
-    const bool same_function = function_name == function.name || (!addressed_by_arn && function_name == "function");
-    addressed.found = well_formed && same_function && (qualifier.empty() || qualifier == "$LATEST");
-    addressed.invoked_arn = function.arn() + (qualifier.empty() ? "" : ":" + qualifier);
+    addressed.missing_arn = "arn:aws:lambda:" + region + ":" + account_id + ":function:" + shown_name + ":" +
+                            (qualifier.empty() ? "$LATEST" : qualifier);
+    // An ARN holds the FunctionName; a bare name may also be the template's logical ID.
+    const auto* found =
+        addressed_by_arn ? functions.find_by_function_name(function_name) : functions.find(function_name);
+    if (!found || !well_formed || !(qualifier.empty() || qualifier == "$LATEST")) return addressed;
+    addressed.found = found;
+    addressed.invoked_arn = found->target->function().arn() + (qualifier.empty() ? "" : ":" + qualifier);
     return addressed;
 }
 
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
-                                      const core::FunctionConfig& function,
+                                      const FunctionDirectory& functions,
                                       const std::function<std::string()>& new_trace_id, InvokeOperation operation)
 {
-    const auto addressed = address_function(function, name, http::query_parameter(request.target(), "Qualifier"));
+    const auto addressed = address_function(functions, name, http::query_parameter(request.target(), "Qualifier"));
     if (!addressed.undecodable.empty()) {
         return invalid_parameter("Invalid percent-encoding '" + addressed.bad_escape + "' in " + addressed.undecodable);
     }
@@ -158,7 +163,7 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
     order.request.trace_id = trace.empty() ? new_trace_id() : std::string{trace};
     order.source = type;
     order.wants_log_tail = type != "Event" && log_type == "Tail";
-    return order;
+    return AddressedOrder{addressed.found->target, std::move(order)};
 }
 
 } // namespace lambda_emu::invoke

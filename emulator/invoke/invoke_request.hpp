@@ -2,6 +2,7 @@
 // Reading one Invoke API request: the function it addresses and what it asks for, checked in
 // Lambda's order, as an Order for the environments or the answer Lambda gives at once.
 #include "http/message.hpp"
+#include "function_directory.hpp"
 #include "invocation_target.hpp"
 
 #include <functional>
@@ -11,9 +12,9 @@
 namespace lambda_emu::invoke {
 
 // The function name as the caller wrote it (name, name:qualifier, partial or full ARN) and the
-// Qualifier parameter, both still percent-encoded, checked against the one function served.
+// Qualifier parameter, both still percent-encoded, looked up among the functions served.
 struct AddressedFunction {
-    bool found = false;
+    const ServedFunction* found = nullptr;
     std::string invoked_arn; // as the runtime sees it: qualified when the caller qualified it
     std::string missing_arn; // for ResourceNotFoundException's message
     // Set when the name or the Qualifier holds an escape that is not `%` and two hex digits:
@@ -21,20 +22,24 @@ struct AddressedFunction {
     std::string undecodable;
     std::string bad_escape;
 };
-AddressedFunction address_function(const core::FunctionConfig& function, const std::string& name,
+AddressedFunction address_function(const FunctionDirectory& functions, const std::string& name,
                                    const std::string& qualifier);
 
 // The two operations that invoke: Invoke answers at once, buffered; InvokeWithResponseStream
 // answers with an event stream and has no Event invocation type.
 enum class InvokeOperation { Invoke, InvokeWithResponseStream };
 
-// An order to submit (without its caller attached yet), or the answer to send at once: a
-// refusal in Lambda's words, or DryRun's 204. `name` is the path's {name} segment as sent; the
-// request's body is moved into the order. `new_trace_id` is called only for an order to submit
-// whose caller sent no X-Amzn-Trace-Id.
-using CheckedInvoke = std::variant<Order, http::Response>;
+// An order and the function to submit it to (without its caller attached yet).
+struct AddressedOrder {
+    InvocationTarget* target;
+    Order order;
+};
+// An order to submit, or the answer to send at once: a refusal in Lambda's words, or DryRun's 204.
+// `name` is the path's {name} segment as sent; the request's body is moved into the order.
+// `new_trace_id` is called only for an order to submit whose caller sent no X-Amzn-Trace-Id.
+using CheckedInvoke = std::variant<AddressedOrder, http::Response>;
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
-                                      const core::FunctionConfig& function,
+                                      const FunctionDirectory& functions,
                                       const std::function<std::string()>& new_trace_id,
                                       InvokeOperation operation = InvokeOperation::Invoke);
 

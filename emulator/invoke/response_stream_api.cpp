@@ -111,22 +111,22 @@ std::string invoke_complete_event(const core::InvokeResult& result, const std::s
         core::json_text(complete));
 }
 
-void add_response_stream_routes(http::Router& router, InvocationTarget& target,
+void add_response_stream_routes(http::Router& router, const FunctionDirectory& functions,
                                 std::function<std::string()> new_trace_id)
 {
     router.add(
         http::Verb::post, "/2021-11-15/functions/{name}/response-streaming-invocations",
-        [&target, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
-            auto checked = validate_invoke_request(request, params[0], target.function(), new_trace_id,
+        [&functions, new_trace_id](http::Request& request, const http::PathParams& params, http::Responder responder) {
+            auto checked = validate_invoke_request(request, params[0], functions, new_trace_id,
                                                    InvokeOperation::InvokeWithResponseStream);
             if (auto* answer_now = std::get_if<http::Response>(&checked)) {
                 responder.send(std::move(*answer_now));
                 return;
             }
-            auto& order = std::get<Order>(checked);
+            auto& [target, order] = std::get<AddressedOrder>(checked);
             order.source = "ResponseStream";
             attach_event_stream_caller(order, responder);
-            if (auto answer = answer_admission(target.submit(std::move(order)), false)) {
+            if (auto answer = answer_admission(target->submit(std::move(order)), false)) {
                 responder.send(std::move(*answer));
             }
         },

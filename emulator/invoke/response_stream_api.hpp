@@ -6,7 +6,7 @@
 // piece the runtime streams, as it arrives, then one InvokeComplete event.
 #include "core/invocation.hpp"
 #include "http/router.hpp"
-#include "invocation_target.hpp"
+#include "function_directory.hpp"
 
 #include <functional>
 #include <string>
@@ -14,7 +14,7 @@
 
 namespace lambda_emu::invoke {
 
-void add_response_stream_routes(http::Router& router, InvocationTarget& target,
+void add_response_stream_routes(http::Router& router, const FunctionDirectory& functions,
                                 std::function<std::string()> new_trace_id);
 
 // The events as framed on the wire (http/event_stream.hpp), for the route and its tests.

@@ -356,4 +356,25 @@ ReadFunction read_function(const std::string& yaml, const std::filesystem::path&
     return read;
 }
 
+FunctionIds function_ids(const std::string& yaml)
+{
+    FunctionIds found;
+    try {
+        const auto resources = get(YAML::Load(yaml), "Resources");
+        if (!resources || !resources.IsMap()) {
+            found.error = "template: no Resources section";
+            return found;
+        }
+        for (const auto& entry : resources) {
+            if (type_of(entry.second) == "AWS::Serverless::Function")
+                found.ids.push_back(entry.first.as<std::string>());
+        }
+    } catch (const YAML::Exception& error) {
+        found.error = std::string{"template: not a YAML template: "} + error.what();
+        return found;
+    }
+    if (found.ids.empty()) found.error = "template: no AWS::Serverless::Function in its Resources";
+    return found;
+}
+
 } // namespace lambda_emu::sam

@@ -61,4 +61,12 @@ inline constexpr std::size_t kMaxTemplateBytes = 1024 * 1024;
 ReadFunction read_function(const std::string& yaml, const std::filesystem::path& folder, const std::string& logical_id,
                            const TemplateContext& context = {});
 
+// Every AWS::Serverless::Function's logical ID, in the template's order (`serve --template T`
+// serves them all), or one error line.
+struct FunctionIds {
+    std::vector<std::string> ids;
+    std::string error;
+};
+FunctionIds function_ids(const std::string& yaml);
+
 } // namespace lambda_emu::sam

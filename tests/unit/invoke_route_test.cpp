@@ -1,5 +1,6 @@
 // The Invoke API's route, step by step: validating a request into an order or an answer, the
 // answer to the environments' admission, and the payload limit `run` shares with it.
+#include "named_function.hpp"
 #include "invoke/event_source.hpp"
 #include "invoke/invoke_api.hpp"
 
@@ -31,10 +32,11 @@ struct Checked {
 
 Checked check(http::Request& request, const std::string& name = "fn")
 {
-    core::FunctionConfig function;
-    function.name = "fn";
-    Checked checked{invoke::Order{}, 0};
-    checked.result = invoke::validate_invoke_request(request, name, function, [&checked] {
+    static testing::NamedFunction function{"fn"};
+    invoke::FunctionDirectory functions;
+    functions.add(function, {});
+    Checked checked{http::Response{}, 0};
+    checked.result = invoke::validate_invoke_request(request, name, functions, [&checked] {
         ++checked.trace_ids_made;
         return std::string{"Root=1-new"};
     });
@@ -82,7 +84,7 @@ TEST_CASE("a valid invoke request becomes an order; DryRun is answered 204 and m
     auto empty = invoke_request("");
     empty.set("X-Amz-Log-Type", "Tail");
     auto checked = check(empty);
-    const auto& order = std::get<invoke::Order>(checked.result);
+    const auto& order = std::get<invoke::AddressedOrder>(checked.result).order;
     CHECK(*order.request.payload == "{}");
     CHECK(order.request.content_type == "application/json");
     CHECK(order.request.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:fn");
@@ -96,7 +98,7 @@ TEST_CASE("a valid invoke request becomes an order; DryRun is answered 204 and m
     event.set("X-Amz-Log-Type", "Tail");
     event.set("X-Amzn-Trace-Id", "Root=1-given");
     auto event_checked = check(event);
-    const auto& event_order = std::get<invoke::Order>(event_checked.result);
+    const auto& event_order = std::get<invoke::AddressedOrder>(event_checked.result).order;
     CHECK(invoke::is_asynchronous(event_order));
     CHECK_FALSE(event_order.wants_log_tail); // the tail is for synchronous callers only
     CHECK(event_order.request.trace_id == "Root=1-given");
