@@ -15,12 +15,15 @@
 #include "invoke/response_stream_api.hpp"
 #include "process/child_reaper.hpp"
 #include "serve_session.hpp"
+#include "stdin_lifeline.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <sys/resource.h>
 
 namespace lambda_emu {
@@ -80,6 +83,23 @@ void raise_open_file_limit()
     }
 }
 
+// --port-file: how a program that asked for port 0 learns the one it got. Written aside and
+// renamed, so that a reader polling for the file never sees it half written.
+std::optional<std::string> write_port_file(const std::string& path, unsigned short port)
+{
+    const std::string partial = path + ".partial";
+    {
+        std::ofstream file{partial, std::ios::trunc};
+        file << port << '\n';
+        if (!file.flush()) return "--port-file " + path + ": cannot write " + partial;
+    }
+    if (std::rename(partial.c_str(), path.c_str()) != 0) {
+        std::remove(partial.c_str());
+        return "--port-file " + path + ": cannot write it";
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int serve_command(const ServeOptions& options)
@@ -98,6 +118,9 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
+    if (options.exit_when_stdin_closes) {
+        if (auto problem = StdinLifeline::problem()) return refuse(console, exit_codes::kUsage, *problem);
+    }
     auto prepared = prepare_function(options.function, console);
     if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     raise_open_file_limit();
@@ -137,6 +160,12 @@ int serve_command(const ServeOptions& options)
     auto server = http::Server::listen(io, router, server_options, error);
     if (!server) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + error);
     listeners.add(server->port());
+    if (!options.port_file.empty()) {
+        if (auto problem = write_port_file(options.port_file, server->port())) {
+            server->stop();
+            return refuse(console, exit_codes::kUsage, *problem);
+        }
+    }
     const std::string base = "http://127.0.0.1:" + std::to_string(server->port());
     console.lifecycle("serving function " + pool.function().name + " on " + base + " (POST /2015-03-31/functions/" +
                       pool.function().name + "/invocations; function URL: " + invoke::kFunctionUrlPrefix + "/" +
@@ -144,6 +173,8 @@ int serve_command(const ServeOptions& options)
                       "/; control: /lambda-emu/health, /lambda-emu/report, /lambda-emu/shutdown)");
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};
+    std::optional<StdinLifeline> lifeline;
+    if (options.exit_when_stdin_closes) lifeline.emplace(io, console, session);
     io.run();
     console.flush_lines();
     server->stop();
