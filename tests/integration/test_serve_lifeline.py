@@ -11,7 +11,7 @@ import unittest
 
 import harness
 
-NODE_RUNTIME = harness.SAMPLES / "node-runtime"
+NODE_RUNTIME = harness.SAMPLES / "node-runtime" / "bootstrap"
 SHUTDOWN_LOGGER = harness.SAMPLES / "extensions" / "shutdown-logger"
 
 
@@ -26,7 +26,7 @@ class ServeLifeline(unittest.TestCase):
         self.dir.cleanup()
 
     def test_the_port_file_holds_the_port_serve_listens_on(self):
-        with harness.Serve(NODE_RUNTIME, "--port-file", str(self.port_file), name=self.name) as serve:
+        with harness.Serve(NODE_RUNTIME, "--handler", "index.handler", "--port-file", str(self.port_file), name=self.name) as serve:
             self.assertEqual(self.port_file.read_text(), f"{serve.port}\n")
             self.assertEqual(serve.request("GET", "/lambda-emu/health")[0], 200)
             self.assertFalse(pathlib.Path(f"{self.port_file}.partial").exists())
@@ -41,10 +41,10 @@ class ServeLifeline(unittest.TestCase):
         # A parent that holds serve's stdin pipe, as a test runner does, then dies by SIGKILL.
         parent = subprocess.Popen([sys.executable, "-c", f"""
 import subprocess, sys, time
-serve = subprocess.Popen([{harness.EMULATOR!r}, "serve", {str(NODE_RUNTIME)!r}, "--function-name", {self.name!r},
+serve = subprocess.Popen([{harness.EMULATOR!r}, "serve", {str(NODE_RUNTIME)!r}, "--function-name", {self.name!r}, "--handler", "index.handler",
                           "--extension", {str(SHUTDOWN_LOGGER)!r}, "--env", "FLUSH_FILE=/dev/null",
                           "--listen", "127.0.0.1:0", "--port-file", {str(self.port_file)!r},
-                          "--exit-when-stdin-closes"], stdin=subprocess.PIPE, stderr=open({self.dir.name + '/stderr'!r}, "w"))
+                          "--exit-when-stdin-closes"], stdin=subprocess.PIPE, stderr=open({self.dir.name + '/stderr'!r}, "w"))  # noqa
 print(serve.pid, flush=True)
 time.sleep(600)
 """], stdout=subprocess.PIPE, text=True)
@@ -59,6 +59,7 @@ time.sleep(600)
         self.assertTrue(harness.processes_of(self.name))
         parent.send_signal(signal.SIGKILL)
         parent.wait()
+        parent.stdout.close()
         deadline = time.monotonic() + 30
         while pathlib.Path(f"/proc/{serve_pid}").exists() and time.monotonic() < deadline:
             try:  # serve is init's child now: only its stat shows it gone (a zombie until reaped)
