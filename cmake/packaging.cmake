@@ -30,6 +30,16 @@ endforeach()
 install(FILES ${PROJECT_SOURCE_DIR}/runtimes/nodejs/start-ric3.mjs DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/nodejs)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)
+# The test helpers' sources (clients/: npm install or pip install them from there), without
+# what their installs bring.
+install(FILES ${PROJECT_SOURCE_DIR}/clients/node/package.json ${PROJECT_SOURCE_DIR}/clients/node/index.js
+              ${PROJECT_SOURCE_DIR}/clients/node/index.d.ts ${PROJECT_SOURCE_DIR}/clients/node/report.d.ts
+              ${PROJECT_SOURCE_DIR}/clients/node/README.md
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/clients/node)
+install(FILES ${PROJECT_SOURCE_DIR}/clients/python/pyproject.toml ${PROJECT_SOURCE_DIR}/clients/python/README.md
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/clients/python)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/clients/python/lambda_emu DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/clients/python
+        FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
 # The pages the README links, beside it, so that its links resolve in an installed copy too.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu/docs
         FILES_MATCHING PATTERN "*.md")

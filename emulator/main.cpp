@@ -196,6 +196,10 @@ int main(int argc, char** argv)
                           "Spin an environment down after this many idle seconds");
     serve_cmd->add_flag("--no-queue", serve.no_queue,
                         "Answer 429 TooManyRequestsException when every environment is busy, instead of queueing");
+    serve_cmd->add_option("--port-file", serve.port_file,
+                          "Write the port listened on to this file once listening (with --listen 127.0.0.1:0)");
+    serve_cmd->add_flag("--exit-when-stdin-closes", serve.exit_when_stdin_closes,
+                        "Shut down, as on SIGTERM, when standard input (a pipe from the parent) closes");
 
     one_value_each_time(*run_cmd);
     one_value_each_time(*serve_cmd);

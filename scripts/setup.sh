@@ -118,6 +118,26 @@ if [[ ! -e "$sdk/node_modules/@aws-sdk/client-lambda/package.json" ]]; then
   echo "setup: npm ci in tests/integration/sdk"
   (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The test helpers of clients/: the Node.js package's dependencies and its Jest and Vitest
+# examples' (from their lock files), and a venv with boto3, pytest and the Python package
+# (requirements-test.txt pins them), each installed again when what pins it changes.
+clients="$(cd "$(dirname "$0")/.." && pwd)/clients"
+for folder in node node/examples/jest node/examples/vitest; do
+  if ! cmp -s "$clients/$folder/package-lock.json" "$clients/$folder/node_modules/.installed-lock.json"; then
+    echo "setup: npm ci in clients/$folder"
+    (cd "$clients/$folder" && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
+done
+venv="$clients/python/.venv"
+if ! cat "$clients/python/requirements-test.txt" "$clients/python/pyproject.toml" | cmp -s - "$venv/.installed"; then
+  echo "setup: venv with boto3, pytest and lambda_emu in clients/python/.venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$clients/python/requirements-test.txt"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -e "$clients/python"
+  cat "$clients/python/requirements-test.txt" "$clients/python/pyproject.toml" > "$venv/.installed"
+fi
 echo "setup: test npm packages ready"
 # A clean Debian 13 (minbase and Debian's nodejs: no compiler, no Boost) that the release
 # archive's test unpacks the archive into and runs a Node.js function in (about 100 s, once).

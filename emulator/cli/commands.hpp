@@ -27,6 +27,8 @@ struct ServeOptions {
     std::size_t concurrency = 1;
     std::optional<double> idle_shutdown_seconds;
     bool no_queue = false;
+    std::string port_file;               // written with the bound port once listening
+    bool exit_when_stdin_closes = false; // stdin is a pipe from the parent: its end is serve's end
 };
 
 // `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered

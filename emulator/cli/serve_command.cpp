@@ -17,6 +17,7 @@
 #include "invoke/response_stream_api.hpp"
 #include "process/child_reaper.hpp"
 #include "serve_session.hpp"
+#include "stdin_lifeline.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -27,6 +28,8 @@
 #include <ctime>
 #include <memory>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <sys/resource.h>
 
 namespace lambda_emu {
@@ -119,6 +122,23 @@ std::string serving_line(const invoke::FunctionDirectory& functions, const std::
            control;
 }
 
+// --port-file: how a program that asked for port 0 learns the one it got. Written aside and
+// renamed, so that a reader polling for the file never sees it half written.
+std::optional<std::string> write_port_file(const std::string& path, unsigned short port)
+{
+    const std::string partial = path + ".partial";
+    {
+        std::ofstream file{partial, std::ios::trunc};
+        file << port << '\n';
+        if (!file.flush()) return "--port-file " + path + ": cannot write " + partial;
+    }
+    if (std::rename(partial.c_str(), path.c_str()) != 0) {
+        std::remove(partial.c_str());
+        return "--port-file " + path + ": cannot write it";
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 int serve_command(const ServeOptions& options)
@@ -137,6 +157,9 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
+    if (options.exit_when_stdin_closes) {
+        if (auto problem = StdinLifeline::problem()) return refuse(console, exit_codes::kUsage, *problem);
+    }
     // One function, or every function of the template, each prepared as `run` prepares its one.
     const std::vector<FunctionOptions> served_options = options.template_functions.empty()
                                                             ? std::vector<FunctionOptions>{options.function}
@@ -204,9 +227,17 @@ int serve_command(const ServeOptions& options)
     auto server = http::Server::listen(io, router, server_options, error);
     if (!server) return refuse(console, exit_codes::kEmulatorError, "cannot listen on " + error);
     listeners.add(server->port());
+    if (!options.port_file.empty()) {
+        if (auto problem = write_port_file(options.port_file, server->port())) {
+            server->stop();
+            return refuse(console, exit_codes::kUsage, *problem);
+        }
+    }
     console.lifecycle(serving_line(functions, "http://127.0.0.1:" + std::to_string(server->port())));
 
     Interrupts interrupts{io, console, session, "shutting every environment down"};
+    std::optional<StdinLifeline> lifeline;
+    if (options.exit_when_stdin_closes) lifeline.emplace(io, console, session);
     io.run();
     console.flush_lines();
     server->stop();

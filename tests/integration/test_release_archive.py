@@ -68,10 +68,14 @@ class ReleaseArchive(WithArchive):
                        "share/lambda-emu/runtimes/nodejs/node_modules/aws-lambda-ric-4/index.mjs",
                        "share/lambda-emu/runtimes/python/site-packages/awslambdaric/bootstrap.py",
                        "share/lambda-emu/report.schema.json", "share/doc/lambda-emu/README.md",
-                       "share/doc/lambda-emu/docs/runtimes.md", "share/man/man1/lambda-emu.1"):
+                       "share/doc/lambda-emu/docs/runtimes.md", "share/man/man1/lambda-emu.1",
+                       "share/lambda-emu/clients/node/index.js", "share/lambda-emu/clients/node/report.d.ts",
+                       "share/lambda-emu/clients/python/pyproject.toml",
+                       "share/lambda-emu/clients/python/lambda_emu/pytest_plugin.py"):
             self.assertTrue((self.tree / member).exists(), member)
         # The clients' build inputs stay behind: they were most of the size.
         self.assertEqual(list(self.tree.rglob("deps")), [])
+        self.assertEqual(list((self.tree / "share/lambda-emu/clients").rglob("node_modules")), [])
         self.assertFalse((self.tree / "share/lambda-emu/runtimes/nodejs/node_modules/node-gyp").exists())
         self.assertLess(self.archive.stat().st_size, 40 * 1024 * 1024)
 
