@@ -169,6 +169,9 @@ int main(int argc, char** argv)
                           "Spin an environment down after this many idle seconds");
     serve_cmd->add_flag("--no-queue", serve.no_queue,
                         "Answer 429 TooManyRequestsException when every environment is busy, instead of queueing");
+    serve_cmd->add_flag("--watch", serve.watch,
+                        "When the function's code or a layer folder changes, shut every environment down after its "
+                        "invocation; the next invocation initialises the new code");
 
     one_value_each_time(*run_cmd);
     one_value_each_time(*serve_cmd);

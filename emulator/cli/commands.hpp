@@ -24,6 +24,7 @@ struct ServeOptions {
     std::size_t concurrency = 1;
     std::optional<double> idle_shutdown_seconds;
     bool no_queue = false;
+    bool watch = false; // --watch: a change to the code recycles the environments (cli/code_watch.hpp)
 };
 
 // `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered

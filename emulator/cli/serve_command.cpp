@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "code_watch.hpp"
 #include "command_steps.hpp"
 #include "core/clock.hpp"
 #include "host/environment_pool.hpp"
@@ -121,6 +122,12 @@ int serve_command(const ServeOptions& options)
     http::ListenerPorts listeners;
     EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(prepared.record)};
     ServeSession session{io, console, clock, pool, std::move(prepared.reports)};
+    std::unique_ptr<CodeWatch> code_watch;
+    if (options.watch) {
+        std::string watch_error;
+        code_watch = CodeWatch::start(io, console, pool, std::move(prepared.code), watch_error);
+        if (!code_watch) return refuse(console, exit_codes::kEmulatorError, watch_error);
+    }
 
     http::Router router;
     invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
