@@ -119,11 +119,12 @@ void EnvironmentPool::on_invocation_finished(Slot& slot)
     slot.current.reset();
     slot.held_result.reset();
     if (slot.state == SlotState::BusyThenShutDown) {
-        // Not from inside the core's call stack; by then it may have ended on its own.
+        // Not from inside the core's call stack; by then it may have ended on its own (or been
+        // told to shut down by the control endpoint).
         Slot* raw = &slot;
         boost::asio::post(io_, [this, raw] {
             const bool live = std::any_of(live_.begin(), live_.end(), [raw](const auto& s) { return s.get() == raw; });
-            if (live) retire(*raw, raw->reason_after_invocation);
+            if (live && raw->state == SlotState::BusyThenShutDown) retire(*raw, raw->reason_after_invocation);
         });
     } else if (slot.state == SlotState::Busy) {
         slot.state = SlotState::Idle;
