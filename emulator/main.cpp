@@ -200,6 +200,9 @@ int main(int argc, char** argv)
                           "Write the port listened on to this file once listening (with --listen 127.0.0.1:0)");
     serve_cmd->add_flag("--exit-when-stdin-closes", serve.exit_when_stdin_closes,
                         "Shut down, as on SIGTERM, when standard input (a pipe from the parent) closes");
+    serve_cmd->add_flag("--watch", serve.watch,
+                        "When the function's code or a layer folder changes, shut every environment down after its "
+                        "invocation; the next invocation initialises the new code");
 
     one_value_each_time(*run_cmd);
     one_value_each_time(*serve_cmd);

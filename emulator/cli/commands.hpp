@@ -29,6 +29,7 @@ struct ServeOptions {
     bool no_queue = false;
     std::string port_file;               // written with the bound port once listening
     bool exit_when_stdin_closes = false; // stdin is a pipe from the parent: its end is serve's end
+    bool watch = false; // --watch: a change to the code recycles the environments (cli/code_watch.hpp)
 };
 
 // `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered

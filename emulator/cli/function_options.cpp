@@ -56,18 +56,6 @@ std::optional<std::string> duplicate_extension_name(const std::vector<std::files
     return std::nullopt;
 }
 
-// The regular files of the staged /opt/extensions, in name order.
-std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt)
-{
-    std::vector<std::filesystem::path> found;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator{staged_opt / "extensions", ec}) {
-        if (entry.is_regular_file(ec)) found.push_back(entry.path());
-    }
-    std::sort(found.begin(), found.end());
-    return found;
-}
-
 struct PreparedResources {
     std::optional<process::CgroupSite> site; // none: the fallback
     double vcpus = 0;                        // Lambda's CPU for --memory with --cpu lambda; 0: the host's
@@ -414,7 +402,45 @@ std::optional<std::filesystem::path> insights_stand_in()
     return std::nullopt;
 }
 
+// What serve --watch watches: the folders the code comes from, as they were given (the layers'
+// are copied into /opt, so a change there is staged again before the next Init).
+CodeFolders code_folders(const FunctionOptions& options, const HostOptions& host,
+                         const std::vector<std::string>& layers)
+{
+    CodeFolders code;
+    code.task_root = host.task_root;
+    if (options.unpacked_code) {
+        code.unwatched.push_back("--watch watches folders only: the .zip CodeUri was unpacked once, at the start");
+    } else {
+        code.watched.push_back(host.task_root);
+    }
+    std::error_code ec;
+    if (!options.extensions_dir.empty()) code.watched.push_back(std::filesystem::absolute(options.extensions_dir, ec));
+    for (const auto& layer : layers) {
+        const auto path = std::filesystem::absolute(layer, ec).lexically_normal();
+        code.layers.push_back(path);
+        if (std::filesystem::is_directory(path, ec)) {
+            code.watched.push_back(path);
+        } else {
+            code.unwatched.push_back("--watch watches folders only: the layer " + layer + " is not watched");
+        }
+    }
+    return code;
+}
+
 } // namespace
+
+// The regular files of the staged /opt/extensions, in name order.
+std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt)
+{
+    std::vector<std::filesystem::path> found;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator{staged_opt / "extensions", ec}) {
+        if (entry.is_regular_file(ec)) found.push_back(entry.path());
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
 
 PreparedFunction prepare_function(const FunctionOptions& options, report::Console& console)
 {
@@ -552,6 +578,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         console.lifecycle(debugger.line);
     }
     prepared.reports = {options.report_path, options.junit_path, options.html_path};
+    prepared.code = code_folders(options, host, layers.local);
     host.freeze = !options.no_freeze;
     // While debugging the core never asks for the freeze (core/debug_mode.hpp): the report says it was off.
     const bool frozen = host.freeze && host.debug == core::DebugMode::Off;

@@ -71,8 +71,17 @@ struct ReportPaths {
     std::string html;        // --html; empty: none
 };
 
+// Where the function's code comes from, for serve --watch (cli/code_watch.hpp).
+struct CodeFolders {
+    std::vector<std::filesystem::path> watched; // the task root, --extensions-dir, each layer given as a folder
+    std::vector<std::filesystem::path> layers;  // every local layer in order, folders and .zip files
+    std::filesystem::path task_root;
+    std::vector<std::string> unwatched; // what changes go unseen, each said in a line (a .zip CodeUri)
+};
+
 struct PreparedFunction {
     HostOptions host;
+    CodeFolders code;
     report::RunRecord record; // what every environment's report starts from, --allow-kill included
     ReportPaths reports;
     std::string error;       // non-empty: a usage error, nothing was started
@@ -83,5 +92,8 @@ struct PreparedFunction {
 // (on the console) about a bootstrap that cannot run, which still runs the Lambda way
 // (Runtime.InvalidEntrypoint).
 PreparedFunction prepare_function(const FunctionOptions& options, report::Console& console);
+
+// The regular files of a staged /opt/extensions, in name order: the layers' extensions.
+std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt);
 
 } // namespace lambda_emu

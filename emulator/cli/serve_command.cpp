@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "code_watch.hpp"
 #include "command_steps.hpp"
 #include "core/clock.hpp"
 #include "host/environment_pool.hpp"
@@ -210,6 +211,15 @@ int serve_command(const ServeOptions& options)
         served.push_back({pools.back().get(), function_options.template_logical_id});
     }
     ServeSession session{io, console, clock, std::move(served), std::move(prepared.front().reports)};
+    // --watch: each function's code folders, a change recycling that function's environments.
+    std::vector<std::unique_ptr<CodeWatch>> code_watches;
+    if (options.watch) {
+        for (std::size_t i = 0; i < pools.size(); ++i) {
+            std::string watch_error;
+            code_watches.push_back(CodeWatch::start(io, console, *pools[i], std::move(prepared[i].code), watch_error));
+            if (!code_watches.back()) return refuse(console, exit_codes::kEmulatorError, watch_error);
+        }
+    }
 
     http::Router router;
     invoke::add_invoke_routes(router, functions, [&ids, &clock] { return ids.trace_id(clock); });

@@ -18,7 +18,9 @@ EnvironmentPool::~EnvironmentPool() = default;
 
 std::size_t EnvironmentPool::busy() const
 {
-    return static_cast<std::size_t>(std::count_if(live_.begin(), live_.end(), [](const auto& s) { return s->busy; }));
+    // An environment shut down in the middle of an invocation is still running it.
+    return static_cast<std::size_t>(
+        std::count_if(live_.begin(), live_.end(), [](const auto& s) { return s->current.has_value(); }));
 }
 
 std::vector<EnvironmentPool::EnvironmentView> EnvironmentPool::environments() const
@@ -34,7 +36,7 @@ invoke::Admission EnvironmentPool::submit(invoke::Order order)
 {
     if (closed_) return invoke::Admission::ShuttingDown;
     for (auto& slot : live_) {
-        if (!slot->busy && !slot->retiring) {
+        if (slot->state == SlotState::Idle) {
             start(*slot, std::move(order));
             return invoke::Admission::Accepted;
         }
@@ -82,7 +84,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot()
 
 void EnvironmentPool::start(Slot& slot, invoke::Order order)
 {
-    slot.busy = true;
+    slot.state = SlotState::Busy;
     slot.idle_timer.cancel();
     core::InvokeRequest request = std::move(order.request);
     const std::string source = order.source;
@@ -116,8 +118,18 @@ void EnvironmentPool::on_invocation_finished(Slot& slot)
     }
     slot.current.reset();
     slot.held_result.reset();
-    slot.busy = false;
-    if (!slot.retiring) arm_idle_timer(slot);
+    if (slot.state == SlotState::BusyThenShutDown) {
+        // Not from inside the core's call stack; by then it may have ended on its own (or been
+        // told to shut down by the control endpoint).
+        Slot* raw = &slot;
+        boost::asio::post(io_, [this, raw] {
+            const bool live = std::any_of(live_.begin(), live_.end(), [raw](const auto& s) { return s.get() == raw; });
+            if (live && raw->state == SlotState::BusyThenShutDown) retire(*raw, raw->reason_after_invocation);
+        });
+    } else if (slot.state == SlotState::Busy) {
+        slot.state = SlotState::Idle;
+        arm_idle_timer(slot);
+    }
     // Not from inside the core's call stack.
     boost::asio::post(io_, [this] { dispatch_queue(); });
 }
@@ -125,7 +137,7 @@ void EnvironmentPool::on_invocation_finished(Slot& slot)
 void EnvironmentPool::dispatch_queue()
 {
     while (!queue_.empty() && !closed_) {
-        auto free = std::find_if(live_.begin(), live_.end(), [](const auto& s) { return !s->busy && !s->retiring; });
+        auto free = std::find_if(live_.begin(), live_.end(), [](const auto& s) { return s->state == SlotState::Idle; });
         Slot* slot = free != live_.end() ? free->get() : nullptr;
         if (!slot && live_.size() < settings_.concurrency) slot = create_slot();
         if (!slot) return;
@@ -141,7 +153,7 @@ void EnvironmentPool::arm_idle_timer(Slot& slot)
     slot.idle_timer.expires_after(*settings_.idle_shutdown);
     Slot* raw = &slot;
     slot.idle_timer.async_wait([this, raw](const boost::system::error_code& ec) {
-        if (ec || raw->busy || raw->retiring) return;
+        if (ec || raw->state != SlotState::Idle) return;
         console_.lifecycle("environment #" + std::to_string(raw->id) + ": idle for " +
                            std::to_string(settings_.idle_shutdown->count()) + " ms, spinning down");
         retire(*raw, core::ShutdownReason::Spindown);
@@ -150,8 +162,8 @@ void EnvironmentPool::arm_idle_timer(Slot& slot)
 
 void EnvironmentPool::retire(Slot& slot, core::ShutdownReason reason)
 {
-    if (slot.retiring) return;
-    slot.retiring = true;
+    if (slot.state == SlotState::ShuttingDown) return;
+    slot.state = SlotState::ShuttingDown;
     slot.idle_timer.cancel();
     slot.host->environment().shutdown(reason);
 }
@@ -208,9 +220,26 @@ void EnvironmentPool::shut_down(std::optional<int> environment, core::ShutdownRe
     }
     shutdowns_.push_back(std::move(pending));
     for (Slot* slot : targets) {
-        if (slot->retiring) continue; // already spinning down (idle): its end counts all the same
+        if (slot->state == SlotState::ShuttingDown) continue; // already spinning down: its end counts all the same
         retire(*slot, reason);
     }
+}
+
+std::size_t EnvironmentPool::recycle(core::ShutdownReason reason)
+{
+    std::size_t told = 0;
+    std::vector<Slot*> idle;
+    for (auto& slot : live_) {
+        if (slot->state == SlotState::Idle) idle.push_back(slot.get());
+        if (slot->state == SlotState::Busy) {
+            slot->state = SlotState::BusyThenShutDown;
+            slot->reason_after_invocation = reason;
+        }
+        if (slot->state != SlotState::ShuttingDown) ++told;
+    }
+    // Retired after the loop: a retirement may end within the call and change live_.
+    for (Slot* slot : idle) retire(*slot, reason);
+    return told;
 }
 
 void EnvironmentPool::kill_now()

@@ -53,6 +53,15 @@ public:
     void shut_down(std::optional<int> environment, core::ShutdownReason reason, AfterShutdown after,
                    std::function<void(bool found)> done);
     void kill_now();
+    // The function's code changed (serve --watch): every environment shuts down with `reason`,
+    // an idle one now, a busy one once its invocation is finished (none is cut short, and it
+    // takes no other); the next invocation starts a new one, which initialises the new code.
+    // Environments shutting down still count against --concurrency until their Shutdown phase
+    // has ended, so there are never more than N. Returns how many were told to shut down.
+    std::size_t recycle(core::ShutdownReason reason);
+    // The environments started from now on start from these (the layers staged again).
+    const HostOptions& host_options() const { return settings_.host; }
+    void use_host_options(HostOptions host) { settings_.host = std::move(host); }
 
     struct EnvironmentView {
         int id;
@@ -65,6 +74,12 @@ public:
     std::size_t queued() const { return queue_.size(); }
 
 private:
+    enum class SlotState {
+        Idle,             // warm, takes the next invocation
+        Busy,             // running an invocation
+        BusyThenShutDown, // running an invocation, then shuts down (recycled) instead of taking another
+        ShuttingDown,     // its Shutdown phase is under way
+    };
     // One environment and what the pool knows of it. It observes its environment after the
     // reporter: the invocation's log is complete by then.
     struct Slot final : core::LifecycleObserver {
@@ -76,8 +91,8 @@ private:
         int id = 0;
         std::unique_ptr<EnvironmentReporter> reporter;
         std::unique_ptr<EnvironmentHost> host;
-        bool busy = false;
-        bool retiring = false;
+        SlotState state = SlotState::Idle;
+        core::ShutdownReason reason_after_invocation = core::ShutdownReason::Spindown; // BusyThenShutDown's
         std::optional<invoke::Order> current;          // its on_done and tail wish, while it runs
         std::optional<core::InvokeResult> held_result; // for a Tail caller, until the log is complete
         boost::asio::steady_timer idle_timer;
