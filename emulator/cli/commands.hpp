@@ -24,6 +24,8 @@ struct ServeOptions {
     std::size_t concurrency = 1;
     std::optional<double> idle_shutdown_seconds;
     bool no_queue = false;
+    int event_retries = 2;                 // --event-retries: an Event invocation's retries after a failure
+    std::string event_retry_delay = "200"; // --event-retry-delay MS|lambda: before the first retry
 };
 
 // `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered

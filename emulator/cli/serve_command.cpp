@@ -3,6 +3,8 @@
 #include "command_steps.hpp"
 #include "core/clock.hpp"
 #include "host/environment_pool.hpp"
+#include "host/event_retries.hpp"
+#include "event_retry_options.hpp"
 #include "exit_codes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -98,6 +100,8 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
+    const auto retries = event_retry_settings(options.event_retries, options.event_retry_delay);
+    if (!retries.error.empty()) return refuse(console, exit_codes::kUsage, retries.error);
     auto prepared = prepare_function(options.function, console);
     if (!prepared.error.empty()) return refuse(console, prepared.error_exit_code, prepared.error);
     raise_open_file_limit();
@@ -120,10 +124,14 @@ int serve_command(const ServeOptions& options)
     }
     http::ListenerPorts listeners;
     EnvironmentPool pool{io, reaper, clock, ids, listeners, console, std::move(settings), std::move(prepared.record)};
+    // Lambda's retries of a failed asynchronous invocation: the Invoke API's Event orders go through it.
+    EventRetries event_retries{io, pool, retries.settings,
+                               [&console](const std::string& line) { console.lifecycle(line); }};
     ServeSession session{io, console, clock, pool, std::move(prepared.reports)};
+    session.when_spinning_down([&event_retries] { event_retries.drop_pending(); });
 
     http::Router router;
-    invoke::add_invoke_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
+    invoke::add_invoke_routes(router, event_retries, [&ids, &clock] { return ids.trace_id(clock); });
     invoke::add_response_stream_routes(router, pool, [&ids, &clock] { return ids.trace_id(clock); });
     invoke::add_function_url_routes(router, pool,
                                     {[&ids] { return ids.uuid(); }, [&ids, &clock] { return ids.trace_id(clock); },

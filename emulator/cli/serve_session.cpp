@@ -12,7 +12,7 @@ namespace lambda_emu {
 
 ServeSession::ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock,
                            EnvironmentPool& pool, ReportPaths reports)
-    : io_{io}, console_{console}, clock_{clock}, pool_{pool}, end_{console, std::move(reports), pool.seed().allow_kill}
+    : io_{io}, console_{console}, clock_{clock}, pool_{pool}, end_{console, std::move(reports), pool.seed().exit_policy}
 {
 }
 
@@ -58,6 +58,7 @@ void ServeSession::shut_down(std::optional<int> environment, core::ShutdownReaso
         finishing_ = true;
         exit_after_answer_ = true;
         console_.lifecycle(std::string{"shutdown requested (reason "} + core::to_string(reason) + ")");
+        spinning_down_for_good();
     }
     pool_.shut_down(environment, reason, [this, environment, done = std::move(done)](bool found) {
         if (!found) {
@@ -79,10 +80,18 @@ void ServeSession::spin_down(int signal)
     finishing_ = true;
     // A hangup is no way to end a test run: unlike SIGTERM and SIGINT, it shows in the exit code.
     if (signal == SIGHUP) end_.interrupted_by(signal);
+    spinning_down_for_good();
     pool_.shut_down(std::nullopt, core::ShutdownReason::Spindown, [this](bool) {
         finish();
         stop();
     });
+}
+
+void ServeSession::spinning_down_for_good()
+{
+    auto hooks = std::move(spinning_down_hooks_);
+    spinning_down_hooks_.clear();
+    for (auto& hook : hooks) hook();
 }
 
 void ServeSession::kill_now()
