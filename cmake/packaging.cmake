@@ -1,4 +1,4 @@
-# `cmake --install`: the binary with the libraries it links, its Lambda Insights stand-in, the
+# `cmake --install`: the binary with the libraries it links, its built-in extensions, the
 # managed runtimes' clients, the report's schema, the docs and a man page under a prefix.
 # scripts/package.sh makes the release archive and the .deb from this tree.
 
@@ -15,6 +15,7 @@ install(RUNTIME_DEPENDENCY_SET lambda_emu_libraries
         PRE_EXCLUDE_REGEXES "^ld-linux" "^linux-vdso" "^lib(c|m|dl|rt|pthread|resolv)\\.so")
 # lib/, not the multiarch libdir: lambda-emu looks for it at ../lib/lambda-emu/stand-ins beside itself.
 install(TARGETS lambda-insights-stand-in RUNTIME DESTINATION lib/lambda-emu/stand-ins)
+install(PROGRAMS $<TARGET_FILE_DIR:lambda-insights-stand-in>/shutdown-listener DESTINATION lib/lambda-emu/stand-ins)
 # The managed runtimes' clients that scripts/setup.sh installed into runtimes/, as --runtime loads
 # them (share/lambda-emu/runtimes, found from the binary's own place): not their build inputs
 # (deps/, the build-time node_modules of aws-lambda-ric), which are most of their size.

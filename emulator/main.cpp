@@ -102,6 +102,12 @@ void add_function_options(CLI::App& command, FunctionOptions& function, Function
                   "Killed or crashed processes at shutdown do not fail the run; --allow-kill=idle: only kills of "
                   "processes that had finished (no CPU after their last output, no open connection of their own)")
         ->check(CLI::IsMember({"all", "idle"}));
+    command
+        .add_option("--fail-on", function.fail_on,
+                    "VERDICT[,VERDICT...]: these verdicts of the final Shutdown phase fail the run too: "
+                    "not-signalled (no extension registered, so no SIGTERM: exit code 7), crashed (even with "
+                    "--allow-kill); killed is the default")
+        ->type_name("VERDICTS");
     command.add_flag("--no-freeze", function.no_freeze,
                      "Leave the processes running between invocations (Lambda freezes them)");
     command
@@ -203,6 +209,16 @@ int main(int argc, char** argv)
     serve_cmd->add_flag("--watch", serve.watch,
                         "When the function's code or a layer folder changes, shut every environment down after its "
                         "invocation; the next invocation initialises the new code");
+    serve_cmd
+        ->add_option("--event-retries", serve.event_retries,
+                     "Retries of an asynchronous (Event) invocation that fails, as Lambda's MaximumRetryAttempts: "
+                     "0, 1 or 2")
+        ->capture_default_str();
+    serve_cmd
+        ->add_option("--event-retry-delay", serve.event_retry_delay,
+                     "MS or lambda: the wait before an Event invocation's first retry (the second waits twice as "
+                     "long); lambda is Lambda's 60 s")
+        ->capture_default_str();
 
     one_value_each_time(*run_cmd);
     one_value_each_time(*serve_cmd);

@@ -30,6 +30,8 @@ struct ServeOptions {
     std::string port_file;               // written with the bound port once listening
     bool exit_when_stdin_closes = false; // stdin is a pipe from the parent: its end is serve's end
     bool watch = false; // --watch: a change to the code recycles the environments (cli/code_watch.hpp)
+    int event_retries = 2;                 // --event-retries: an Event invocation's retries after a failure
+    std::string event_retry_delay = "200"; // --event-retry-delay MS|lambda: before the first retry
 };
 
 // `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered

@@ -1,9 +1,11 @@
 #include "function_options.hpp"
 
+#include "builtin_extensions.hpp"
 #include "customer_variables.hpp"
 #include "debug_port.hpp"
 #include "env_vars_file.hpp"
 #include "exit_codes.hpp"
+#include "fail_on.hpp"
 #include "layer_arns.hpp"
 #include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
@@ -180,9 +182,11 @@ PreparedSandbox prepare_sandbox(const FunctionOptions& options, const std::vecto
     return prepared;
 }
 
+std::optional<std::filesystem::path> stand_in(const std::string& file); // below
+
 // External extensions: every regular file of the extensions directory, in name order, then each
-// --extension. The directory is `opt/extensions` beside the bootstrap (a zip with a layer) unless
-// --extensions-dir names one.
+// --extension (a built-in by its name). The directory is `opt/extensions` beside the bootstrap (a
+// zip with a layer) unless --extensions-dir names one.
 std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& options,
                                                        const std::filesystem::path& task_root, std::string& error)
 {
@@ -202,6 +206,21 @@ std::vector<std::filesystem::path> discover_extensions(const FunctionOptions& op
         std::sort(found.begin(), found.end());
     }
     for (const auto& path : options.extensions) {
+        if (names_builtin_extension(path)) {
+            auto builtin = builtin_extension(path);
+            if (!builtin.error.empty()) {
+                error = std::move(builtin.error);
+                return {};
+            }
+            auto installed = stand_in(builtin.file);
+            if (!installed) {
+                error = "--extension " + path + ": stand-ins/" + builtin.file +
+                        " is not installed beside this lambda-emu; reinstall lambda-emu";
+                return {};
+            }
+            found.push_back(std::move(*installed));
+            continue;
+        }
         if (!fs::is_regular_file(path, ec)) {
             error = "--extension " + path + " is not a file";
             return {};
@@ -387,16 +406,17 @@ LocalLayers local_layers(const FunctionOptions& options)
     return layers;
 }
 
-// The built-in extension that stands in for CloudWatch Lambda Insights: beside the executable in
-// a build (stand-ins/), under lib/lambda-emu/stand-ins in an installation.
-std::optional<std::filesystem::path> insights_stand_in()
+// A built-in extension (the one that stands in for CloudWatch Lambda Insights, the ones of
+// --extension builtin:NAME): beside the executable in a build (stand-ins/), under
+// lib/lambda-emu/stand-ins in an installation.
+std::optional<std::filesystem::path> stand_in(const std::string& file)
 {
     namespace fs = std::filesystem;
     const auto own = own_folder();
     if (!own) return std::nullopt;
     std::error_code ec;
     for (const auto& folder : {*own / "stand-ins", own->parent_path() / "lib" / "lambda-emu" / "stand-ins"}) {
-        const fs::path candidate = folder / "cloudwatch_lambda_agent";
+        const fs::path candidate = folder / file;
         if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0) return candidate;
     }
     return std::nullopt;
@@ -458,6 +478,15 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         }
         if (!options.bootstrap_arguments.empty())
             return refuse("--runtime " + options.runtime + " takes the function's folder and no arguments after it");
+    }
+    auto exit_policy = parse_exit_policy(options.fail_on, options.allow_kill);
+    if (!exit_policy.error.empty()) return refuse(std::move(exit_policy.error));
+    prepared.record.exit_policy = exit_policy.policy;
+    // Said before anything is prepared; found on disk with the other extensions.
+    for (const auto& extension : options.extensions) {
+        if (!names_builtin_extension(extension)) continue;
+        if (auto builtin = builtin_extension(extension); !builtin.error.empty())
+            return refuse(std::move(builtin.error));
     }
     const std::string handler = options.handler.value_or(managed ? "index.handler" : "function.handler");
     if (auto problem = function_settings_problem(options, handler)) return refuse(std::move(*problem));
@@ -548,12 +577,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     host.extensions = discover_extensions(options, host.task_root, discovery_error);
     if (!discovery_error.empty()) return refuse(discovery_error);
     if (layers.insights_stand_in) {
-        auto stand_in = insights_stand_in();
-        if (!stand_in)
+        auto agent = stand_in("cloudwatch_lambda_agent");
+        if (!agent)
             return refuse("the Lambda Insights stand-in (stand-ins/cloudwatch_lambda_agent) is not "
                           "installed beside this lambda-emu; reinstall it, or --layer-map "
                           "LambdaInsightsExtension=PATH");
-        host.extensions.push_back(*stand_in);
+        host.extensions.push_back(*agent);
     }
     if (host.sandbox) {
         // Lambda starts the executables of /opt/extensions: the layers' come first.
@@ -565,9 +594,6 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     prepared.record.function = host.function;
     prepared.record.bootstrap = host.bootstrap.string();
     for (const auto& extension : host.extensions) prepared.record.extension_paths.push_back(extension.string());
-    prepared.record.allow_kill = options.allow_kill == "idle" ? report::KillAllowance::Idle
-                                 : options.allow_kill.empty() ? report::KillAllowance::None
-                                                              : report::KillAllowance::Any;
     if (options.debug_port) {
         auto debugger =
             start_debugger(static_cast<unsigned short>(*options.debug_port), *managed, runtimes_folder(), host);

@@ -34,6 +34,7 @@ struct FunctionOptions {
     std::vector<std::string> extensions; // --extension PATH
     std::string extensions_dir;          // --extensions-dir DIR (default: opt/extensions beside the bootstrap)
     std::string allow_kill;              // --allow-kill: "all"; --allow-kill=idle: "idle"; not given: ""
+    std::vector<std::string> fail_on;    // --fail-on VERDICT[,VERDICT...] (cli/fail_on.hpp)
     bool no_freeze = false;              // --no-freeze: processes run on between invocations
     // -d/--debug-port PORT: the managed runtime's debugger listens on 127.0.0.1:PORT (cli/debug_port.hpp).
     std::optional<long> debug_port;

@@ -25,58 +25,79 @@ ExitFacts combined(const std::vector<ExitFacts>& environments)
         add(all.unclean_shutdown, all.unclean_shutdown_why, facts.unclean_shutdown, facts.unclean_shutdown_why);
         add(all.unclean_shutdown_not_idle, all.unclean_shutdown_not_idle_why, facts.unclean_shutdown_not_idle,
             facts.unclean_shutdown_not_idle_why);
+        add(all.shutdown_crash, all.shutdown_crash_why, facts.shutdown_crash, facts.shutdown_crash_why);
+        if (facts.not_signalled && !all.not_signalled) all.not_signalled_cause = facts.not_signalled_cause;
+        add(all.not_signalled, all.not_signalled_why, facts.not_signalled, facts.not_signalled_why);
     }
     return all;
+}
+
+// Killed or crashed processes that fail the run: those --allow-kill does not let pass, and
+// crashes under --fail-on crashed.
+bool unclean(const ExitFacts& all, const report::ExitPolicy& policy)
+{
+    switch (policy.allow_kill) {
+    case report::KillAllowance::None: return all.unclean_shutdown;
+    case report::KillAllowance::Idle: return all.unclean_shutdown_not_idle;
+    case report::KillAllowance::Any: return policy.fail_on_crashed && all.shutdown_crash;
+    }
+    return all.unclean_shutdown;
 }
 
 } // namespace
 
 int run_exit_code(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
-                  report::KillAllowance allow_kill)
+                  const report::ExitPolicy& policy)
 {
     const ExitFacts all = combined(environments);
     if (interrupted_by != 0) return 128 + interrupted_by;
     if (report_failed) return exit_codes::kEmulatorError;
     if (all.init_failure) return exit_codes::kInitFailure;
     if (all.timeout_or_crash) return exit_codes::kTimeoutOrCrash;
-    const bool unclean = allow_kill == report::KillAllowance::None   ? all.unclean_shutdown
-                         : allow_kill == report::KillAllowance::Idle ? all.unclean_shutdown_not_idle
-                                                                     : false;
-    if (unclean) return exit_codes::kUncleanShutdown;
+    if (unclean(all, policy)) return exit_codes::kUncleanShutdown;
+    if (policy.fail_on_not_signalled && all.not_signalled) return exit_codes::kNotSignalled;
     if (all.function_error) return exit_codes::kFunctionError;
     return exit_codes::kSuccess;
 }
 
 std::string run_exit_line(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
-                          report::KillAllowance allow_kill)
+                          const report::ExitPolicy& policy)
 {
-    return "exit code " + std::to_string(run_exit_code(environments, interrupted_by, report_failed, allow_kill)) +
-           ": " + run_exit_reason(environments, interrupted_by, report_failed, allow_kill);
+    return "exit code " + std::to_string(run_exit_code(environments, interrupted_by, report_failed, policy)) + ": " +
+           run_exit_reason(environments, interrupted_by, report_failed, policy);
 }
 
 std::string run_exit_reason(const std::vector<ExitFacts>& environments, int interrupted_by, bool report_failed,
-                            report::KillAllowance allow_kill)
+                            const report::ExitPolicy& policy)
 {
-    const int code = run_exit_code(environments, interrupted_by, report_failed, allow_kill);
+    const int code = run_exit_code(environments, interrupted_by, report_failed, policy);
     const ExitFacts all = combined(environments);
     std::string why;
     switch (code) {
     case exit_codes::kSuccess:
-        why = all.unclean_shutdown
-                  ? "every invocation succeeded; " + all.unclean_shutdown_why + ", which --allow-kill lets pass"
-                  : "every invocation succeeded and every process shut down on its own";
+        if (all.unclean_shutdown)
+            why = "every invocation succeeded; " + all.unclean_shutdown_why + ", which --allow-kill lets pass";
+        else if (all.not_signalled)
+            why = "every invocation succeeded; " + all.not_signalled_why + " (" + all.not_signalled_cause +
+                  "; --fail-on not-signalled fails the run on that)";
+        else why = "every invocation succeeded and every process shut down on its own";
         break;
     case exit_codes::kFunctionError: why = all.function_error_why; break;
     case exit_codes::kInitFailure: why = all.init_failure_why; break;
     case exit_codes::kTimeoutOrCrash: why = all.timeout_or_crash_why; break;
     case exit_codes::kUncleanShutdown:
-        if (allow_kill == report::KillAllowance::Idle) {
+        if (policy.allow_kill == report::KillAllowance::Any) {
+            why = all.shutdown_crash_why + " (--fail-on crashed: --allow-kill lets only kills pass)";
+        } else if (policy.allow_kill == report::KillAllowance::Idle) {
             why = all.unclean_shutdown_not_idle_why + " (--allow-kill=idle lets only kills of idle processes pass)";
         } else {
             why = all.unclean_shutdown_why;
             why += all.unclean_shutdown_not_idle ? " (see the note above; --allow-kill lets it pass)"
                                                  : " (see the note above; --allow-kill=idle lets that pass)";
         }
+        break;
+    case exit_codes::kNotSignalled:
+        why = all.not_signalled_why + " (" + all.not_signalled_cause + "; --fail-on not-signalled)";
         break;
     case exit_codes::kEmulatorError: why = "a report could not be written (see above)"; break;
     default:
@@ -86,8 +107,8 @@ std::string run_exit_reason(const std::vector<ExitFacts>& environments, int inte
     return why;
 }
 
-RunEnd::RunEnd(report::Console& console, ReportPaths paths, report::KillAllowance allow_kill)
-    : console_{console}, paths_{std::move(paths)}, allow_kill_{allow_kill}
+RunEnd::RunEnd(report::Console& console, ReportPaths paths, report::ExitPolicy policy)
+    : console_{console}, paths_{std::move(paths)}, policy_{policy}
 {
 }
 
@@ -100,24 +121,24 @@ int RunEnd::exit_code(const std::vector<const EnvironmentReporter*>& environment
 {
     std::vector<ExitFacts> facts;
     for (const auto* environment : environments) facts.push_back(environment->facts());
-    return run_exit_code(facts, interrupted_by_, report_write_failed_, allow_kill_);
+    return run_exit_code(facts, interrupted_by_, report_write_failed_, policy_);
 }
 
 int RunEnd::environment_exit_code(const EnvironmentReporter& environment) const
 {
-    return run_exit_code({environment.facts()}, 0, false, allow_kill_);
+    return run_exit_code({environment.facts()}, 0, false, policy_);
 }
 
 std::string RunEnd::exit_reason(const std::vector<const EnvironmentReporter*>& environments) const
 {
     std::vector<ExitFacts> facts;
     for (const auto* environment : environments) facts.push_back(environment->facts());
-    return run_exit_reason(facts, interrupted_by_, report_write_failed_, allow_kill_);
+    return run_exit_reason(facts, interrupted_by_, report_write_failed_, policy_);
 }
 
 std::string RunEnd::environment_exit_reason(const EnvironmentReporter& environment) const
 {
-    return run_exit_reason({environment.facts()}, 0, false, allow_kill_);
+    return run_exit_reason({environment.facts()}, 0, false, policy_);
 }
 
 void RunEnd::write_reports(const std::string& json, const std::string& junit,
@@ -131,7 +152,7 @@ void RunEnd::write_reports(const std::string& json, const std::string& junit,
     }
     std::vector<ExitFacts> facts;
     for (const auto* environment : environments) facts.push_back(environment->facts());
-    console_.lifecycle(run_exit_line(facts, interrupted_by_, report_write_failed_, allow_kill_));
+    console_.lifecycle(run_exit_line(facts, interrupted_by_, report_write_failed_, policy_));
 }
 
 bool write_report_file(report::Console& console, const std::string& path, const std::string& content, const char* what)

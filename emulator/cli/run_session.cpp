@@ -12,7 +12,8 @@ namespace lambda_emu {
 RunSession::RunSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock, IdGenerator& ids,
                        std::vector<invoke::Event> events, report::RunRecord record, ReportPaths reports)
     : io_{io}, console_{console}, clock_{clock}, ids_{ids}, events_{std::move(events)},
-      reporter_{console, clock, std::move(record), {}}, end_{console, std::move(reports), reporter_.record().allow_kill}
+      reporter_{console, clock, std::move(record), {}}, end_{console, std::move(reports),
+                                                             reporter_.record().exit_policy}
 {
     if (RunProgress::worth_showing(events_.size(), report::Console::stderr_is_terminal()))
         progress_ = RunProgress{.total = events_.size()};

@@ -4,6 +4,8 @@
 #include "command_steps.hpp"
 #include "core/clock.hpp"
 #include "host/environment_pool.hpp"
+#include "host/event_retries.hpp"
+#include "event_retry_options.hpp"
 #include "exit_codes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -25,12 +27,11 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
-#include <ctime>
-#include <memory>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
+#include <memory>
 #include <sys/resource.h>
 
 namespace lambda_emu {
@@ -158,6 +159,8 @@ int serve_command(const ServeOptions& options)
     const auto listen = parse_listen(options.listen);
     if (!listen.error.empty()) return refuse(console, exit_codes::kUsage, listen.error);
     if (auto problem = debugging_problem(options, listen.port)) return refuse(console, exit_codes::kUsage, *problem);
+    const auto retries = event_retry_settings(options.event_retries, options.event_retry_delay);
+    if (!retries.error.empty()) return refuse(console, exit_codes::kUsage, retries.error);
     if (options.exit_when_stdin_closes) {
         if (auto problem = StdinLifeline::problem()) return refuse(console, exit_codes::kUsage, *problem);
     }
@@ -183,6 +186,8 @@ int serve_command(const ServeOptions& options)
 
     // A pool of environments per function; the directory finds one by the name a caller gives.
     std::vector<std::unique_ptr<EnvironmentPool>> pools;
+    // Lambda's retries of a failed asynchronous invocation, per function: every order goes through it.
+    std::vector<std::unique_ptr<EventRetries>> event_retries;
     std::vector<ServedPool> served;
     invoke::FunctionDirectory functions;
     const std::string started = last_modified(clock.epoch_ms(clock.now()));
@@ -206,11 +211,16 @@ int serve_command(const ServeOptions& options)
         details.last_modified = started;
         pools.push_back(std::make_unique<EnvironmentPool>(io, reaper, clock, ids, listeners, console,
                                                           std::move(settings), std::move(prepared[i].record)));
-        if (auto clash = functions.add(*pools.back(), std::move(details)))
+        event_retries.push_back(std::make_unique<EventRetries>(
+            io, *pools.back(), retries.settings, [&console](const std::string& line) { console.lifecycle(line); }));
+        if (auto clash = functions.add(*event_retries.back(), std::move(details)))
             return refuse(console, exit_codes::kUsage, *clash);
         served.push_back({pools.back().get(), function_options.template_logical_id});
     }
     ServeSession session{io, console, clock, std::move(served), std::move(prepared.front().reports)};
+    session.when_spinning_down([&event_retries] {
+        for (auto& retries : event_retries) retries->drop_pending();
+    });
     // --watch: each function's code folders, a change recycling that function's environments.
     std::vector<std::unique_ptr<CodeWatch>> code_watches;
     if (options.watch) {

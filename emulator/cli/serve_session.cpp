@@ -14,7 +14,7 @@ namespace lambda_emu {
 ServeSession::ServeSession(boost::asio::io_context& io, report::Console& console, core::Clock& clock,
                            std::vector<ServedPool> pools, ReportPaths reports)
     : io_{io}, console_{console}, clock_{clock}, pools_{std::move(pools)}, end_{console, std::move(reports),
-                                                                                pools_.front().pool->seed().allow_kill}
+                                                                                pools_.front().pool->seed().exit_policy}
 {
 }
 
@@ -102,6 +102,7 @@ void ServeSession::shut_down(invoke::ShutdownOrder order, std::function<void(inv
         finishing_ = true;
         exit_after_answer_ = true;
         console_.lifecycle(std::string{"shutdown requested (reason "} + core::to_string(order.reason) + ")");
+        spinning_down_for_good();
         shut_down_everything(order.reason, [this, done = std::move(done)] {
             finish();
             done(report_json());
@@ -148,10 +149,18 @@ void ServeSession::spin_down(int signal)
     finishing_ = true;
     // A hangup is no way to end a test run: unlike SIGTERM and SIGINT, it shows in the exit code.
     if (signal == SIGHUP) end_.interrupted_by(signal);
+    spinning_down_for_good();
     shut_down_everything(core::ShutdownReason::Spindown, [this] {
         finish();
         stop();
     });
+}
+
+void ServeSession::spinning_down_for_good()
+{
+    auto hooks = std::move(spinning_down_hooks_);
+    spinning_down_hooks_.clear();
+    for (auto& hook : hooks) hook();
 }
 
 void ServeSession::kill_now()

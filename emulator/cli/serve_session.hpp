@@ -11,6 +11,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ public:
     void spin_down(int signal) override;
     void kill_now() override;
     int exit_code() const;
+    // Called once when every environment starts to spin down (a retry still waiting is dropped then).
+    void when_spinning_down(std::function<void()> hook) { spinning_down_hooks_.push_back(std::move(hook)); }
 
 private:
     std::vector<const EnvironmentReporter*> reporters() const;
@@ -50,6 +53,9 @@ private:
     void shut_down_everything(core::ShutdownReason reason, std::function<void()> done);
     void finish(); // every environment is down: reports, then exit
     void stop();
+    void spinning_down_for_good(); // runs the hooks, once
+
+    std::vector<std::function<void()>> spinning_down_hooks_;
 
     boost::asio::io_context& io_;
     report::Console& console_;

@@ -37,7 +37,7 @@ std::optional<InvokeRefusal> Environment::invoke(InvokeRequest request, Response
     if (invocation_) return InvokeRefusal::Busy;
 
     ActiveInvocation active;
-    active.invocation.request_id = ports_.new_request_id();
+    active.invocation.request_id = request.request_id.empty() ? ports_.new_request_id() : request.request_id;
     active.invocation.invoked_function_arn =
         request.invoked_function_arn.empty() ? config_.arn() : request.invoked_function_arn;
     active.invocation.request = std::move(request);

@@ -52,6 +52,9 @@ struct InvokeRequest {
     std::string trace_id;             // X-Ray header value
     StreamAcceptor accept_stream;     // empty: the caller wants the whole answer at once
     AnswerCheck check_answer;         // empty: the caller takes every answer
+    // Empty: the invocation gets a new one. Lambda keeps an asynchronous event's request id across
+    // its retries (host/event_retries.hpp).
+    std::string request_id;
 };
 
 // What `GET /runtime/invocation/next` renders.

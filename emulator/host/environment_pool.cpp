@@ -88,10 +88,11 @@ void EnvironmentPool::start(Slot& slot, invoke::Order order)
     slot.idle_timer.cancel();
     core::InvokeRequest request = std::move(order.request);
     const std::string source = order.source;
+    const int attempt = order.attempt;
     slot.current = std::move(order);
     Slot* raw = &slot;
-    slot.host->environment().invoke(std::move(request), [raw, source](core::InvokeResult result) {
-        raw->reporter->record_result(result, source);
+    slot.host->environment().invoke(std::move(request), [raw, source, attempt](core::InvokeResult result) {
+        raw->reporter->record_result(result, source, attempt);
         if (!raw->current) return;
         if (raw->current->wants_log_tail) {
             raw->held_result = std::move(result); // answered with its log, once REPORT is written

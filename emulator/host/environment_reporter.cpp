@@ -128,7 +128,7 @@ void EnvironmentReporter::capture(std::string_view line)
         invocation_log_.erase(0, invocation_log_.size() - kInvocationLogTail);
 }
 
-void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source)
+void EnvironmentReporter::record_result(const core::InvokeResult& result, std::string source, int attempt)
 {
     using core::InvokeOutcome;
     const auto first = [](bool& fact, std::string& why, std::string text) {
@@ -157,7 +157,7 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
         break;
     case InvokeOutcome::Interrupted: break;
     }
-    answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source)};
+    answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source), attempt};
 }
 
 void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
@@ -262,6 +262,7 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
         invocation.outcome = found->second.outcome;
         invocation.error_type = std::move(found->second.error_type);
         invocation.source = std::move(found->second.source);
+        invocation.attempt = found->second.attempt;
         answers_.erase(found);
     }
     budget_.add(record_, std::move(invocation));
@@ -332,6 +333,19 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
                     if (!facts_.unclean_shutdown_not_idle) facts_.unclean_shutdown_not_idle_why = why;
                     facts_.unclean_shutdown_not_idle = true;
                 }
+                if (process.verdict == core::Verdict::Crashed) {
+                    if (!facts_.shutdown_crash) facts_.shutdown_crash_why = why;
+                    facts_.shutdown_crash = true;
+                }
+            }
+            if (!process.exited_before_shutdown && process.verdict == core::Verdict::NotSignalled &&
+                !facts_.not_signalled) {
+                facts_.not_signalled = true;
+                const bool runtime = process.kind == core::ProcessKind::Runtime;
+                facts_.not_signalled_why =
+                    (runtime ? std::string{"runtime"} : "extension " + process.name) + " was not signalled";
+                facts_.not_signalled_cause = runtime ? "no extension registered, so Lambda kills it without SIGTERM"
+                                                     : "not subscribed to SHUTDOWN, so Lambda kills it at once";
             }
         }
     }

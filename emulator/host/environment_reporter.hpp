@@ -28,6 +28,11 @@ struct ExitFacts {
     bool unclean_shutdown = false;
     // A crash, or a kill of a process that was not idle (--allow-kill=idle lets only these pass).
     bool unclean_shutdown_not_idle = false;
+    // A crash in the final Shutdown phase (--fail-on crashed keeps it failing under --allow-kill).
+    bool shutdown_crash = false;
+    // The runtime got no SIGTERM, as no extension registered (fails the run only with --fail-on
+    // not-signalled: Lambda does the same).
+    bool not_signalled = false;
     // What first made each fact true, in words for the run's last line ("invocation 2f1c...:
     // Runtime.ExitError"); empty while it is false.
     std::string function_error_why;
@@ -35,6 +40,9 @@ struct ExitFacts {
     std::string init_failure_why;
     std::string unclean_shutdown_why;
     std::string unclean_shutdown_not_idle_why;
+    std::string shutdown_crash_why;
+    std::string not_signalled_why;   // "runtime was not signalled"
+    std::string not_signalled_cause; // "no extension registered, so Lambda kills it without SIGTERM"
 };
 
 class EnvironmentReporter final : public core::LifecycleObserver {
@@ -58,8 +66,9 @@ public:
         const std::size_t keep = std::min(invocation_log_.size(), kInvocationLogTail);
         return invocation_log_.substr(invocation_log_.size() - keep);
     }
-    // An invocation's caller got its answer; `source` names the event.
-    void record_result(const core::InvokeResult& result, std::string source);
+    // An invocation's caller got its answer; `source` names the event, `attempt` which of an
+    // asynchronous event's attempts it was (1 for any other).
+    void record_result(const core::InvokeResult& result, std::string source, int attempt = 1);
     // A line of a runtime's or extension's output ("runtime", "ext:NAME").
     void process_line(std::string_view source, std::string_view line);
 
@@ -106,6 +115,7 @@ private:
         core::InvokeOutcome outcome;
         std::string error_type;
         std::string source;
+        int attempt = 1;
     };
     std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends
     // The tail and what came before it, trimmed to the tail when it grows past a few tails: lines

@@ -16,6 +16,7 @@ struct Order {
     core::InvokeRequest request;
     std::string source;          // how it came, for the report ("RequestResponse", "Event")
     bool wants_log_tail = false; // answer only at the invocation's end, with its log
+    int attempt = 1;             // an asynchronous event's: 2 and 3 are Lambda's retries
     // Called once: with the caller's answer, and the invocation's log when wants_log_tail.
     std::function<void(const core::InvokeResult&, const std::string& log)> on_done;
     // Called instead when a queued order is dropped because everything shuts down.

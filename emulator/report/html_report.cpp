@@ -305,9 +305,12 @@ std::string invocations_table(const json& run)
     for (const auto& invocation : invocations) {
         const std::string outcome =
             invocation.at("outcome").is_null() ? "none" : invocation.at("outcome").get<std::string>();
+        // A retry of an asynchronous event (schema 1.6 on) keeps its request id: the attempt tells them apart.
+        const int attempt = invocation.value("attempt", 1);
+        const std::string retry = attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "";
         html += "<tr class=\"outcome-" + outcome + "\"><td>" + std::to_string(++number_of) + "</td><td>" +
-                text_of(invocation.at("requestId")) + "</td><td>" + text_of(invocation.at("event")) + "</td><td>" +
-                markup_text(outcome) + "</td><td>" + text_of(invocation.at("status")) + "</td><td>" +
+                text_of(invocation.at("requestId")) + "</td><td>" + text_of(invocation.at("event")) + retry +
+                "</td><td>" + markup_text(outcome) + "</td><td>" + text_of(invocation.at("status")) + "</td><td>" +
                 text_of(invocation.at("errorType")) + "</td>";
         for (const char* key : {"durationMs", "billedDurationMs", "memorySizeMB", "maxMemoryUsedMB", "initDurationMs"})
             html += "<td class=\"num\">" + text_of(invocation.at(key)) + "</td>";

@@ -203,6 +203,7 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         json entry;
         entry["requestId"] = r.request_id;
         entry["event"] = invocation.source;
+        entry["attempt"] = invocation.attempt;
         entry["outcome"] = invocation.outcome ? json(to_string(*invocation.outcome)) : json(nullptr);
         entry["status"] = core::to_string(r.status);
         entry["errorType"] = r.error_type.empty() ? json(nullptr) : json(r.error_type);

@@ -195,6 +195,7 @@ RunRecord read_run(const json& report)
     for (const auto& item : report.at("invocations")) {
         InvocationRecord invocation;
         invocation.source = item.at("event").get<std::string>();
+        invocation.attempt = item.value("attempt", 1); // from schema 1.6
         if (!item.at("outcome").is_null()) {
             invocation.outcome = parse_word(item.at("outcome"),
                                             {core::InvokeOutcome::Success, core::InvokeOutcome::FunctionError,

@@ -39,6 +39,7 @@ struct LateOutput {
 
 struct InvocationRecord {
     std::string source; // the event's file, "stdin", "default"
+    int attempt = 1;    // an asynchronous event's attempt: 1, then 2 and 3 for Lambda's retries
     core::InvocationReport report;
     std::optional<core::InvokeOutcome> outcome; // what the caller got
     std::string error_type;
@@ -98,6 +99,15 @@ struct ResourcesRecord {
 // and crash (`--allow-kill`).
 enum class KillAllowance { None, Idle, Any };
 
+// What the final Shutdown phase's verdicts do to the exit code: killed and crashed fail the run
+// unless --allow-kill lets them pass; --fail-on adds the verdicts Lambda itself lets pass
+// (cli/fail_on.hpp).
+struct ExitPolicy {
+    KillAllowance allow_kill = KillAllowance::None;
+    bool fail_on_crashed = false;       // --fail-on crashed: a crash fails the run even under --allow-kill
+    bool fail_on_not_signalled = false; // --fail-on not-signalled: a runtime Lambda kills without SIGTERM fails it
+};
+
 struct RunRecord {
     core::FunctionConfig function;
     RuntimeRecord runtime;
@@ -110,7 +120,7 @@ struct RunRecord {
     std::uint64_t invocations_not_kept = 0;   // older ones let go (their summary stays)
     InvocationSummary invocation_summary;
     std::vector<core::ShutdownReport> shutdowns;
-    KillAllowance allow_kill = KillAllowance::None;
+    ExitPolicy exit_policy;
     std::string freeze_method; // how processes were frozen between invocations; empty: --no-freeze
     SandboxRecord sandbox;
     ResourcesRecord resources;

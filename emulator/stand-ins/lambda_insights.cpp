@@ -4,6 +4,10 @@
 // graceful-shutdown samples do exactly this). The stand-in does that part and nothing else: it
 // registers for SHUTDOWN under the real agent's name, waits, and exits when SHUTDOWN comes.
 //
+// The same program is `--extension builtin:shutdown-listener` (cli/builtin_extensions.hpp), a copy
+// named shutdown-listener: Lambda takes an extension's name from its file, so the program
+// registers under the name it was started by.
+//
 // A process of its own, outside the emulator's event loop: plain blocking calls are right here.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -21,7 +25,14 @@ namespace {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-constexpr const char* kName = "cloudwatch_lambda_agent";
+// The name it registers under: its file's, as Lambda expects (the Extensions API refuses another).
+std::string extension_name(const char* argv0)
+{
+    const std::string path = argv0 ? argv0 : "";
+    const auto slash = path.rfind('/');
+    const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+    return file.empty() ? "cloudwatch_lambda_agent" : file;
+}
 
 struct Endpoint {
     std::string host;
@@ -58,22 +69,24 @@ http::response<http::string_body> exchange(const Endpoint& api, http::request<ht
 
 } // namespace
 
-int main()
+int main(int, char** argv)
 {
+    const std::string name = extension_name(argv[0]);
+    const char* label = name.c_str(); // for its error lines
     const auto api = extensions_api();
     if (!api) {
-        std::fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set\n", kName);
+        std::fprintf(stderr, "%s: AWS_LAMBDA_RUNTIME_API is not set\n", label);
         return 1;
     }
     try {
         http::request<http::string_body> registration{http::verb::post, "/2020-01-01/extension/register", 11};
-        registration.set("Lambda-Extension-Name", kName);
+        registration.set("Lambda-Extension-Name", label);
         registration.set(http::field::content_type, "application/json");
         registration.body() = R"({"events":["SHUTDOWN"]})";
         const auto registered = exchange(*api, std::move(registration));
         const auto identifier = registered["Lambda-Extension-Identifier"];
         if (registered.result() != http::status::ok || identifier.empty()) {
-            std::fprintf(stderr, "%s: registration refused: %u %s\n", kName, registered.result_int(),
+            std::fprintf(stderr, "%s: registration refused: %u %s\n", label, registered.result_int(),
                          registered.body().c_str());
             return 1;
         }
@@ -82,7 +95,7 @@ int main()
             next.set("Lambda-Extension-Identifier", std::string{identifier});
             const auto event = exchange(*api, std::move(next));
             if (event.result() != http::status::ok) {
-                std::fprintf(stderr, "%s: /event/next answered %u %s\n", kName, event.result_int(),
+                std::fprintf(stderr, "%s: /event/next answered %u %s\n", label, event.result_int(),
                              event.body().c_str());
                 return 1;
             }
@@ -90,7 +103,7 @@ int main()
             if (body.is_object() && body.value("eventType", "") == "SHUTDOWN") return 0;
         }
     } catch (const std::exception& error) {
-        std::fprintf(stderr, "%s: %s\n", kName, error.what());
+        std::fprintf(stderr, "%s: %s\n", label, error.what());
         return 1;
     }
 }

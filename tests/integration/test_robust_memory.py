@@ -133,7 +133,7 @@ class BoundedRecords(unittest.TestCase):
                 code, _, stderr = serve.stop()
             self.assertEqual(code, 0, stderr[-2000:])
             first, second = (environment["report"] for environment in report["environments"])
-            self.assertEqual(report["schemaVersion"], "1.5")
+            self.assertEqual(report["schemaVersion"], "1.6")
             for environment in (first, second):
                 self.assertEqual(schema.errors(environment, SCHEMA), [])
             # The oldest 400 of the run went: all from environment 1.

@@ -82,7 +82,7 @@ class OfficialClientThatDoesNotExit(unittest.TestCase):
     def test_finished_cleanup_in_a_process_that_did_not_exit(self):
         outcome, report, junit, name = self.run_ric()
         self.assertEqual(schema.errors(report, SCHEMA), [])
-        self.assertEqual(report["schemaVersion"], "1.5")
+        self.assertEqual(report["schemaVersion"], "1.6")
         self.assertEqual(outcome.code, 5, outcome)
         runtime = process(report, "runtime")
         self.assertEqual(runtime["verdict"], "killed")  # what Lambda does; the evidence says what it means
