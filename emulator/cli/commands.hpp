@@ -26,13 +26,14 @@ struct ServeOptions {
     bool no_queue = false;
 };
 
-// `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered
-// again (the table the run printed, the HTML page, JUnit).
+// `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE] [--summary FILE]`: a saved
+// report rendered again (the table the run printed, the HTML page, JUnit, the Markdown summary).
 struct ReportOptions {
     std::string report_path; // a JSON report of run or serve; - for standard input
     bool table = false;
     std::string html_path;
     std::string junit_path;
+    std::string summary_path; // Markdown
     std::string colour = "auto";
 };
 

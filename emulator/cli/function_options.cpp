@@ -551,7 +551,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         }
         console.lifecycle(debugger.line);
     }
-    prepared.reports = {options.report_path, options.junit_path, options.html_path};
+    prepared.reports = {options.report_path, options.junit_path, options.html_path, options.summary_path};
     host.freeze = !options.no_freeze;
     // While debugging the core never asks for the freeze (core/debug_mode.hpp): the report says it was off.
     const bool frozen = host.freeze && host.debug == core::DebugMode::Off;

@@ -105,6 +105,7 @@ private:
     struct Answer {
         core::InvokeOutcome outcome;
         std::string error_type;
+        std::string error_message;
         std::string source;
     };
     std::unordered_map<std::string, Answer> answers_; // by request id, until the invocation ends

@@ -8,7 +8,7 @@
 
 namespace lambda_emu::report {
 
-inline constexpr const char* kReportSchemaVersion = "1.5";
+inline constexpr const char* kReportSchemaVersion = "1.6";
 
 nlohmann::ordered_json json_report(const RunRecord& record, const core::Clock& clock);
 
