@@ -118,6 +118,8 @@ void add_function_options(CLI::App& command, FunctionOptions& function, Function
     command.add_option("--report", function.report_path, "Write the JSON report to this file");
     command.add_option("--junit", function.junit_path, "Write a JUnit XML report to this file");
     command.add_option("--html", function.html_path, "Write a self-contained HTML report (timelines) to this file");
+    command.add_option("--summary", function.summary_path,
+                       "Write a short Markdown summary to this file (for a CI job summary: $GITHUB_STEP_SUMMARY)");
     add_colour_option(command, function.colour);
 }
 
@@ -228,10 +230,13 @@ int main(int argc, char** argv)
         "report", "Render a saved JSON report again: the cleanup table and timeline, an HTML page, JUnit");
     report_cmd->add_option("report", report.report_path, "A JSON report of run or serve (--report), or - for stdin")
         ->required();
-    report_cmd->add_flag("--table", report.table,
-                         "Print the cleanup tables and timelines as the run did (the default without --html/--junit)");
+    report_cmd->add_flag(
+        "--table", report.table,
+        "Print the cleanup tables and timelines as the run did (the default without --html, --junit or "
+        "--summary)");
     report_cmd->add_option("--html", report.html_path, "Write the self-contained HTML report to this file");
     report_cmd->add_option("--junit", report.junit_path, "Write the JUnit XML report to this file");
+    report_cmd->add_option("--summary", report.summary_path, "Write the short Markdown summary to this file");
     add_colour_option(*report_cmd, report.colour);
 
     // CLI11 parses the arguments in reverse order from a vector.

@@ -37,6 +37,8 @@ test_packages=(
   debootstrap
   # the CI example's test reads the workflow's YAML
   python3-yaml
+  # the tests check every JSON report against docs/report.schema.json
+  python3-jsonschema
 )
 ((demo_only)) || packages+=("${test_packages[@]}")
 
@@ -139,6 +141,11 @@ if ! cat "$clients/python/requirements-test.txt" "$clients/python/pyproject.toml
   cat "$clients/python/requirements-test.txt" "$clients/python/pyproject.toml" > "$venv/.installed"
 fi
 echo "setup: test npm packages ready"
+# The tests' python3 may not be Debian's (a pyenv one, say): it gets jsonschema from PyPI then.
+if ! python3 -c "import jsonschema" 2>/dev/null; then
+  echo "setup: pip install jsonschema for $(command -v python3)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "jsonschema>=4,<5"
+fi
 # A clean Debian 13 (minbase and Debian's nodejs: no compiler, no Boost) that the release
 # archive's test unpacks the archive into and runs a Node.js function in (about 100 s, once).
 release_root="$(cd "$(dirname "$0")/.." && pwd)/build-roots/debian13"

@@ -29,18 +29,19 @@ struct ServeOptions {
     bool no_queue = false;
     std::string port_file;               // written with the bound port once listening
     bool exit_when_stdin_closes = false; // stdin is a pipe from the parent: its end is serve's end
-    bool watch = false; // --watch: a change to the code recycles the environments (cli/code_watch.hpp)
-    int event_retries = 2;                 // --event-retries: an Event invocation's retries after a failure
+    bool watch = false;                  // --watch: a change to the code recycles the environments (cli/code_watch.hpp)
+    int event_retries = 2;               // --event-retries: an Event invocation's retries after a failure
     std::string event_retry_delay = "200"; // --event-retry-delay MS|lambda: before the first retry
 };
 
-// `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE]`: a saved report rendered
-// again (the table the run printed, the HTML page, JUnit).
+// `lambda-emu report REPORT.json [--table] [--html FILE] [--junit FILE] [--summary FILE]`: a saved
+// report rendered again (the table the run printed, the HTML page, JUnit, the Markdown summary).
 struct ReportOptions {
     std::string report_path; // a JSON report of run or serve; - for standard input
     bool table = false;
     std::string html_path;
     std::string junit_path;
+    std::string summary_path; // Markdown
     std::string colour = "auto";
 };
 

@@ -603,7 +603,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         }
         console.lifecycle(debugger.line);
     }
-    prepared.reports = {options.report_path, options.junit_path, options.html_path};
+    prepared.reports = {options.report_path, options.junit_path, options.html_path, options.summary_path};
     prepared.code = code_folders(options, host, layers.local);
     host.freeze = !options.no_freeze;
     // While debugging the core never asks for the freeze (core/debug_mode.hpp): the report says it was off.

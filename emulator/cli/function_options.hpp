@@ -48,6 +48,7 @@ struct FunctionOptions {
     std::string report_path;
     std::string junit_path;
     std::string html_path;              // --html FILE
+    std::string summary_path;           // --summary FILE.md
     std::string colour = "auto";        // --color auto|always|never
     std::string template_path;          // --template FILE: `bootstrap` is then the function's logical ID
     core::Variables template_variables; // the template's Environment.Variables (cli/template_options.hpp)
@@ -70,6 +71,7 @@ struct ReportPaths {
     std::string json_report; // --report; empty: none
     std::string junit;       // --junit; empty: none
     std::string html;        // --html; empty: none
+    std::string summary;     // --summary (Markdown); empty: none
 };
 
 // Where the function's code comes from, for serve --watch (cli/code_watch.hpp).

@@ -7,6 +7,7 @@
 #include "report/console.hpp"
 #include "report/html_report.hpp"
 #include "report/junit.hpp"
+#include "report/markdown_summary.hpp"
 #include "report/report_reader.hpp"
 #include "report/shutdown_summary.hpp"
 
@@ -40,7 +41,7 @@ int report_command(const ReportOptions& options)
 
     // The table goes to stdout here (the run printed it on stderr among its logs), coloured as
     // --color and stdout say.
-    if (options.table || (options.html_path.empty() && options.junit_path.empty())) {
+    if (options.table || (options.html_path.empty() && options.junit_path.empty() && options.summary_path.empty())) {
         const auto mode = report::parse_colour_mode(options.colour).value_or(report::ColourMode::Auto);
         const report::Palette palette{report::colour_wanted(mode, stdout)};
         std::string tables;
@@ -60,11 +61,14 @@ int report_command(const ReportOptions& options)
         }
         written &= write_report_file(console, options.html_path, html, "HTML report");
     }
-    if (!options.junit_path.empty()) {
-        std::vector<const report::RunRecord*> records;
-        for (const auto& environment : read.environments) records.push_back(&environment);
-        const auto junit = records.size() == 1 ? report::junit_report(*records.front()) : report::junit_report(records);
-        written &= write_report_file(console, options.junit_path, junit, "JUnit report");
+    // The same names and the same words as the run's own, from the same records.
+    if (!options.junit_path.empty())
+        written &=
+            write_report_file(console, options.junit_path, report::junit_report(read.numbered()), "JUnit report");
+    if (!options.summary_path.empty()) {
+        written &= write_report_file(console, options.summary_path,
+                                     report::markdown_summary(read.numbered(), read.exit_code, read.exit_reason),
+                                     "Markdown summary");
     }
     return written ? exit_codes::kSuccess : exit_codes::kEmulatorError;
 }

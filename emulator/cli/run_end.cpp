@@ -2,6 +2,7 @@
 
 #include "exit_codes.hpp"
 #include "report/html_report.hpp"
+#include "report/markdown_summary.hpp"
 
 #include <cstring>
 #include <fstream>
@@ -142,6 +143,7 @@ std::string RunEnd::environment_exit_reason(const EnvironmentReporter& environme
 }
 
 void RunEnd::write_reports(const std::string& json, const std::string& junit,
+                           const std::vector<report::NumberedRecord>& records,
                            const std::vector<const EnvironmentReporter*>& environments)
 {
     report_write_failed_ |= !write_file(paths_.json_report, json, "JSON report");
@@ -152,6 +154,12 @@ void RunEnd::write_reports(const std::string& json, const std::string& junit,
     }
     std::vector<ExitFacts> facts;
     for (const auto* environment : environments) facts.push_back(environment->facts());
+    if (!paths_.summary.empty()) {
+        const auto summary =
+            report::markdown_summary(records, run_exit_code(facts, interrupted_by_, report_write_failed_, policy_),
+                                     run_exit_reason(facts, interrupted_by_, report_write_failed_, policy_));
+        report_write_failed_ |= !write_file(paths_.summary, summary, "Markdown summary");
+    }
     console_.lifecycle(run_exit_line(facts, interrupted_by_, report_write_failed_, policy_));
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// How a run ends, the same for `run` and `serve`: the reports written where --report and --junit
-// say (one that cannot be written is said on the console and makes the exit code 6), and the exit
-// code made of every environment's facts, the signal that stopped the run, --allow-kill and
-// --fail-on.
+// How a run ends, the same for `run` and `serve`: the reports written where --report, --junit,
+// --html and --summary say (one that cannot be written is said on the console and makes the exit
+// code 6), and the exit code made of every environment's facts, the signal that stopped the run,
+// --allow-kill and --fail-on.
 #include "function_options.hpp"
 #include "host/environment_reporter.hpp"
 #include "report/console.hpp"
+#include "report/test_cases.hpp"
 
 #include <string>
 #include <vector>
@@ -44,8 +45,10 @@ public:
     std::string exit_reason(const std::vector<const EnvironmentReporter*>& environments) const;
     std::string environment_exit_reason(const EnvironmentReporter& environment) const;
 
-    // Writes the reports (empty paths are skipped), then says the run's exit code.
+    // Writes the reports (empty paths are skipped), then says the run's exit code. The Markdown
+    // summary is made of `records` last, so that its exit code counts a report not written.
     void write_reports(const std::string& json, const std::string& junit,
+                       const std::vector<report::NumberedRecord>& records,
                        const std::vector<const EnvironmentReporter*>& environments);
 
 private:

@@ -86,7 +86,7 @@ void RunSession::finish()
     record.exit_code = exit_code();
     record.exit_reason = end_.exit_reason({&reporter_});
     end_.write_reports(core::json_text(report::json_report(record, clock_), 2) + "\n", report::junit_report(record),
-                       {&reporter_});
+                       {{1, &record}}, {&reporter_});
     io_.stop();
 }
 

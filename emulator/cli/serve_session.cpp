@@ -172,9 +172,12 @@ void ServeSession::finish()
 {
     if (finished_) return;
     finished_ = true;
-    std::vector<const report::RunRecord*> records;
-    for (const auto* reporter : reporters()) records.push_back(&reporter->record());
-    end_.write_reports(report_json(), report::junit_report(records), reporters());
+    std::vector<report::NumberedRecord> records;
+    for (const auto& served : pools_) {
+        for (const auto& environment : served.pool->environments())
+            records.push_back({environment.id, &environment.reporter->record()});
+    }
+    end_.write_reports(report_json(), report::junit_report(records), records, reporters());
 }
 
 void ServeSession::stop()

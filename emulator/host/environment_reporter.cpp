@@ -1,5 +1,6 @@
 #include "environment_reporter.hpp"
 #include "core/json_text.hpp"
+#include "core/runtime_calls.hpp"
 
 #include "report/cleanup_table.hpp"
 #include "report/late_output.hpp"
@@ -157,7 +158,12 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
         break;
     case InvokeOutcome::Interrupted: break;
     }
-    answers_[result.request_id] = Answer{result.outcome, result.error_type, std::move(source), attempt};
+    // The message, for the reports' diagnostics: read from the error body once, not kept whole.
+    std::string message;
+    if (result.outcome != InvokeOutcome::Success && result.payload)
+        message = core::error_message_of(*result.payload, report::kMaxInvocationErrorMessage);
+    answers_[result.request_id] =
+        Answer{result.outcome, result.error_type, std::move(message), std::move(source), attempt};
 }
 
 void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
@@ -261,6 +267,7 @@ void EnvironmentReporter::invocation_finished(const core::InvocationReport& repo
     if (auto found = answers_.find(report.request_id); found != answers_.end()) {
         invocation.outcome = found->second.outcome;
         invocation.error_type = std::move(found->second.error_type);
+        invocation.error_message = std::move(found->second.error_message);
         invocation.source = std::move(found->second.source);
         invocation.attempt = found->second.attempt;
         answers_.erase(found);

@@ -114,6 +114,7 @@ private:
     struct Answer {
         core::InvokeOutcome outcome;
         std::string error_type;
+        std::string error_message;
         std::string source;
         int attempt = 1;
     };

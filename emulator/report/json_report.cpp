@@ -207,6 +207,10 @@ json json_report(const RunRecord& record, const core::Clock& clock)
         entry["outcome"] = invocation.outcome ? json(to_string(*invocation.outcome)) : json(nullptr);
         entry["status"] = core::to_string(r.status);
         entry["errorType"] = r.error_type.empty() ? json(nullptr) : json(r.error_type);
+        // What the caller got, beside the platform's bookkeeping name above (Runtime.Unknown for a
+        // type that is neither Runtime.Xxx nor Function.Xxx): the failure's diagnostic in JUnit.
+        entry["answerErrorType"] = invocation.error_type.empty() ? json(nullptr) : json(invocation.error_type);
+        entry["errorMessage"] = invocation.error_message.empty() ? json(nullptr) : json(invocation.error_message);
         entry["durationMs"] = ms(r.duration_ms);
         entry["billedDurationMs"] = r.billed_duration_ms;
         entry["memorySizeMB"] = r.memory_size_mb;

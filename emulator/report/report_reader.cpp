@@ -211,7 +211,10 @@ RunRecord read_run(const json& report)
                                core::InvokeStatus::Failure},
                               "invocation status");
         r.error_type = text_or_empty(item.at("errorType"));
-        invocation.error_type = r.error_type;
+        // From schema 1.6 the caller's own error type; before, the platform's stands for it.
+        invocation.error_type = text_or_empty(item.value("answerErrorType", json{}));
+        if (invocation.error_type.empty()) invocation.error_type = r.error_type;
+        invocation.error_message = text_or_empty(item.value("errorMessage", json{})); // from schema 1.6
         r.duration_ms = item.at("durationMs").get<double>();
         r.billed_duration_ms = item.at("billedDurationMs").get<std::int64_t>();
         r.memory_size_mb = item.at("memorySizeMB").get<int>();
@@ -242,6 +245,13 @@ RunRecord read_run(const json& report)
 
 } // namespace
 
+std::vector<NumberedRecord> ReadReport::numbered() const
+{
+    std::vector<NumberedRecord> records;
+    for (std::size_t i = 0; i < environments.size(); ++i) records.push_back({environment_ids.at(i), &environments[i]});
+    return records;
+}
+
 ReadReport read_report(const json& report)
 {
     ReadReport read;
@@ -249,14 +259,20 @@ ReadReport read_report(const json& report)
         if (!report.is_object()) throw std::runtime_error("the document is not a JSON object");
         const auto version = report.at("schemaVersion").get<std::string>();
         if (!version.starts_with("1.")) throw std::runtime_error("schemaVersion " + version + " is not 1.x");
+        read.exit_code = report.at("exitCode").get<int>();
+        read.exit_reason = report.value("exitReason", std::string{});
         if (report.contains("environments")) {
-            for (const auto& environment : report.at("environments"))
+            for (const auto& environment : report.at("environments")) {
                 read.environments.push_back(read_run(environment.at("report")));
+                read.environment_ids.push_back(environment.at("id").get<int>());
+            }
         } else {
             read.environments.push_back(read_run(report));
+            read.environment_ids.push_back(1);
         }
     } catch (const std::exception& error) {
         read.environments.clear();
+        read.environment_ids.clear();
         read.error = std::string{"not a lambda-emu report: "} + error.what();
     }
     return read;

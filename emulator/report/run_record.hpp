@@ -37,12 +37,16 @@ struct LateOutput {
     std::string first_line; // the first of them, "[source] text", for the diagnostic
 };
 
+// A function error's message is kept for the reports' diagnostics, as an Init error's is.
+inline constexpr std::size_t kMaxInvocationErrorMessage = core::kMaxInitErrorMessage;
+
 struct InvocationRecord {
     std::string source; // the event's file, "stdin", "default"
     int attempt = 1;    // an asynchronous event's attempt: 1, then 2 and 3 for Lambda's retries
     core::InvocationReport report;
     std::optional<core::InvokeOutcome> outcome; // what the caller got
     std::string error_type;
+    std::string error_message;             // the error body's errorMessage, at most kMaxInvocationErrorMessage bytes
     std::optional<LateOutput> late_output; // set once the environment went idle after it
 };
 

@@ -200,6 +200,13 @@ class CiExample(WithArchive):
                     os.kill(pid, 9)
             self.assertEqual(stopped.returncode, 0, stopped.stderr)
             self.assertFalse(alive, "serve outlived the shut-down step")
+            self.assertEqual(steps["Summarise"].get("if"), "always()")
+            (work / "step-summary.md").write_text("# earlier steps' summary\n")
+            summarised = self.run_step(steps["Summarise"], work, port,
+                                       {**env, "GITHUB_STEP_SUMMARY": str(work / "step-summary.md")})
+            self.assertEqual(summarised.returncode, 0, summarised.stderr)
+            self.assertEqual((work / "step-summary.md").read_text().splitlines()[:2],
+                             ["# earlier steps' summary", "## lambda-emu: passed, exit code 0"])
             checked = self.run_step(steps["Fail on the report"], work, port, env)
             self.assertEqual(checked.returncode, 0, checked.stdout + checked.stderr)
             report = json.loads((work / "report.json").read_text())

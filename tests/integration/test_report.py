@@ -42,9 +42,9 @@ class Reports(unittest.TestCase):
         suite = junit.find("testsuite")
         cases = suite.findall("testcase")
         self.assertEqual(int(suite.get("tests")), len(cases))
-        self.assertEqual(len(cases), 2 + 3)  # two invocations, three processes
+        self.assertEqual(len(cases), 1 + 2 + 3)  # Init, two invocations, three processes
         failed = [case.get("name") for case in cases if case.find("failure") is not None]
-        self.assertEqual(failed, ["runtime cleanup (spindown)"])
+        self.assertEqual(failed, ["shutdown runtime"])
         self.assertEqual(int(suite.get("failures")), 1)
 
     def test_failures_and_resets_validate_too(self):

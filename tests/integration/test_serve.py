@@ -230,9 +230,9 @@ class Concurrency(unittest.TestCase):
         self.assertLess(max(start for start, _ in intervals), min(end for _, end in intervals))
         self.assertEqual(code, 0, stderr)
         self.assertEqual(len(report["environments"]), 4)
+        self.assertEqual(schema.errors(report, SCHEMA), [])  # serve's report, each environment's within
         extension_pids = set()
         for environment in report["environments"]:
-            self.assertEqual(schema.errors(environment["report"], SCHEMA), [])
             final = environment["report"]["shutdowns"][-1]
             verdicts = {p["name"]: p["verdict"] for p in final["processes"]}
             self.assertEqual(verdicts, {"runtime": "graceful", "shutdown-logger": "graceful"})
@@ -281,7 +281,7 @@ class ShutdownOnDemand(unittest.TestCase):
         self.assertEqual(status, 200)
         final = report["environments"][0]["report"]["shutdowns"][-1]
         self.assertEqual((final["reason"], final["final"]), ("timeout", True))
-        self.assertEqual(schema.errors(report["environments"][0]["report"], SCHEMA), [])
+        self.assertEqual(schema.errors(report, SCHEMA), [])
         self.assertEqual(code, 0)
         harness.assert_nothing_left(self, serve.name)
 
@@ -310,8 +310,10 @@ class ShutdownOnDemand(unittest.TestCase):
         self.assertEqual(len(report["environments"]), 2)
         suites = junit.findall("testsuite")
         self.assertEqual(len(suites), 2, "one test suite per environment")
-        for suite in suites:  # one invocation, then the runtime's and the extension's cleanup
-            self.assertEqual([int(suite.get("tests")), int(suite.get("failures"))], [3, 0])
+        for suite in suites:  # Init, one invocation, then the runtime's and the extension's cleanup
+            self.assertEqual([int(suite.get("tests")), int(suite.get("failures"))], [4, 0])
+        self.assertEqual([suite.get("name") for suite in suites],
+                         [f"lambda-emu.{serve.name}.environment-{n}" for n in (1, 2)])
         harness.assert_nothing_left(self, serve.name)
 
     def test_requests_while_shutting_down_get_503(self):

@@ -129,7 +129,7 @@ class OfficialClientThatDoesNotExit(unittest.TestCase):
         self.assertRegex(evidence, r"^    signal killed, runtime, pid \d+, last output at [\d.]+, CPU [\d.]+ ms, "
                                    r"open conns 0, parked /next$")  # no open connection of its own
 
-        failure = next(c for c in junit.iter("testcase") if c.get("name").startswith("runtime cleanup")).find("failure")
+        failure = next(c for c in junit.iter("testcase") if c.get("name") == "shutdown runtime").find("failure")
         self.assertIn("killed: runtime", failure.get("message"))
         self.assertIn("the cleanup code had finished, but the process did not exit", failure.get("message"))
         harness.assert_nothing_left(self, name)
@@ -162,7 +162,7 @@ class RuntimeHoldingAConnection(unittest.TestCase):
         self.assertIn("its cleanup was cut short", diagnostic)
         _, _, evidence = table_row(outcome.stderr, "runtime")
         self.assertIn(", open conns 1", evidence)
-        failure = next(c for c in junit.iter("testcase") if c.get("name").startswith("runtime cleanup")).find("failure")
+        failure = next(c for c in junit.iter("testcase") if c.get("name") == "shutdown runtime").find("failure")
         self.assertIn(f"still open to 127.0.0.1:{listener.port}", failure.get("message"))
         harness.assert_nothing_left(self, name)
 
