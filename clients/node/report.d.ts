@@ -2,13 +2,23 @@
 // docs/report.schema.json by scripts/generate-report-types.mjs: do not edit, run `npm run types`.
 
 /**
- * Written by `lambda-emu run --report FILE`. Times in milliseconds; process times are offsets from the start of their Shutdown phase, 0.1 ms resolution. schemaVersion changes its major number when a field changes meaning or disappears, its minor number when fields are added.
+ * Every JSON report lambda-emu writes: `run --report FILE` writes a run report (definitions/runReport); `serve --report FILE` and serve's POST /lambda-emu/shutdown write a serve report (definitions/serveReport), whose environments each carry a run report. `lambda-emu report` reads both and writes no JSON. Times in milliseconds; process times are offsets from the start of their Shutdown phase, 0.1 ms resolution. schemaVersion changes its major number when a field changes meaning or disappears, its minor number when fields are added.
  */
-export interface LambdaEmuRunReport {
-  /**
-   * 1.1 added invocationsNotKept, invocationSummary and, per Shutdown phase, escapedProcesses. 1.2 added function.runtime, freeze, and startedAtEpochMs to each Init and invocation (the HTML report's time axis), lateOutput to each invocation, sandbox, and, per process of a Shutdown phase, its evidence. 1.3 added resources. 1.4 added exitReason. 1.5 added each Init's errorMessage and each Shutdown process's evidence.lastLines.
-   */
-  schemaVersion: '1.5';
+export type LambdaEmuReport = {
+  schemaVersion: SchemaVersion;
+  generator: string;
+  exitCode: number;
+} & (RunReport | ServeReport);
+/**
+ * 1.1 added invocationsNotKept, invocationSummary and, per Shutdown phase, escapedProcesses. 1.2 added function.runtime, freeze, and startedAtEpochMs to each Init and invocation (the HTML report's time axis), lateOutput to each invocation, sandbox, and, per process of a Shutdown phase, its evidence. 1.3 added resources. 1.4 added exitReason. 1.5 added each Init's errorMessage and each Shutdown process's evidence.lastLines. 1.6 added each invocation's answerErrorType, errorMessage and attempt, each serve environment's function, and made this one schema for serve's reports as well as run's (serve's shape was unchanged; its environments may name their function).
+ */
+export type SchemaVersion = '1.6';
+
+/**
+ * Written by `run --report FILE`, and for each environment of a serve report: one execution environment's Init attempts, invocations and Shutdown phases.
+ */
+export interface RunReport {
+  schemaVersion: SchemaVersion;
   generator: string;
   exitCode: number;
   /**
@@ -146,6 +156,10 @@ export interface LambdaEmuRunReport {
    */
   invocations: {
     requestId: string;
+    /**
+     * Which attempt at the event this was (since 1.6): 1, or 2 and 3 for the retries of an asynchronous (Event) invocation that failed, which keep its requestId as Lambda does.
+     */
+    attempt?: number;
     event: string;
     outcome:
       | 'success'
@@ -158,6 +172,14 @@ export interface LambdaEmuRunReport {
       | null;
     status: 'success' | 'error' | 'timeout' | 'failure';
     errorType: string | null;
+    /**
+     * The error type the caller got (what the runtime posted, OrderRejected; or the emulator's own, Sandbox.Timedout), where errorType is the platform's bookkeeping name (Runtime.Unknown for a type that is neither Runtime.Xxx nor Function.Xxx); null on success. Since 1.6.
+     */
+    answerErrorType?: string | null;
+    /**
+     * A failed invocation's error message (the errorMessage of its error body), at most 1 KB; null on success or when the body had none. Since 1.6.
+     */
+    errorMessage?: string | null;
     durationMs: number;
     billedDurationMs: number;
     memorySizeMB: number;
@@ -396,5 +418,28 @@ export interface LambdaEmuRunReport {
       command: string;
     }[];
     diagnostics: string[];
+  }[];
+}
+/**
+ * Written by `serve`: the whole run's exit code and reason, and each execution environment's own run report, numbered from 1 in the order they were started.
+ */
+export interface ServeReport {
+  schemaVersion: SchemaVersion;
+  generator: string;
+  exitCode: number;
+  /**
+   * Why the exit code is what it is, over every environment.
+   */
+  exitReason: string;
+  environments: {
+    /**
+     * The environment's number, as POST /lambda-emu/shutdown?environment=N and JUnit's classname name it.
+     */
+    id: number;
+    /**
+     * The function this environment ran (its FunctionName): serve serves every function of a template at once. Environments are numbered per function, from 1.
+     */
+    function: string;
+    report: RunReport;
   }[];
 }

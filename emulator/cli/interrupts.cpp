@@ -47,4 +47,12 @@ void Interrupts::on_signal(int signal)
     target_.kill_now();
 }
 
+void hold_late_interrupts()
+{
+    sigset_t held;
+    sigemptyset(&held);
+    for (const int signal : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&held, signal);
+    ::sigprocmask(SIG_BLOCK, &held, nullptr);
+}
+
 } // namespace lambda_emu

@@ -37,4 +37,10 @@ private:
     std::string spin_down_words_;
 };
 
+// The run has ended (its reports are written, its exit code decided): a signal that comes while
+// the emulator tears down (a test that sends SIGTERM as soon as the shutdown is answered) is held
+// until the exit instead of ending the process by the default action, which would turn the run's
+// exit code into 128 + the signal.
+void hold_late_interrupts();
+
 } // namespace lambda_emu

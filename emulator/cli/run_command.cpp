@@ -52,6 +52,7 @@ int run_command(const RunOptions& options)
 
     session.start();
     io.run();
+    hold_late_interrupts();
     console.flush_lines();
     return session.exit_code();
 }

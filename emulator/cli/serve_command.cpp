@@ -259,6 +259,7 @@ int serve_command(const ServeOptions& options)
     std::optional<StdinLifeline> lifeline;
     if (options.exit_when_stdin_closes) lifeline.emplace(io, console, session);
     io.run();
+    hold_late_interrupts();
     console.flush_lines();
     server->stop();
     return session.exit_code();

@@ -95,11 +95,24 @@ bool killed_while_idle(const ShutdownReport& report, const ProcessCleanup& proce
 
 namespace {
 
+// The report keeps times at 0.1 ms: rounded through that first, a diagnostic made from a saved
+// report (`lambda-emu report`) says the same whole milliseconds as the live run's.
+double tenth_ms(double value)
+{
+    return std::round(value * 10.0) / 10.0;
+}
+
 std::string ms_text(double value)
 {
     char text[32];
-    std::snprintf(text, sizeof text, "%.0f ms", std::round(value));
+    std::snprintf(text, sizeof text, "%.0f ms", std::round(tenth_ms(value)));
     return text;
+}
+
+// A moment as the report keeps it: its offset from the phase's start, at 0.1 ms.
+double phase_ms(const ShutdownReport& report, SteadyTime at)
+{
+    return tenth_ms(to_ms(at - report.started_at));
 }
 
 // A line as it can be quoted in a sentence: control characters (a tab between fields) as spaces,
@@ -163,7 +176,7 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     const auto cpu_after = cpu_after_last_output_ms(report, process);
     if (!process.sigkill_at || !process.evidence.at_end || !cpu_after) return without_evidence;
 
-    const std::string killed_at = "killed at " + ms_text(to_ms(*process.sigkill_at - report.started_at));
+    const std::string killed_at = "killed at " + ms_text(phase_ms(report, *process.sigkill_at));
     const auto own = open_own_connections(process);
     if (!own.empty()) {
         return who + " was " + killed_at + " with " + std::to_string(own.size()) + " connection" +
@@ -176,7 +189,7 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     std::string quiet;
     SteadyTime quiet_since = told.value_or(report.started_at);
     if (last && told && last->at >= *told) {
-        quiet = "went quiet " + ms_text(to_ms(last->at - *told)) + " after " + signal + " (" + quoted(last->text) + ")";
+        quiet = "went quiet " + ms_text(phase_ms(report, last->at) - phase_ms(report, *told)) + " after " + signal + " (" + quoted(last->text) + ")";
         quiet_since = last->at;
     } else if (told && runtime && runtime_without_signal_handlers(runtime_id) &&
                process.evidence.parked_at_kill == ParkedCall::RuntimeNext) {
@@ -190,7 +203,7 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     } else {
         quiet = "printed nothing in the phase";
     }
-    const std::string span = ms_text(to_ms(*process.sigkill_at - quiet_since));
+    const std::string span = ms_text(phase_ms(report, *process.sigkill_at) - phase_ms(report, quiet_since));
     if (process.evidence.at_end->asleep()) {
         return who + " " + quiet + " and was asleep (in the kernel's " + process.evidence.at_end->waiting_in +
                ") when it was " + killed_at + ": its cleanup, still waiting, was cut short.";
@@ -200,7 +213,7 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
                " before it was " + killed_at + "): its cleanup was cut short.";
     }
     std::string text = who + " " + quiet + " and used " +
-                       (*cpu_after < 0.5 ? std::string{"no CPU"} : "almost no CPU (" + ms_text(*cpu_after) + ")") +
+                       (tenth_ms(*cpu_after) < 0.5 ? std::string{"no CPU"} : "almost no CPU (" + ms_text(*cpu_after) + ")") +
                        " in the " + span + " after that; it was " + killed_at;
     const ParkedCall parked = process.evidence.parked_at_kill;
     if (parked != ParkedCall::None) text += std::string{" with its "} + to_string(parked) + " request still open";

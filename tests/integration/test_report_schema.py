@@ -128,7 +128,8 @@ class TheSchemaTellsThemApart(unittest.TestCase):
             cls.run_report = json.loads(path.read_text())
         cls.serve_report = {key: cls.run_report[key] for key in ("schemaVersion", "generator", "exitCode",
                                                                  "exitReason")}
-        cls.serve_report["environments"] = [{"id": 1, "report": cls.run_report}]
+        cls.serve_report["environments"] = [{"id": 1, "function": cls.run_report["function"]["name"],
+                                             "report": cls.run_report}]
 
     def test_a_broken_run_report_says_each_thing_wrong(self):
         report = copy.deepcopy(self.run_report)

@@ -71,7 +71,7 @@ def test_a_start_that_fails_raises_with_serves_own_words():
 
 def test_the_dataclasses_name_what_the_schema_has():
     schema = json.loads(SCHEMA.read_text())
-    process = schema["properties"]["shutdowns"]["items"]["properties"]["processes"]["items"]
+    process = schema["definitions"]["runReport"]["properties"]["shutdowns"]["items"]["properties"]["processes"]["items"]
     camel = {"".join(w.capitalize() if i else w for i, w in enumerate(f.name.split("_")))
              for f in fields(ShutdownProcess) if f.name != "raw"}
     assert camel <= set(process["required"]), camel - set(process["required"])
