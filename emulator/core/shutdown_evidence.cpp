@@ -189,7 +189,8 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
     std::string quiet;
     SteadyTime quiet_since = told.value_or(report.started_at);
     if (last && told && last->at >= *told) {
-        quiet = "went quiet " + ms_text(phase_ms(report, last->at) - phase_ms(report, *told)) + " after " + signal + " (" + quoted(last->text) + ")";
+        quiet = "went quiet " + ms_text(phase_ms(report, last->at) - phase_ms(report, *told)) + " after " + signal +
+                " (" + quoted(last->text) + ")";
         quiet_since = last->at;
     } else if (told && runtime && runtime_without_signal_handlers(runtime_id) &&
                process.evidence.parked_at_kill == ParkedCall::RuntimeNext) {
@@ -212,9 +213,10 @@ std::string killed_diagnostic(const ShutdownReport& report, const ProcessCleanup
         return who + " " + quiet + " but was still using CPU (" + ms_text(*cpu_after) + " in the " + span +
                " before it was " + killed_at + "): its cleanup was cut short.";
     }
-    std::string text = who + " " + quiet + " and used " +
-                       (tenth_ms(*cpu_after) < 0.5 ? std::string{"no CPU"} : "almost no CPU (" + ms_text(*cpu_after) + ")") +
-                       " in the " + span + " after that; it was " + killed_at;
+    std::string text =
+        who + " " + quiet + " and used " +
+        (tenth_ms(*cpu_after) < 0.5 ? std::string{"no CPU"} : "almost no CPU (" + ms_text(*cpu_after) + ")") +
+        " in the " + span + " after that; it was " + killed_at;
     const ParkedCall parked = process.evidence.parked_at_kill;
     if (parked != ParkedCall::None) text += std::string{" with its "} + to_string(parked) + " request still open";
     text += ": the cleanup code had finished, but the process did not exit";
