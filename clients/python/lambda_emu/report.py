@@ -75,7 +75,8 @@ class ShutdownPhase:
 class Environment:
     """One execution environment of serve, with its run report."""
 
-    id: int
+    id: int  # numbered per function, from 1
+    function: str  # its FunctionName: serve --template serves every function of a template
     shutdowns: list[ShutdownPhase]
     report: dict = field(repr=False)  # the run report, as docs/report.schema.json describes it
 
@@ -111,6 +112,7 @@ class ServeReport:
             environments=[
                 Environment(
                     id=e["id"],
+                    function=e["function"],
                     shutdowns=[ShutdownPhase.from_json(s) for s in e["report"]["shutdowns"]],
                     report=e["report"],
                 )

@@ -52,6 +52,7 @@ def test_a_sigterm_cleanup_through_boto3_is_graceful(lambda_emu_factory):
     assert report.process("shutdown-logger").kind == "extension"
     assert isinstance(report.cleanup("runtime").ms, float)
     assert report.environments[0].shutdowns[-1].reason == "spindown"
+    assert report.environments[0].function == "orders"
     # Its last lines say what the cleanup did.
     assert "SIGTERM: flushed 3 records" in report.process("runtime").raw["evidence"]["lastLines"]
 
