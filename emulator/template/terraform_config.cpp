@@ -482,6 +482,7 @@ std::string instead(const std::string& attribute)
     if (attribute.starts_with("layers")) return "pass --layer DIR, or --layer-map ARN=DIR";
     if (attribute.starts_with("ephemeral_storage")) return "pass --ephemeral-storage MB";
     if (attribute.starts_with("logging_config")) return "pass --log-format text|json";
+    if (attribute == "environment.variables") return "pass each variable with --env NAME=VALUE";
     if (attribute.starts_with("environment.variables."))
         return "pass --env " + attribute.substr(std::string{"environment.variables."}.size()) + "=VALUE";
     if (attribute == "filename") return "pass it with -var, or run the code's folder: lambda-emu run --runtime ID DIR";
@@ -572,7 +573,10 @@ public:
         }
         if (auto layers = value(body_, "layers", "layers")) {
             if (!layers->is_array()) fail("layers", "expected a list of layer ARNs");
-            for (const auto& layer : *layers) function.layers.push_back(as_text(layer, "layers"));
+            for (const auto& layer : *layers) {
+                if (!layer.is_string()) fail("layers", "expected a list of layer ARNs, not " + layers->dump());
+                function.layers.push_back(layer.get<std::string>());
+            }
         }
         read_variables(function);
         function.code_uri = code();
@@ -592,8 +596,11 @@ private:
             // `variables = var.map` or a merge(): the whole map must be evaluated.
             auto map = value(*environment, "variables", "environment.variables");
             if (!map || !map->is_object()) fail("environment.variables", "expected a map of names to values");
-            for (const auto& [name, item] : map->items())
-                function.variables.emplace_back(name, as_text(item, "environment.variables." + name));
+            for (const auto& [name, item] : map->items()) {
+                if (item.is_array() || item.is_object())
+                    fail("environment.variables." + name, "expected a single value, not " + item.dump());
+                function.variables.emplace_back(name, as_text(item, name));
+            }
             return;
         }
         for (const auto& [name, item] : variables->items()) {

@@ -324,3 +324,19 @@ TEST_CASE("terraform: local modules are followed with their arguments; registry 
     CHECK(read_function(root_of(root), "module.api.aws_lambda_function.f", {}, loader).error ==
           "terraform: module.api: no .tf files in /work/app/nowhere");
 }
+
+TEST_CASE("terraform: environment variables may be a whole map from a variable or a local")
+{
+    const json variables = {{"envs", {{{"default", {{"A", "1"}, {"B", 2}}}}}}};
+    auto body = function_tf({{"environment", {{{"variables", "${var.envs}"}}}}}, variables);
+    auto read = read_function(root_of(body), "aws_lambda_function.f", {}, kNoModules);
+    REQUIRE_MESSAGE(read.error.empty(), read.error);
+    using Pair = std::pair<std::string, std::string>;
+    CHECK(read.function.variables == std::vector<Pair>{{"A", "1"}, {"B", "2"}});
+
+    body = function_tf({{"environment", {{{"variables", "${merge(var.envs, {})}"}}}}}, variables);
+    read = read_function(root_of(body), "aws_lambda_function.f", {}, kNoModules);
+    CHECK(read.error == "terraform: aws_lambda_function.f.environment.variables: `merge(var.envs, {})` is not "
+                        "evaluated locally (variables, locals, path.*, and the region, account and partition data "
+                        "sources are); pass each variable with --env NAME=VALUE");
+}
