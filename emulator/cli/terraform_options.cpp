@@ -139,7 +139,10 @@ Configuration read_configuration(const FunctionOptions& options)
 {
     Configuration config;
     std::error_code ec;
-    const fs::path folder = fs::absolute(options.terraform_dir, ec).lexically_normal();
+    fs::path folder = fs::absolute(options.terraform_dir, ec).lexically_normal();
+    // "." is "/work/app/" once normal: the folder's own name, without the trailing separator.
+    if (!folder.has_filename() && folder.has_parent_path() && folder != folder.root_path())
+        folder = folder.parent_path();
     if (!fs::is_directory(folder, ec)) {
         config.error = "--terraform " + options.terraform_dir + " is not a folder";
         if (fs::is_regular_file(folder, ec) && folder.extension() == ".tf")
