@@ -196,11 +196,15 @@ Configuration read_configuration(const FunctionOptions& options)
     return config;
 }
 
+// `say_notices`: the configuration's own notices (a registry module not read) go with one function
+// only, so that serving several says each once.
 std::string apply_read_configuration(Configuration& config, FunctionOptions& options,
-                                     const std::set<std::string>& given)
+                                     const std::set<std::string>& given, bool say_notices = true)
 {
     auto read = terraform::read_function(config.root, options.bootstrap, config.context, config.loader());
-    for (auto& notice : read.notices) options.notices.push_back(std::move(notice));
+    if (say_notices) {
+        for (auto& notice : read.notices) options.notices.push_back(std::move(notice));
+    }
     if (!read.error.empty()) return read.error;
     auto& function = read.function;
     options.template_logical_id = function.logical_id;
@@ -248,7 +252,7 @@ TemplateFunctions apply_terraform_to_every_function(const FunctionOptions& optio
     for (const auto& address : every.addresses) {
         FunctionOptions function = options;
         function.bootstrap = address;
-        if (auto error = apply_read_configuration(config, function, given); !error.empty()) {
+        if (auto error = apply_read_configuration(config, function, given, found.functions.empty()); !error.empty()) {
             found.error = error;
             found.functions.clear();
             return found;
