@@ -28,6 +28,14 @@ foreach(client nodejs/node_modules/aws-lambda-ric-3 nodejs/node_modules/aws-lamb
             PATTERN __pycache__ EXCLUDE)
   endif()
 endforeach()
+# `--terraform DIR`'s HCL parser (runtimes/terraform: our script and the npm packages it loads).
+if(EXISTS ${PROJECT_SOURCE_DIR}/runtimes/terraform/node_modules)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtimes/terraform/node_modules
+          DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/terraform
+          PATTERN .installed-lock.json EXCLUDE PATTERN .package-lock.json EXCLUDE)
+endif()
+install(FILES ${PROJECT_SOURCE_DIR}/runtimes/terraform/hcl2json.mjs ${PROJECT_SOURCE_DIR}/runtimes/terraform/package.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/terraform)
 install(FILES ${PROJECT_SOURCE_DIR}/runtimes/nodejs/start-ric3.mjs DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu/runtimes/nodejs)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/report.schema.json DESTINATION ${CMAKE_INSTALL_DATADIR}/lambda-emu)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/lambda-emu)

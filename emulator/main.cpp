@@ -5,6 +5,7 @@
 #include "cli/managed_runtimes.hpp"
 #include "cli/option_suggestions.hpp"
 #include "cli/template_options.hpp"
+#include "cli/terraform_options.hpp"
 #include "process/sandbox.hpp"
 
 #include <CLI/CLI.hpp>
@@ -30,7 +31,8 @@ void add_colour_option(CLI::App& command, std::string& colour)
 }
 
 // The options `run` and `serve` share.
-// `serve --template T` alone serves every function of the template: there the function is optional.
+// `serve --template T` (or `--terraform DIR`) alone serves every function of the template: there
+// the function is optional.
 enum class FunctionArgument { Required, OptionalWithTemplate };
 
 void add_function_options(CLI::App& command, FunctionOptions& function, FunctionArgument argument)
@@ -39,12 +41,23 @@ void add_function_options(CLI::App& command, FunctionOptions& function, Function
         "bootstrap", function.bootstrap,
         argument == FunctionArgument::Required
             ? "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; "
-              "with --template, the function's logical ID"
+              "with --template, the function's logical ID; with --terraform, aws_lambda_function.NAME or its "
+              "function_name"
             : "The runtime's executable (Lambda's bootstrap); with --runtime, the function's folder; "
-              "with --template, the function's logical ID (none: every function of the template)");
+              "with --template, the function's logical ID; with --terraform, aws_lambda_function.NAME or its "
+              "function_name (none: every function of the template or configuration)");
     if (argument == FunctionArgument::Required) bootstrap->required();
     command.add_option("-t,--template", function.template_path,
                        "A SAM template: the function's settings from it (the command line's options win)");
+    auto* terraform =
+        command.add_option("--terraform", function.terraform_dir,
+                           "A Terraform configuration's folder: the function's settings from its .tf files (the "
+                           "command line's options win)");
+    terraform->excludes("--template");
+    command.add_option("--var", function.terraform_vars,
+                       "NAME=VALUE (-var too, as terraform takes it): a Terraform variable's value; repeatable");
+    command.add_option("--var-file", function.terraform_var_files,
+                       "A .tfvars file of Terraform variables' values (-var-file too); repeatable");
     command.add_option("arguments", function.bootstrap_arguments, "Arguments for the bootstrap (after --)");
     command.add_option("--timeout", function.timeout_seconds, "Function timeout in seconds (Lambda: 1-900)")
         ->capture_default_str();
@@ -149,9 +162,12 @@ bool refused(const std::string& error)
     return true;
 }
 
-// --template: the template's settings under the ones the command line gave.
+// --template or --terraform: the function's settings under the ones the command line gave.
 bool apply_template_of(const CLI::App& command, FunctionOptions& function)
 {
+    if (!function.terraform_dir.empty()) return !refused(lambda_emu::apply_terraform(function, given_options(command)));
+    if ((!function.terraform_vars.empty() || !function.terraform_var_files.empty()))
+        return !refused("-var and -var-file give a Terraform configuration's variables: add --terraform DIR");
     if (function.template_path.empty()) return true;
     return !refused(lambda_emu::apply_template(function, given_options(command)));
 }
@@ -160,9 +176,12 @@ bool apply_template_of(const CLI::App& command, FunctionOptions& function)
 bool choose_served_functions(const CLI::App& command, lambda_emu::ServeOptions& serve)
 {
     if (!serve.function.bootstrap.empty()) return apply_template_of(command, serve.function);
-    if (serve.function.template_path.empty())
-        return !refused("serve needs the function: a bootstrap, a folder with --runtime, or --template T [LOGICAL_ID]");
-    auto every = lambda_emu::apply_template_to_every_function(serve.function, given_options(command));
+    if (serve.function.template_path.empty() && serve.function.terraform_dir.empty())
+        return !refused("serve needs the function: a bootstrap, a folder with --runtime, --template T [LOGICAL_ID] "
+                        "or --terraform DIR [RESOURCE]");
+    auto every = serve.function.terraform_dir.empty()
+                     ? lambda_emu::apply_template_to_every_function(serve.function, given_options(command))
+                     : lambda_emu::apply_terraform_to_every_function(serve.function, given_options(command));
     if (refused(every.error)) return false;
     serve.template_functions = std::move(every.functions);
     return true;

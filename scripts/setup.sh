@@ -88,6 +88,14 @@ if ! cmp -s "$node_runtime/package-lock.json" "$node_runtime/node_modules/.insta
   (cd "$node_runtime" && npm ci --no-audit --no-fund --loglevel=error &&
     cp package-lock.json node_modules/.installed-lock.json)
 fi
+# HashiCorp's HCL parser (its WASM build, @cdktf/hcl2json) that `--terraform DIR` reads .tf files
+# with, at the version runtimes/terraform/package-lock.json pins: nothing is downloaded at run time.
+terraform_parser="$(cd "$(dirname "$0")/.." && pwd)/runtimes/terraform"
+if ! cmp -s "$terraform_parser/package-lock.json" "$terraform_parser/node_modules/.installed-lock.json"; then
+  echo "setup: npm ci in runtimes/terraform"
+  (cd "$terraform_parser" && npm ci --no-audit --no-fund --loglevel=error &&
+    cp package-lock.json node_modules/.installed-lock.json)
+fi
 # Python's (`--runtime python3.12`): AWS's awslambdaric and its dependencies at the versions
 # runtimes/python/requirements.txt pins, as wheels for the machine's python3.
 python_runtime="$(cd "$(dirname "$0")/.." && pwd)/runtimes/python"

@@ -298,6 +298,8 @@ std::optional<std::string> function_settings_problem(const FunctionOptions& opti
     return std::nullopt;
 }
 
+} // namespace
+
 // The folder holding the running binary: build/ in a build, PREFIX/bin in an installation (a
 // release archive unpacked anywhere). What comes with lambda-emu is found from there.
 std::optional<std::filesystem::path> own_folder()
@@ -321,6 +323,8 @@ std::filesystem::path runtimes_folder()
     }
     return LAMBDA_EMU_RUNTIMES_DIR;
 }
+
+namespace {
 
 // --runtime: the executable, its arguments and variables in place of a bootstrap; the function's
 // folder is the task root. Empty `error` when it can start.
@@ -472,6 +476,12 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     const ManagedRuntime* managed = nullptr;
     if (!options.runtime.empty()) {
         managed = find_managed_runtime(options.runtime);
+        if (!managed && (managed = nearest_to_deprecated_runtime(options.runtime))) {
+            console.lifecycle("warning: " + options.runtime +
+                              " is a runtime Lambda has deprecated and no longer accepts for new functions; it runs "
+                              "here as " +
+                              std::string{managed->id} + ", the nearest lambda-emu provides");
+        }
         if (!managed) {
             return refuse("--runtime " + options.runtime + " is not a runtime lambda-emu provides (" +
                           managed_runtime_ids() + "); for any other, give its bootstrap: lambda-emu run ./bootstrap");

@@ -60,6 +60,9 @@ struct FunctionOptions {
     std::string template_logical_id;
     std::string architecture = "x86_64";          // the template's Architectures; the function runs as this machine's
     std::vector<std::string> parameter_overrides; // --parameter-overrides NAME=VALUE (or SAM's long form)
+    std::string terraform_dir;                    // --terraform DIR: `bootstrap` is then the resource's address
+    std::vector<std::string> terraform_vars;      // -var NAME=VALUE, in order
+    std::vector<std::string> terraform_var_files; // -var-file FILE.tfvars, in order
     // The template's CodeUri when it names a .zip or .jar: unpacked here, the task root.
     std::shared_ptr<process::StagedDirectory> unpacked_code;
     // What reading the template found worth a line (an arm64 function on this x86_64 machine, a
@@ -95,6 +98,13 @@ struct PreparedFunction {
 // (on the console) about a bootstrap that cannot run, which still runs the Lambda way
 // (Runtime.InvalidEntrypoint).
 PreparedFunction prepare_function(const FunctionOptions& options, report::Console& console);
+
+// The folder holding the running binary: build/ in a build, PREFIX/bin in an installation.
+std::optional<std::filesystem::path> own_folder();
+
+// What comes with lambda-emu beside the binary's clients: LAMBDA_EMU_RUNTIMES_DIR, else an
+// installation's share/lambda-emu/runtimes, else the project's runtimes/ (scripts/setup.sh).
+std::filesystem::path runtimes_folder();
 
 // The regular files of a staged /opt/extensions, in name order: the layers' extensions.
 std::vector<std::filesystem::path> layer_extensions(const std::filesystem::path& staged_opt);

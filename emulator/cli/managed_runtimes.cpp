@@ -159,22 +159,6 @@ std::string replaced(std::string_view pattern, std::string_view name, std::strin
     return text;
 }
 
-// The first executable file called `name` in a PATH-style list, as a shell would find it.
-std::optional<fs::path> find_on_path(std::string_view name, const std::string& search_path)
-{
-    std::size_t start = 0;
-    while (start <= search_path.size()) {
-        const auto end = std::min(search_path.find(':', start), search_path.size());
-        const std::string directory = search_path.substr(start, end - start);
-        const fs::path candidate = fs::path{directory.empty() ? "." : directory} / name;
-        std::error_code ec;
-        if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0)
-            return fs::absolute(candidate, ec).lexically_normal();
-        start = end + 1;
-    }
-    return std::nullopt;
-}
-
 // What `EXECUTABLE ARGUMENTS...` prints on stdout, its first lines, within a few seconds. It runs
 // before the emulator's event loop and its reaper exist, so it has its own and reaps its child.
 std::vector<std::string> output_lines_of(const fs::path& executable, std::span<const std::string_view> arguments)
@@ -266,6 +250,43 @@ const ManagedRuntime* find_managed_runtime(std::string_view id)
     const auto found = std::find_if(kManagedRuntimes.begin(), kManagedRuntimes.end(),
                                     [id](const ManagedRuntime& runtime) { return runtime.id == id; });
     return found == kManagedRuntimes.end() ? nullptr : &*found;
+}
+
+std::optional<fs::path> find_on_path(std::string_view name, const std::string& search_path)
+{
+    std::size_t start = 0;
+    while (start <= search_path.size()) {
+        const auto end = std::min(search_path.find(':', start), search_path.size());
+        const std::string directory = search_path.substr(start, end - start);
+        const fs::path candidate = fs::path{directory.empty() ? "." : directory} / name;
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec) && ::access(candidate.c_str(), X_OK) == 0)
+            return fs::absolute(candidate, ec).lexically_normal();
+        start = end + 1;
+    }
+    return std::nullopt;
+}
+
+const ManagedRuntime* nearest_to_deprecated_runtime(std::string_view id)
+{
+    // Lambda's deprecated runtimes of the languages provided here, each with the oldest supported
+    // one of its language [AWS "Lambda runtimes": deprecated runtimes].
+    constexpr std::array<std::pair<std::string_view, std::string_view>, 11> kDeprecated{{
+        {"nodejs10.x", "nodejs18.x"},
+        {"nodejs12.x", "nodejs18.x"},
+        {"nodejs14.x", "nodejs18.x"},
+        {"nodejs16.x", "nodejs18.x"},
+        {"python3.6", "python3.10"},
+        {"python3.7", "python3.10"},
+        {"python3.8", "python3.10"},
+        {"python3.9", "python3.10"},
+        {"java8", "java17"},
+        {"java8.al2", "java17"},
+        {"java11", "java17"},
+    }};
+    const auto found = std::find_if(kDeprecated.begin(), kDeprecated.end(),
+                                    [id](const auto& deprecated) { return deprecated.first == id; });
+    return found == kDeprecated.end() ? nullptr : find_managed_runtime(found->second);
 }
 
 std::string managed_runtime_ids()

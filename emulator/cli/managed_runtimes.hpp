@@ -6,6 +6,7 @@
 #include "core/runtime_environment.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ struct ManagedRuntime {
 std::span<const ManagedRuntime> managed_runtimes();
 const ManagedRuntime* find_managed_runtime(std::string_view id);
 
+// A runtime id Lambda has deprecated (nodejs16.x, python3.8, java11), which deployed configurations
+// still name: the nearest runtime of the same language that lambda-emu provides; null for any other.
+const ManagedRuntime* nearest_to_deprecated_runtime(std::string_view id);
+
 // Where a managed runtime's pieces are: Lambda's paths, or the sandbox's mapping of them.
 struct ManagedRuntimePaths {
     std::string task_root;       // LAMBDA_TASK_ROOT
@@ -97,6 +102,9 @@ ResolvedRuntime resolve_managed_runtime(const ManagedRuntime& runtime, const std
 // The JVM's maximum heap Lambda's Java runtimes give a function of `memory_mb`, in KiB: 85% of it,
 // or all but 240 MB when that is more (as seen in their command lines).
 long lambda_java_heap_kb(int memory_mb);
+
+// The first executable file called `name` in a PATH-style list, as a shell would find it.
+std::optional<std::filesystem::path> find_on_path(std::string_view name, const std::string& search_path);
 
 // "nodejs18.x, nodejs20.x, ..." for messages.
 std::string managed_runtime_ids();

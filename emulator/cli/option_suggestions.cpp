@@ -49,6 +49,12 @@ std::vector<std::string> joined_flag_values(const std::vector<std::string>& argu
             joined.insert(joined.end(), arguments.begin() + static_cast<long>(i), arguments.end());
             break;
         }
+        // Terraform's own spellings, which CLI11 would read as -v -a -r ...
+        if (arguments[i] == "-var" || arguments[i] == "-var-file" || arguments[i].starts_with("-var=") ||
+            arguments[i].starts_with("-var-file=")) {
+            joined.push_back("-" + arguments[i]);
+            continue;
+        }
         if (arguments[i] == "--allow-kill" && i + 1 < arguments.size() &&
             (arguments[i + 1] == "idle" || arguments[i + 1] == "all")) {
             joined.push_back("--allow-kill=" + arguments[++i]);

@@ -14,7 +14,7 @@ std::optional<std::string> nearest_option(std::string_view given, const std::vec
 
 // argv with `--allow-kill idle` (and `all`) joined into `--allow-kill=idle`: the flag takes a
 // value only attached, so that `--allow-kill ./bootstrap` stays a flag, but the spaced form is
-// what users type.
+// what users type. Terraform's `-var NAME=VALUE` and `-var-file FILE` become --var and --var-file.
 std::vector<std::string> joined_flag_values(const std::vector<std::string>& arguments);
 
 } // namespace lambda_emu

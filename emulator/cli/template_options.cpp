@@ -118,7 +118,6 @@ std::string build_hint(const std::string& build_method, const std::filesystem::p
 
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
 {
-    namespace fs = std::filesystem;
     sam::TemplateContext context;
     context.region = options.region;
     context.account_id = core::FunctionConfig{}.account_id;
@@ -127,20 +126,31 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     options.template_logical_id = options.bootstrap;
     const auto read = read_template(options.template_path, options.bootstrap, context);
     if (!read.error.empty()) return read.error;
-    const auto& function = read.function;
+    static const PropertyNames kSam{"template", "CodeUri", "Architectures", "LoggingConfig.LogFormat",
+                                    "Environment.Variables"};
+    return apply_function_properties(options, given, read.function, kSam,
+                                     std::filesystem::absolute(options.template_path).parent_path());
+}
+
+std::string apply_function_properties(FunctionOptions& options, const std::set<std::string>& given,
+                                      const sam::FunctionProperties& function, const PropertyNames& names,
+                                      const std::filesystem::path& default_code)
+{
+    namespace fs = std::filesystem;
     const auto wins = [&given](const char* option) { return given.contains(option); };
-    const std::string named = "template: " + function.logical_id;
+    const std::string named = names.source + ": " + function.logical_id;
 
     // provided.*: Lambda runs the `bootstrap` file at the root of the code; a managed runtime (nodejs22.x)
     // runs the handler found in the code's folder. A .zip or .jar is what Lambda unpacks into /var/task.
-    auto code = function.code_uri ? *function.code_uri : fs::absolute(options.template_path).parent_path();
+    auto code = function.code_uri ? *function.code_uri : default_code;
     std::error_code ec;
     if (fs::is_regular_file(code, ec)) {
         if (code.extension() != ".zip" && code.extension() != ".jar")
-            return named + ".CodeUri: " + code.string() + " is a file, but neither a folder nor a .zip or .jar";
+            return named + "." + names.code + ": " + code.string() +
+                   " is a file, but neither a folder nor a .zip or .jar";
         std::string error;
         auto unpacked = process::stage_layers({code}, {}, error);
-        if (!unpacked) return named + ".CodeUri: " + error;
+        if (!unpacked) return named + "." + names.code + ": " + error;
         options.unpacked_code = std::move(unpacked);
         code = options.unpacked_code->path();
     }
@@ -161,8 +171,9 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
                    machine + " machine cannot run; build it for " + machine + " to run it here";
     }
     if (wanted != machine)
-        options.notices.push_back("warning: " + named + ".Architectures: " + wanted + ", but this machine is " +
-                                  machine + ": the function runs as " + machine + " code here");
+        options.notices.push_back("warning: " + named + "." + names.architectures + ": " + wanted +
+                                  ", but this machine is " + machine + ": the function runs as " + machine +
+                                  " code here");
     if (!wins("--function-name")) options.function_name = function.function_name.value_or(function.logical_id);
     if (function.handler && !wins("--handler")) options.handler = *function.handler;
     if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;
@@ -175,7 +186,7 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
         if (*function.log_format == "JSON") options.log_format = "json";
         else if (*function.log_format == "Text") options.log_format = "text";
         else
-            return "template: " + function.logical_id + ".LoggingConfig.LogFormat: '" + *function.log_format +
+            return named + "." + names.log_format + ": '" + *function.log_format +
                    "' is neither Text nor JSON; pass --log-format text|json";
     }
     // A resource's name or ARN is known only once deployed: the command line must give it
@@ -185,8 +196,7 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     for (const auto& [key, value] : function.variables) options.template_variable_names.push_back(key);
     // Before --env-file and --env, which therefore override them.
     for (const auto& [key, value] : function.variables) {
-        if (auto problem = variable_name_error(key))
-            return "template: " + function.logical_id + ".Environment.Variables: " + *problem;
+        if (auto problem = variable_name_error(key)) return named + "." + names.variables + ": " + *problem;
         options.template_variables.emplace_back(key, value);
     }
     return {};

@@ -3,6 +3,9 @@
 // (template/sam_template.hpp) laid under the command line's: an option given on the command line
 // always wins over the template.
 #include "function_options.hpp"
+#include "template/sam_template.hpp"
+
+#include <filesystem>
 
 #include <set>
 #include <string>
@@ -14,6 +17,22 @@ namespace lambda_emu {
 // `bootstrap` file in CodeUri, for a provided.* runtime). `given`: the long names of the options
 // the command line set ("--timeout", ...). Returns one error line, or empty.
 std::string apply_template(FunctionOptions& options, const std::set<std::string>& given);
+
+// How a reader names the function's properties in error lines: a SAM template's or a Terraform
+// configuration's words.
+struct PropertyNames {
+    std::string source;        // "template", "terraform"
+    std::string code;          // "CodeUri", "filename"
+    std::string architectures; // "Architectures", "architectures"
+    std::string log_format;    // "LoggingConfig.LogFormat", "logging_config.log_format"
+    std::string variables;     // "Environment.Variables", "environment.variables"
+};
+
+// A function's properties, however read, laid under the command line's options (which win);
+// `default_code`: the code's folder when the properties name none. One error line, or empty.
+std::string apply_function_properties(FunctionOptions& options, const std::set<std::string>& given,
+                                      const sam::FunctionProperties& function, const PropertyNames& names,
+                                      const std::filesystem::path& default_code);
 
 // `serve --template T` without a logical ID: every function of the template, each the command
 // line's options laid over its settings. Options that can name only one function (--function-name,

@@ -67,6 +67,18 @@ class Install(unittest.TestCase):
         self.assertIn("stood in by a built-in external extension (cloudwatch_lambda_agent)", done.stderr)
         self.assertIn("[runtime] SIGTERM received", done.stderr)
 
+    def test_installed_binary_reads_terraform_with_the_parser_installed_beside_it(self):
+        # share/lambda-emu/runtimes/terraform: HashiCorp's HCL parser, nothing fetched at run time.
+        self.assertTrue(self.path("share/lambda-emu/runtimes/terraform/hcl2json.mjs").is_file())
+        self.assertTrue(self.path("share/lambda-emu/runtimes/terraform/node_modules/@cdktf/hcl2json/package.json")
+                        .is_file())
+        name = harness.unique_name("installed")
+        done = run(self.path("bin/lambda-emu"), "run", "--terraform", harness.SAMPLES / "terraform",
+                   "aws_lambda_function.lambda", "--function-name", name, "--allow-kill")
+        harness.assert_nothing_left(self, name)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout.splitlines()[0])["payload"]["message"], "hello from us-east-1")
+
     def test_man_page_covers_every_command(self):
         page = self.path("share/man/man1/lambda-emu.1").read_text()
         self.assertIn(".TH LAMBDA-EMU", page.upper())

@@ -67,6 +67,8 @@ class ReleaseArchive(WithArchive):
                        "share/lambda-emu/runtimes/nodejs/node_modules/aws-lambda-ric-3/dist/index.mjs",
                        "share/lambda-emu/runtimes/nodejs/node_modules/aws-lambda-ric-4/index.mjs",
                        "share/lambda-emu/runtimes/python/site-packages/awslambdaric/bootstrap.py",
+                       "share/lambda-emu/runtimes/terraform/hcl2json.mjs",
+                       "share/lambda-emu/runtimes/terraform/node_modules/@cdktf/hcl2json/main.wasm.gz",
                        "share/lambda-emu/report.schema.json", "share/doc/lambda-emu/README.md",
                        "share/doc/lambda-emu/docs/runtimes.md", "share/man/man1/lambda-emu.1",
                        "share/lambda-emu/clients/node/index.js", "share/lambda-emu/clients/node/report.d.ts",

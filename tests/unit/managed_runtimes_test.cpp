@@ -119,3 +119,20 @@ TEST_CASE("the runtime's variables override Lambda's defaults; the customer's ov
     CHECK(std::count_if(environment.begin(), environment.end(),
                         [](const std::string& entry) { return entry.rfind("NODE_PATH=", 0) == 0; }) == 1);
 }
+
+TEST_CASE("a runtime Lambda has deprecated runs as the nearest one of its language")
+{
+    using lambda_emu::nearest_to_deprecated_runtime;
+    const auto nearest = [](std::string_view id) {
+        const auto* runtime = nearest_to_deprecated_runtime(id);
+        return runtime ? std::string{runtime->id} : std::string{};
+    };
+    CHECK(nearest("nodejs14.x") == "nodejs18.x");
+    CHECK(nearest("nodejs16.x") == "nodejs18.x");
+    CHECK(nearest("python3.8") == "python3.10");
+    CHECK(nearest("python3.9") == "python3.10");
+    CHECK(nearest("java8.al2") == "java17");
+    CHECK(nearest("java11") == "java17");
+    CHECK(nearest("nodejs20.x").empty()); // supported: not deprecated
+    CHECK(nearest("ruby2.7").empty());    // a language lambda-emu does not provide
+}

@@ -28,3 +28,13 @@ TEST_CASE("--allow-kill idle is --allow-kill=idle; a path after --allow-kill sta
     CHECK(joined_flag_values(Args{"run", "./b", "--", "--allow-kill", "idle"}) ==
           Args{"run", "./b", "--", "--allow-kill", "idle"});
 }
+
+TEST_CASE("terraform's -var and -var-file are read as --var and --var-file")
+{
+    using Args = std::vector<std::string>;
+    CHECK(joined_flag_values(Args{"run", "--terraform", ".", "-var", "a=b", "-var-file", "p.tfvars"}) ==
+          Args{"run", "--terraform", ".", "--var", "a=b", "--var-file", "p.tfvars"});
+    CHECK(joined_flag_values(Args{"run", "-var=a=b", "-var-file=p.tfvars"}) ==
+          Args{"run", "--var=a=b", "--var-file=p.tfvars"});
+    CHECK(joined_flag_values(Args{"run", "./b", "--", "-var", "x"}) == Args{"run", "./b", "--", "-var", "x"});
+}
