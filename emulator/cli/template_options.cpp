@@ -202,6 +202,18 @@ std::string apply_function_properties(FunctionOptions& options, const std::set<s
     return {};
 }
 
+std::string one_function_option_problem(const std::set<std::string>& given, const std::string& source,
+                                        const std::vector<std::string>& functions)
+{
+    if (functions.size() < 2) return {};
+    for (const char* single : {"--function-name", "--handler", "--debug-port"}) {
+        if (given.contains(single))
+            return std::string{single} + " names one function, and " + source.substr(source.find(' ') + 1) + " has " +
+                   std::to_string(functions.size()) + "; serve one of them: serve " + source + " " + functions.front();
+    }
+    return {};
+}
+
 TemplateFunctions apply_template_to_every_function(const FunctionOptions& options, const std::set<std::string>& given)
 {
     TemplateFunctions found;
@@ -215,15 +227,8 @@ TemplateFunctions apply_template_to_every_function(const FunctionOptions& option
         found.error = ids.error;
         return found;
     }
-    if (ids.ids.size() > 1) {
-        for (const char* single : {"--function-name", "--handler", "--debug-port"}) {
-            if (given.contains(single))
-                found.error = std::string{single} + " names one function, and " + options.template_path + " has " +
-                              std::to_string(ids.ids.size()) + "; serve one of them: serve --template " +
-                              options.template_path + " " + ids.ids.front();
-        }
-        if (!found.error.empty()) return found;
-    }
+    found.error = one_function_option_problem(given, "--template " + options.template_path, ids.ids);
+    if (!found.error.empty()) return found;
     for (const auto& id : ids.ids) {
         FunctionOptions function = options;
         function.bootstrap = id;

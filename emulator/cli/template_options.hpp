@@ -43,4 +43,10 @@ struct TemplateFunctions {
 };
 TemplateFunctions apply_template_to_every_function(const FunctionOptions& options, const std::set<std::string>& given);
 
+// The line refusing an option that names one function (--function-name, --handler, -d) when the
+// source (`--template T`, `--terraform DIR`) has several; empty when none was given or there is one.
+// `functions`: the source's, the first of them suggested in the line.
+std::string one_function_option_problem(const std::set<std::string>& given, const std::string& source,
+                                        const std::vector<std::string>& functions);
+
 } // namespace lambda_emu

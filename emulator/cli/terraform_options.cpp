@@ -240,15 +240,8 @@ TemplateFunctions apply_terraform_to_every_function(const FunctionOptions& optio
         found.error = every.error;
         return found;
     }
-    if (every.addresses.size() > 1) {
-        for (const char* single : {"--function-name", "--handler", "--debug-port"}) {
-            if (given.contains(single))
-                found.error = std::string{single} + " names one function, and " + options.terraform_dir + " has " +
-                              std::to_string(every.addresses.size()) + "; serve one of them: serve --terraform " +
-                              options.terraform_dir + " " + every.addresses.front();
-        }
-        if (!found.error.empty()) return found;
-    }
+    found.error = one_function_option_problem(given, "--terraform " + options.terraform_dir, every.addresses);
+    if (!found.error.empty()) return found;
     for (const auto& address : every.addresses) {
         FunctionOptions function = options;
         function.bootstrap = address;
