@@ -43,15 +43,6 @@ InputFile read_template_text(const std::string& path)
     return read_input_file(path, "--template " + path, rules);
 }
 
-sam::ReadFunction read_template(const std::string& path, const std::string& logical_id,
-                                const sam::TemplateContext& context)
-{
-    const auto file = read_template_text(path);
-    if (!file.error.empty()) return {{}, file.error};
-    std::error_code ec;
-    return sam::read_function(file.text, std::filesystem::absolute(path, ec).parent_path(), logical_id, context);
-}
-
 // --parameter-overrides: NAME=VALUE, or SAM's ParameterKey=NAME,ParameterValue=VALUE.
 std::string read_parameter_overrides(const std::vector<std::string>& given, std::map<std::string, std::string>& into)
 {
@@ -116,7 +107,10 @@ std::string build_hint(const std::string& build_method, const std::filesystem::p
 
 } // namespace
 
-std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
+namespace {
+
+// One function of a template already read (`text`: the file at options.template_path).
+std::string apply_template_text(FunctionOptions& options, const std::set<std::string>& given, const std::string& text)
 {
     sam::TemplateContext context;
     context.region = options.region;
@@ -124,12 +118,23 @@ std::string apply_template(FunctionOptions& options, const std::set<std::string>
     if (auto error = read_parameter_overrides(options.parameter_overrides, context.parameter_overrides); !error.empty())
         return error;
     options.template_logical_id = options.bootstrap;
-    const auto read = read_template(options.template_path, options.bootstrap, context);
+    std::error_code ec;
+    const auto read = sam::read_function(text, std::filesystem::absolute(options.template_path, ec).parent_path(),
+                                         options.bootstrap, context);
     if (!read.error.empty()) return read.error;
     static const PropertyNames kSam{"template", "CodeUri", "Architectures", "LoggingConfig.LogFormat",
                                     "Environment.Variables"};
     return apply_function_properties(options, given, read.function, kSam,
                                      std::filesystem::absolute(options.template_path).parent_path());
+}
+
+} // namespace
+
+std::string apply_template(FunctionOptions& options, const std::set<std::string>& given)
+{
+    const auto file = read_template_text(options.template_path);
+    if (!file.error.empty()) return file.error;
+    return apply_template_text(options, given, file.text);
 }
 
 std::string apply_function_properties(FunctionOptions& options, const std::set<std::string>& given,
@@ -214,32 +219,32 @@ std::string one_function_option_problem(const std::set<std::string>& given, cons
     return {};
 }
 
-TemplateFunctions apply_template_to_every_function(const FunctionOptions& options, const std::set<std::string>& given)
+TemplateFunctions options_for_each_function(const FunctionOptions& options, const std::set<std::string>& given,
+                                            const std::string& source, const std::vector<std::string>& names,
+                                            const std::function<std::string(FunctionOptions&, bool first)>& apply)
 {
     TemplateFunctions found;
-    const auto file = read_template_text(options.template_path);
-    if (!file.error.empty()) {
-        found.error = file.error;
-        return found;
-    }
-    const auto ids = sam::function_ids(file.text);
-    if (!ids.error.empty()) {
-        found.error = ids.error;
-        return found;
-    }
-    found.error = one_function_option_problem(given, "--template " + options.template_path, ids.ids);
+    found.error = one_function_option_problem(given, source, names);
     if (!found.error.empty()) return found;
-    for (const auto& id : ids.ids) {
+    for (const auto& name : names) {
         FunctionOptions function = options;
-        function.bootstrap = id;
-        if (auto error = apply_template(function, given); !error.empty()) {
-            found.error = error;
-            found.functions.clear();
-            return found;
-        }
+        function.bootstrap = name;
+        if (auto error = apply(function, found.functions.empty()); !error.empty()) return {{}, std::move(error)};
         found.functions.push_back(std::move(function));
     }
     return found;
+}
+
+TemplateFunctions apply_template_to_every_function(const FunctionOptions& options, const std::set<std::string>& given)
+{
+    const auto file = read_template_text(options.template_path);
+    if (!file.error.empty()) return {{}, file.error};
+    const auto ids = sam::function_ids(file.text);
+    if (!ids.error.empty()) return {{}, ids.error};
+    // The file is read once: each function is taken from its text.
+    return options_for_each_function(
+        options, given, "--template " + options.template_path, ids.ids,
+        [&](FunctionOptions& function, bool) { return apply_template_text(function, given, file.text); });
 }
 
 } // namespace lambda_emu

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,5 +49,12 @@ TemplateFunctions apply_template_to_every_function(const FunctionOptions& option
 // `functions`: the source's, the first of them suggested in the line.
 std::string one_function_option_problem(const std::set<std::string>& given, const std::string& source,
                                         const std::vector<std::string>& functions);
+
+// Every function of a source, each a copy of the command line's options with `bootstrap` set to
+// its name and `apply` laying the source's settings under them (`first`: the first function, for
+// what is said once); one error line, and no function, at the first that fails.
+TemplateFunctions options_for_each_function(const FunctionOptions& options, const std::set<std::string>& given,
+                                            const std::string& source, const std::vector<std::string>& names,
+                                            const std::function<std::string(FunctionOptions&, bool first)>& apply);
 
 } // namespace lambda_emu

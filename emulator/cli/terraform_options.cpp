@@ -229,30 +229,14 @@ std::string apply_terraform(FunctionOptions& options, const std::set<std::string
 
 TemplateFunctions apply_terraform_to_every_function(const FunctionOptions& options, const std::set<std::string>& given)
 {
-    TemplateFunctions found;
     auto config = read_configuration(options);
-    if (!config.error.empty()) {
-        found.error = config.error;
-        return found;
-    }
+    if (!config.error.empty()) return {{}, config.error};
     auto every = terraform::function_addresses(config.root, config.context, config.loader());
-    if (!every.error.empty()) {
-        found.error = every.error;
-        return found;
-    }
-    found.error = one_function_option_problem(given, "--terraform " + options.terraform_dir, every.addresses);
-    if (!found.error.empty()) return found;
-    for (const auto& address : every.addresses) {
-        FunctionOptions function = options;
-        function.bootstrap = address;
-        if (auto error = apply_read_configuration(config, function, given, found.functions.empty()); !error.empty()) {
-            found.error = error;
-            found.functions.clear();
-            return found;
-        }
-        found.functions.push_back(std::move(function));
-    }
-    return found;
+    if (!every.error.empty()) return {{}, every.error};
+    return options_for_each_function(options, given, "--terraform " + options.terraform_dir, every.addresses,
+                                     [&](FunctionOptions& function, bool first) {
+                                         return apply_read_configuration(config, function, given, first);
+                                     });
 }
 
 } // namespace lambda_emu
