@@ -65,6 +65,16 @@ void add_function_options(CLI::App& command, FunctionOptions& function, Function
         ->capture_default_str();
     command.add_option("-m,--memory", function.memory_mb, "Memory size in MB (Lambda: 128-10240)")
         ->capture_default_str();
+    command.add_option("--max-concurrency", function.max_concurrency,
+                       "Lambda Managed Instances: N invocations at once in each environment "
+                       "(AWS_LAMBDA_MAX_CONCURRENCY; 1-1600, memory at least 2048 MB)");
+    command
+        .add_option("--memory-gib-per-vcpu", function.memory_gib_per_vcpu,
+                    "Lambda Managed Instances: memory per vCPU in GiB (2-8; CPU = memory / this)")
+        ->capture_default_str();
+    command.add_flag("--tenant-isolation", function.tenant_isolation,
+                     "Tenant isolation (PER_TENANT): each invocation carries a tenant ID (X-Amz-Tenant-Id) and "
+                     "environments serve one tenant each");
     command.add_option("--handler", function.handler,
                        "The _HANDLER value (default: function.handler, with --runtime index.handler)");
     command.add_option("--runtime", function.runtime,

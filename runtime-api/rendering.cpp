@@ -17,6 +17,7 @@ http::Response render_invocation(const core::Invocation& invocation)
     if (!request.trace_id.empty()) response.set("Lambda-Runtime-Trace-Id", request.trace_id);
     if (!request.client_context.empty()) response.set("Lambda-Runtime-Client-Context", request.client_context);
     if (!request.cognito_identity.empty()) response.set("Lambda-Runtime-Cognito-Identity", request.cognito_identity);
+    if (!request.tenant_id.empty()) response.set("Lambda-Runtime-Aws-Tenant-Id", request.tenant_id);
     return response;
 }
 
@@ -39,6 +40,8 @@ http::Response render_refusal(const core::RuntimeCallError& error)
     case Kind::InvalidResponseMode:
         return http::json_response(http::Status::bad_request,
                                    core::error_json("InvalidFunctionResponseMode", error.message));
+    case Kind::InvokeTimedOut:
+        return http::json_response(http::Status::gone, core::error_json("InvokeTimeout", error.message));
     case Kind::TruncatedRequest:
         return http::json_response(http::Status::bad_request, core::error_json("TruncatedHTTPRequest", error.message));
     }

@@ -11,3 +11,5 @@ for language in go rust java; do
   echo "build-samples: $language"
   bash "samples/graceful-shutdown/$language/build.sh"
 done
+echo "build-samples: managed-instances go"
+bash samples/managed-instances/go/build.sh

@@ -119,6 +119,7 @@ echo "setup: managed runtime clients ready"
 # scripts/build-samples.sh then builds them.
 export PATH="$PATH:$HOME/.cargo/bin:/usr/local/go/bin"
 (cd "$samples/graceful-shutdown/go" && go mod download)
+(cd "$samples/managed-instances/go" && go mod download)
 (cd "$samples/graceful-shutdown/rust" && cargo fetch --locked --quiet)
 echo "setup: sample Go modules and crates ready"
 # AWS's SDK for JavaScript v3 (@aws-sdk/client-lambda), from its lock file: the tests call

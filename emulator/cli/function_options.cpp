@@ -7,6 +7,7 @@
 #include "exit_codes.hpp"
 #include "fail_on.hpp"
 #include "layer_arns.hpp"
+#include "managed_instances.hpp"
 #include "managed_runtimes.hpp"
 #include "numeric_checks.hpp"
 #include "process/layers.hpp"
@@ -89,7 +90,11 @@ PreparedResources prepare_resources(const FunctionOptions& options, report::Reso
     record.tasks_limit = process::CgroupLimits{}.tasks;
     std::ostringstream cpu;
     if (options.cpu != "host") {
-        prepared.vcpus = core::lambda_vcpus(options.memory_mb);
+        // Managed Instances give CPU by the memory per vCPU chosen, not Lambda's 1,769 MB per vCPU.
+        prepared.vcpus =
+            options.max_concurrency
+                ? std::min(core::kMostVcpus, managed_instances_vcpus(options.memory_mb, options.memory_gib_per_vcpu))
+                : core::lambda_vcpus(options.memory_mb);
         record.cpu = "lambda";
         record.vcpus = prepared.vcpus;
         record.cpu_quota_us = process::cpu_quota_us(prepared.vcpus);
@@ -547,6 +552,7 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     host.function.memory_mb = options.memory_mb;
     host.function.timeout = seconds_to_ms(options.timeout_seconds);
     host.function.init_timeout = seconds_to_ms(options.init_timeout_seconds);
+    host.function.tenant_isolation = options.tenant_isolation;
     if (options.runtime_grace_ms) host.overrides.runtime_grace = core::Millis{*options.runtime_grace_ms};
     if (options.shutdown_budget_ms) host.overrides.shutdown_budget = core::Millis{*options.shutdown_budget_ms};
     host.customer_variables = std::move(customer.variables);
@@ -559,6 +565,16 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
         if (auto error = use_managed_runtime(*managed, function_folder, host, prepared.record.runtime, console);
             !error.empty())
             return refuse(std::move(error));
+    }
+    if (options.max_concurrency) {
+        if (auto problem = managed_instances_problem(*options.max_concurrency, options.memory_mb,
+                                                     options.memory_gib_per_vcpu, host.function.runtime))
+            return refuse(std::move(*problem));
+        host.function.execution_model = core::ExecutionModel::ManagedInstances;
+        host.function.max_concurrency = *options.max_concurrency;
+        // Init may take up to the larger of 130 s and the function's timeout there, unless told otherwise.
+        if (options.init_timeout_seconds == FunctionOptions{}.init_timeout_seconds)
+            host.function.init_timeout = std::max(core::Millis{130000}, host.function.timeout);
     }
     // Said before anything is prepared, unless a layer may hold /opt/bootstrap (checked below).
     if (!managed && layers.local.empty()) {

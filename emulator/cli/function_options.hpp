@@ -20,6 +20,11 @@ struct FunctionOptions {
     double timeout_seconds = 3;
     double init_timeout_seconds = 10;
     int memory_mb = 128;
+    // --max-concurrency N: Lambda Managed Instances, N invocations at once per environment
+    // (cli/managed_instances.hpp); none: on demand.
+    std::optional<int> max_concurrency;
+    double memory_gib_per_vcpu = 2.0;   // --memory-gib-per-vcpu: Managed Instances' CPU for the memory
+    bool tenant_isolation = false;      // --tenant-isolation: TenancyConfig PER_TENANT
     std::optional<std::string> handler; // default: function.handler, or index.handler with a managed runtime
     std::string runtime;                // --runtime nodejs22.x; empty: the bootstrap is the runtime
     std::string function_name;          // default: the bootstrap's folder name

@@ -40,9 +40,11 @@ std::string ServeSession::report_json() const
             auto record = environment.reporter->record();
             record.exit_code = end_.environment_exit_code(*environment.reporter);
             record.exit_reason = end_.environment_exit_reason(*environment.reporter);
-            environments.push_back({{"id", environment.id},
-                                    {"function", served.pool->function().name},
-                                    {"report", report::json_report(record, clock_)}});
+            nlohmann::ordered_json entry{{"id", environment.id}, {"function", served.pool->function().name}};
+            // With tenant isolation the report groups environments by the tenant they served.
+            if (!environment.tenant.empty()) entry["tenant"] = environment.tenant;
+            entry["report"] = report::json_report(record, clock_);
+            environments.push_back(std::move(entry));
         }
     }
     report["environments"] = environments;

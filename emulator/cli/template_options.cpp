@@ -3,6 +3,7 @@
 #include "core/function_config.hpp"
 #include "customer_variables.hpp"
 #include "input_file.hpp"
+#include "managed_instances.hpp"
 #include "process/layers.hpp"
 #include "template/sam_template.hpp"
 
@@ -183,6 +184,15 @@ std::string apply_function_properties(FunctionOptions& options, const std::set<s
     if (function.handler && !wins("--handler")) options.handler = *function.handler;
     if (function.memory_mb && !wins("--memory")) options.memory_mb = *function.memory_mb;
     if (function.timeout_seconds && !wins("--timeout")) options.timeout_seconds = *function.timeout_seconds;
+    if (function.managed_instances && !wins("--max-concurrency")) {
+        if (function.memory_gib_per_vcpu && !wins("--memory-gib-per-vcpu"))
+            options.memory_gib_per_vcpu = *function.memory_gib_per_vcpu;
+        // Lambda's default: so many per vCPU, by runtime.
+        options.max_concurrency = function.max_concurrency.value_or(
+            default_max_concurrency(function.runtime.value_or("provided.al2023"),
+                                    managed_instances_vcpus(options.memory_mb, options.memory_gib_per_vcpu)));
+    }
+    if (function.tenant_isolation) options.tenant_isolation = true;
     if (function.ephemeral_storage_mb && !wins("--ephemeral-storage"))
         options.ephemeral_storage_mb = *function.ephemeral_storage_mb;
     // Lambda stacks the function's layers in the order it names them; --layer options replace them.

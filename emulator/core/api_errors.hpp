@@ -12,6 +12,7 @@ enum class RuntimeCallErrorKind {
     PayloadTooLarge,        // 413 RequestEntityTooLarge
     InvalidResponseMode,    // 400 InvalidFunctionResponseMode
     TruncatedRequest,       // 400 TruncatedHTTPRequest
+    InvokeTimedOut,         // 410 InvokeTimeout: Managed Instances, an answer after the invocation timed out
 };
 
 struct RuntimeCallError {

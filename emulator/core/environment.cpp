@@ -62,7 +62,9 @@ std::string timeout_message(const std::string& request_id, Millis timeout)
 }
 
 Environment::Environment(FunctionConfig config, ShutdownOverrides overrides, DebugMode debug, Ports ports)
-    : config_{std::move(config)}, overrides_{overrides}, debug_{debug}, ports_{std::move(ports)}
+    : config_{std::move(config)}, overrides_{overrides}, debug_{debug}, ports_{std::move(ports)},
+      parked_next_{many_at_once() ? kMostParkedPolls : 1}, invocations_{
+                                                               static_cast<std::size_t>(config_.max_concurrency)}
 {
 }
 
@@ -108,8 +110,9 @@ bool Environment::spinning_down_for_good() const
 // debugging it runs on, so that a debugger client can talk to the runtime (core/debug_mode.hpp).
 void Environment::freeze_if_idle()
 {
-    if (debug_ == DebugMode::Debugging) return;
-    if (freeze_ == FreezeState::Frozen || !is<environment_state::Idle>() || invocation_) return;
+    // Nor under Managed Instances, whose environments run on between invocations.
+    if (debug_ == DebugMode::Debugging || many_at_once()) return;
+    if (freeze_ == FreezeState::Frozen || !is<environment_state::Idle>() || !invocations_.empty()) return;
     freeze_ = FreezeState::Frozen;
     ports_.processes.freeze_environment();
     ports_.observer.environment_frozen();
@@ -134,10 +137,10 @@ void Environment::on_runtime_exited(ExitStatus status)
         // still holds that poll, and closing it first could make it exit (on a busy machine,
         // before the emulator counts what the shell left running).
         record_runtime_exit_in_shutdown(status);
-        parked_next_ = {};
+        parked_next_.clear();
         return;
     }
-    parked_next_ = {};
+    parked_next_.clear();
 
     if (const auto* init = current_init()) {
         if (init->posted_error) {
@@ -163,9 +166,7 @@ void Environment::on_timer(TimerSlot slot)
     case TimerSlot::InitDeadline:
         if (is<environment_state::Init>()) fail_init(InitStatus::Timeout, {}, nullptr, "application/json");
         return;
-    case TimerSlot::InvokeDeadline:
-        if (is<environment_state::Invoke>() && invocation_) invocation_timed_out();
-        return;
+    case TimerSlot::InvokeDeadline: invoke_deadline_passed(); return;
     case TimerSlot::InitErrorGrace:
         if (const auto* init = current_init(); init && runtime_ == RuntimeState::InitError && init->posted_error) {
             const auto& posted = init->posted_error->error;

@@ -16,10 +16,12 @@
 #include "extension.hpp"
 #include "function_config.hpp"
 #include "invocation.hpp"
+#include "invocation_table.hpp"
 #include "ports.hpp"
 #include "runtime_calls.hpp"
 #include "shutdown.hpp"
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +33,14 @@ namespace lambda_emu::core {
 // The runtime's state; the names in InvalidStateTransition messages are RAPID's.
 enum class RuntimeState { NotStarted, Started, Ready, Running, ResponseSent, InitError, Exited };
 const char* rapid_state_name(RuntimeState state);
+
+// Managed Instances: how many /next polls may wait at once. AWS's Node.js client keeps one open per
+// worker thread (8 per CPU), more than the maximum concurrency, so polls are not capped by it;
+// invocations are. RAPID's own bound.
+inline constexpr std::size_t kMostParkedPolls = 10000;
+// Managed Instances: request ids of the invocations that timed out lately, whose late answers get
+// 410 rather than 400 (a runtime's code runs on past a timeout there).
+inline constexpr std::size_t kRememberedTimeouts = 256;
 
 class Environment {
 public:
@@ -51,6 +61,8 @@ public:
     void on_extension_exited(const std::string& name, ExitStatus status);
 
     // --- Runtime API 2018-06-01 ---
+    // On demand one poll is parked at a time; under Managed Instances up to the maximum
+    // concurrency, each taking its own invocation.
     RuntimeCallResult runtime_next(NextHandler on_invocation);
     RuntimeCallResult runtime_response(std::string_view request_id, RuntimeResponse response);
     // The runtime began a streamed /response: where its bytes should go as they arrive, when
@@ -65,7 +77,7 @@ public:
     // Runtime.TruncatedResponse (the runtime, gone, would get 400 TruncatedHTTPRequest).
     RuntimeCallResult runtime_response_truncated(std::string_view request_id);
     RuntimeCallResult runtime_error(std::string_view request_id, RuntimeError error);
-    // The InvalidRequestID refusal when `request_id` is not the invocation in flight, so that a
+    // The InvalidRequestID refusal when `request_id` is not an invocation in flight, so that a
     // post for any other id is refused from its head, before its body is read.
     RuntimeCallResult refuse_unknown_request_id(std::string_view request_id) const;
     RuntimeCallResult runtime_init_error(RuntimeError error);
@@ -83,6 +95,9 @@ public:
     RuntimeState runtime_state() const { return runtime_; }
     FreezeState freeze_state() const { return freeze_; }
     const FunctionConfig& config() const { return config_; }
+    // Invocations held, waiting or in flight, and how many the environment takes at once.
+    std::size_t invocations_held() const { return invocations_.size(); }
+    bool takes_another_invocation() const { return !invocations_.full() && !spinning_down_for_good(); }
     const std::vector<Extension>& extensions() const { return extensions_; }
     // The registered extension with this identifier, if any.
     const Extension* extension_by_id(std::string_view extension_id) const;
@@ -94,6 +109,8 @@ private:
     };
 
     SteadyTime now() const { return ports_.clock.now(); }
+    // Managed Instances: several invocations at once, each answered and ended on its own.
+    bool many_at_once() const { return config_.execution_model == ExecutionModel::ManagedInstances; }
     template <class State> bool is() const { return std::holds_alternative<State>(state_); }
     // The Init under way (cold, or suppressed inside an invocation), if any.
     InitInProgress* current_init();
@@ -111,22 +128,33 @@ private:
     std::string current_request_id() const;
 
     // Invoke
-    void start_invocation();
-    void deliver_invocation();
+    void start_invocation(ActiveInvocation& active);
+    void start_held_invocations();
+    // Hands it to a parked /next (on demand: to the runtime, which holds the one poll).
+    void offer_to_runtime(ActiveInvocation& active);
+    void deliver_invocation(ActiveInvocation& active, NextHandler poll);
     void end_invocation_if_everyone_is_done();
+    // Managed Instances: the runtime's answer ends the invocation (no /next marks it done).
+    void end_answered_invocation(std::string request_id);
     RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
-    void record_runtime_answer(InvokeStatus status, std::string error_type, const Payload& payload);
+    void record_runtime_answer(ActiveInvocation& active, InvokeStatus status, std::string error_type,
+                               const Payload& payload);
     RuntimeCallResult refuse_response(std::string_view request_id, const std::string& caller_error_type,
                                       const std::string& caller_message, RuntimeCallError refusal);
-    std::optional<RefusedAnswer> refused_by_caller(const Payload& body) const;
+    std::optional<RefusedAnswer> refused_by_caller(const ActiveInvocation& active, const Payload& body) const;
     void answer(ActiveInvocation& invocation, InvokeOutcome outcome, Payload payload, std::string content_type,
                 std::string error_type);
-    ClosedInvocation close_interrupted_invocation();
-    ClosedInvocation close_invocation(InvokeStatus status, std::string error_type);
+    ClosedInvocation close_interrupted_invocation(std::string request_id);
+    std::vector<ClosedInvocation> close_every_invocation_interrupted();
+    ClosedInvocation close_invocation(const std::string& request_id, InvokeStatus status, std::string error_type);
+    void rearm_invoke_deadline();
     void announce_end(ClosedInvocation& closed);
-    void end_invocation_normally();
+    void end_invocation_normally(std::string request_id);
     void announce_runtime_done(const ActiveInvocation& invocation, InvokeStatus status, const std::string& error_type);
-    void invocation_timed_out();
+    void invoke_deadline_passed();
+    void invocation_timed_out(std::string request_id);
+    // Managed Instances: the caller gets its timeout, the others run on, the environment stays.
+    void invocation_timed_out_alone(std::string request_id);
     void runtime_died_mid_invocation(ExitStatus status);
     void interrupt_invocation(ClosedInvocation closed);
 
@@ -175,11 +203,12 @@ private:
     RuntimeState runtime_ = RuntimeState::NotStarted;
     int runtime_pid_ = 0;
     std::optional<ExitStatus> runtime_exit_;
-    NextHandler parked_next_;
+    ParkedPolls parked_next_;
 
     std::vector<Extension> extensions_;
-    // Held behind a cold Init or a reset, or in flight (its stage says which).
-    std::optional<ActiveInvocation> invocation_;
+    // Held behind a cold Init or a reset, waiting for a poll, or in flight (each one's stage says which).
+    InvocationTable invocations_;
+    std::deque<std::string> timed_out_; // Managed Instances: the last kRememberedTimeouts ids that timed out
 };
 
 // RAPID's refusal of a Runtime API call the runtime's state does not allow.

@@ -54,7 +54,7 @@ void Environment::look_before_kill(ProcessCleanup& process)
 void Environment::note_parked_call(ProcessCleanup& process)
 {
     if (process.kind == ProcessKind::Runtime) {
-        if (parked_next_) process.evidence.parked_at_kill = ParkedCall::RuntimeNext;
+        if (!parked_next_.empty()) process.evidence.parked_at_kill = ParkedCall::RuntimeNext;
     } else if (const Extension* extension = find_external(process.name); extension && extension->parked) {
         process.evidence.parked_at_kill = ParkedCall::ExtensionEventNext;
     }

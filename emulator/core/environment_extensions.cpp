@@ -77,6 +77,11 @@ std::variant<Registration, ExtensionCallError> Environment::extension_register(c
     bool wants_invoke = false;
     bool wants_shutdown = false;
     for (const auto& event : events) {
+        // Under Managed Instances extensions hear of SHUTDOWN only (docs/managed-instances.md).
+        if (event == "INVOKE" && many_at_once()) {
+            return ExtensionCallError{Kind::InvalidEventType,
+                                      "INVOKE: ErrorInvalidEventType (not supported by Lambda Managed Instances)"};
+        }
         if (event == "INVOKE") wants_invoke = true;
         else if (event == "SHUTDOWN") wants_shutdown = true;
         else return ExtensionCallError{Kind::InvalidEventType, event + ": ErrorInvalidEventType"};
@@ -244,14 +249,18 @@ void Environment::extension_failed(const std::string& error_type, const std::str
                   "application/json");
         return;
     }
-    if (is<environment_state::Invoke>() && invocation_) {
-        const std::string id = invocation_->invocation.request_id;
-        auto closed = close_invocation(InvokeStatus::Failure, error_type);
+    if (is<environment_state::Invoke>() && !invocations_.empty()) {
+        std::vector<ClosedInvocation> failed;
+        for (const auto& id : invocations_.request_ids())
+            failed.push_back(close_invocation(id, InvokeStatus::Failure, error_type));
         begin_shutdown(ShutdownReason::Failure, false);
-        answer(closed.invocation, InvokeOutcome::ExtensionFailure,
-               make_payload(error_json(error_type, "RequestId: " + id + " Error: " + detail)), "application/json",
-               error_type);
-        announce_end(closed);
+        for (auto& one : failed) {
+            const std::string& id = one.invocation.invocation.request_id;
+            answer(one.invocation, InvokeOutcome::ExtensionFailure,
+                   make_payload(error_json(error_type, "RequestId: " + id + " Error: " + detail)), "application/json",
+                   error_type);
+            announce_end(one);
+        }
         return;
     }
     if (is<environment_state::Idle>()) begin_shutdown(ShutdownReason::Failure, false);

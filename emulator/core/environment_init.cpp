@@ -80,7 +80,8 @@ void Environment::start_runtime_once_extensions_registered()
 
 std::string Environment::current_request_id() const
 {
-    return invocation_ ? invocation_->invocation.request_id : std::string{};
+    const auto* first = invocations_.first();
+    return first ? first->invocation.request_id : std::string{};
 }
 
 // Init ends when the runtime and every registered extension have called next (docs/lambda-rules.md §2.6).
@@ -102,14 +103,20 @@ void Environment::finish_init_success()
     else std::get<environment_state::Invoke>(state_).suppressed_init.reset();
     ports_.observer.extensions_initialised(extensions_);
     ports_.observer.init_finished(InitReport{init.phase, InitStatus::Success, {}, duration, init.started_at});
-    if (!invocation_) {
+    if (invocations_.empty()) {
         freeze_if_idle(); // initialised ahead of any invocation: frozen until one comes
         return;
     }
-    if (is<environment_state::Idle>() && std::holds_alternative<invocation_stage::Held>(invocation_->stage)) {
-        start_invocation(); // held behind the cold Init
+    if (is<environment_state::Idle>()) {
+        start_held_invocations(); // held behind the cold Init
     } else if (is<environment_state::Invoke>()) {
-        deliver_invocation();
+        // Those that waited for the suppressed Init go to the runtime now, oldest first.
+        for (const auto& id : invocations_.request_ids()) {
+            auto* waiting = invocations_.find(id);
+            if (waiting && std::holds_alternative<invocation_stage::Started>(waiting->stage)) {
+                offer_to_runtime(*waiting);
+            }
+        }
     }
 }
 
@@ -124,13 +131,16 @@ void Environment::fail_init(InitStatus status, const std::string& error_type, Pa
         InitReport{init.phase, status, error_type, to_ms(ended - init.started_at), init.started_at,
                    caller_payload ? error_message_of(*caller_payload, kMaxInitErrorMessage) : std::string{}});
 
-    std::optional<ClosedInvocation> failed;
-    if (init.phase == InitPhase::Invoke && invocation_) failed = close_invocation(InvokeStatus::Error, error_type);
+    // A suppressed Init fails the invocations that waited for it; a cold one's wait for the next.
+    std::vector<ClosedInvocation> failed;
+    if (init.phase == InitPhase::Invoke) {
+        for (const auto& id : invocations_.request_ids())
+            failed.push_back(close_invocation(id, InvokeStatus::Error, error_type));
+    }
     begin_shutdown(ShutdownReason::Failure, false);
-    if (failed) {
-        answer(failed->invocation, InvokeOutcome::InitFailure, std::move(caller_payload), std::move(content_type),
-               error_type);
-        announce_end(*failed);
+    for (auto& one : failed) {
+        answer(one.invocation, InvokeOutcome::InitFailure, caller_payload, content_type, error_type);
+        announce_end(one);
     }
 }
 

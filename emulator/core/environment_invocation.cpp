@@ -34,7 +34,7 @@ const invocation_stage::RuntimeAnswer* ActiveInvocation::runtime_answer() const
 std::optional<InvokeRefusal> Environment::invoke(InvokeRequest request, ResponseHandler respond)
 {
     if (spinning_down_for_good()) return InvokeRefusal::ShuttingDown;
-    if (invocation_) return InvokeRefusal::Busy;
+    if (invocations_.full()) return InvokeRefusal::Busy;
 
     ActiveInvocation active;
     active.invocation.request_id = request.request_id.empty() ? ports_.new_request_id() : request.request_id;
@@ -42,16 +42,18 @@ std::optional<InvokeRefusal> Environment::invoke(InvokeRequest request, Response
         request.invoked_function_arn.empty() ? config_.arn() : request.invoked_function_arn;
     active.invocation.request = std::move(request);
     active.respond = std::move(respond);
-    invocation_ = std::move(active);
+    auto& added = invocations_.add(std::move(active));
 
-    // Behind a cold Init or a reset the invocation waits; its clock starts when it can run.
-    if (is<environment_state::Idle>() || is<environment_state::Uninitialized>()) start_invocation();
+    // Behind a cold Init or a reset the invocation waits; its clock starts when it can run. Under
+    // Managed Instances one also joins those in flight.
+    if (is<environment_state::Idle>() || is<environment_state::Uninitialized>() || is<environment_state::Invoke>()) {
+        start_invocation(added);
+    }
     return std::nullopt;
 }
 
-void Environment::start_invocation()
+void Environment::start_invocation(ActiveInvocation& active)
 {
-    auto& active = *invocation_;
     const SteadyTime started_at = now();
     active.stage = invocation_stage::Started{started_at};
     if (debug_ == DebugMode::Debugging) {
@@ -59,23 +61,44 @@ void Environment::start_invocation()
         active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + kDebuggingDeadline);
     } else {
         active.invocation.deadline_epoch_ms = ports_.clock.epoch_ms(started_at + config_.timeout);
-        ports_.timers.arm(TimerSlot::InvokeDeadline, started_at + config_.timeout);
+        active.deadline = started_at + config_.timeout;
+        rearm_invoke_deadline();
     }
     if (auto* idle = std::get_if<environment_state::Idle>(&state_)) {
         active.init_duration_ms = idle->cold_init_duration_ms;
         state_ = environment_state::Invoke{};
-        deliver_invocation();
+        offer_to_runtime(active);
+    } else if (is<environment_state::Invoke>()) {
+        // Managed Instances: beside the others, unless a suppressed Init runs first.
+        if (!current_init()) offer_to_runtime(active);
     } else {
         // After a reset or a failed Init: a suppressed init, counted against this invocation.
         begin_init(InitPhase::Invoke);
     }
 }
 
-void Environment::deliver_invocation()
+void Environment::start_held_invocations()
 {
-    auto& active = *invocation_;
+    for (const auto& id : invocations_.request_ids_in_stage_held()) {
+        if (auto* held = invocations_.find(id)) start_invocation(*held);
+    }
+}
+
+void Environment::offer_to_runtime(ActiveInvocation& active)
+{
+    // On demand the runtime holds the one poll (or polls again, and is given the invocation then).
+    if (!many_at_once()) {
+        deliver_invocation(active, parked_next_.take());
+        return;
+    }
+    // Otherwise it waits for the next poll.
+    if (auto poll = parked_next_.take()) deliver_invocation(active, std::move(poll));
+}
+
+void Environment::deliver_invocation(ActiveInvocation& active, NextHandler poll)
+{
     thaw(); // before any event goes out: the runtime and the extensions must be able to take it
-    runtime_ = RuntimeState::Running;
+    if (!many_at_once()) runtime_ = RuntimeState::Running;
     active.stage = invocation_stage::Delivered{*active.started_at(), now()};
     ports_.observer.invocation_started(active.invocation);
     // Extensions get the event with the runtime's deadline; RAPID releases them first.
@@ -91,19 +114,34 @@ void Environment::deliver_invocation()
         extension.state = ExtensionState::Processing;
         deliver_to_extension(extension, std::move(event));
     }
-    if (auto on_invocation = std::exchange(parked_next_, {})) on_invocation(active.invocation);
+    if (poll) poll(active.invocation);
 }
 
-// The invocation ends when the runtime called /next after answering and every INVOKE-subscribed
-// extension called /event/next (docs/lambda-rules.md §2.6): only then does REPORT's Duration stop.
+// On demand the invocation ends when the runtime called /next after answering and every
+// INVOKE-subscribed extension called /event/next (docs/lambda-rules.md §2.6): only then does
+// REPORT's Duration stop.
 void Environment::end_invocation_if_everyone_is_done()
 {
-    if (!is<environment_state::Invoke>() || !invocation_ || !invocation_->runtime_done()) return;
+    if (!is<environment_state::Invoke>() || many_at_once()) return;
+    auto* active = invocations_.first();
+    if (!active || !active->runtime_done()) return;
     for (const auto& extension : extensions_) {
         // One that reported an error holds the invocation: it fails when the extension exits.
         if (extension.state == ExtensionState::Processing || extension.state == ExtensionState::ExitError) return;
     }
-    end_invocation_normally();
+    end_invocation_normally(active->invocation.request_id);
+}
+
+// Under Managed Instances the runtime's pollers are not tied to invocations: a /next after an
+// answer may come from any of them, so the answer itself is the runtime being done with it.
+void Environment::end_answered_invocation(std::string request_id)
+{
+    auto* active = invocations_.find(request_id);
+    if (!many_at_once() || !active || !is<environment_state::Invoke>()) return;
+    auto answered = std::get<invocation_stage::Answered>(std::move(active->stage));
+    active->stage = invocation_stage::RuntimeDone{answered.delivered, answered.answer};
+    announce_runtime_done(*active, answered.answer.status, answered.answer.error_type);
+    end_invocation_normally(request_id);
 }
 
 void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payload payload, std::string content_type,
@@ -120,11 +158,11 @@ void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payloa
     }
 }
 
-Environment::ClosedInvocation Environment::close_invocation(InvokeStatus status, std::string error_type)
+Environment::ClosedInvocation Environment::close_invocation(const std::string& request_id, InvokeStatus status,
+                                                            std::string error_type)
 {
-    ports_.timers.cancel(TimerSlot::InvokeDeadline);
-    ClosedInvocation closed{std::move(*invocation_), {}};
-    invocation_.reset();
+    ClosedInvocation closed{invocations_.take(request_id), {}};
+    rearm_invoke_deadline();
     const auto& active = closed.invocation;
     auto& report = closed.report;
     report.request_id = active.invocation.request_id;
@@ -145,6 +183,13 @@ Environment::ClosedInvocation Environment::close_invocation(InvokeStatus status,
     report.max_memory_used_mb = std::max(1, ports_.processes.runtime_peak_memory_mb());
     ports_.processes.track_descendants(false);
     return closed;
+}
+
+// One timer keeps every invocation's deadline: armed for the earliest, moved as they come and go.
+void Environment::rearm_invoke_deadline()
+{
+    if (const auto earliest = invocations_.earliest_deadline()) ports_.timers.arm(TimerSlot::InvokeDeadline, *earliest);
+    else ports_.timers.cancel(TimerSlot::InvokeDeadline);
 }
 
 void Environment::announce_end(ClosedInvocation& closed)
@@ -171,43 +216,78 @@ void Environment::announce_runtime_done(const ActiveInvocation& active, InvokeSt
     ports_.observer.runtime_done(done);
 }
 
-void Environment::end_invocation_normally()
+void Environment::end_invocation_normally(std::string request_id)
 {
-    const auto answer = std::get<invocation_stage::RuntimeDone>(invocation_->stage).answer;
-    auto closed = close_invocation(answer.status, answer.error_type);
-    state_ = environment_state::Idle{};
+    const auto answer = std::get<invocation_stage::RuntimeDone>(invocations_.find(request_id)->stage).answer;
+    auto closed = close_invocation(request_id, answer.status, answer.error_type);
+    if (invocations_.empty()) state_ = environment_state::Idle{};
     announce_end(closed);
     // Unless whoever heard END/REPORT handed over the next invocation at once.
     freeze_if_idle();
 }
 
-void Environment::invocation_timed_out()
+void Environment::invoke_deadline_passed()
 {
-    const std::string id = invocation_->invocation.request_id;
+    if (!is<environment_state::Invoke>()) return;
+    if (!many_at_once()) {
+        if (const auto* active = invocations_.first()) invocation_timed_out(active->invocation.request_id);
+        return;
+    }
+    for (const auto& id : invocations_.request_ids()) {
+        const auto* active = invocations_.find(id);
+        if (!is<environment_state::Invoke>()) return; // a timeout reset the environment
+        if (active && active->deadline && *active->deadline <= now()) invocation_timed_out_alone(id);
+    }
+    rearm_invoke_deadline();
+}
+
+void Environment::invocation_timed_out(std::string request_id)
+{
     // RAPID reports runtimeDone with the reset's status before shutting down (docs/lambda-rules.md §3.4).
-    announce_runtime_done(*invocation_, InvokeStatus::Timeout, "Sandbox.Timedout");
-    auto closed = close_invocation(InvokeStatus::Timeout, "Sandbox.Timedout");
+    announce_runtime_done(*invocations_.find(request_id), InvokeStatus::Timeout, "Sandbox.Timedout");
+    auto closed = close_invocation(request_id, InvokeStatus::Timeout, "Sandbox.Timedout");
     begin_shutdown(ShutdownReason::Timeout, false);
     answer(closed.invocation, InvokeOutcome::Timeout,
-           make_payload(error_json("Sandbox.Timedout", timeout_message(id, config_.timeout))), "application/json",
-           "Sandbox.Timedout");
+           make_payload(error_json("Sandbox.Timedout", timeout_message(request_id, config_.timeout))),
+           "application/json", "Sandbox.Timedout");
+    announce_end(closed);
+}
+
+// AWS: "when one times out Lambda marks that invocation failed but does not interrupt other running
+// invocations or terminate the environment"; the code that timed out is not stopped either.
+void Environment::invocation_timed_out_alone(std::string request_id)
+{
+    announce_runtime_done(*invocations_.find(request_id), InvokeStatus::Timeout, "Sandbox.Timedout");
+    auto closed = close_invocation(request_id, InvokeStatus::Timeout, "Sandbox.Timedout");
+    timed_out_.push_back(request_id);
+    if (timed_out_.size() > kRememberedTimeouts) timed_out_.pop_front();
+    if (invocations_.empty()) state_ = environment_state::Idle{};
+    answer(closed.invocation, InvokeOutcome::Timeout,
+           make_payload(error_json("Sandbox.Timedout", timeout_message(request_id, config_.timeout))),
+           "application/json", "Sandbox.Timedout");
     announce_end(closed);
 }
 
 void Environment::runtime_died_mid_invocation(ExitStatus status)
 {
-    const std::string id = invocation_->invocation.request_id;
-    const std::string message = runtime_exit_message(id, status);
     // Past its memory size the message stays "signal: killed"; the type says why (docs/lambda-rules.md §4.3).
     const std::string error_type = status.runtime_error_type();
-    if (!invocation_->runtime_done()) announce_runtime_done(*invocation_, InvokeStatus::Failure, error_type);
-    auto closed = close_invocation(InvokeStatus::Failure, error_type);
+    // Every invocation the runtime held dies with it.
+    std::vector<ClosedInvocation> closed;
+    for (const auto& id : invocations_.request_ids()) {
+        auto& active = *invocations_.find(id);
+        if (!active.runtime_done()) announce_runtime_done(active, InvokeStatus::Failure, error_type);
+        closed.push_back(close_invocation(id, InvokeStatus::Failure, error_type));
+    }
     begin_shutdown(ShutdownReason::Failure, false);
-    ports_.observer.runtime_exit_during_invocation(id, message);
-    // A runtime that answered before dying keeps its answer (docs/lambda-rules.md §4.3).
-    answer(closed.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json(error_type, message)),
-           "application/json", error_type);
-    announce_end(closed);
+    for (auto& one : closed) {
+        const std::string message = runtime_exit_message(one.invocation.invocation.request_id, status);
+        ports_.observer.runtime_exit_during_invocation(one.invocation.invocation.request_id, message);
+        // A runtime that answered before dying keeps its answer (docs/lambda-rules.md §4.3).
+        answer(one.invocation, InvokeOutcome::RuntimeExit, make_payload(error_json(error_type, message)),
+               "application/json", error_type);
+        announce_end(one);
+    }
 }
 
 void Environment::interrupt_invocation(ClosedInvocation closed)

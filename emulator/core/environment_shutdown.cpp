@@ -24,10 +24,19 @@ std::string ms_text(Millis value)
 
 // An invocation the shutdown cuts short: as the runtime answered it, if it did (the answer went
 // out; only its next /next was missing), else a failure.
-Environment::ClosedInvocation Environment::close_interrupted_invocation()
+Environment::ClosedInvocation Environment::close_interrupted_invocation(std::string request_id)
 {
-    if (const auto* answer = invocation_->runtime_answer()) return close_invocation(answer->status, answer->error_type);
-    return close_invocation(InvokeStatus::Failure, "Emulator.Interrupted");
+    if (const auto* answer = invocations_.find(request_id)->runtime_answer()) {
+        return close_invocation(request_id, answer->status, answer->error_type);
+    }
+    return close_invocation(request_id, InvokeStatus::Failure, "Emulator.Interrupted");
+}
+
+std::vector<Environment::ClosedInvocation> Environment::close_every_invocation_interrupted()
+{
+    std::vector<ClosedInvocation> closed;
+    for (const auto& id : invocations_.request_ids()) closed.push_back(close_interrupted_invocation(id));
+    return closed;
 }
 
 void Environment::shutdown(ShutdownReason reason)
@@ -36,28 +45,26 @@ void Environment::shutdown(ShutdownReason reason)
     switch (phase()) {
     case Phase::Shutdown: { // a reset is under way: it becomes the last shutdown
         shutdown_in_progress()->final = true;
-        if (invocation_) interrupt_invocation(close_interrupted_invocation());
+        for (auto& closed : close_every_invocation_interrupted()) interrupt_invocation(std::move(closed));
         return;
     }
     case Phase::Uninitialized: {
         state_ = environment_state::Done{};
-        std::optional<ClosedInvocation> held;
-        if (invocation_) held = close_interrupted_invocation();
+        auto held = close_every_invocation_interrupted();
         ShutdownReport empty; // nothing ran, so nothing to stop
         empty.final = true;
         empty.started_at = empty.ended_at = now();
         empty.budget = shutdown_budget(0, 0, overrides_);
         ports_.observer.shutdown_finished(empty);
-        if (held) interrupt_invocation(std::move(*held));
+        for (auto& closed : held) interrupt_invocation(std::move(closed));
         return;
     }
     case Phase::Init:
     case Phase::Idle:
     case Phase::Invoke: {
-        std::optional<ClosedInvocation> in_flight;
-        if (invocation_) in_flight = close_interrupted_invocation();
+        auto in_flight = close_every_invocation_interrupted();
         begin_shutdown(reason, true);
-        if (in_flight) interrupt_invocation(std::move(*in_flight));
+        for (auto& closed : in_flight) interrupt_invocation(std::move(closed));
         return;
     }
     case Phase::Done: return;
@@ -329,16 +336,13 @@ void Environment::complete_shutdown()
     report.escaped_processes = ports_.processes.kill_descendants();
     runtime_ = RuntimeState::NotStarted;
     runtime_pid_ = 0;
-    parked_next_ = {};
+    parked_next_.clear();
     extensions_.clear();
     if (report.final) state_ = environment_state::Done{};
     else state_ = environment_state::Uninitialized{};
     ports_.observer.shutdown_finished(report);
     // An invocation that arrived during the reset runs now, behind a suppressed Init.
-    if (is<environment_state::Uninitialized>() && invocation_ &&
-        std::holds_alternative<invocation_stage::Held>(invocation_->stage)) {
-        start_invocation();
-    }
+    if (is<environment_state::Uninitialized>()) start_held_invocations();
 }
 
 } // namespace lambda_emu::core

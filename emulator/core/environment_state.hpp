@@ -123,6 +123,7 @@ struct ActiveInvocation {
     InvocationStage stage;
     CallerState caller = CallerState::Waiting;
     std::optional<double> init_duration_ms; // a cold Init's, on the first invocation after it
+    std::optional<SteadyTime> deadline;     // from its start: started_at + the timeout (none while debugging)
 
     std::optional<SteadyTime> started_at() const;
     // Set from the moment the runtime got the invocation.

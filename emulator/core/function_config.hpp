@@ -7,6 +7,12 @@
 
 namespace lambda_emu::core {
 
+// How Lambda runs the function's execution environments.
+enum class ExecutionModel {
+    OnDemand,         // one invocation at a time per environment, frozen between invocations
+    ManagedInstances, // Lambda Managed Instances: up to max_concurrency at once (AWS_LAMBDA_MAX_CONCURRENCY)
+};
+
 struct FunctionConfig {
     std::string name;
     std::string version = "$LATEST";
@@ -26,6 +32,13 @@ struct FunctionConfig {
     // The CPU the environment runs with (cpu_allocation.hpp: memory / 1,769 MB with --cpu lambda);
     // 0: the host's, unthrottled.
     double vcpus = 0;
+    ExecutionModel execution_model = ExecutionModel::OnDemand;
+    // Invocations one environment holds at once: 1 on demand; PerExecutionEnvironmentMaxConcurrency
+    // under Managed Instances.
+    int max_concurrency = 1;
+    // TenancyConfig's PER_TENANT: every invocation carries a tenant id, and an environment only
+    // ever serves one tenant.
+    bool tenant_isolation = false;
 
     // Unqualified ARN: what `Lambda-Runtime-Invoked-Function-Arn` carries when the caller used
     // the bare function name.

@@ -50,6 +50,7 @@ struct InvokeRequest {
     std::string client_context;       // decoded JSON text, as the runtime receives it
     std::string cognito_identity;     // JSON text
     std::string trace_id;             // X-Ray header value
+    std::string tenant_id;            // a tenant-isolated function's tenant (Lambda-Runtime-Aws-Tenant-Id)
     StreamAcceptor accept_stream;     // empty: the caller wants the whole answer at once
     AnswerCheck check_answer;         // empty: the caller takes every answer
     // Empty: the invocation gets a new one. Lambda keeps an asynchronous event's request id across

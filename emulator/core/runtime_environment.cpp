@@ -9,7 +9,7 @@ namespace lambda_emu::core {
 namespace {
 
 // Keys Lambda sets itself and refuses in a function's configuration (configuration-envvars).
-constexpr std::array<std::string_view, 18> kReserved{
+constexpr std::array<std::string_view, 19> kReserved{
     "_HANDLER",
     "_X_AMZN_TRACE_ID",
     "AWS_DEFAULT_REGION",
@@ -19,6 +19,7 @@ constexpr std::array<std::string_view, 18> kReserved{
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
     "AWS_LAMBDA_FUNCTION_VERSION",
     "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_MAX_CONCURRENCY",
     "AWS_LAMBDA_LOG_GROUP_NAME",
     "AWS_LAMBDA_LOG_STREAM_NAME",
     "AWS_ACCESS_KEY",
@@ -54,7 +55,13 @@ std::vector<std::string> runtime_environment(const FunctionConfig& config, const
     set(variables, "AWS_LAMBDA_LOG_STREAM_NAME", inputs.log_stream_name);
     set(variables, "AWS_REGION", config.region);
     set(variables, "AWS_DEFAULT_REGION", config.region);
-    set(variables, "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    if (config.execution_model == ExecutionModel::ManagedInstances) {
+        // What AWS's clients switch their multi-concurrent mode on (docs/managed-instances.md).
+        set(variables, "AWS_LAMBDA_INITIALIZATION_TYPE", "lambda-managed-instances");
+        set(variables, "AWS_LAMBDA_MAX_CONCURRENCY", std::to_string(config.max_concurrency));
+    } else {
+        set(variables, "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+    }
     set(variables, "TZ", ":UTC");
     set(variables, "LANG", "en_US.UTF-8");
     set(variables, "PATH", inputs.path);

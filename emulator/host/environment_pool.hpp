@@ -1,7 +1,9 @@
 #pragma once
 // `serve`'s execution environments: up to N, each with its own runtime, extensions, Runtime API
-// listener and report; created on demand (a cold start), reused warm, one invocation at a time
-// each; invocations beyond N wait in a queue (or get 429 with --no-queue); idle ones spin down.
+// listener and report; created on demand (a cold start), reused warm; each takes one invocation
+// at a time (Managed Instances: up to its maximum concurrency, filled before another starts);
+// with tenant isolation each serves one tenant only. Invocations beyond them wait in a queue (or
+// get 429 with --no-queue); idle ones spin down.
 #include "core/clock.hpp"
 #include "environment_host.hpp"
 #include "environment_reporter.hpp"
@@ -15,6 +17,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -66,6 +69,7 @@ public:
     struct EnvironmentView {
         int id;
         const EnvironmentReporter* reporter;
+        std::string tenant; // with tenant isolation, the one tenant it served
     };
     // Every environment this pool ran, the spun-down ones too, by id.
     std::vector<EnvironmentView> environments() const;
@@ -75,36 +79,48 @@ public:
 
 private:
     enum class SlotState {
-        Idle,             // warm, takes the next invocation
-        Busy,             // running an invocation
-        BusyThenShutDown, // running an invocation, then shuts down (recycled) instead of taking another
-        ShuttingDown,     // its Shutdown phase is under way
+        Serving,           // takes invocations while its environment has room (idle when it runs none)
+        DrainThenShutDown, // finishes what it runs, takes no other, then shuts down (recycled)
+        ShuttingDown,      // its Shutdown phase is under way
+    };
+    // An invocation the slot runs: the order's on_done and tail wish, and a Tail caller's answer
+    // held until the log is complete.
+    struct Running {
+        invoke::Order order;
+        std::optional<core::InvokeResult> held_result;
     };
     // One environment and what the pool knows of it. It observes its environment after the
     // reporter: the invocation's log is complete by then.
     struct Slot final : core::LifecycleObserver {
         Slot(EnvironmentPool& pool, boost::asio::io_context& io) : pool{pool}, idle_timer{io} {}
-        void invocation_finished(const core::InvocationReport&) override;
+        void invocation_finished(const core::InvocationReport& report) override;
         void shutdown_finished(const core::ShutdownReport& report) override;
 
         EnvironmentPool& pool;
         int id = 0;
         std::unique_ptr<EnvironmentReporter> reporter;
         std::unique_ptr<EnvironmentHost> host;
-        SlotState state = SlotState::Idle;
-        core::ShutdownReason reason_after_invocation = core::ShutdownReason::Spindown; // BusyThenShutDown's
-        std::optional<invoke::Order> current;          // its on_done and tail wish, while it runs
-        std::optional<core::InvokeResult> held_result; // for a Tail caller, until the log is complete
+        SlotState state = SlotState::Serving;
+        core::ShutdownReason reason_after_invocation = core::ShutdownReason::Spindown; // DrainThenShutDown's
+        std::map<std::string, Running> running;                                        // by request id
+        std::string tenant; // tenant isolation: the tenant it serves, from its first invocation
         boost::asio::steady_timer idle_timer;
+
+        bool idle() const { return running.empty(); }
     };
     struct PendingShutdown {
         std::set<int> waiting;
         std::function<void(bool)> done;
     };
 
-    Slot* create_slot();
+    Slot* create_slot(const std::string& tenant);
+    // A live environment that takes this order now (its tenant's, with room), if any.
+    Slot* slot_with_room_for(const invoke::Order& order);
+    // A new environment for it, if --concurrency allows one; with tenant isolation an idle
+    // environment of another tenant makes way (it spins down, and the order waits for that).
+    Slot* new_slot_for(const invoke::Order& order);
     void start(Slot& slot, invoke::Order order);
-    void on_invocation_finished(Slot& slot);
+    void on_invocation_finished(Slot& slot, const std::string& request_id);
     void dispatch_queue();
     void arm_idle_timer(Slot& slot);
     void retire(Slot& slot, core::ShutdownReason reason);
@@ -122,7 +138,12 @@ private:
     int next_id_ = 0;
     bool closed_ = false;
     std::vector<std::unique_ptr<Slot>> live_;
-    std::vector<std::pair<int, std::unique_ptr<EnvironmentReporter>>> retired_;
+    struct Retired {
+        int id;
+        std::unique_ptr<EnvironmentReporter> reporter;
+        std::string tenant;
+    };
+    std::vector<Retired> retired_;
     std::deque<invoke::Order> queue_;
     std::vector<PendingShutdown> shutdowns_;
 };

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 #include <vector>
@@ -103,6 +104,28 @@ AddressedFunction address_function(const FunctionDirectory& functions, const std
     return addressed;
 }
 
+bool is_tenant_id(std::string_view tenant_id)
+{
+    if (tenant_id.empty() || tenant_id.size() > kMaxTenantIdLength) return false;
+    return std::all_of(tenant_id.begin(), tenant_id.end(), [](char c) {
+        const bool alphanumeric = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        return alphanumeric || std::string_view{"._:/=+-@ "}.find(c) != std::string_view::npos;
+    });
+}
+
+std::optional<std::string> tenant_problem(bool tenant_isolation, std::string_view tenant_id)
+{
+    if (tenant_isolation && tenant_id.empty())
+        return "The function has tenant isolation enabled: the invocation must carry a tenant ID (X-Amz-Tenant-Id, "
+               "TenantId in the SDKs)";
+    if (!tenant_isolation && !tenant_id.empty())
+        return "A tenant ID was given, but the function does not have tenant isolation enabled";
+    if (!tenant_id.empty() && !is_tenant_id(tenant_id))
+        return "1 validation error detected: Value at 'tenantId' failed to satisfy constraint: Member must have "
+               "length between 1 and 256 and satisfy regular expression pattern: [a-zA-Z0-9\\._:\\/=+\\-@ ]+";
+    return std::nullopt;
+}
+
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
                                       const FunctionDirectory& functions,
                                       const std::function<std::string()>& new_trace_id, InvokeOperation operation)
@@ -124,6 +147,10 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
                                  "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value "
                                  "set: " +
                                  (streaming ? "[RequestResponse, DryRun]" : "[Event, RequestResponse, DryRun]"));
+    }
+    const std::string_view tenant_id = request["X-Amz-Tenant-Id"];
+    if (auto problem = tenant_problem(addressed.found->target->function().tenant_isolation, tenant_id)) {
+        return invalid_parameter(*problem);
     }
     const std::size_t limit = type == "Event" ? kMaxAsyncPayload : kMaxSyncPayload;
     auto& body = request.body();
@@ -161,6 +188,7 @@ CheckedInvoke validate_invoke_request(http::Request& request, const std::string&
     order.request.invoked_function_arn = addressed.invoked_arn;
     const auto trace = request["X-Amzn-Trace-Id"];
     order.request.trace_id = trace.empty() ? new_trace_id() : std::string{trace};
+    order.request.tenant_id = std::string{tenant_id};
     order.source = type;
     order.wants_log_tail = type != "Event" && log_type == "Tail";
     return AddressedOrder{addressed.found->target, std::move(order)};

@@ -6,7 +6,9 @@
 #include "invocation_target.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace lambda_emu::invoke {
@@ -38,6 +40,13 @@ struct AddressedOrder {
 // `name` is the path's {name} segment as sent; the request's body is moved into the order.
 // `new_trace_id` is called only for an order to submit whose caller sent no X-Amzn-Trace-Id.
 using CheckedInvoke = std::variant<AddressedOrder, http::Response>;
+// A tenant ID as Lambda takes one: 1 to 256 of letters, digits and . _ : / = + - @ and space.
+inline constexpr std::size_t kMaxTenantIdLength = 256;
+bool is_tenant_id(std::string_view tenant_id);
+// Why Lambda refuses this invocation's tenant ID (InvalidParameterValueException): missing for a
+// function with tenant isolation, present for one without, or malformed.
+std::optional<std::string> tenant_problem(bool tenant_isolation, std::string_view tenant_id);
+
 CheckedInvoke validate_invoke_request(http::Request& request, const std::string& name,
                                       const FunctionDirectory& functions,
                                       const std::function<std::string()>& new_trace_id,

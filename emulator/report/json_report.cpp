@@ -131,6 +131,9 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     function["memorySizeMB"] = record.function.memory_mb;
     function["timeoutMs"] = record.function.timeout.count();
     function["initTimeoutMs"] = record.function.init_timeout.count();
+    if (record.function.execution_model == core::ExecutionModel::ManagedInstances)
+        function["maxConcurrency"] = record.function.max_concurrency;
+    if (record.function.tenant_isolation) function["tenantIsolation"] = true;
     json runtime{{"id", record.runtime.id}, {"executable", record.runtime.executable}};
     if (!record.runtime.client.empty()) {
         runtime["executableVersion"] = record.runtime.executable_version;

@@ -165,6 +165,11 @@ RunRecord read_run(const json& report)
     record.function.memory_mb = function.at("memorySizeMB").get<int>();
     record.function.timeout = core::Millis{function.at("timeoutMs").get<long long>()};
     record.function.init_timeout = core::Millis{function.at("initTimeoutMs").get<long long>()};
+    if (function.contains("maxConcurrency")) {
+        record.function.execution_model = core::ExecutionModel::ManagedInstances;
+        record.function.max_concurrency = function.at("maxConcurrency").get<int>();
+    }
+    record.function.tenant_isolation = function.value("tenantIsolation", false);
     const auto& environment = report.at("environment");
     record.bootstrap = environment.at("bootstrap").get<std::string>();
     record.runtime_api = environment.at("runtimeApi").get<std::string>();

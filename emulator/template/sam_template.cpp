@@ -43,6 +43,8 @@ std::string instead(const std::string& property)
     if (property.starts_with("EphemeralStorage")) return "pass --ephemeral-storage MB";
     if (property.starts_with("LoggingConfig")) return "pass --log-format text|json";
     if (property == "FunctionName") return "pass --function-name";
+    if (property.starts_with("CapacityProviderConfig")) return "pass --max-concurrency N and --memory-gib-per-vcpu G";
+    if (property.starts_with("TenancyConfig")) return "pass --tenant-isolation";
     return "pass the value on the command line";
 }
 
@@ -325,6 +327,33 @@ public:
                 function.application_log_level = scalar(level, "LoggingConfig.ApplicationLogLevel");
             if (const auto level = get(node, "SystemLogLevel"))
                 function.system_log_level = scalar(level, "LoggingConfig.SystemLogLevel");
+        }
+        // SAM's CapacityProviderConfig {Arn, ...}, or CloudFormation's with its
+        // LambdaManagedInstancesCapacityProviderConfig inside: the capacity provider itself is AWS's.
+        if (const auto outer = property(properties, "CapacityProviderConfig")) {
+            const auto inner = get(outer, "LambdaManagedInstancesCapacityProviderConfig");
+            const auto node = inner ? inner : outer;
+            if (!node.IsMap()) fail("CapacityProviderConfig", "expected a map");
+            function.managed_instances = true;
+            if (const auto value = get(node, "PerExecutionEnvironmentMaxConcurrency"))
+                function.max_concurrency =
+                    integer(value, "CapacityProviderConfig.PerExecutionEnvironmentMaxConcurrency");
+            if (const auto value = get(node, "ExecutionEnvironmentMemoryGiBPerVCpu")) {
+                const auto text = scalar(value, "CapacityProviderConfig.ExecutionEnvironmentMemoryGiBPerVCpu");
+                try {
+                    function.memory_gib_per_vcpu = std::stod(text);
+                } catch (const std::exception&) {
+                    fail("CapacityProviderConfig.ExecutionEnvironmentMemoryGiBPerVCpu",
+                         "'" + text + "' is not a number");
+                }
+            }
+        }
+        if (const auto node = property(properties, "TenancyConfig")) {
+            const auto mode = get(node, "TenantIsolationMode");
+            if (!mode) fail("TenancyConfig", "expected TenantIsolationMode");
+            const auto text = scalar(mode, "TenancyConfig.TenantIsolationMode");
+            if (text != "PER_TENANT") fail("TenancyConfig.TenantIsolationMode", "'" + text + "' is not PER_TENANT");
+            function.tenant_isolation = true;
         }
         return function;
     }

@@ -38,6 +38,11 @@ struct FunctionProperties {
     std::optional<std::string> log_format;            // LoggingConfig.LogFormat: Text | JSON
     std::optional<std::string> application_log_level; // LoggingConfig.ApplicationLogLevel
     std::optional<std::string> system_log_level;      // LoggingConfig.SystemLogLevel
+    // CapacityProviderConfig: a Lambda Managed Instances function; its settings, when given.
+    bool managed_instances = false;
+    std::optional<int> max_concurrency;        // PerExecutionEnvironmentMaxConcurrency
+    std::optional<double> memory_gib_per_vcpu; // ExecutionEnvironmentMemoryGiBPerVCpu
+    bool tenant_isolation = false;             // TenancyConfig.TenantIsolationMode: PER_TENANT
 };
 
 struct ReadFunction {

@@ -155,6 +155,7 @@ struct Harness {
 
     Harness() = default;
     explicit Harness(core::DebugMode mode) : debug{mode} {}
+    explicit Harness(core::FunctionConfig function) : config{std::move(function)} {}
 
     std::vector<core::InvokeResult> results;
     std::vector<core::Invocation> delivered;

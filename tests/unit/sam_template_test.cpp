@@ -80,6 +80,7 @@ Resources:
 TEST_CASE("a function's properties come from itself, then from Globals.Function")
 {
     const auto read = read_function(kTemplate, "/project", "Worker");
+    INFO(read.error);
     REQUIRE(read.error.empty());
     const auto& f = read.function;
     CHECK(f.handler == "worker.handle");
