@@ -86,6 +86,8 @@ Json start(const core::Invocation& invocation, const std::string& version)
     Json record;
     record["requestId"] = invocation.request_id;
     record["version"] = version;
+    // A tenant-isolated function's invocation names its tenant.
+    if (!invocation.request.tenant_id.empty()) record["tenantId"] = invocation.request.tenant_id;
     if (!invocation.request.trace_id.empty()) {
         record["tracing"] = {{"type", "X-Amzn-Trace-Id"}, {"value", invocation.request.trace_id}};
     }

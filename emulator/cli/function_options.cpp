@@ -480,7 +480,8 @@ PreparedFunction prepare_function(const FunctionOptions& options, report::Consol
     };
     const ManagedRuntime* managed = nullptr;
     if (!options.runtime.empty()) {
-        managed = find_managed_runtime(options.runtime);
+        managed = options.max_concurrency ? find_managed_instances_runtime(options.runtime)
+                                          : find_managed_runtime(options.runtime);
         if (!managed && (managed = nearest_to_deprecated_runtime(options.runtime))) {
             console.lifecycle("warning: " + options.runtime +
                               " is a runtime Lambda has deprecated and no longer accepts for new functions; it runs "

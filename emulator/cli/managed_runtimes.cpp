@@ -252,6 +252,16 @@ const ManagedRuntime* find_managed_runtime(std::string_view id)
     return found == kManagedRuntimes.end() ? nullptr : &*found;
 }
 
+// Lambda Managed Instances run Node.js 22 with the 4.x client, the first with a multi-concurrent
+// mode (3.x would poll one invocation at a time whatever AWS_LAMBDA_MAX_CONCURRENCY says).
+constexpr ManagedRuntime kNode22OnManagedInstances = node("nodejs22.x", "nodejs:22", "22", kRic4Entry, kRic4Name);
+
+const ManagedRuntime* find_managed_instances_runtime(std::string_view id)
+{
+    if (id == kNode22OnManagedInstances.id) return &kNode22OnManagedInstances;
+    return find_managed_runtime(id);
+}
+
 std::optional<fs::path> find_on_path(std::string_view name, const std::string& search_path)
 {
     std::size_t start = 0;

@@ -62,6 +62,8 @@ struct ManagedRuntime {
 // Every managed runtime the emulator provides, in the order help and errors list them.
 std::span<const ManagedRuntime> managed_runtimes();
 const ManagedRuntime* find_managed_runtime(std::string_view id);
+// The same for a Lambda Managed Instances function: its runtime's client in multi-concurrent mode.
+const ManagedRuntime* find_managed_instances_runtime(std::string_view id);
 
 // A runtime id Lambda has deprecated (nodejs16.x, python3.8, java11), which deployed configurations
 // still name: the nearest runtime of the same language that lambda-emu provides; null for any other.

@@ -41,10 +41,11 @@ def shut_down(serve):
 
 
 class ManagedInstancesNode(unittest.TestCase):
-    """AWS's Node.js client 4.x switches to its multi-concurrent mode when AWS_LAMBDA_MAX_CONCURRENCY is set."""
+    """AWS's Node.js client 4.x switches to its multi-concurrent mode when AWS_LAMBDA_MAX_CONCURRENCY is set;
+    Managed Instances run Node.js 22 with it too."""
 
     def serve(self, *args):
-        return harness.Serve(SAMPLE / "node", "--runtime", "nodejs24.x", "--handler", "index.handler",
+        return harness.Serve(SAMPLE / "node", "--runtime", "nodejs22.x", "--handler", "index.handler",
                              "--max-concurrency", "4", *MEMORY, *args)
 
     def test_four_slow_invocations_run_at_once_in_one_process(self):
@@ -68,6 +69,7 @@ class ManagedInstancesNode(unittest.TestCase):
         self.assertEqual([kind for kind, _ in order[:first_end]], ["START"] * 4, order)
         environment = report["environments"][0]["report"]
         self.assertEqual(environment["function"]["maxConcurrency"], 4)
+        self.assertEqual(environment["function"]["runtime"]["client"], "aws-lambda-ric 4.0.2")
         self.assertEqual([i["outcome"] for i in environment["invocations"]], ["success"] * 4)
         self.assertEqual(code, 0, stderr)
         harness.assert_nothing_left(self, serve.name)

@@ -79,3 +79,13 @@ TEST_CASE("a log event's text is nlohmann's for random bytes")
         REQUIRE(text.write(time, "function", line) == through_nlohmann(time, "function", line));
     }
 }
+
+TEST_CASE("platform.start names a tenant-isolated invocation's tenant, and only such an invocation's")
+{
+    using namespace lambda_emu;
+    core::Invocation invocation;
+    invocation.request_id = "req-1";
+    CHECK_FALSE(extensions_api::records::start(invocation, "$LATEST").contains("tenantId"));
+    invocation.request.tenant_id = "blue";
+    CHECK(extensions_api::records::start(invocation, "$LATEST").at("tenantId") == "blue");
+}

@@ -46,6 +46,10 @@ TEST_CASE("every managed runtime is a Lambda id, with its language version and c
     CHECK(find_managed_runtime("nodejs22.x")->client_name == "aws-lambda-ric 3.3.0");
     CHECK(find_managed_runtime("nodejs24.x")->client_name == "aws-lambda-ric 4.0.2");
     CHECK(find_managed_runtime("nodejs16.x") == nullptr);
+    // Managed Instances run Node.js 22 with the client that has a multi-concurrent mode.
+    CHECK(find_managed_instances_runtime("nodejs22.x")->client_name == "aws-lambda-ric 4.0.2");
+    CHECK(find_managed_instances_runtime("nodejs22.x")->id == "nodejs22.x");
+    CHECK(find_managed_instances_runtime("python3.13") == find_managed_runtime("python3.13"));
     CHECK(find_managed_runtime("provided.al2023") == nullptr);
 }
 
