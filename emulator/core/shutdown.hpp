@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lambda_emu::core {
@@ -41,6 +42,8 @@ enum class Verdict {
     NotSignalled, // no extension registered: AWS sends no SIGTERM, only SIGKILL
 };
 const char* to_string(Verdict verdict);
+// The verdict a report word names ("graceful", "killed", ...), from the same words as to_string.
+std::optional<Verdict> parse_verdict(std::string_view word);
 
 struct ProcessCleanup {
     std::string name;
@@ -93,6 +96,16 @@ inline std::optional<double> offset_ms(const ShutdownReport& report, const std::
     if (!t) return std::nullopt;
     return to_ms(*t - report.started_at);
 }
+
+// Headroom: how much of its deadline a process left, from its observed exit to its deadline.
+// Only for a process that exited by itself (no SIGKILL); negative when it exited after the deadline
+// without being killed. The one rule every rendering (table, timeline, JSON, HTML) shows.
+std::optional<double> headroom_ms(const ProcessCleanup& process);
+
+// An unclean shutdown: a process that took part in the phase and was killed or crashed. It fails
+// the run (unless --allow-kill lets it pass), is a JUnit failure and is shown first, in bold, in
+// the summary. A process gone before the phase began is the Init's or the invocation's failure.
+bool unclean_shutdown(const ProcessCleanup& process);
 
 // Cleanup duration: from the first signal (SIGTERM, SHUTDOWN or SIGKILL) to the observed exit.
 std::optional<double> cleanup_duration_ms(const ProcessCleanup& process);

@@ -330,8 +330,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
     console_.block(report::shutdown_summary(report, console_.palette()));
     if (report.final) {
         for (const auto& process : report.processes) {
-            if (!process.exited_before_shutdown &&
-                (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed)) {
+            if (core::unclean_shutdown(process)) {
                 const bool idle = core::killed_while_idle(report, process);
                 const std::string why = unclean_exit_words(report, process, idle);
                 if (!facts_.unclean_shutdown) facts_.unclean_shutdown_why = why;

@@ -63,12 +63,14 @@ std::string Palette::label(std::string_view source, std::string_view text) const
     return paint(kExtensionColours[hash % kExtensionColours.size()], text);
 }
 
-std::string Palette::verdict(std::string_view verdict, std::string_view text) const
+std::string Palette::verdict(core::Verdict verdict, std::string_view text) const
 {
-    if (verdict == "graceful") return paint("32", text);
-    if (verdict == "killed") return paint("1;31", text);
-    if (verdict == "crashed") return paint("35", text);
-    if (verdict == "not-signalled") return paint("33", text);
+    switch (verdict) {
+    case core::Verdict::Graceful: return paint("32", text);
+    case core::Verdict::Killed: return paint("1;31", text);
+    case core::Verdict::Crashed: return paint("35", text);
+    case core::Verdict::NotSignalled: return paint("33", text);
+    }
     return std::string{text};
 }
 

@@ -177,7 +177,7 @@ TestCase shutdown_case(const RunRecord& record, const core::ShutdownReport& shut
     TestCase test{
         shutdown_name(shutdown, process, reset), core::cleanup_duration_ms(process).value_or(0), std::nullopt, {}};
     const std::string lines = last_lines_text(process);
-    if (process.verdict != core::Verdict::Killed && process.verdict != core::Verdict::Crashed) {
+    if (!core::unclean_shutdown(process)) {
         test.output = lines;
         return test;
     }
