@@ -3,6 +3,7 @@
 // verdict for each process (docs/lambda-rules.md §4.4).
 #include "clock.hpp"
 #include "exit_status.hpp"
+#include "process_identity.hpp"
 #include "shutdown_evidence.hpp"
 
 #include <optional>
@@ -32,9 +33,6 @@ struct ShutdownBudget {
 
 ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions, const ShutdownOverrides& overrides);
 
-enum class ProcessKind { Runtime, ExternalExtension };
-const char* to_string(ProcessKind kind);
-
 enum class Verdict {
     Graceful,     // exited before its deadline
     Killed,       // still alive at its deadline: SIGKILL
@@ -45,9 +43,8 @@ const char* to_string(Verdict verdict);
 // The verdict a report word names ("graceful", "killed", ...), from the same words as to_string.
 std::optional<Verdict> parse_verdict(std::string_view word);
 
-struct ProcessCleanup {
-    std::string name;
-    ProcessKind kind = ProcessKind::Runtime;
+// One process's Shutdown phase: who it is (its identity: kind and name), then what happened to it.
+struct ProcessCleanup : ProcessIdentity {
     int pid = 0;
     std::optional<SteadyTime> sigterm_at;
     std::optional<SteadyTime> shutdown_event_at;
@@ -63,6 +60,7 @@ struct ProcessCleanup {
     ProcessEvidence evidence;            // what it was doing when signalled, and when killed or gone
 
     bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
+    const ProcessIdentity& identity() const { return *this; }
 };
 
 // The verdict on a process whose record is complete: from when it was signalled and how it

@@ -42,46 +42,46 @@ void EnvironmentReporter::lifecycle(const std::string& line)
     console_.lifecycle(label_.empty() ? line : "environment " + label_ + ": " + line);
 }
 
-void EnvironmentReporter::process_line(std::string_view source, std::string_view line)
+void EnvironmentReporter::process_line(const LineSource& source, std::string_view line)
 {
-    if (source == "platform") {
+    if (!source) {
         platform(std::string{line});
         return;
     }
-    if (source != "runtime") {
-        echo(source, line);
+    const core::ProcessIdentity& who = *source;
+    if (!who.is_runtime()) {
+        echo(who, line);
     } else {
         auto shown = repeated_init_output_.line(line);
         echo_runtime(shown.released);
-        if (shown.print_line) echo(source, line);
+        if (shown.print_line) echo(who, line);
         if (shown.repeated > 0)
             lifecycle("the runtime printed the same " +
                       (shown.repeated == 1 ? std::string{"line"} : std::to_string(shown.repeated) + " lines") +
                       " as in the failed Init before (not shown again)");
     }
     capture(line);
-    recent_lines_.add(source, line);
-    if (late_lines_to_) add_late_line(source, line);
+    recent_lines_.add(who, line);
+    if (late_lines_to_) add_late_line(who, line);
     if (idle_window_ == IdleWindow::None) return;
     if (auto* late = late_output()) {
         (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
         if (late->first_line.empty()) {
             // Enough to recognise it; a cut through a character becomes U+FFFD.
-            late->first_line = core::valid_utf8("[" + std::string{source} + "] " +
+            late->first_line = core::valid_utf8("[" + report::output_label(who) + "] " +
                                                 std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
         }
     }
 }
 
-void EnvironmentReporter::echo(std::string_view source, std::string_view line)
+void EnvironmentReporter::echo(const core::ProcessIdentity& who, std::string_view line)
 {
-    if (label_.empty()) console_.process_line(source, line);
-    else console_.process_line(std::string{source} + label_, line);
+    console_.process_line(who, label_, line);
 }
 
 void EnvironmentReporter::echo_runtime(const std::vector<std::string>& lines)
 {
-    for (const auto& line : lines) echo("runtime", line);
+    for (const auto& line : lines) echo(core::ProcessIdentity::runtime(), line);
 }
 
 report::LateOutput* EnvironmentReporter::late_output()
@@ -166,11 +166,10 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
         Answer{result.outcome, result.error_type, std::move(message), std::move(source), attempt};
 }
 
-void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
+void EnvironmentReporter::add_late_line(const core::ProcessIdentity& who, std::string_view line)
 {
     for (auto& process : record_.shutdowns.at(*late_lines_to_).processes) {
-        if (report::output_label(process.kind, process.name) == source)
-            report::append_last_line(process.evidence.last_lines, line);
+        if (process.identity() == who) report::append_last_line(process.evidence.last_lines, line);
     }
 }
 
@@ -318,8 +317,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
     if (report.final) echo_runtime(repeated_init_output_.release());
     record_.shutdowns.push_back(report);
-    for (auto& process : record_.shutdowns.back().processes)
-        process.evidence.last_lines = recent_lines_.of(report::output_label(process.kind, process.name));
+    for (auto& process : record_.shutdowns.back().processes) process.evidence.last_lines = recent_lines_.of(process);
     late_lines_to_ = record_.shutdowns.size() - 1;
     if (record_.shutdowns.size() > kShutdownsWithLines) {
         for (auto& process : record_.shutdowns[record_.shutdowns.size() - 1 - kShutdownsWithLines].processes)

@@ -92,7 +92,7 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
         std::string line = "  ";
         for (std::size_t i = 0; i < row.size(); ++i) {
             // Colour wraps the cell after its width is measured, so the columns stay aligned.
-            if (r > 0 && i == 0) line += palette.label(report.processes[r - 1].name, row[i]);
+            if (r > 0 && i == 0) line += palette.label(report.processes[r - 1], row[i]);
             else if (r > 0 && i == 1) line += palette.verdict(report.processes[r - 1].verdict, row[i]);
             else line += row[i];
             if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');

@@ -27,9 +27,9 @@ public:
     explicit Palette(bool on) : on_{on} {}
     bool on() const { return on_; }
 
-    // A process's label ("runtime", "ext:NAME", "NAME", with serve's "#N" or not): the runtime
-    // always the same colour, each extension one picked from its name, so it keeps it across runs.
-    std::string label(std::string_view source, std::string_view text) const;
+    // Text that names a process (its label, its name in a table): the runtime always the same
+    // colour, each extension one picked from its name, so it keeps it across runs.
+    std::string label(const core::ProcessIdentity& who, std::string_view text) const;
     // Text in the colour of a verdict.
     std::string verdict(core::Verdict verdict, std::string_view text) const;
     std::string dim(std::string_view text) const;

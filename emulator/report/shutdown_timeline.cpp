@@ -91,7 +91,7 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
         while (!bar.empty() && bar.back() == ' ') bar.pop_back();
         bar.resize(kTimelineWidth + 1, ' ');
         const std::string name = fitted(process.name);
-        text += "  " + palette.label(process.name, name) + std::string(name_width - name.size() + 2, ' ') +
+        text += "  " + palette.label(process, name) + std::string(name_width - name.size() + 2, ' ') +
                 palette.verdict(process.verdict, bar) + "  " + note + "\n";
     }
     return text;
