@@ -95,6 +95,13 @@ inline std::optional<double> offset_ms(const ShutdownReport& report, const std::
     return to_ms(*t - report.started_at);
 }
 
+// When the process was told to shut down: SIGTERM for the runtime, the SHUTDOWN event for an
+// external extension (it gets no SIGTERM). Null when it was not (killed at once, or gone before).
+inline const std::optional<SteadyTime>& told_at(const ProcessCleanup& process)
+{
+    return process.is_runtime() ? process.sigterm_at : process.shutdown_event_at;
+}
+
 // Headroom: how much of its deadline a process left, from its observed exit to its deadline.
 // Only for a process that exited by itself (no SIGKILL); negative when it exited after the deadline
 // without being killed. The one rule every rendering (table, timeline, JSON, HTML) shows.

@@ -7,6 +7,7 @@
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
 #include "report/shutdown_summary.hpp"
+#include "report/test_cases.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -345,11 +346,10 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
             if (!process.exited_before_shutdown && process.verdict == core::Verdict::NotSignalled &&
                 !facts_.not_signalled) {
                 facts_.not_signalled = true;
-                const bool runtime = process.kind == core::ProcessKind::Runtime;
-                facts_.not_signalled_why =
-                    (runtime ? std::string{"runtime"} : "extension " + process.name) + " was not signalled";
-                facts_.not_signalled_cause = runtime ? "no extension registered, so Lambda kills it without SIGTERM"
-                                                     : "not subscribed to SHUTDOWN, so Lambda kills it at once";
+                facts_.not_signalled_why = report::process_words(process) + " was not signalled";
+                facts_.not_signalled_cause = process.is_runtime()
+                                                 ? "no extension registered, so Lambda kills it without SIGTERM"
+                                                 : "not subscribed to SHUTDOWN, so Lambda kills it at once";
             }
         }
     }

@@ -67,9 +67,9 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
     std::vector<std::vector<std::string>> rows{header};
     std::vector<std::string> evidence;
     for (const auto& process : report.processes) {
-        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
         rows.push_back(
-            {fitted(process.name), core::to_string(process.verdict), ms_text(core::offset_ms(report, told)),
+            {fitted(process.name), core::to_string(process.verdict),
+             ms_text(core::offset_ms(report, core::told_at(process))),
              ms_text(core::offset_ms(report, process.sigkill_at)),
              process.exited_before_shutdown ? "before" : ms_text(core::offset_ms(report, process.exit_observed_at)),
              ms_text(core::cleanup_duration_ms(process)), ms_text(core::offset_ms(report, process.deadline)),

@@ -50,7 +50,7 @@ json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessClea
     json entry;
     json last = nullptr;
     if (evidence.last_output) {
-        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
+        const auto& told = core::told_at(process);
         last = {{"atMs", ms(core::to_ms(evidence.last_output->at - shutdown.started_at))},
                 {"text", evidence.last_output->text},
                 {"afterSignal", told.has_value() && evidence.last_output->at >= *told}};

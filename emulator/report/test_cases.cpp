@@ -210,9 +210,9 @@ TestCase shutdown_case(const RunRecord& record, const core::ShutdownReport& shut
 
 } // namespace
 
-std::string process_words(const core::ProcessCleanup& process)
+std::string process_words(const core::ProcessIdentity& who)
 {
-    return process.kind == core::ProcessKind::Runtime ? "runtime" : "extension " + process.name;
+    return who.is_runtime() ? "runtime" : "extension " + who.name;
 }
 
 std::string event_label(const std::string& source)
