@@ -114,7 +114,7 @@ int main(int argc, char** argv)
     std::string error;
     http::ListenerPorts listeners;
     auto host = EnvironmentHost::create(
-        io, reaper, clock, ids, listeners, options, {&driver}, [](std::string_view, std::string_view) {}, error);
+        io, reaper, clock, ids, listeners, options, {&driver}, [](const LineSource&, std::string_view) {}, error);
     if (!host) {
         std::fprintf(stderr, "bench: %s\n", error.c_str());
         return 1;

@@ -287,10 +287,10 @@ void TelemetryHub::publish_logs_only(const std::string& type, records::Json reco
     publish(Kind::Platform, type, std::move(record), Audience{false, true, false});
 }
 
-void TelemetryHub::log_line(std::string_view source, std::string_view line)
+void TelemetryHub::log_line(const core::ProcessIdentity& who, std::string_view line)
 {
     if (!listening()) return;
-    const bool from_runtime = source == "runtime";
+    const bool from_runtime = who.is_runtime();
     const core::WallTime now = clock_.to_wall(clock_.now());
     publish_text(from_runtime ? Kind::Function : Kind::Extension,
                  log_event_text_.write(now, from_runtime ? "function" : "extension", line), Audience{true, true, false},

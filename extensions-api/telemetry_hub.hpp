@@ -37,7 +37,7 @@ public:
     void hold_deliveries();
     void resume_deliveries();
     // A line of the runtime's ("runtime") or an extension's ("ext:NAME") output.
-    void log_line(std::string_view source, std::string_view line);
+    void log_line(const core::ProcessIdentity& who, std::string_view line);
 
     void init_started(core::InitPhase phase) override;
     void extensions_initialised(const std::vector<core::Extension>& extensions) override;

@@ -46,7 +46,7 @@ std::vector<std::string> line_reader(std::string_view input)
     boost::asio::connect_pipe(read_end, write_end);
     process::LineReader::start(std::move(read_end), [&](std::string_view line) {
         lines.emplace_back(line);
-        hub.log_line("runtime", line);
+        hub.log_line(core::ProcessIdentity::runtime(), line);
     });
     // Pieces smaller than the pipe's buffer, each read off before the next: nothing blocks.
     constexpr std::size_t kPiece = 32 * 1024;

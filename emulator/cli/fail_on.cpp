@@ -22,24 +22,26 @@ ParsedExitPolicy parse_exit_policy(const std::vector<std::string>& fail_on, cons
         std::string_view rest = given;
         for (;;) {
             const auto comma = rest.find(',');
-            const std::string verdict{rest.substr(0, comma)};
-            if (verdict == "not-signalled") {
-                policy.fail_on_not_signalled = true;
-            } else if (verdict == "crashed") {
-                policy.fail_on_crashed = true;
-            } else if (verdict == "killed") {
+            const std::string word{rest.substr(0, comma)};
+            const auto verdict = core::parse_verdict(word);
+            if (!verdict) {
+                parsed.error = "--fail-on " + given + ": '" + word + "' is not a verdict; --fail-on takes " +
+                               kVerdicts + " (comma-separated)";
+                return parsed;
+            }
+            switch (*verdict) {
+            case core::Verdict::NotSignalled: policy.fail_on_not_signalled = true; break;
+            case core::Verdict::Crashed: policy.fail_on_crashed = true; break;
+            case core::Verdict::Killed:
                 if (!allow_kill.empty()) {
                     parsed.error = "--fail-on killed contradicts " + allow_flag + ": a kill fails the run unless " +
                                    allow_flag + " lets it pass; give one of the two";
                     return parsed;
                 }
-            } else if (verdict == "graceful") {
+                break;
+            case core::Verdict::Graceful:
                 parsed.error = "--fail-on graceful: a graceful shutdown is the one that passes; --fail-on takes " +
                                std::string{kVerdicts};
-                return parsed;
-            } else {
-                parsed.error = "--fail-on " + given + ": '" + verdict + "' is not a verdict; --fail-on takes " +
-                               kVerdicts + " (comma-separated)";
                 return parsed;
             }
             if (comma == std::string_view::npos) break;

@@ -52,13 +52,7 @@ int report_command(const ReportOptions& options)
     }
     bool written = true;
     if (!options.html_path.empty()) {
-        std::string html;
-        try {
-            html = report::html_report(document);
-        } catch (const nlohmann::json::exception& error) {
-            return refuse(console, exit_codes::kUsage,
-                          options.report_path + ": not a lambda-emu report: " + error.what());
-        }
+        const std::string html = report::html_report(read);
         written &= write_report_file(console, options.html_path, html, "HTML report");
     }
     // The same names and the same words as the run's own, from the same records.

@@ -41,7 +41,7 @@ int run_command(const RunOptions& options)
     http::ListenerPorts listeners;
     auto host = EnvironmentHost::create(
         io, reaper, clock, ids, listeners, std::move(host_options), session.observers(),
-        [&session](std::string_view source, std::string_view line) { session.process_line(source, line); },
+        [&session](const LineSource& source, std::string_view line) { session.process_line(source, line); },
         start_error);
     if (!host) return refuse(console, exit_codes::kEmulatorError, start_error);
     session.attach(*host);

@@ -149,8 +149,7 @@ void RunEnd::write_reports(const std::string& json, const std::string& junit,
     report_write_failed_ |= !write_file(paths_.json_report, json, "JSON report");
     report_write_failed_ |= !write_file(paths_.junit, junit, "JUnit report");
     if (!paths_.html.empty()) {
-        report_write_failed_ |=
-            !write_file(paths_.html, report::html_report(nlohmann::ordered_json::parse(json)), "HTML report");
+        report_write_failed_ |= !write_file(paths_.html, report::html_report(json), "HTML report");
     }
     std::vector<ExitFacts> facts;
     for (const auto* environment : environments) facts.push_back(environment->facts());

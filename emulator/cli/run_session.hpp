@@ -26,7 +26,7 @@ public:
     // The environment's observers: the reporter, then this session, which goes on once the
     // reporter has recorded each invocation and the final Shutdown phase.
     std::vector<core::LifecycleObserver*> observers() { return {&reporter_, this}; }
-    void process_line(std::string_view source, std::string_view line) { reporter_.process_line(source, line); }
+    void process_line(const LineSource& source, std::string_view line) { reporter_.process_line(source, line); }
     void attach(EnvironmentHost& host);
     void start();
     int exit_code() const;

@@ -184,7 +184,7 @@ void Environment::on_timer(TimerSlot slot)
         }
         return;
     case TimerSlot::RuntimeShare:
-        if (auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime"); runtime && runtime->awaiting_exit()) {
+        if (auto* runtime = shutdown_entry(ProcessIdentity::runtime()); runtime && runtime->awaiting_exit()) {
             kill_at_deadline(*runtime);
         }
         return;

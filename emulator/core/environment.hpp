@@ -174,7 +174,7 @@ private:
     // Shutdown
     void begin_shutdown(ShutdownReason reason, bool final);
     void tell_extensions_to_shut_down();
-    ProcessCleanup* shutdown_entry(ProcessKind kind, const std::string& name);
+    ProcessCleanup* shutdown_entry(const ProcessIdentity& who);
     void record_runtime_exit_in_shutdown(ExitStatus status);
     void record_extension_exit_in_shutdown(const Extension& extension);
     void complete_shutdown_if_everyone_exited();
@@ -186,7 +186,7 @@ private:
     void take_arranged_kill(ProcessCleanup& process);
     // Evidence (environment_evidence.cpp): looks at the processes as the phase begins, every
     // kEvidenceSamplePeriod while they run, and just before each SIGKILL.
-    ProcessEvidence first_look(ProcessKind kind, const std::string& name);
+    ProcessEvidence first_look(const ProcessIdentity& who);
     void look_again();
     void look_before_kill(ProcessCleanup& process);
     // Which long poll the process still had parked when it was killed.

@@ -9,10 +9,10 @@
 
 namespace lambda_emu::core {
 
-ProcessEvidence Environment::first_look(ProcessKind kind, const std::string& name)
+ProcessEvidence Environment::first_look(const ProcessIdentity& who)
 {
     ProcessEvidence evidence;
-    evidence.at_start = ports_.processes.look_at(kind, name, true);
+    evidence.at_start = ports_.processes.look_at(who, true);
     evidence.at_end = evidence.at_start;
     return evidence;
 }
@@ -30,7 +30,7 @@ void Environment::look_again()
         // see the dying process, not its cleanup.
         if (process.deadline && looked_at >= *process.deadline) continue;
         const bool deadline_near = process.deadline && *process.deadline - looked_at <= kTablesReadBeforeDeadline;
-        auto sample = ports_.processes.look_at(process.kind, process.name, deadline_near);
+        auto sample = ports_.processes.look_at(process, deadline_near);
         // A look begun just before the deadline may end after the host's kill, and have seen the
         // process dying (no longer asleep in its cleanup): the look before it stands.
         if (sample && !(process.deadline && now() >= *process.deadline)) process.evidence.at_end = std::move(sample);
@@ -45,7 +45,7 @@ void Environment::look_before_kill(ProcessCleanup& process)
     // The look the kill is judged on, and it delays the SIGKILL by its own duration: the socket
     // tables were read kTablesReadBeforeDeadline ago and are read again only if the set of
     // sockets changed since (a sub-millisecond look otherwise).
-    if (auto sample = ports_.processes.look_at(process.kind, process.name, false)) {
+    if (auto sample = ports_.processes.look_at(process, false)) {
         process.evidence.at_end = std::move(sample);
     }
     note_parked_call(process);
@@ -64,7 +64,7 @@ void Environment::collect_last_outputs(ShutdownReport& report)
 {
     for (auto& process : report.processes) {
         if (process.exited_before_shutdown) continue;
-        process.evidence.last_output = ports_.processes.last_output(process.kind, process.name);
+        process.evidence.last_output = ports_.processes.last_output(process);
     }
 }
 

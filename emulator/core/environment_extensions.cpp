@@ -132,7 +132,7 @@ void Environment::deliver_to_extension(Extension& extension, ExtensionEvent even
         return;
     }
     if (event.type == ExtensionEvent::Type::Shutdown) {
-        if (auto* process = shutdown_entry(ProcessKind::ExternalExtension, extension.name)) {
+        if (auto* process = shutdown_entry(ProcessIdentity::extension(extension.name))) {
             process->shutdown_event_at = now();
         }
     }

@@ -100,18 +100,18 @@ void Environment::kill_at_deadline(ProcessCleanup& process)
 void Environment::take_arranged_kill(ProcessCleanup& process)
 {
     if (process.sigkill_at) return;
-    if (const auto sent = ports_.processes.call_off_kill(process.kind, process.name)) {
+    if (const auto sent = ports_.processes.call_off_kill(process)) {
         note_parked_call(process);
         process.sigkill_at = *sent;
     }
 }
 
-ProcessCleanup* Environment::shutdown_entry(ProcessKind kind, const std::string& name)
+ProcessCleanup* Environment::shutdown_entry(const ProcessIdentity& who)
 {
     auto* progress = shutdown_in_progress();
     if (!progress) return nullptr;
     for (auto& process : progress->report.processes) {
-        if (process.kind == kind && process.name == name) return &process;
+        if (process.identity() == who) return &process;
     }
     return nullptr;
 }
@@ -142,12 +142,12 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
     ports_.processes.time_output(true);
     ProcessEvidence runtime_evidence;
     if (runtime_pid_ != 0 && runtime_ != RuntimeState::Exited && budget.send_sigterm) {
-        runtime_evidence = first_look(ProcessKind::Runtime, "runtime");
+        runtime_evidence = first_look(ProcessIdentity::runtime());
     }
     std::map<std::string, ProcessEvidence> extension_evidence;
     for (const auto& extension : extensions_) {
         if (extension.kind == ExtensionKind::External && extension.alive) {
-            extension_evidence[extension.name] = first_look(ProcessKind::ExternalExtension, extension.name);
+            extension_evidence[extension.name] = first_look(ProcessIdentity::extension(extension.name));
         }
     }
     const SteadyTime started = now();
@@ -175,7 +175,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
             runtime.sigterm_at = started;
             runtime.deadline = started + report.budget.runtime_share;
             ports_.timers.arm(TimerSlot::RuntimeShare, *runtime.deadline);
-            ports_.processes.arrange_kill(ProcessKind::Runtime, runtime.name, *runtime.deadline);
+            ports_.processes.arrange_kill(runtime, *runtime.deadline);
         } else {
             // No extension registered: AWS sends SIGKILL at once, no SIGTERM (docs/lambda-rules.md §4.4).
             ports_.processes.kill_runtime();
@@ -205,7 +205,7 @@ void Environment::begin_shutdown(ShutdownReason reason, bool final)
     ports_.timers.arm(TimerSlot::ShutdownGiveUp, started + report.budget.phase + kExitReportSlack);
     ports_.timers.arm(TimerSlot::EvidenceLook, now() + kEvidenceSamplePeriod);
 
-    const auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime");
+    const auto* runtime = shutdown_entry(ProcessIdentity::runtime());
     if (!runtime || !runtime->awaiting_exit()) tell_extensions_to_shut_down();
     complete_shutdown_if_everyone_exited();
 }
@@ -221,7 +221,7 @@ void Environment::tell_extensions_to_shut_down()
     const SteadyTime phase_end = report.started_at + report.budget.phase;
     bool anyone_waits = false;
     for (auto& extension : extensions_) {
-        auto* process = shutdown_entry(ProcessKind::ExternalExtension, extension.name);
+        auto* process = shutdown_entry(ProcessIdentity::extension(extension.name));
         if (!process || !process->awaiting_exit()) continue;
         const bool can_receive = extension.registered() && extension.wants_shutdown &&
                                  extension.state != ExtensionState::InitError &&
@@ -237,7 +237,7 @@ void Environment::tell_extensions_to_shut_down()
         event.deadline_ms = ports_.clock.epoch_ms(phase_end);
         event.shutdown_reason = to_string(report.reason);
         process->deadline = phase_end;
-        ports_.processes.arrange_kill(ProcessKind::ExternalExtension, extension.name, phase_end);
+        ports_.processes.arrange_kill(*process, phase_end);
         extension.state = ExtensionState::ShutDown;
         deliver_to_extension(extension, std::move(event));
         anyone_waits = true;
@@ -247,7 +247,7 @@ void Environment::tell_extensions_to_shut_down()
 
 void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
 {
-    auto* runtime = shutdown_entry(ProcessKind::Runtime, "runtime");
+    auto* runtime = shutdown_entry(ProcessIdentity::runtime());
     if (!runtime || !runtime->awaiting_exit()) return;
     runtime->exit_observed_at = now();
     runtime->exit_status = status;
@@ -271,7 +271,7 @@ void Environment::record_runtime_exit_in_shutdown(ExitStatus status)
 
 void Environment::record_extension_exit_in_shutdown(const Extension& extension)
 {
-    auto* process = shutdown_entry(ProcessKind::ExternalExtension, extension.name);
+    auto* process = shutdown_entry(ProcessIdentity::extension(extension.name));
     if (!process || !process->awaiting_exit()) return;
     process->exit_observed_at = now();
     process->exit_status = extension.exit_status;

@@ -58,20 +58,17 @@ public:
     // timer for the same deadline calls it off and learns when it was sent; so does the exit it
     // causes, if the host reports that first. A host that cannot arranges nothing: the core's
     // timer kills.
-    virtual void arrange_kill(ProcessKind, const std::string& /*name*/, SteadyTime /*when*/) {}
+    virtual void arrange_kill(const ProcessIdentity&, SteadyTime /*when*/) {}
     // Calls the arranged kill off; returns when it was sent, if it was.
-    virtual std::optional<SteadyTime> call_off_kill(ProcessKind, const std::string& /*name*/) { return std::nullopt; }
+    virtual std::optional<SteadyTime> call_off_kill(const ProcessIdentity&) { return std::nullopt; }
 
     // Evidence for the Shutdown phase (by default none: a host that cannot look reports verdicts only).
     // A look at the runtime's or an extension's process tree: its CPU time and its sockets; null
     // when the process is gone, a zombie, or cannot be read. Unless `fresh`, sockets found
     // unchanged since the last look keep the rows (and states) read then.
-    virtual std::optional<ProcessSample> look_at(ProcessKind, const std::string& /*name*/, bool /*fresh*/)
-    {
-        return std::nullopt;
-    }
+    virtual std::optional<ProcessSample> look_at(const ProcessIdentity&, bool /*fresh*/) { return std::nullopt; }
     // Its last line of output so far, if any.
-    virtual std::optional<OutputLine> last_output(ProcessKind, const std::string& /*name*/) { return std::nullopt; }
+    virtual std::optional<OutputLine> last_output(const ProcessIdentity&) { return std::nullopt; }
     // From now on (or no longer), read each process's CPU time with each line it prints.
     virtual void time_output(bool /*on*/) {}
 };

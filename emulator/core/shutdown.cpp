@@ -31,6 +31,13 @@ const char* to_string(Verdict verdict)
     return "unknown";
 }
 
+std::optional<Verdict> parse_verdict(std::string_view word)
+{
+    for (const auto verdict : {Verdict::Graceful, Verdict::Killed, Verdict::Crashed, Verdict::NotSignalled})
+        if (word == to_string(verdict)) return verdict;
+    return std::nullopt;
+}
+
 ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions, const ShutdownOverrides& overrides)
 {
     ShutdownBudget budget;
@@ -73,6 +80,18 @@ Verdict verdict_of(const ProcessCleanup& process)
         return Verdict::Crashed;
     }
     return Verdict::Graceful;
+}
+
+std::optional<double> headroom_ms(const ProcessCleanup& process)
+{
+    if (!process.deadline || !process.exit_observed_at || process.sigkill_at) return std::nullopt;
+    return to_ms(*process.deadline - *process.exit_observed_at);
+}
+
+bool unclean_shutdown(const ProcessCleanup& process)
+{
+    return !process.exited_before_shutdown &&
+           (process.verdict == Verdict::Killed || process.verdict == Verdict::Crashed);
 }
 
 std::optional<double> cleanup_duration_ms(const ProcessCleanup& process)

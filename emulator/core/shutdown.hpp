@@ -3,10 +3,12 @@
 // verdict for each process (docs/lambda-rules.md §4.4).
 #include "clock.hpp"
 #include "exit_status.hpp"
+#include "process_identity.hpp"
 #include "shutdown_evidence.hpp"
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lambda_emu::core {
@@ -31,9 +33,6 @@ struct ShutdownBudget {
 
 ShutdownBudget shutdown_budget(int internal_extensions, int external_extensions, const ShutdownOverrides& overrides);
 
-enum class ProcessKind { Runtime, ExternalExtension };
-const char* to_string(ProcessKind kind);
-
 enum class Verdict {
     Graceful,     // exited before its deadline
     Killed,       // still alive at its deadline: SIGKILL
@@ -41,10 +40,11 @@ enum class Verdict {
     NotSignalled, // no extension registered: AWS sends no SIGTERM, only SIGKILL
 };
 const char* to_string(Verdict verdict);
+// The verdict a report word names ("graceful", "killed", ...), from the same words as to_string.
+std::optional<Verdict> parse_verdict(std::string_view word);
 
-struct ProcessCleanup {
-    std::string name;
-    ProcessKind kind = ProcessKind::Runtime;
+// One process's Shutdown phase: who it is (its identity: kind and name), then what happened to it.
+struct ProcessCleanup : ProcessIdentity {
     int pid = 0;
     std::optional<SteadyTime> sigterm_at;
     std::optional<SteadyTime> shutdown_event_at;
@@ -60,6 +60,7 @@ struct ProcessCleanup {
     ProcessEvidence evidence;            // what it was doing when signalled, and when killed or gone
 
     bool awaiting_exit() const { return !exit_observed_at && !exited_before_shutdown; }
+    const ProcessIdentity& identity() const { return *this; }
 };
 
 // The verdict on a process whose record is complete: from when it was signalled and how it
@@ -93,6 +94,23 @@ inline std::optional<double> offset_ms(const ShutdownReport& report, const std::
     if (!t) return std::nullopt;
     return to_ms(*t - report.started_at);
 }
+
+// When the process was told to shut down: SIGTERM for the runtime, the SHUTDOWN event for an
+// external extension (it gets no SIGTERM). Null when it was not (killed at once, or gone before).
+inline const std::optional<SteadyTime>& told_at(const ProcessCleanup& process)
+{
+    return process.is_runtime() ? process.sigterm_at : process.shutdown_event_at;
+}
+
+// Headroom: how much of its deadline a process left, from its observed exit to its deadline.
+// Only for a process that exited by itself (no SIGKILL); negative when it exited after the deadline
+// without being killed. The one rule every rendering (table, timeline, JSON, HTML) shows.
+std::optional<double> headroom_ms(const ProcessCleanup& process);
+
+// An unclean shutdown: a process that took part in the phase and was killed or crashed. It fails
+// the run (unless --allow-kill lets it pass), is a JUnit failure and is shown first, in bold, in
+// the summary. A process gone before the phase began is the Init's or the invocation's failure.
+bool unclean_shutdown(const ProcessCleanup& process);
 
 // Cleanup duration: from the first signal (SIGTERM, SHUTDOWN or SIGKILL) to the observed exit.
 std::optional<double> cleanup_duration_ms(const ProcessCleanup& process);

@@ -1,7 +1,6 @@
 #include "environment_host.hpp"
 
 #include "extensions-api/extensions_api.hpp"
-#include "report/process_lines.hpp"
 #include "runtime-api/runtime_api.hpp"
 
 #include <algorithm>
@@ -140,7 +139,7 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
     : io_{io}, reaper_{reaper}, clock_{clock}, ids_{ids}, listeners_{listeners}, options_{std::move(options)},
       lines_{std::move(lines)}, telemetry_{std::make_shared<extensions_api::TelemetryHub>(
                                     io, clock, options_.function,
-                                    [lines = lines_](const std::string& line) { lines("platform", line); })},
+                                    [lines = lines_](const std::string& line) { lines(kPlatformLine, line); })},
       last_outputs_{std::make_shared<LastOutputs>(io, clock)}, observers_{followed_by(std::move(observers),
                                                                                       telemetry_.get())},
       environment_{options_.function, options_.overrides, options_.debug,
@@ -150,12 +149,12 @@ EnvironmentHost::EnvironmentHost(boost::asio::io_context& io, process::ChildReap
     extensions_api::add_routes(router_, environment_);
     extensions_api::add_telemetry_routes(router_, environment_, *telemetry_, listeners_);
     // Every line also goes to the Telemetry and Logs APIs' subscribers.
-    lines_ = [lines = lines_, telemetry = telemetry_, outputs = last_outputs_](std::string_view source,
+    lines_ = [lines = lines_, telemetry = telemetry_, outputs = last_outputs_](const LineSource& source,
                                                                                std::string_view line) {
         lines(source, line);
-        if (source == "platform") return;
-        telemetry->log_line(source, line);
-        outputs->line(source, line);
+        if (!source) return;
+        telemetry->log_line(*source, line);
+        outputs->line(*source, line);
     };
 }
 
@@ -213,7 +212,9 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     if (sandbox_) spec.sandbox = sandbox_->entry();
     if (cgroup_) spec.join_cgroup = cgroup_->join_descriptors();
     // By value: a survivor may still write after this host is gone.
-    auto line_sink = [lines = lines_](std::string_view line) { lines("runtime", line); };
+    auto line_sink = [lines = lines_, who = LineSource{core::ProcessIdentity::runtime()}](std::string_view line) {
+        lines(who, line);
+    };
     auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
     if (!spawned.child) {
         explain_permission_denied(spawned.error);
@@ -228,8 +229,8 @@ core::SpawnOutcome EnvironmentHost::start_runtime()
     // Lambda reports it, not across a reset (what the killed runtime held is gone).
     if (cgroup_) cgroup_->reset_peak();
     const pid_t pid = runtime_->pid();
-    last_outputs_->started("runtime", pid);
-    looks_.erase("runtime");
+    last_outputs_->started(core::ProcessIdentity::runtime(), pid);
+    looks_.erase(core::ProcessIdentity::runtime());
     reaper_.descendants().add_root(family_, pid);
     out_of_memory_ = false;
     if (memory_guard_) memory_guard_->watch(pid);
@@ -262,9 +263,9 @@ void EnvironmentHost::kill_runtime()
 void EnvironmentHost::explain_permission_denied(const std::string& spawn_error)
 {
     if (!sandbox_ || spawn_error.find("permission denied") == std::string::npos) return;
-    lines_("platform", "[lambda-emu] in the sandbox the function runs as sbx_user1051, not as you, as on Lambda: "
-                       "its files must be readable by everyone and its executables and folders executable "
-                       "(chmod -R o+rX, and o+x on executables)");
+    lines_(kPlatformLine, "[lambda-emu] in the sandbox the function runs as sbx_user1051, not as you, as on Lambda: "
+                          "its files must be readable by everyone and its executables and folders executable "
+                          "(chmod -R o+rX, and o+x on executables)");
 }
 
 std::filesystem::path EnvironmentHost::runtime_executable() const
@@ -290,9 +291,9 @@ void EnvironmentHost::runtime_exceeded_memory(long resident_kb)
     if (!runtime_ || !runtime_alive_) return;
     out_of_memory_ = true;
     last_peak_memory_mb_ = std::max(last_peak_memory_mb_, mb_rounded_up(resident_kb));
-    lines_("platform", "[lambda-emu] the runtime's processes use " + std::to_string(mb_rounded_up(resident_kb)) +
-                           " MB, past the memory size of " + std::to_string(options_.function.memory_mb) +
-                           " MB: killed, as Lambda kills them (Runtime.OutOfMemory)");
+    lines_(kPlatformLine, "[lambda-emu] the runtime's processes use " + std::to_string(mb_rounded_up(resident_kb)) +
+                              " MB, past the memory size of " + std::to_string(options_.function.memory_mb) +
+                              " MB: killed, as Lambda kills them (Runtime.OutOfMemory)");
     runtime_->kill_group();
     killed_groups_.insert(runtime_->pid());
 }
@@ -315,9 +316,9 @@ bool EnvironmentHost::note_oom_kills()
     oom_kills_seen_ = kills;
     out_of_memory_ = true;
     last_peak_memory_mb_ = std::max(last_peak_memory_mb_, mb_rounded_up(cgroup_->peak_memory_kb()));
-    lines_("platform", "[lambda-emu] the environment reached its memory size of " +
-                           std::to_string(options_.function.memory_mb) +
-                           " MB and the kernel killed a process of it (Runtime.OutOfMemory)");
+    lines_(kPlatformLine, "[lambda-emu] the environment reached its memory size of " +
+                              std::to_string(options_.function.memory_mb) +
+                              " MB and the kernel killed a process of it (Runtime.OutOfMemory)");
     return true;
 }
 
@@ -342,15 +343,15 @@ void EnvironmentHost::environment_out_of_memory()
     killed_groups_.insert(runtime_->pid());
 }
 
-void EnvironmentHost::arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when)
+void EnvironmentHost::arrange_kill(const core::ProcessIdentity& who, core::SteadyTime when)
 {
-    if (const pid_t group = pid_of(kind, name); group > 0)
-        arranged_kills_[report::output_label(kind, name)] = std::make_unique<process::DeadlineKill>(group, when);
+    if (const pid_t group = pid_of(who); group > 0)
+        arranged_kills_[who] = std::make_unique<process::DeadlineKill>(group, when);
 }
 
-std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(core::ProcessKind kind, const std::string& name)
+std::optional<core::SteadyTime> EnvironmentHost::call_off_kill(const core::ProcessIdentity& who)
 {
-    const auto found = arranged_kills_.find(report::output_label(kind, name));
+    const auto found = arranged_kills_.find(who);
     if (found == arranged_kills_.end()) return std::nullopt;
     const auto sent = found->second->call_off();
     if (sent) killed_groups_.insert(found->second->group());
@@ -389,8 +390,8 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
         spec.working_directory = working_directory();
         if (sandbox_) spec.sandbox = sandbox_->entry();
         if (cgroup_) spec.join_cgroup = cgroup_->join_descriptors();
-        const std::string label = report::output_label(core::ProcessKind::ExternalExtension, name);
-        auto line_sink = [lines = lines_, label](std::string_view line) { lines(label, line); };
+        const auto who = core::ProcessIdentity::extension(name);
+        auto line_sink = [lines = lines_, source = LineSource{who}](std::string_view line) { lines(source, line); };
         auto spawned = process::ChildProcess::spawn(io_, spec, line_sink, line_sink);
         if (!spawned.child) {
             explain_permission_denied(spawned.error);
@@ -398,8 +399,8 @@ std::vector<core::LaunchedExtension> EnvironmentHost::start_external_extensions(
             continue;
         }
         const pid_t pid = spawned.child->pid();
-        last_outputs_->started(label, pid);
-        looks_.erase(label);
+        last_outputs_->started(who, pid);
+        looks_.erase(who);
         reaper_.descendants().add_root(family_, pid);
         reaper_.watch(pid, [this, name, generation](core::ExitStatus status) {
             if (generation != extension_generation_) return;
@@ -487,19 +488,19 @@ void EnvironmentHost::thaw_environment()
     telemetry_->resume_deliveries();
 }
 
-pid_t EnvironmentHost::pid_of(core::ProcessKind kind, const std::string& name) const
+pid_t EnvironmentHost::pid_of(const core::ProcessIdentity& who) const
 {
-    if (kind == core::ProcessKind::Runtime) return runtime_ && runtime_alive_ ? runtime_->pid() : 0;
+    if (who.is_runtime()) return runtime_ && runtime_alive_ ? runtime_->pid() : 0;
     // Asked only while the extension's exit is not yet seen: the pid is still its own.
-    const auto found = extensions_.find(name);
+    const auto found = extensions_.find(who.name);
     return found != extensions_.end() ? found->second->pid() : 0;
 }
 
-std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind kind, const std::string& name, bool fresh)
+std::optional<core::ProcessSample> EnvironmentHost::look_at(const core::ProcessIdentity& who, bool fresh)
 {
-    const pid_t pid = pid_of(kind, name);
+    const pid_t pid = pid_of(who);
     if (pid == 0) return std::nullopt;
-    auto& look = looks_[report::output_label(kind, name)];
+    auto& look = looks_[who];
     if (!process::look_at_tree(pid, look, fresh)) return std::nullopt;
     core::ProcessSample sample;
     sample.at = clock_.now();
@@ -516,16 +517,15 @@ std::optional<core::ProcessSample> EnvironmentHost::look_at(core::ProcessKind ki
         const int port = std::atoi(socket.remote.c_str() + colon + 1);
         const bool loopback = host == "127.0.0.1" || host == "[::ffff:127.0.0.1]";
         if (loopback && port > 0 && port <= 65535 && listeners_.contains(static_cast<unsigned short>(port))) {
-            socket.peer =
-                kind == core::ProcessKind::Runtime ? core::SocketPeer::RuntimeApi : core::SocketPeer::ExtensionsApi;
+            socket.peer = who.is_runtime() ? core::SocketPeer::RuntimeApi : core::SocketPeer::ExtensionsApi;
         }
     }
     return sample;
 }
 
-std::optional<core::OutputLine> EnvironmentHost::last_output(core::ProcessKind kind, const std::string& name)
+std::optional<core::OutputLine> EnvironmentHost::last_output(const core::ProcessIdentity& who)
 {
-    return last_outputs_->last(report::output_label(kind, name));
+    return last_outputs_->last(who);
 }
 
 void EnvironmentHost::time_output(bool on)

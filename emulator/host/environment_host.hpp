@@ -3,6 +3,7 @@
 // The owner of one execution environment: its core state machine, its Runtime API listener, its
 // runtime process and its timers. It turns the core's requested effects into processes and
 // asio timers, and process exits and timer expiries back into core events.
+#include "line_source.hpp"
 #include "core/environment.hpp"
 #include "core/observer_fanout.hpp"
 #include "extensions-api/telemetry_hub.hpp"
@@ -65,9 +66,9 @@ struct HostOptions {
     std::optional<process::CgroupSite> cgroup_site;
 };
 
-// Where children's output lines go: ("runtime", line), ("ext:NAME", line); and the platform's own
-// lines that are not lifecycle events, such as TELEMETRY: ("platform", line).
-using ProcessLineSink = std::function<void(std::string_view source, std::string_view line)>;
+// Where children's output lines go, with whose they are; and the platform's own lines that are not
+// lifecycle events, such as TELEMETRY (from kPlatformLine).
+using ProcessLineSink = std::function<void(const LineSource& source, std::string_view line)>;
 
 class EnvironmentHost final : private core::ProcessControl, private core::TimerService {
 public:
@@ -95,8 +96,8 @@ private:
     void terminate_runtime() override;
     void kill_runtime() override;
     int runtime_peak_memory_mb() override;
-    void arrange_kill(core::ProcessKind kind, const std::string& name, core::SteadyTime when) override;
-    std::optional<core::SteadyTime> call_off_kill(core::ProcessKind kind, const std::string& name) override;
+    void arrange_kill(const core::ProcessIdentity& who, core::SteadyTime when) override;
+    std::optional<core::SteadyTime> call_off_kill(const core::ProcessIdentity& who) override;
     int runtime_group_survivors() override;
     std::vector<core::LaunchedExtension> start_external_extensions() override;
     void kill_extension(const std::string& name) override;
@@ -104,10 +105,10 @@ private:
     std::vector<core::EscapedProcess> kill_descendants() override;
     void freeze_environment() override;
     void thaw_environment() override;
-    std::optional<core::ProcessSample> look_at(core::ProcessKind kind, const std::string& name, bool fresh) override;
+    std::optional<core::ProcessSample> look_at(const core::ProcessIdentity& who, bool fresh) override;
     // The process the core names, if it is still running: its pid, the group it leads.
-    pid_t pid_of(core::ProcessKind kind, const std::string& name) const;
-    std::optional<core::OutputLine> last_output(core::ProcessKind kind, const std::string& name) override;
+    pid_t pid_of(const core::ProcessIdentity& who) const;
+    std::optional<core::OutputLine> last_output(const core::ProcessIdentity& who) override;
     void time_output(bool on) override;
     // core::TimerService
     void arm(core::TimerSlot slot, core::SteadyTime when) override;
@@ -146,8 +147,8 @@ private:
     std::unique_ptr<process::EnvironmentCgroup> cgroup_;
     std::unique_ptr<boost::asio::posix::stream_descriptor> oom_notice_;
     std::uint64_t oom_kills_seen_ = 0;
-    // The Shutdown phase's kills at their deadlines, by process ("runtime", "ext:NAME").
-    std::map<std::string, std::unique_ptr<process::DeadlineKill>> arranged_kills_;
+    // The Shutdown phase's kills at their deadlines, by process.
+    std::map<core::ProcessIdentity, std::unique_ptr<process::DeadlineKill>> arranged_kills_;
 
     // The runtime's executable and working directory as the runtime sees them.
     // A spawn refused for permissions, in the sandbox: one line saying whose they are.
@@ -168,8 +169,8 @@ private:
     std::unique_ptr<http::Server> server_;
     // Shared: line readers of processes that outlive this host may still hand it lines.
     std::shared_ptr<extensions_api::TelemetryHub> telemetry_;
-    std::shared_ptr<LastOutputs> last_outputs_;      // likewise
-    std::map<std::string, process::TreeLook> looks_; // the last look at each process ("runtime", "ext:NAME")
+    std::shared_ptr<LastOutputs> last_outputs_;                // likewise
+    std::map<core::ProcessIdentity, process::TreeLook> looks_; // the last look at each process
 
     core::ObserverFanout observers_;
     core::Environment environment_;

@@ -88,7 +88,7 @@ EnvironmentPool::Slot* EnvironmentPool::create_slot(const std::string& tenant)
     // The reporter outlives the slot (it keeps the report), and survivors may still write.
     slot->host = EnvironmentHost::create(
         io_, reaper_, clock_, ids_, listeners_, settings_.host, std::move(observers),
-        [reporter = slot->reporter.get()](std::string_view source, std::string_view line) {
+        [reporter = slot->reporter.get()](const LineSource& source, std::string_view line) {
             reporter->process_line(source, line);
         },
         error);

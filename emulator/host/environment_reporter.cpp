@@ -7,6 +7,7 @@
 #include "report/platform_log.hpp"
 #include "report/result_line.hpp"
 #include "report/shutdown_summary.hpp"
+#include "report/test_cases.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -42,46 +43,46 @@ void EnvironmentReporter::lifecycle(const std::string& line)
     console_.lifecycle(label_.empty() ? line : "environment " + label_ + ": " + line);
 }
 
-void EnvironmentReporter::process_line(std::string_view source, std::string_view line)
+void EnvironmentReporter::process_line(const LineSource& source, std::string_view line)
 {
-    if (source == "platform") {
+    if (!source) {
         platform(std::string{line});
         return;
     }
-    if (source != "runtime") {
-        echo(source, line);
+    const core::ProcessIdentity& who = *source;
+    if (!who.is_runtime()) {
+        echo(who, line);
     } else {
         auto shown = repeated_init_output_.line(line);
         echo_runtime(shown.released);
-        if (shown.print_line) echo(source, line);
+        if (shown.print_line) echo(who, line);
         if (shown.repeated > 0)
             lifecycle("the runtime printed the same " +
                       (shown.repeated == 1 ? std::string{"line"} : std::to_string(shown.repeated) + " lines") +
                       " as in the failed Init before (not shown again)");
     }
     capture(line);
-    recent_lines_.add(source, line);
-    if (late_lines_to_) add_late_line(source, line);
+    recent_lines_.add(who, line);
+    if (late_lines_to_) add_late_line(who, line);
     if (idle_window_ == IdleWindow::None) return;
     if (auto* late = late_output()) {
         (idle_window_ == IdleWindow::AfterEnd ? late->after_end : late->after_thaw)++;
         if (late->first_line.empty()) {
             // Enough to recognise it; a cut through a character becomes U+FFFD.
-            late->first_line = core::valid_utf8("[" + std::string{source} + "] " +
+            late->first_line = core::valid_utf8("[" + report::output_label(who) + "] " +
                                                 std::string{line.substr(0, std::min<std::size_t>(line.size(), 200))});
         }
     }
 }
 
-void EnvironmentReporter::echo(std::string_view source, std::string_view line)
+void EnvironmentReporter::echo(const core::ProcessIdentity& who, std::string_view line)
 {
-    if (label_.empty()) console_.process_line(source, line);
-    else console_.process_line(std::string{source} + label_, line);
+    console_.process_line(who, label_, line);
 }
 
 void EnvironmentReporter::echo_runtime(const std::vector<std::string>& lines)
 {
-    for (const auto& line : lines) echo("runtime", line);
+    for (const auto& line : lines) echo(core::ProcessIdentity::runtime(), line);
 }
 
 report::LateOutput* EnvironmentReporter::late_output()
@@ -166,11 +167,10 @@ void EnvironmentReporter::record_result(const core::InvokeResult& result, std::s
         Answer{result.outcome, result.error_type, std::move(message), std::move(source), attempt};
 }
 
-void EnvironmentReporter::add_late_line(std::string_view source, std::string_view line)
+void EnvironmentReporter::add_late_line(const core::ProcessIdentity& who, std::string_view line)
 {
     for (auto& process : record_.shutdowns.at(*late_lines_to_).processes) {
-        if (report::output_label(process.kind, process.name) == source)
-            report::append_last_line(process.evidence.last_lines, line);
+        if (process.identity() == who) report::append_last_line(process.evidence.last_lines, line);
     }
 }
 
@@ -318,8 +318,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
 {
     if (report.final) echo_runtime(repeated_init_output_.release());
     record_.shutdowns.push_back(report);
-    for (auto& process : record_.shutdowns.back().processes)
-        process.evidence.last_lines = recent_lines_.of(report::output_label(process.kind, process.name));
+    for (auto& process : record_.shutdowns.back().processes) process.evidence.last_lines = recent_lines_.of(process);
     late_lines_to_ = record_.shutdowns.size() - 1;
     if (record_.shutdowns.size() > kShutdownsWithLines) {
         for (auto& process : record_.shutdowns[record_.shutdowns.size() - 1 - kShutdownsWithLines].processes)
@@ -330,8 +329,7 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
     console_.block(report::shutdown_summary(report, console_.palette()));
     if (report.final) {
         for (const auto& process : report.processes) {
-            if (!process.exited_before_shutdown &&
-                (process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed)) {
+            if (core::unclean_shutdown(process)) {
                 const bool idle = core::killed_while_idle(report, process);
                 const std::string why = unclean_exit_words(report, process, idle);
                 if (!facts_.unclean_shutdown) facts_.unclean_shutdown_why = why;
@@ -348,11 +346,10 @@ void EnvironmentReporter::shutdown_finished(const core::ShutdownReport& report)
             if (!process.exited_before_shutdown && process.verdict == core::Verdict::NotSignalled &&
                 !facts_.not_signalled) {
                 facts_.not_signalled = true;
-                const bool runtime = process.kind == core::ProcessKind::Runtime;
-                facts_.not_signalled_why =
-                    (runtime ? std::string{"runtime"} : "extension " + process.name) + " was not signalled";
-                facts_.not_signalled_cause = runtime ? "no extension registered, so Lambda kills it without SIGTERM"
-                                                     : "not subscribed to SHUTDOWN, so Lambda kills it at once";
+                facts_.not_signalled_why = report::process_words(process) + " was not signalled";
+                facts_.not_signalled_cause = process.is_runtime()
+                                                 ? "no extension registered, so Lambda kills it without SIGTERM"
+                                                 : "not subscribed to SHUTDOWN, so Lambda kills it at once";
             }
         }
     }

@@ -3,6 +3,7 @@
 // console (labelled when several environments share it), the run record for the reports, the
 // facts the exit code is made of, and the last 4 KB of each invocation's log from START to REPORT
 // (for `X-Amz-Log-Type: Tail`).
+#include "line_source.hpp"
 #include "core/clock.hpp"
 #include "core/ports.hpp"
 #include "extensions-api/telemetry_records.hpp"
@@ -69,8 +70,8 @@ public:
     // An invocation's caller got its answer; `source` names the event, `attempt` which of an
     // asynchronous event's attempts it was (1 for any other).
     void record_result(const core::InvokeResult& result, std::string source, int attempt = 1);
-    // A line of a runtime's or extension's output ("runtime", "ext:NAME").
-    void process_line(std::string_view source, std::string_view line);
+    // A line of the runtime's or an extension's output, or the platform's own (no process).
+    void process_line(const LineSource& source, std::string_view line);
 
     const report::RunRecord& record() const { return record_; }
     const ExitFacts& facts() const { return facts_; }
@@ -133,11 +134,11 @@ private:
     std::optional<std::size_t> late_lines_to_; // index in record_.shutdowns
     // A serve that resets for days keeps every phase's record; the lines only of the latest ones.
     static constexpr std::size_t kShutdownsWithLines = 100;
-    void add_late_line(std::string_view source, std::string_view line);
+    void add_late_line(const core::ProcessIdentity& who, std::string_view line);
     // The runtime's output of a retried Init, shown only where it differs from the failed one's.
     report::RepeatedInitOutput repeated_init_output_;
     bool last_init_failed_ = false;
-    void echo(std::string_view source, std::string_view line); // a process's line on the console
+    void echo(const core::ProcessIdentity& who, std::string_view line); // a process's line on the console
     void echo_runtime(const std::vector<std::string>& lines);
 };
 

@@ -6,14 +6,14 @@
 
 namespace lambda_emu {
 
-void LastOutputs::started(const std::string& source, pid_t pid)
+void LastOutputs::started(const core::ProcessIdentity& who, pid_t pid)
 {
-    entries_[source] = Entry{pid, std::nullopt, false, {}};
+    entries_[who] = Entry{pid, std::nullopt, false, {}};
 }
 
-void LastOutputs::line(std::string_view source, std::string_view text)
+void LastOutputs::line(const core::ProcessIdentity& who, std::string_view text)
 {
-    const auto found = entries_.find(source);
+    const auto found = entries_.find(who);
     if (found == entries_.end()) return;
     auto& entry = found->second;
     if (!entry.last) entry.last.emplace();
@@ -35,7 +35,7 @@ void LastOutputs::stamp_when_the_turn_ends()
 void LastOutputs::stamp()
 {
     const core::SteadyTime now = clock_.now();
-    for (auto& [source, entry] : entries_) {
+    for (auto& [who, entry] : entries_) {
         if (!entry.unstamped) continue;
         entry.unstamped = false;
         entry.last->at = now;
@@ -51,10 +51,10 @@ void LastOutputs::stamp()
     }
 }
 
-std::optional<core::OutputLine> LastOutputs::last(const std::string& source)
+std::optional<core::OutputLine> LastOutputs::last(const core::ProcessIdentity& who)
 {
     stamp();
-    const auto found = entries_.find(source);
+    const auto found = entries_.find(who);
     if (found == entries_.end()) return std::nullopt;
     return found->second.last;
 }

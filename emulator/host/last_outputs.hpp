@@ -3,6 +3,7 @@
 // phase, the CPU time its process tree had used by then: the "last output" of the phase's
 // evidence (core/shutdown_evidence.hpp). Shared with the line readers, which may outlive the host.
 #include "core/clock.hpp"
+#include "core/process_identity.hpp"
 #include "core/shutdown_evidence.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -20,12 +21,12 @@ class LastOutputs : public std::enable_shared_from_this<LastOutputs> {
 public:
     LastOutputs(boost::asio::io_context& io, const core::Clock& clock) : io_{io}, clock_{clock} {}
 
-    // A new process prints under `source` ("runtime", "ext:NAME"): the last one's line is forgotten.
-    void started(const std::string& source, pid_t pid);
-    void line(std::string_view source, std::string_view text); // ignored unless `source` started
+    // A new process prints as `who`: the last one's line is forgotten.
+    void started(const core::ProcessIdentity& who, pid_t pid);
+    void line(const core::ProcessIdentity& who, std::string_view text); // ignored unless `who` started
     // Read the CPU time with the lines (during a Shutdown phase), or no longer.
     void time_cpu(bool on) { time_cpu_ = on; }
-    std::optional<core::OutputLine> last(const std::string& source);
+    std::optional<core::OutputLine> last(const core::ProcessIdentity& who);
 
 private:
     // A pipe's read brings hundreds of lines at once: reading the clock (and /proc) for each
@@ -48,7 +49,7 @@ private:
     const core::Clock& clock_;
     bool time_cpu_ = false;
     bool stamp_posted_ = false;
-    std::map<std::string, Entry, std::less<>> entries_;
+    std::map<core::ProcessIdentity, Entry> entries_;
 };
 
 } // namespace lambda_emu

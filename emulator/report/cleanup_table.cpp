@@ -67,17 +67,13 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
     std::vector<std::vector<std::string>> rows{header};
     std::vector<std::string> evidence;
     for (const auto& process : report.processes) {
-        std::optional<double> headroom;
-        if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
-            headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
-        }
-        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
         rows.push_back(
-            {fitted(process.name), core::to_string(process.verdict), ms_text(core::offset_ms(report, told)),
+            {fitted(process.name), core::to_string(process.verdict),
+             ms_text(core::offset_ms(report, core::told_at(process))),
              ms_text(core::offset_ms(report, process.sigkill_at)),
              process.exited_before_shutdown ? "before" : ms_text(core::offset_ms(report, process.exit_observed_at)),
              ms_text(core::cleanup_duration_ms(process)), ms_text(core::offset_ms(report, process.deadline)),
-             ms_text(headroom)});
+             ms_text(core::headroom_ms(process))});
         evidence.push_back(evidence_line(report, process));
     }
     std::vector<std::size_t> widths(header.size(), 0);
@@ -96,8 +92,8 @@ std::string cleanup_table(const core::ShutdownReport& report, const Palette& pal
         std::string line = "  ";
         for (std::size_t i = 0; i < row.size(); ++i) {
             // Colour wraps the cell after its width is measured, so the columns stay aligned.
-            if (r > 0 && i == 0) line += palette.label(report.processes[r - 1].name, row[i]);
-            else if (r > 0 && i == 1) line += palette.verdict(row[i], row[i]);
+            if (r > 0 && i == 0) line += palette.label(report.processes[r - 1], row[i]);
+            else if (r > 0 && i == 1) line += palette.verdict(report.processes[r - 1].verdict, row[i]);
             else line += row[i];
             if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
         }

@@ -7,18 +7,6 @@
 
 namespace lambda_emu::report {
 
-namespace {
-
-// The part of a source that names the process: "ext:logger#2" -> "logger".
-std::string_view process_name(std::string_view source)
-{
-    if (source.starts_with("ext:")) source.remove_prefix(4);
-    if (const auto hash = source.find('#'); hash != std::string_view::npos) source = source.substr(0, hash);
-    return source;
-}
-
-} // namespace
-
 std::optional<ColourMode> parse_colour_mode(std::string_view text)
 {
     if (text == "auto") return ColourMode::Auto;
@@ -50,25 +38,25 @@ std::string Palette::paint(std::string_view sgr, std::string_view text) const
     return out;
 }
 
-std::string Palette::label(std::string_view source, std::string_view text) const
+std::string Palette::label(const core::ProcessIdentity& who, std::string_view text) const
 {
-    const auto name = process_name(source);
-    if (name == "runtime") return paint("1;36", text); // bold cyan
-    if (name == "lambda-emu") return paint("2", text);
+    if (who.is_runtime()) return paint("1;36", text); // bold cyan
     // Extensions: blue, bright blue, bright cyan, bright white, 256-colour orange and purple, by
     // a hash of the name (FNV-1a, stable across runs and builds). Never a verdict's colour.
     static constexpr std::array<std::string_view, 6> kExtensionColours{"34", "94", "96", "97", "38;5;208", "38;5;141"};
     std::uint32_t hash = 2166136261u;
-    for (const char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+    for (const char c : who.name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
     return paint(kExtensionColours[hash % kExtensionColours.size()], text);
 }
 
-std::string Palette::verdict(std::string_view verdict, std::string_view text) const
+std::string Palette::verdict(core::Verdict verdict, std::string_view text) const
 {
-    if (verdict == "graceful") return paint("32", text);
-    if (verdict == "killed") return paint("1;31", text);
-    if (verdict == "crashed") return paint("35", text);
-    if (verdict == "not-signalled") return paint("33", text);
+    switch (verdict) {
+    case core::Verdict::Graceful: return paint("32", text);
+    case core::Verdict::Killed: return paint("1;31", text);
+    case core::Verdict::Crashed: return paint("35", text);
+    case core::Verdict::NotSignalled: return paint("33", text);
+    }
     return std::string{text};
 }
 

@@ -3,6 +3,8 @@
 // Shutdown verdicts in the colour of what happened (graceful green, killed red, crashed magenta,
 // not-signalled yellow). Only on a terminal, never with NO_COLOR set (no-color.org), and as
 // --color auto|always|never says.
+#include "core/shutdown.hpp"
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -25,11 +27,11 @@ public:
     explicit Palette(bool on) : on_{on} {}
     bool on() const { return on_; }
 
-    // A process's label ("runtime", "ext:NAME", "NAME", with serve's "#N" or not): the runtime
-    // always the same colour, each extension one picked from its name, so it keeps it across runs.
-    std::string label(std::string_view source, std::string_view text) const;
-    // A verdict's text ("graceful", "killed", "crashed", "not-signalled").
-    std::string verdict(std::string_view verdict, std::string_view text) const;
+    // Text that names a process (its label, its name in a table): the runtime always the same
+    // colour, each extension one picked from its name, so it keeps it across runs.
+    std::string label(const core::ProcessIdentity& who, std::string_view text) const;
+    // Text in the colour of a verdict.
+    std::string verdict(core::Verdict verdict, std::string_view text) const;
     std::string dim(std::string_view text) const;
     std::string paint(std::string_view sgr, std::string_view text) const;
 

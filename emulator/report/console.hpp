@@ -3,6 +3,7 @@
 // lifecycle, platform lines and the processes' labelled logs on stderr (for people).
 #include "colour.hpp"
 #include "console_output.hpp"
+#include "process_lines.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -63,10 +64,7 @@ public:
         line_ += '\n';
         write_err(line_);
     }
-    void lifecycle(std::string_view line)
-    {
-        platform(palette_.label("lambda-emu", "[lambda-emu]") + " " + std::string{line});
-    }
+    void lifecycle(std::string_view line) { platform(palette_.dim("[lambda-emu]") + " " + std::string{line}); }
 
     // Whether a status line would be seen: stderr is a terminal (not a pipe, a file or a CI log).
     static bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
@@ -82,13 +80,16 @@ public:
         err_.write(line.empty() ? std::string_view{kEraseLine} : std::string_view{drawn});
         status_ = line.empty() ? std::string{} : std::move(drawn);
     }
-    void process_line(std::string_view source, std::string_view line)
+    // A process's line under its label ("[runtime]", "[ext:NAME]"), with serve's environment
+    // number after it ("#2") when `suffix` says one.
+    void process_line(const core::ProcessIdentity& who, std::string_view suffix, std::string_view line)
     {
         if (palette_.on()) {
-            lines_ += palette_.label(source, "[" + std::string{source} + "]");
+            lines_ += palette_.label(who, "[" + output_label(who) + std::string{suffix} + "]");
         } else {
             lines_ += '[';
-            lines_ += source;
+            lines_ += output_label(who);
+            lines_ += suffix;
             lines_ += ']';
         }
         lines_ += ' ';

@@ -51,7 +51,7 @@ std::vector<std::string> facts(const core::ShutdownReport& shutdown, const core:
     if (const auto& last = evidence.last_output) {
         // Told: SIGTERM for the runtime, the SHUTDOWN event for an extension.
         const bool runtime = process.kind == core::ProcessKind::Runtime;
-        const auto told = runtime ? process.sigterm_at : process.shutdown_event_at;
+        const auto& told = core::told_at(process);
         const std::string when = !told               ? ""
                                  : last->at >= *told ? std::string{", after "} + (runtime ? "SIGTERM" : "SHUTDOWN")
                                                      : std::string{", before "} + (runtime ? "SIGTERM" : "SHUTDOWN");

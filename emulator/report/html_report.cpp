@@ -14,8 +14,6 @@ namespace lambda_emu::report {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
 constexpr double kLabelWidth = 170; // px, the process names
 constexpr double kPlotWidth = 820;  // px, the time axis
 constexpr double kRowHeight = 30;
@@ -28,18 +26,31 @@ std::string number(double value, const char* format = "%.1f")
     return text;
 }
 
-std::string text_of(const json& value)
+std::string text_or_dash(const std::string& text)
 {
-    if (value.is_null()) return "-";
-    if (value.is_string()) return markup_text(value.get<std::string>());
-    if (value.is_number_float()) return number(value.get<double>());
-    return markup_text(value.dump());
+    return text.empty() ? "-" : markup_text(text);
 }
 
-std::optional<double> optional_number(const json& entry, const char* key)
+std::string ms_or_dash(const std::optional<double>& ms)
 {
-    if (!entry.contains(key) || entry.at(key).is_null()) return std::nullopt;
-    return entry.at(key).get<double>();
+    return ms ? number(*ms) : "-";
+}
+
+// A read report's instants are epoch milliseconds on the steady clock's axis (report_reader.hpp).
+double epoch_ms(core::SteadyTime t)
+{
+    return core::to_ms(t.time_since_epoch());
+}
+
+// Reports before schema 1.3 did not keep when an Init or an invocation started: not on the axis.
+bool on_axis(core::SteadyTime started_at)
+{
+    return started_at != core::SteadyTime{};
+}
+
+std::string outcome_word(const InvocationRecord& invocation)
+{
+    return invocation.outcome ? to_string(*invocation.outcome) : "none";
 }
 
 // A time axis: milliseconds from `start` over `span`, mapped onto the plot's pixels.
@@ -96,59 +107,61 @@ std::string mark(const Axis& axis, double y, double at, const std::string& kind,
 
 // The names of an environment's processes, the runtime first, then the extensions as registered
 // and any that only the Shutdown phases name.
-std::vector<std::string> process_names(const json& run)
+std::vector<std::string> process_names(const RunRecord& run)
 {
     std::vector<std::string> names{"runtime"};
     const auto add = [&names](const std::string& name) {
         if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     };
-    for (const auto& extension : run.at("environment").at("extensions")) add(extension.at("name").get<std::string>());
-    for (const auto& shutdown : run.at("shutdowns"))
-        for (const auto& process : shutdown.at("processes")) add(process.at("name").get<std::string>());
+    for (const auto& extension : run.extensions) add(extension.name);
+    for (const auto& shutdown : run.shutdowns)
+        for (const auto& process : shutdown.processes) add(process.name);
     return names;
 }
 
-const json* process_in(const json& shutdown, const std::string& name)
+const core::ProcessCleanup* process_in(const core::ShutdownReport& shutdown, const std::string& name)
 {
-    for (const auto& process : shutdown.at("processes"))
-        if (process.at("name") == name) return &process;
+    for (const auto& process : shutdown.processes)
+        if (process.name == name) return &process;
     return nullptr;
 }
 
 // The marks of one process in one Shutdown phase, `origin` being the phase's start on the axis.
-std::string shutdown_marks(const Axis& axis, double y, double origin, const json& process)
+std::string shutdown_marks(const Axis& axis, double y, double origin, const core::ShutdownReport& shutdown,
+                           const core::ProcessCleanup& process)
 {
     std::string svg;
-    const auto at = [&](const char* key) { return optional_number(process, key); };
+    const auto at = [&](const std::optional<core::SteadyTime>& t) { return core::offset_ms(shutdown, t); };
     const auto first_signal = [&]() {
         std::optional<double> first;
-        for (const char* key : {"sigtermMs", "shutdownEventMs", "sigkillMs"})
-            if (auto t = at(key); t && (!first || *t < *first)) first = t;
+        for (const auto& t : {process.sigterm_at, process.shutdown_event_at, process.sigkill_at})
+            if (auto ms = at(t); ms && (!first || *ms < *first)) first = ms;
         return first;
     }();
-    const auto exit = at("exitObservedMs");
-    const auto deadline = at("deadlineMs");
-    const auto kill = at("sigkillMs");
-    const std::string verdict = process.at("verdict").get<std::string>();
+    const auto exit = at(process.exit_observed_at);
+    const auto deadline = at(process.deadline);
+    const auto kill = at(process.sigkill_at);
+    const std::string verdict = core::to_string(process.verdict);
     if (first_signal) {
         const double end = exit ? *exit : kill ? *kill : *first_signal;
         svg += span_rect(axis, y, origin + *first_signal, origin + end, "cleanup verdict-" + verdict,
                          "cleanup " + number(end - *first_signal) + " ms (" + verdict + ")");
     }
-    if (exit && deadline && !kill && *deadline > *exit) {
-        svg += span_rect(axis, y, origin + *exit, origin + *deadline, "headroom",
-                         "headroom " + number(*deadline - *exit) + " ms");
+    if (const auto headroom = core::headroom_ms(process); headroom && *headroom > 0) {
+        svg +=
+            span_rect(axis, y, origin + *exit, origin + *deadline, "headroom", "headroom " + number(*headroom) + " ms");
     }
     if (deadline) svg += mark(axis, y, origin + *deadline, "deadline", "deadline at " + number(*deadline) + " ms");
-    if (auto t = at("sigtermMs")) svg += mark(axis, y, origin + *t, "sigterm", "SIGTERM at " + number(*t) + " ms");
-    if (auto t = at("shutdownEventMs"))
+    if (auto t = at(process.sigterm_at))
+        svg += mark(axis, y, origin + *t, "sigterm", "SIGTERM at " + number(*t) + " ms");
+    if (auto t = at(process.shutdown_event_at))
         svg += mark(axis, y, origin + *t, "shutdown", "SHUTDOWN event at " + number(*t) + " ms");
     if (kill) svg += mark(axis, y, origin + *kill, "sigkill", "SIGKILL at " + number(*kill) + " ms");
     if (exit) {
         svg += mark(axis, y, origin + *exit, "exit verdict-" + verdict,
                     "exit observed at " + number(*exit) + " ms: " +
-                        text_of(process.at("exit").is_null() ? json(nullptr) : process.at("exit").at("description")) +
-                        ", " + verdict);
+                        (process.exit_status ? markup_text(process.exit_status->describe()) : std::string{"-"}) + ", " +
+                        verdict);
     }
     return svg;
 }
@@ -172,7 +185,7 @@ std::string svg_open(const char* css, std::size_t rows, const std::string& label
 }
 
 // The environment's whole life: one row per process on one axis of epoch milliseconds.
-std::string lifecycle(const json& run, const std::vector<std::string>& names)
+std::string lifecycle(const RunRecord& run, const std::vector<std::string>& names)
 {
     double first = 0, last = 0;
     bool any = false;
@@ -181,17 +194,18 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
         last = any ? std::max(last, to) : to;
         any = true;
     };
-    for (const auto& init : run.at("inits"))
-        if (auto t = optional_number(init, "startedAtEpochMs")) cover(*t, *t + init.at("durationMs").get<double>());
-    for (const auto& invocation : run.at("invocations"))
-        if (auto t = optional_number(invocation, "startedAtEpochMs"))
-            cover(*t, *t + invocation.at("durationMs").get<double>());
-    for (const auto& shutdown : run.at("shutdowns")) {
-        const double start = shutdown.at("startedAtEpochMs").get<double>();
-        double end = start + shutdown.at("durationMs").get<double>();
-        for (const auto& process : shutdown.at("processes"))
-            for (const char* key : {"exitObservedMs", "deadlineMs", "sigkillMs"})
-                if (auto t = optional_number(process, key)) end = std::max(end, start + *t);
+    for (const auto& init : run.inits)
+        if (on_axis(init.started_at)) cover(epoch_ms(init.started_at), epoch_ms(init.started_at) + init.duration_ms);
+    for (const auto& invocation : run.invocations) {
+        const auto& r = invocation.report;
+        if (on_axis(r.started_at)) cover(epoch_ms(r.started_at), epoch_ms(r.started_at) + r.duration_ms);
+    }
+    for (const auto& shutdown : run.shutdowns) {
+        const double start = epoch_ms(shutdown.started_at);
+        double end = start + core::to_ms(shutdown.ended_at - shutdown.started_at);
+        for (const auto& process : shutdown.processes)
+            for (const auto& t : {process.exit_observed_at, process.deadline, process.sigkill_at})
+                if (auto ms = core::offset_ms(shutdown, t)) end = std::max(end, start + *ms);
         cover(start, end);
     }
     if (!any) return "<p class=\"empty\">Nothing happened on a time axis.</p>";
@@ -203,34 +217,33 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
         const auto& name = names[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;
         svg += row_frame(y, i, name, i == 0 ? "runtime" : "extension");
-        for (const auto& init : run.at("inits")) {
-            const auto t = optional_number(init, "startedAtEpochMs");
-            if (!t) continue;
-            const std::string status = init.at("status").get<std::string>();
-            svg += span_rect(axis, y, *t, *t + init.at("durationMs").get<double>(), "init status-" + status,
-                             "Init (" + markup_text(init.at("phase").get<std::string>()) + "): " + status + ", " +
-                                 number(init.at("durationMs").get<double>()) + " ms");
+        for (const auto& init : run.inits) {
+            if (!on_axis(init.started_at)) continue;
+            const double t = epoch_ms(init.started_at);
+            const std::string status = core::to_string(init.status);
+            svg += span_rect(axis, y, t, t + init.duration_ms, "init status-" + status,
+                             "Init (" + markup_text(core::to_string(init.phase)) + "): " + status + ", " +
+                                 number(init.duration_ms) + " ms");
         }
         if (i == 0) {
-            for (const auto& invocation : run.at("invocations")) {
-                const auto t = optional_number(invocation, "startedAtEpochMs");
-                if (!t) continue;
-                const std::string outcome =
-                    invocation.at("outcome").is_null() ? "none" : invocation.at("outcome").get<std::string>();
-                svg += span_rect(axis, y, *t, *t + invocation.at("durationMs").get<double>(),
-                                 "invocation outcome-" + outcome,
-                                 "invocation " + markup_text(invocation.at("requestId").get<std::string>()) + ": " +
-                                     outcome + ", " + number(invocation.at("durationMs").get<double>()) + " ms");
+            for (const auto& invocation : run.invocations) {
+                const auto& r = invocation.report;
+                if (!on_axis(r.started_at)) continue;
+                const double t = epoch_ms(r.started_at);
+                const std::string outcome = outcome_word(invocation);
+                svg += span_rect(axis, y, t, t + r.duration_ms, "invocation outcome-" + outcome,
+                                 "invocation " + markup_text(r.request_id) + ": " + outcome + ", " +
+                                     number(r.duration_ms) + " ms");
             }
         }
-        for (const auto& shutdown : run.at("shutdowns")) {
-            const double start = shutdown.at("startedAtEpochMs").get<double>();
-            const bool final = shutdown.at("final").get<bool>();
-            const std::string reason = shutdown.at("reason").get<std::string>();
-            svg += span_rect(axis, y, start, start + shutdown.at("durationMs").get<double>(),
-                             final ? "shutdown" : "shutdown reset",
-                             std::string{final ? "Shutdown" : "Reset"} + " (" + markup_text(reason) + ")");
-            if (const auto* process = process_in(shutdown, name)) svg += shutdown_marks(axis, y, start, *process);
+        for (const auto& shutdown : run.shutdowns) {
+            const double start = epoch_ms(shutdown.started_at);
+            svg += span_rect(axis, y, start, start + core::to_ms(shutdown.ended_at - shutdown.started_at),
+                             shutdown.final ? "shutdown" : "shutdown reset",
+                             std::string{shutdown.final ? "Shutdown" : "Reset"} + " (" +
+                                 markup_text(core::to_string(shutdown.reason)) + ")");
+            if (const auto* process = process_in(shutdown, name))
+                svg += shutdown_marks(axis, y, start, shutdown, *process);
         }
         svg += "</g>";
     }
@@ -238,100 +251,100 @@ std::string lifecycle(const json& run, const std::vector<std::string>& names)
 }
 
 // One Shutdown phase to its own scale: offsets from its start, up to its budget or last event.
-std::string shutdown_detail(const json& shutdown)
+std::string shutdown_detail(const core::ShutdownReport& shutdown)
 {
-    const auto& processes = shutdown.at("processes");
+    const auto& processes = shutdown.processes;
     // Nothing to draw when no process took part (a reset after a crash): the table says so.
     if (std::all_of(processes.begin(), processes.end(),
-                    [](const json& process) { return process.at("exitedBeforeShutdown").get<bool>(); }))
+                    [](const core::ProcessCleanup& process) { return process.exited_before_shutdown; }))
         return {};
-    double scale = shutdown.at("budget").at("phaseMs").get<double>();
-    scale = std::max(scale, shutdown.at("durationMs").get<double>());
+    double scale = static_cast<double>(shutdown.budget.phase.count());
+    scale = std::max(scale, core::to_ms(shutdown.ended_at - shutdown.started_at));
     for (const auto& process : processes)
-        for (const char* key : {"sigtermMs", "shutdownEventMs", "sigkillMs", "exitObservedMs", "deadlineMs"})
-            if (auto t = optional_number(process, key)) scale = std::max(scale, *t);
+        for (const auto& t : {process.sigterm_at, process.shutdown_event_at, process.sigkill_at,
+                              process.exit_observed_at, process.deadline})
+            if (auto ms = core::offset_ms(shutdown, t)) scale = std::max(scale, *ms);
     const Axis axis{0, std::max(scale * 1.04, 1.0)};
     std::string svg = svg_open("shutdown-phase", processes.size(), "the Shutdown phase, one row per process");
     svg += ticks(axis, kAxisHeight + static_cast<double>(processes.size()) * kRowHeight, " from the phase's start");
     for (std::size_t i = 0; i < processes.size(); ++i) {
         const auto& process = processes[i];
         const double y = kAxisHeight + static_cast<double>(i) * kRowHeight;
-        svg += row_frame(y, i, process.at("name").get<std::string>(), process.at("kind").get<std::string>());
-        if (process.at("exitedBeforeShutdown").get<bool>()) {
+        svg += row_frame(y, i, process.name, core::to_string(process.kind));
+        if (process.exited_before_shutdown) {
             svg += "<text class=\"row-note\" x=\"" + number(kLabelWidth + 6) + "\" y=\"" +
                    number(y + kRowHeight / 2 + 4) + "\">exited before the phase</text>";
         }
-        svg += shutdown_marks(axis, y, 0, process) + "</g>";
+        svg += shutdown_marks(axis, y, 0, shutdown, process) + "</g>";
     }
     return svg + "</svg>";
 }
 
 // One row a process, and under it the evidence of what it was doing and its last lines.
-std::string cleanup_rows(const json& shutdown)
+// `lines_kept`: the report keeps the processes' last lines (schema 1.5 on).
+std::string cleanup_rows(const core::ShutdownReport& shutdown, bool lines_kept)
 {
-    const auto& processes = shutdown.at("processes");
-    if (processes.empty()) return "<p class=\"empty\">No process was running.</p>";
-    const core::ShutdownReport read = read_shutdown(shutdown);
+    if (shutdown.processes.empty()) return "<p class=\"empty\">No process was running.</p>";
     std::string html = "<table class=\"cleanup\"><thead><tr><th>process</th><th>kind</th><th>pid</th><th>SIGTERM</th>"
                        "<th>SHUTDOWN</th><th>SIGKILL</th><th>exited</th><th>cleanup ms</th><th>deadline</th>"
                        "<th>headroom</th><th>exit</th><th>verdict</th></tr></thead><tbody>";
-    for (std::size_t i = 0; i < processes.size(); ++i) {
-        const auto& process = processes[i];
-        const std::string verdict = process.at("verdict").get<std::string>();
-        html += "<tr><td>" + text_of(process.at("name")) + "</td><td>" + text_of(process.at("kind")) + "</td><td>" +
-                text_of(process.at("pid")) + "</td>";
-        for (const char* key : {"sigtermMs", "shutdownEventMs", "sigkillMs", "exitObservedMs", "cleanupDurationMs",
-                                "deadlineMs", "headroomMs"})
-            html += "<td class=\"num\">" + text_of(process.at(key)) + "</td>";
+    for (const auto& process : shutdown.processes) {
+        const std::string verdict = core::to_string(process.verdict);
+        html += "<tr><td>" + markup_text(process.name) + "</td><td>" + markup_text(core::to_string(process.kind)) +
+                "</td><td>" + std::to_string(process.pid) + "</td>";
+        for (const auto& ms :
+             {core::offset_ms(shutdown, process.sigterm_at), core::offset_ms(shutdown, process.shutdown_event_at),
+              core::offset_ms(shutdown, process.sigkill_at), core::offset_ms(shutdown, process.exit_observed_at),
+              core::cleanup_duration_ms(process), core::offset_ms(shutdown, process.deadline),
+              core::headroom_ms(process)})
+            html += "<td class=\"num\">" + ms_or_dash(ms) + "</td>";
         html += "<td>" +
-                (process.at("exit").is_null() ? std::string{"not observed"}
-                                              : text_of(process.at("exit").at("description"))) +
+                (process.exit_status ? markup_text(process.exit_status->describe()) : std::string{"not observed"}) +
                 "</td><td class=\"verdict verdict-" + verdict + "\">" + markup_text(verdict) + "</td></tr>";
-        const bool lines_kept = process.contains("evidence") && process.at("evidence").contains("lastLines");
-        html += "<tr class=\"evidence-row\"><td colspan=\"12\">" +
-                evidence_html(read, read.processes.at(i), lines_kept) + "</td></tr>";
+        html += "<tr class=\"evidence-row\"><td colspan=\"12\">" + evidence_html(shutdown, process, lines_kept) +
+                "</td></tr>";
     }
     return html + "</tbody></table>";
 }
 
-std::string invocations_table(const json& run)
+std::string invocations_table(const RunRecord& run)
 {
-    const auto& invocations = run.at("invocations");
-    if (invocations.empty()) return "<p class=\"empty\">No invocation.</p>";
+    if (run.invocations.empty()) return "<p class=\"empty\">No invocation.</p>";
     std::string html = "<table class=\"invocations\"><thead><tr><th>#</th><th>request id</th><th>event</th>"
                        "<th>outcome</th><th>status</th><th>error type</th><th>duration ms</th><th>billed ms</th>"
                        "<th>memory MB</th><th>max used MB</th><th>init ms</th></tr></thead><tbody>";
-    auto number_of = run.value("invocationsNotKept", std::uint64_t{0});
-    for (const auto& invocation : invocations) {
-        const std::string outcome =
-            invocation.at("outcome").is_null() ? "none" : invocation.at("outcome").get<std::string>();
-        // A retry of an asynchronous event (schema 1.6 on) keeps its request id: the attempt tells them apart.
-        const int attempt = invocation.value("attempt", 1);
-        const std::string retry = attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : "";
+    auto number_of = run.invocations_not_kept;
+    for (const auto& invocation : run.invocations) {
+        const auto& r = invocation.report;
+        const std::string outcome = outcome_word(invocation);
+        // A retry of an asynchronous event keeps its request id: the attempt tells them apart.
+        const std::string retry = invocation.attempt > 1 ? " (attempt " + std::to_string(invocation.attempt) + ")" : "";
         html += "<tr class=\"outcome-" + outcome + "\"><td>" + std::to_string(++number_of) + "</td><td>" +
-                text_of(invocation.at("requestId")) + "</td><td>" + text_of(invocation.at("event")) + retry +
-                "</td><td>" + markup_text(outcome) + "</td><td>" + text_of(invocation.at("status")) + "</td><td>" +
-                text_of(invocation.at("errorType")) + "</td>";
-        for (const char* key : {"durationMs", "billedDurationMs", "memorySizeMB", "maxMemoryUsedMB", "initDurationMs"})
-            html += "<td class=\"num\">" + text_of(invocation.at(key)) + "</td>";
+                markup_text(r.request_id) + "</td><td>" + markup_text(invocation.source) + retry + "</td><td>" +
+                markup_text(outcome) + "</td><td>" + markup_text(core::to_string(r.status)) + "</td><td>" +
+                text_or_dash(r.error_type) + "</td>";
+        for (const auto& cell :
+             {number(r.duration_ms), std::to_string(r.billed_duration_ms), std::to_string(r.memory_size_mb),
+              std::to_string(r.max_memory_used_mb), ms_or_dash(r.init_duration_ms)})
+            html += "<td class=\"num\">" + cell + "</td>";
         html += "</tr>";
     }
     html += "</tbody></table>";
-    if (auto not_kept = run.value("invocationsNotKept", std::uint64_t{0}); not_kept > 0)
-        html += "<p>" + std::to_string(not_kept) + " older invocations are not kept in full (see the summary).</p>";
+    if (run.invocations_not_kept > 0)
+        html += "<p>" + std::to_string(run.invocations_not_kept) +
+                " older invocations are not kept in full (see the summary).</p>";
     return html;
 }
 
-std::string environment_section(const json& run, const std::string& heading)
+std::string environment_section(const RunRecord& run, const std::string& heading, bool lines_kept)
 {
-    const auto& function = run.at("function");
+    const auto& function = run.function;
     std::string html = "<section class=\"environment\"><h2>" + heading + "</h2>";
-    html += "<p class=\"facts\">function <b>" + text_of(function.at("name")) + "</b> · handler " +
-            text_of(function.at("handler")) + " · " + text_of(function.at("memorySizeMB")) + " MB · timeout " +
-            text_of(function.at("timeoutMs")) + " ms · bootstrap <code>" +
-            text_of(run.at("environment").at("bootstrap")) + "</code> · exit code " + text_of(run.at("exitCode")) +
-            (run.value("exitReason", std::string{}).empty() ? std::string{} : ": " + text_of(run.at("exitReason"))) +
-            "</p>";
+    html += "<p class=\"facts\">function <b>" + markup_text(function.name) + "</b> · handler " +
+            markup_text(function.handler) + " · " + std::to_string(function.memory_mb) + " MB · timeout " +
+            std::to_string(function.timeout.count()) + " ms · bootstrap <code>" + markup_text(run.bootstrap) +
+            "</code> · exit code " + std::to_string(run.exit_code) +
+            (run.exit_reason.empty() ? std::string{} : ": " + markup_text(run.exit_reason)) + "</p>";
     const auto names = process_names(run);
     html += "<h3>Life on a time axis</h3>" + lifecycle(run, names);
     html += "<p class=\"legend\"><span class=\"key init\"></span>Init <span class=\"key invocation\"></span>invocation "
@@ -341,34 +354,33 @@ std::string environment_section(const json& run, const std::string& heading)
             "SIGKILL, <b>●</b> exit, <b class=\"deadline\">┆</b> deadline</p>";
     std::string diagnostics;
     std::size_t init_index = 0;
-    for (const auto& init : run.at("inits")) {
+    for (const auto& init : run.inits) {
         ++init_index;
-        if (init.value("status", "success") == "success") continue;
+        if (init.status == core::InitStatus::Success) continue;
         // The error's message as the runtime posted it (or the emulator's words for an exit),
         // every line of it: Node.js's runs on with "Require stack:".
-        const json message = init.value("errorMessage", json{});
-        diagnostics +=
-            "<li class=\"init-error\">Init " + std::to_string(init_index) + " (" +
-            text_of(init.value("phase", json{})) + "): " + text_of(init.value("status", json{})) +
-            (init.contains("errorType") && !init.at("errorType").is_null() ? ", " + text_of(init.at("errorType"))
-                                                                           : std::string{}) +
-            " after " + text_of(init.at("durationMs")) + " ms" +
-            (message.is_string() ? "<pre class=\"error-message\">" + text_of(message) + "</pre>" : std::string{}) +
-            "</li>";
+        diagnostics += "<li class=\"init-error\">Init " + std::to_string(init_index) + " (" +
+                       markup_text(core::to_string(init.phase)) + "): " + markup_text(core::to_string(init.status)) +
+                       (init.error_type.empty() ? std::string{} : ", " + markup_text(init.error_type)) + " after " +
+                       number(init.duration_ms) + " ms" +
+                       (init.error_message.empty()
+                            ? std::string{}
+                            : "<pre class=\"error-message\">" + markup_text(init.error_message) + "</pre>") +
+                       "</li>";
     }
     std::size_t index = 0;
-    for (const auto& shutdown : run.at("shutdowns")) {
-        const auto& budget = shutdown.at("budget");
-        html += "<h3>" + std::string{shutdown.at("final").get<bool>() ? "Shutdown" : "Reset"} + " " +
-                std::to_string(++index) + " (" + text_of(shutdown.at("reason")) + "): runtime share " +
-                text_of(budget.at("runtimeShareMs")) + " ms, phase " + text_of(budget.at("phaseMs")) + " ms, SIGTERM " +
-                (budget.at("sigterm").get<bool>() ? "yes" : "no") + " [" + text_of(budget.at("source")) + "]</h3>";
-        html += shutdown_detail(shutdown) + cleanup_rows(shutdown);
-        for (const auto& note : shutdown.at("diagnostics"))
-            diagnostics += "<li>Shutdown " + std::to_string(index) + ": " + text_of(note) + "</li>";
-        for (const auto& escaped : shutdown.value("escapedProcesses", json::array()))
+    for (const auto& shutdown : run.shutdowns) {
+        const auto& budget = shutdown.budget;
+        html += "<h3>" + std::string{shutdown.final ? "Shutdown" : "Reset"} + " " + std::to_string(++index) + " (" +
+                markup_text(core::to_string(shutdown.reason)) + "): runtime share " +
+                std::to_string(budget.runtime_share.count()) + " ms, phase " + std::to_string(budget.phase.count()) +
+                " ms, SIGTERM " + (budget.send_sigterm ? "yes" : "no") + " [" + markup_text(budget.source) + "]</h3>";
+        html += shutdown_detail(shutdown) + cleanup_rows(shutdown, lines_kept);
+        for (const auto& note : shutdown.diagnostics)
+            diagnostics += "<li>Shutdown " + std::to_string(index) + ": " + markup_text(note) + "</li>";
+        for (const auto& escaped : shutdown.escaped_processes)
             diagnostics += "<li>Shutdown " + std::to_string(index) + ": escaped process " +
-                           text_of(escaped.at("command")) + " (pid " + text_of(escaped.at("pid")) + ") was killed</li>";
+                           markup_text(escaped.command) + " (pid " + std::to_string(escaped.pid) + ") was killed</li>";
     }
     html += "<h3>Diagnostics</h3>" + (diagnostics.empty() ? std::string{"<p class=\"empty\">None.</p>"}
                                                           : "<ul class=\"diagnostics\">" + diagnostics + "</ul>");
@@ -414,26 +426,33 @@ b.sigterm{color:#e07b00}b.shutdown{color:#2a6fdb}b.sigkill{color:#c0182a}.diagno
 
 } // namespace
 
-std::string html_report(const json& report)
+std::string html_report(const ReadReport& report)
 {
+    // Schema 1.5 on keeps each process's last lines: an older report's are not said to be none.
+    const bool lines_kept = report.schema_minor() >= 5;
     std::string body;
     std::string title = "lambda-emu report";
-    if (report.contains("environments")) {
-        for (const auto& environment : report.at("environments")) {
-            body += environment_section(environment.at("report"), "Environment " + text_of(environment.at("id")));
-            if (title == "lambda-emu report")
-                title += ": " + text_of(environment.at("report").at("function").at("name"));
+    if (report.of_environments) {
+        for (std::size_t i = 0; i < report.environments.size(); ++i) {
+            body += environment_section(report.environments[i],
+                                        "Environment " + std::to_string(report.environment_ids.at(i)), lines_kept);
+            if (i == 0) title += ": " + markup_text(report.environments[i].function.name);
         }
-        if (report.at("environments").empty()) body = "<p class=\"empty\">No environment was started.</p>";
-    } else {
-        body = environment_section(report, "The execution environment");
-        title += ": " + text_of(report.at("function").at("name"));
+        if (report.environments.empty()) body = "<p class=\"empty\">No environment was started.</p>";
+    } else if (!report.environments.empty()) {
+        body = environment_section(report.environments.front(), "The execution environment", lines_kept);
+        title += ": " + markup_text(report.environments.front().function.name);
     }
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
            "content=\"width=device-width\"><title>" +
            title + "</title><style>" + kStyle + "</style></head><body><h1>" + title + "</h1><p class=\"facts\">" +
-           text_of(report.at("generator")) + " · schema " + text_of(report.at("schemaVersion")) + " · exit code " +
-           text_of(report.at("exitCode")) + "</p>" + body + "</body></html>\n";
+           markup_text(report.generator) + " · schema " + markup_text(report.schema_version) + " · exit code " +
+           std::to_string(report.exit_code) + "</p>" + body + "</body></html>\n";
+}
+
+std::string html_report(const std::string& json_report_text)
+{
+    return html_report(read_report(nlohmann::ordered_json::parse(json_report_text)));
 }
 
 } // namespace lambda_emu::report

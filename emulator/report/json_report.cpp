@@ -1,5 +1,6 @@
 #include "json_report.hpp"
 #include "late_output.hpp"
+#include "shutdown_summary.hpp"
 
 #include <cmath>
 
@@ -49,7 +50,7 @@ json evidence_json(const core::ShutdownReport& shutdown, const core::ProcessClea
     json entry;
     json last = nullptr;
     if (evidence.last_output) {
-        const auto told = process.kind == core::ProcessKind::Runtime ? process.sigterm_at : process.shutdown_event_at;
+        const auto& told = core::told_at(process);
         last = {{"atMs", ms(core::to_ms(evidence.last_output->at - shutdown.started_at))},
                 {"text", evidence.last_output->text},
                 {"afterSignal", told.has_value() && evidence.last_output->at >= *told}};
@@ -87,11 +88,7 @@ json process_json(const core::ShutdownReport& shutdown, const core::ProcessClean
     entry["exitObservedMs"] = ms(core::offset_ms(shutdown, process.exit_observed_at));
     entry["deadlineMs"] = ms(core::offset_ms(shutdown, process.deadline));
     entry["cleanupDurationMs"] = ms(core::cleanup_duration_ms(process));
-    std::optional<double> headroom;
-    if (process.deadline && process.exit_observed_at && !process.sigkill_at) {
-        headroom = core::to_ms(*process.deadline - *process.exit_observed_at);
-    }
-    entry["headroomMs"] = ms(headroom);
+    entry["headroomMs"] = ms(core::headroom_ms(process));
     entry["exit"] = exit_json(process.exit_status);
     entry["verdict"] = core::to_string(process.verdict);
     entry["evidence"] = evidence_json(shutdown, process);
@@ -248,7 +245,11 @@ json json_report(const RunRecord& record, const core::Clock& clock)
     report["invocationSummary"] = summary;
 
     json shutdowns = json::array();
-    for (const auto& shutdown : record.shutdowns) {
+    // Each instant at the report's resolution before anything is computed from it (a cleanup's
+    // duration, the headroom, whether a line came after the signal): as the cleanup table does, so
+    // the table, the JSON and a report read back and written again agree to the character.
+    for (const auto& exact : record.shutdowns) {
+        const auto shutdown = at_report_resolution(exact);
         json entry;
         entry["reason"] = core::to_string(shutdown.reason);
         entry["final"] = shutdown.final;

@@ -30,11 +30,6 @@ std::string shortened(const std::string& text)
     return std::string{core::utf8_prefix(text, kMessageChars)} + "...";
 }
 
-bool unclean(const core::ProcessCleanup& process)
-{
-    return process.verdict == core::Verdict::Killed || process.verdict == core::Verdict::Crashed;
-}
-
 std::string plural(std::uint64_t count, const char* one, const char* many)
 {
     return std::to_string(count) + " " + (count == 1 ? one : many);
@@ -95,7 +90,7 @@ std::string shutdown_table(const std::vector<NumberedRecord>& environments)
     std::size_t shown_count = 0;
     for (const bool failed_first : {true, false})
         for (std::size_t i = 0; i < rows.size() && shown_count < kTableRows; ++i)
-            if (!shown[i] && (!failed_first || unclean(*rows[i].process))) {
+            if (!shown[i] && (!failed_first || core::unclean_shutdown(*rows[i].process))) {
                 shown[i] = true;
                 ++shown_count;
             }
@@ -112,7 +107,7 @@ std::string shutdown_table(const std::vector<NumberedRecord>& environments)
         const std::string phase =
             shutdown->final ? "" : " (reset, " + std::string{core::to_string(shutdown->reason)} + ")";
         text += "| " + std::to_string(number) + " | " + markdown_text(process_words(*process) + phase) + " | " +
-                (unclean(*process) ? "**" + verdict + "**" : verdict) + " | " +
+                (core::unclean_shutdown(*process) ? "**" + verdict + "**" : verdict) + " | " +
                 summary_ms(core::cleanup_duration_ms(*process)) + " | " +
                 summary_ms(core::offset_ms(*shutdown, process->deadline), 0) + " |\n";
     }

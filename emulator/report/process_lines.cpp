@@ -4,15 +4,15 @@
 
 namespace lambda_emu::report {
 
-std::string output_label(core::ProcessKind kind, const std::string& name)
+std::string output_label(const core::ProcessIdentity& who)
 {
-    return kind == core::ProcessKind::Runtime ? std::string{"runtime"} : "ext:" + name;
+    return who.is_runtime() ? std::string{"runtime"} : "ext:" + who.name;
 }
 
-void RecentLines::add(std::string_view source, std::string_view line)
+void RecentLines::add(const core::ProcessIdentity& who, std::string_view line)
 {
-    auto found = rings_.find(source);
-    if (found == rings_.end()) found = rings_.emplace(std::string{source}, Ring{}).first;
+    auto found = rings_.find(who);
+    if (found == rings_.end()) found = rings_.emplace(who, Ring{}).first;
     auto& ring = found->second;
     if (ring.lines.size() < core::kLastLines) {
         ring.lines.emplace_back(core::utf8_prefix(line, core::kMaxLastOutput));
@@ -22,9 +22,9 @@ void RecentLines::add(std::string_view source, std::string_view line)
     ring.oldest = (ring.oldest + 1) % ring.lines.size();
 }
 
-std::vector<std::string> RecentLines::of(std::string_view source) const
+std::vector<std::string> RecentLines::of(const core::ProcessIdentity& who) const
 {
-    const auto found = rings_.find(source);
+    const auto found = rings_.find(who);
     if (found == rings_.end()) return {};
     const auto& ring = found->second;
     std::vector<std::string> lines;

@@ -11,15 +11,16 @@
 
 namespace lambda_emu::report {
 
-// How the emulator labels a process's output lines: "runtime", "ext:NAME".
-std::string output_label(core::ProcessKind kind, const std::string& name);
+// How the emulator labels a process's output lines when it prints them: "runtime", "ext:NAME".
+// The one place the label is made: everywhere else a process is its identity.
+std::string output_label(const core::ProcessIdentity& who);
 
 // The last core::kLastLines lines of each source's output, each cut at core::kMaxLastOutput bytes.
 class RecentLines {
 public:
-    void add(std::string_view source, std::string_view line);
-    void clear() { rings_.clear(); }                            // every process starts anew
-    std::vector<std::string> of(std::string_view source) const; // oldest first
+    void add(const core::ProcessIdentity& who, std::string_view line);
+    void clear() { rings_.clear(); }                                     // every process starts anew
+    std::vector<std::string> of(const core::ProcessIdentity& who) const; // oldest first
 
 private:
     // Lines are written over in place once a ring is full: no allocation per line after the first
@@ -28,7 +29,7 @@ private:
         std::vector<std::string> lines;
         std::size_t oldest = 0; // where the next line goes once full
     };
-    std::map<std::string, Ring, std::less<>> rings_;
+    std::map<core::ProcessIdentity, Ring> rings_;
 };
 
 // `line` after `lines`, keeping the last core::kLastLines, each cut likewise.

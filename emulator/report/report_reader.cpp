@@ -152,6 +152,55 @@ core::ShutdownReport read_shutdown(const json& entry)
 
 namespace {
 
+// "arn:aws:lambda:REGION:ACCOUNT:function:NAME": the account, which the report keeps only there.
+std::string account_of(const std::string& arn, const std::string& otherwise)
+{
+    std::size_t at = 0;
+    for (int colons = 0; colons < 4; ++colons) {
+        at = arn.find(':', at);
+        if (at == std::string::npos) return otherwise;
+        ++at;
+    }
+    const auto end = arn.find(':', at);
+    return end == std::string::npos ? otherwise : arn.substr(at, end - at);
+}
+
+void read_runtime(const json& runtime, RuntimeRecord& record)
+{
+    record.id = runtime.at("id").get<std::string>();
+    record.executable = runtime.at("executable").get<std::string>();
+    record.executable_version = runtime.value("executableVersion", std::string{});
+    record.client = runtime.value("client", std::string{});
+}
+
+void read_sandbox(const json& sandbox, SandboxRecord& record)
+{
+    record.enabled = sandbox.at("enabled").get<bool>();
+    record.off_reason = sandbox.value("reason", std::string{});
+    record.layers = sandbox.at("layers").get<std::vector<std::string>>();
+    record.ephemeral_storage_mb = sandbox.at("ephemeralStorageMB").get<int>();
+    record.memory_limit = sandbox.at("memoryLimit").get<std::string>();
+    if (!record.enabled) return;
+    record.user = sandbox.at("user").get<std::string>();
+    record.outside_uid = sandbox.at("outsideUid").get<long>();
+    record.pid_namespace = sandbox.at("pidNamespace").get<bool>();
+    record.mounts_locked = sandbox.at("mountsLocked").get<bool>();
+    record.process_limit = sandbox.at("limits").at("processes").get<int>();
+    record.open_file_limit = sandbox.at("limits").at("openFiles").get<int>();
+}
+
+void read_resources(const json& resources, ResourcesRecord& record)
+{
+    record.method = resources.at("method").get<std::string>();
+    record.cpu = resources.at("cpu").get<std::string>();
+    record.memory_limit = resources.at("memoryLimit").get<std::string>();
+    record.tasks_limit = resources.at("tasksLimit").get<long>();
+    record.vcpus = resources.value("vcpus", 0.0);
+    record.cpu_quota_us = resources.value("cpuQuotaUs", -1L);
+    record.cpu_period_us = resources.value("cpuPeriodUs", 0L);
+    record.fallback_reason = resources.value("reason", std::string{});
+}
+
 RunRecord read_run(const json& report)
 {
     RunRecord record;
@@ -170,6 +219,8 @@ RunRecord read_run(const json& report)
         record.function.max_concurrency = function.at("maxConcurrency").get<int>();
     }
     record.function.tenant_isolation = function.value("tenantIsolation", false);
+    record.function.account_id = account_of(function.value("arn", std::string{}), record.function.account_id);
+    if (function.contains("runtime")) read_runtime(function.at("runtime"), record.runtime);
     const auto& environment = report.at("environment");
     record.bootstrap = environment.at("bootstrap").get<std::string>();
     record.runtime_api = environment.at("runtimeApi").get<std::string>();
@@ -185,6 +236,10 @@ RunRecord read_run(const json& report)
         }
         record.extensions.push_back(std::move(extension));
     }
+    if (const auto& freeze = report.value("freeze", json{}); freeze.is_object())
+        record.freeze_method = text_or_empty(freeze.at("method"));
+    if (report.contains("sandbox")) read_sandbox(report.at("sandbox"), record.sandbox);
+    if (report.contains("resources")) read_resources(report.at("resources"), record.resources);
     for (const auto& item : report.at("inits")) {
         core::InitReport init;
         init.phase = parse_word(item.at("phase"), {core::InitPhase::Init, core::InitPhase::Invoke}, "init phase");
@@ -229,6 +284,11 @@ RunRecord read_run(const json& report)
             r.started_at = at_epoch_ms(item.at("startedAtEpochMs"));
             r.ended_at = r.started_at + from_report_ms(r.duration_ms);
         }
+        if (const auto& late = item.value("lateOutput", json{}); late.is_object()) {
+            invocation.late_output = LateOutput{.after_end = late.at("afterEnd").get<std::uint64_t>(),
+                                                .after_thaw = late.at("afterThaw").get<std::uint64_t>(),
+                                                .first_line = text_or_empty(late.at("firstLine"))};
+        }
         record.invocations.push_back(std::move(invocation));
     }
     record.invocations_not_kept = report.value("invocationsNotKept", std::uint64_t{0});
@@ -257,6 +317,17 @@ std::vector<NumberedRecord> ReadReport::numbered() const
     return records;
 }
 
+int ReadReport::schema_minor() const
+{
+    const auto dot = schema_version.find('.');
+    if (dot == std::string::npos) return 0;
+    try {
+        return std::stoi(schema_version.substr(dot + 1));
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 ReadReport read_report(const json& report)
 {
     ReadReport read;
@@ -266,7 +337,10 @@ ReadReport read_report(const json& report)
         if (!version.starts_with("1.")) throw std::runtime_error("schemaVersion " + version + " is not 1.x");
         read.exit_code = report.at("exitCode").get<int>();
         read.exit_reason = report.value("exitReason", std::string{});
-        if (report.contains("environments")) {
+        read.schema_version = version;
+        read.generator = report.value("generator", std::string{});
+        read.of_environments = report.contains("environments");
+        if (read.of_environments) {
             for (const auto& environment : report.at("environments")) {
                 read.environments.push_back(read_run(environment.at("report")));
                 read.environment_ids.push_back(environment.at("id").get<int>());

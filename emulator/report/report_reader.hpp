@@ -17,10 +17,27 @@ struct ReadReport {
     std::vector<int> environment_ids;    // each one's number: serve's "id"; a run's 1
     int exit_code = 0;                   // the whole run's (serve's, over every environment)
     std::string exit_reason;
-    std::string error; // non-empty: not a report this version can read
+    std::string schema_version;   // "1.6"
+    std::string generator;        // the lambda-emu version that wrote it
+    bool of_environments = false; // serve's report of environments, not one run's
+    std::string error;            // non-empty: not a report this version can read
 
     // Each environment with its number, as JUnit and the summary take them.
     std::vector<NumberedRecord> numbered() const;
+    // The schema's minor version ("1.6" -> 6), for what older reports did not keep.
+    int schema_minor() const;
+};
+
+// The clock of a report read back: its records' instants are epoch milliseconds on the steady
+// clock's axis (report_reader.cpp), so the wall-clock instant is the same number. JSON written
+// from a read report with it gives the same epoch times.
+class ReportClock final : public core::Clock {
+public:
+    core::SteadyTime now() const override { return core::SteadyTime{}; }
+    core::WallTime to_wall(core::SteadyTime t) const override
+    {
+        return core::WallTime{std::chrono::duration_cast<core::WallTime::duration>(t.time_since_epoch())};
+    }
 };
 
 // A run report (schema in docs/report.schema.json) or serve's {"environments": [{"id", "report"}]}.

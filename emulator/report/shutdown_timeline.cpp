@@ -60,11 +60,11 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
                 const auto end = exit ? *exit : kill ? *kill : scale;
                 for (int c = column(*start); c <= column(end); ++c) bar[c] = '=';
             }
-            if (exit && deadline && !kill) {
+            if (const auto headroom = core::headroom_ms(process)) {
                 for (int c = column(*exit); c <= column(*deadline); ++c) bar[c] = '.';
-                char headroom[64];
-                std::snprintf(headroom, sizeof headroom, "headroom %.1f ms", *deadline - *exit);
-                note = headroom;
+                char words[64];
+                std::snprintf(words, sizeof words, "headroom %.1f ms", *headroom);
+                note = words;
             }
             if (deadline) bar[column(*deadline)] = '|';
             // The events in time order; one that falls in an earlier event's column takes the next
@@ -90,10 +90,9 @@ std::string shutdown_timeline(const core::ShutdownReport& report, const Palette&
         }
         while (!bar.empty() && bar.back() == ' ') bar.pop_back();
         bar.resize(kTimelineWidth + 1, ' ');
-        const std::string verdict = core::to_string(process.verdict);
         const std::string name = fitted(process.name);
-        text += "  " + palette.label(process.name, name) + std::string(name_width - name.size() + 2, ' ') +
-                palette.verdict(verdict, bar) + "  " + note + "\n";
+        text += "  " + palette.label(process, name) + std::string(name_width - name.size() + 2, ' ') +
+                palette.verdict(process.verdict, bar) + "  " + note + "\n";
     }
     return text;
 }

@@ -177,7 +177,7 @@ TestCase shutdown_case(const RunRecord& record, const core::ShutdownReport& shut
     TestCase test{
         shutdown_name(shutdown, process, reset), core::cleanup_duration_ms(process).value_or(0), std::nullopt, {}};
     const std::string lines = last_lines_text(process);
-    if (process.verdict != core::Verdict::Killed && process.verdict != core::Verdict::Crashed) {
+    if (!core::unclean_shutdown(process)) {
         test.output = lines;
         return test;
     }
@@ -210,9 +210,9 @@ TestCase shutdown_case(const RunRecord& record, const core::ShutdownReport& shut
 
 } // namespace
 
-std::string process_words(const core::ProcessCleanup& process)
+std::string process_words(const core::ProcessIdentity& who)
 {
-    return process.kind == core::ProcessKind::Runtime ? "runtime" : "extension " + process.name;
+    return who.is_runtime() ? "runtime" : "extension " + who.name;
 }
 
 std::string event_label(const std::string& source)

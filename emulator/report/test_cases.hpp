@@ -44,7 +44,8 @@ TestSuite test_suite(const NumberedRecord& numbered);
 // What `invoke N (SOURCE)` shows of an event's source: a file's name without its folder (the
 // same file in another temporary folder names the same test); nothing for the default event.
 std::string event_label(const std::string& source);
-// How a case names a process of a Shutdown phase: "runtime", "extension NAME".
-std::string process_words(const core::ProcessCleanup& process);
+// How JUnit, the summary and the run's last line name a process in words: "runtime",
+// "extension NAME".
+std::string process_words(const core::ProcessIdentity& who);
 
 } // namespace lambda_emu::report

@@ -78,13 +78,10 @@ public:
         journal.push_back("thaw");
     }
 
-    void arrange_kill(core::ProcessKind, const std::string& name, core::SteadyTime when) override
+    void arrange_kill(const core::ProcessIdentity& who, core::SteadyTime when) override { arranged[who.name] = when; }
+    std::optional<core::SteadyTime> call_off_kill(const core::ProcessIdentity& who) override
     {
-        arranged[name] = when;
-    }
-    std::optional<core::SteadyTime> call_off_kill(core::ProcessKind, const std::string& name) override
-    {
-        const auto found = arranged.find(name);
+        const auto found = arranged.find(who.name);
         if (found == arranged.end()) return std::nullopt;
         const core::SteadyTime when = found->second;
         arranged.erase(found);
@@ -92,9 +89,9 @@ public:
         return when + arranged_kill_lateness;
     }
 
-    std::optional<core::ProcessSample> look_at(core::ProcessKind, const std::string& name, bool fresh) override
+    std::optional<core::ProcessSample> look_at(const core::ProcessIdentity& who, bool fresh) override
     {
-        looks_and_kills.push_back(std::string{fresh ? "fresh look at " : "look at "} + name);
+        looks_and_kills.push_back(std::string{fresh ? "fresh look at " : "look at "} + who.name);
         core::ProcessSample sample;
         sample.waiting_in = "look " + std::to_string(looks_and_kills.size());
         if (on_look) on_look();

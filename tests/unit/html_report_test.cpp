@@ -147,7 +147,7 @@ TEST_CASE("the HTML report shows a failed Init's message, each process's evidenc
     testing::FakeClock clock;
     const auto record = record_of_a_failed_init_then_a_shutdown(clock);
     const auto document = nlohmann::ordered_json::parse(report::json_report(record, clock).dump());
-    const std::string page = report::html_report(document);
+    const std::string page = report::html_report(report::read_report(document));
 
     // The Init's error: its type and its whole message, escaped.
     CHECK(page_shows(page, "Init 1 (init): error, Runtime.ConfigError after 12.5 ms"));
@@ -193,7 +193,7 @@ TEST_CASE("a report written before lastLines and errorMessage still reads and re
     const auto read = report::read_report(document);
     REQUIRE(read.error.empty());
     CHECK(read.environments.at(0).inits.at(0).error_message.empty());
-    const std::string page = report::html_report(document);
+    const std::string page = report::html_report(report::read_report(document));
     CHECK(page_shows(page, "Init 1 (init): error, Runtime.ConfigError after 12.5 ms</li>"));
     CHECK_FALSE(page_shows(page, "class=\"last-lines")); // not said to have printed nothing
     CHECK(page_shows(page, "parked /next"));
