@@ -10,9 +10,9 @@ namespace {
 
 // The runtimes Managed Instances run: Java 21+, Python 3.13+, Node.js 22+, .NET 8+ and the
 // OS-only provided.al2023 (Rust, Go, any bootstrap).
-constexpr std::array<std::string_view, 9> kSupportedRuntimes{
-    "java21",    "java25",  "python3.13", "python3.14", "nodejs22.x",     "nodejs24.x",
-    "dotnet8",   "dotnet10", "provided.al2023"};
+constexpr std::array<std::string_view, 9> kSupportedRuntimes{"java21",     "java25",     "python3.13",
+                                                             "python3.14", "nodejs22.x", "nodejs24.x",
+                                                             "dotnet8",    "dotnet10",   "provided.al2023"};
 
 } // namespace
 
