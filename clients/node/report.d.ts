@@ -35,6 +35,14 @@ export interface RunReport {
     timeoutMs: number;
     initTimeoutMs: number;
     /**
+     * Lambda Managed Instances only (--max-concurrency): how many invocations one environment held at once (AWS_LAMBDA_MAX_CONCURRENCY). Absent on demand, where it is 1.
+     */
+    maxConcurrency?: number;
+    /**
+     * Present when the function has tenant isolation (TenancyConfig PER_TENANT).
+     */
+    tenantIsolation?: true;
+    /**
      * Which runtime ran the function: its own bootstrap (id provided.al2023), or a managed runtime (--runtime), with the executable it ran and the runtime interface client.
      */
     runtime: {
@@ -440,6 +448,10 @@ export interface ServeReport {
      * The function this environment ran (its FunctionName): serve serves every function of a template at once. Environments are numbered per function, from 1.
      */
     function: string;
+    /**
+     * With tenant isolation (--tenant-isolation): the one tenant this environment served. Environments of a tenant are never given another's invocations.
+     */
+    tenant?: string;
     report: RunReport;
   }[];
 }

@@ -79,6 +79,7 @@ class Environment:
     function: str  # its FunctionName: serve --template serves every function of a template
     shutdowns: list[ShutdownPhase]
     report: dict = field(repr=False)  # the run report, as docs/report.schema.json describes it
+    tenant: Optional[str] = None  # with --tenant-isolation, the one tenant it served
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class ServeReport:
                     function=e["function"],
                     shutdowns=[ShutdownPhase.from_json(s) for s in e["report"]["shutdowns"]],
                     report=e["report"],
+                    tenant=e.get("tenant"),
                 )
                 for e in report["environments"]
             ],
