@@ -135,7 +135,7 @@ private:
     void deliver_invocation(ActiveInvocation& active, NextHandler poll);
     void end_invocation_if_everyone_is_done();
     // Managed Instances: the runtime's answer ends the invocation (no /next marks it done).
-    void end_answered_invocation(std::string request_id);
+    void end_answered_invocation(std::string_view request_id);
     RuntimeCallResult check_current_invocation(std::string_view request_id, const char* target) const;
     void record_runtime_answer(ActiveInvocation& active, InvokeStatus status, std::string error_type,
                                const Payload& payload);

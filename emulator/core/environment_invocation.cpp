@@ -134,14 +134,16 @@ void Environment::end_invocation_if_everyone_is_done()
 
 // Under Managed Instances the runtime's pollers are not tied to invocations: a /next after an
 // answer may come from any of them, so the answer itself is the runtime being done with it.
-void Environment::end_answered_invocation(std::string request_id)
+void Environment::end_answered_invocation(std::string_view request_id)
 {
+    // On demand the runtime's next /next ends it: nothing to do on the answer's path.
+    if (!many_at_once() || !is<environment_state::Invoke>()) return;
     auto* active = invocations_.find(request_id);
-    if (!many_at_once() || !active || !is<environment_state::Invoke>()) return;
+    if (!active) return;
     auto answered = std::get<invocation_stage::Answered>(std::move(active->stage));
     active->stage = invocation_stage::RuntimeDone{answered.delivered, answered.answer};
     announce_runtime_done(*active, answered.answer.status, answered.answer.error_type);
-    end_invocation_normally(request_id);
+    end_invocation_normally(active->invocation.request_id);
 }
 
 void Environment::answer(ActiveInvocation& active, InvokeOutcome outcome, Payload payload, std::string content_type,

@@ -107,7 +107,7 @@ RuntimeCallResult Environment::runtime_response(std::string_view request_id, Run
         record_runtime_answer(active, InvokeStatus::Success, {}, response.body);
         answer(active, InvokeOutcome::Success, std::move(response.body), std::move(response.content_type), {});
     }
-    end_answered_invocation(std::string{request_id});
+    end_answered_invocation(request_id);
     return std::nullopt;
 }
 
@@ -137,7 +137,7 @@ RuntimeCallResult Environment::refuse_response(std::string_view request_id, cons
     auto payload = make_payload(error_json(caller_error_type, caller_message));
     record_runtime_answer(active, InvokeStatus::Error, caller_error_type, payload);
     answer(active, InvokeOutcome::FunctionError, std::move(payload), "application/json", caller_error_type);
-    end_answered_invocation(std::string{request_id});
+    end_answered_invocation(request_id);
     return refusal;
 }
 
@@ -167,7 +167,7 @@ RuntimeCallResult Environment::runtime_error(std::string_view request_id, Runtim
     // The caller gets the body exactly as posted; only the bookkeeping type is normalised.
     answer(active, InvokeOutcome::FunctionError, std::move(error.body), std::move(error.content_type),
            error.error_type);
-    end_answered_invocation(std::string{request_id});
+    end_answered_invocation(request_id);
     return std::nullopt;
 }
 

@@ -10,10 +10,15 @@ ActiveInvocation& InvocationTable::add(ActiveInvocation invocation)
     return active_.emplace_back(std::move(invocation));
 }
 
+std::list<ActiveInvocation>::iterator InvocationTable::position(std::string_view request_id)
+{
+    return std::find_if(active_.begin(), active_.end(),
+                        [&](const auto& active) { return active.invocation.request_id == request_id; });
+}
+
 ActiveInvocation* InvocationTable::find(std::string_view request_id)
 {
-    auto found = std::find_if(active_.begin(), active_.end(),
-                              [&](const auto& active) { return active.invocation.request_id == request_id; });
+    const auto found = position(request_id);
     return found == active_.end() ? nullptr : &*found;
 }
 
@@ -24,8 +29,7 @@ const ActiveInvocation* InvocationTable::find(std::string_view request_id) const
 
 ActiveInvocation InvocationTable::take(std::string_view request_id)
 {
-    auto found = std::find_if(active_.begin(), active_.end(),
-                              [&](const auto& active) { return active.invocation.request_id == request_id; });
+    const auto found = position(request_id);
     ActiveInvocation taken = std::move(*found);
     active_.erase(found);
     return taken;

@@ -45,6 +45,8 @@ public:
     auto end() const { return active_.end(); }
 
 private:
+    std::list<ActiveInvocation>::iterator position(std::string_view request_id);
+
     std::size_t capacity_;
     // Arrival order matters (the oldest is delivered first), a table holds at most a few dozen,
     // and an entry must stay put while others come and go: the one being answered is held by
